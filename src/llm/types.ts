@@ -1,0 +1,75 @@
+// The one interface every model backend implements (ORT/onnx-community decoders, the toy model
+// through its ONNX export). The scorer, generation and the UI only see this.
+
+export type LogitsDType = 'float32' | 'float16';
+
+/**
+ * Logits of `rows` consecutive positions, row-major [rows, vocab]. On WebGPU they stay in a GPU
+ * buffer (never read back whole); on the WASM fallback they are a CPU array.
+ */
+export type LogitsHandle =
+  | { kind: 'gpu'; buffer: GPUBuffer; byteOffset: number; rows: number; vocab: number; dtype: LogitsDType }
+  | { kind: 'cpu'; data: Float32Array; rows: number; vocab: number };
+
+/**
+ * A KV-cache state after `length` tokens. States form a tree: forwarding from a state returns a
+ * new state and leaves the old one usable (branching: one prefix, many probes). dispose() frees
+ * the GPU tensors the state owns.
+ */
+export interface CacheState {
+  readonly length: number;
+  dispose(): void;
+}
+
+export interface ForwardResult {
+  /** Logits for every fed token, [tokens.length, vocab]; owned by the caller until dispose(). */
+  logits: LogitsHandle;
+  cache: CacheState;
+  dispose(): void; // frees logits only; the cache is disposed separately
+}
+
+export interface TokenizerLike {
+  readonly vocabSize: number;
+  encode(text: string, opts?: { addSpecialTokens?: boolean }): number[];
+  decode(ids: number[], opts?: { skipSpecialTokens?: boolean }): string;
+}
+
+export interface SamplingOptions {
+  maxNewTokens: number;
+  temperature: number; // 0 = greedy
+  topK: number; // 0 = off
+  topP: number; // 1 = off
+  seed: number;
+  stopStrings?: string[];
+}
+
+export interface GenerateCallbacks {
+  onToken?: (id: number, text: string) => void;
+  signal?: AbortSignal;
+}
+
+export interface ModelInfo {
+  id: string;
+  backend: 'webgpu' | 'wasm';
+  dtype: string;
+  vocabSize: number;
+  numLayers: number;
+  /** true when the chat template / tokenizer uses <think> … </think>. */
+  thinking: boolean;
+  eosIds: number[];
+}
+
+export interface LanguageModel {
+  readonly info: ModelInfo;
+  readonly tokenizer: TokenizerLike;
+  /** The GPUDevice the logits live on (shared with our kernels), when on WebGPU. */
+  readonly device?: GPUDevice;
+  /** Default answer probe text for this model (repro-method.md §3). */
+  readonly defaultProbe: string;
+  /** The prompt text up to where the CoT begins (chat template applied, thinking opened). */
+  formatPrompt(question: string): string;
+  emptyCache(): CacheState;
+  forward(tokens: number[], cache: CacheState): Promise<ForwardResult>;
+  generate(promptIds: number[], opts: SamplingOptions, cb?: GenerateCallbacks): Promise<number[]>;
+  dispose(): Promise<void>;
+}
