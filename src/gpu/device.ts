@@ -1,0 +1,122 @@
+// WebGPU device acquisition that says precisely why it failed, and device-loss notification.
+// One GpuContext per device: kernels share its pipeline cache.
+import { PipelineCache } from './pipelines.ts';
+
+export type GpuUnavailableReason =
+  | 'no-navigator-gpu' // browser without WebGPU, or not a secure context (http://localhost is fine)
+  | 'no-adapter' // WebGPU exists but no adapter (blocklisted GPU, flags, headless without --enable-unsafe-webgpu)
+  | 'limit-too-small' // the adapter cannot give a limit we need
+  | 'device-request-failed';
+
+export class GpuUnavailableError extends Error {
+  readonly reason: GpuUnavailableReason;
+  constructor(reason: GpuUnavailableReason, message: string) {
+    super(message);
+    this.name = 'GpuUnavailableError';
+    this.reason = reason;
+  }
+}
+
+export interface GpuLossInfo {
+  reason: GPUDeviceLostReason;
+  message: string;
+}
+
+export interface GpuContext {
+  readonly device: GPUDevice;
+  readonly adapterInfo: { vendor: string; architecture: string; description: string; device: string };
+  readonly features: string[];
+  readonly pipelines: PipelineCache;
+  /** Resolves when the device is lost (destroy() gives reason 'destroyed'). */
+  readonly lost: Promise<GpuLossInfo>;
+  isLost(): boolean;
+  onLost(cb: (info: GpuLossInfo) => void): () => void;
+}
+
+export interface AcquireOptions {
+  /** Limits we need, e.g. { maxStorageBufferBindingSize: 256 << 20 }; asked for up to what the adapter offers. */
+  requiredLimits?: Record<string, number>;
+  /** Ask for the adapter's maximum storage sizes (useful for big vocabularies); default true. */
+  preferLargeBuffers?: boolean;
+  powerPreference?: GPUPowerPreference;
+}
+
+const BUFFER_LIMITS = ['maxStorageBufferBindingSize', 'maxBufferSize'] as const;
+
+export async function acquireGpu(opts: AcquireOptions = {}): Promise<GpuContext> {
+  const gpu = typeof navigator !== 'undefined' ? navigator.gpu : undefined;
+  if (!gpu) {
+    const secure = typeof isSecureContext === 'undefined' || isSecureContext;
+    throw new GpuUnavailableError(
+      'no-navigator-gpu',
+      secure
+        ? 'This browser has no WebGPU (navigator.gpu is undefined). Use a recent Chrome/Edge, or Chromium with --enable-unsafe-webgpu.'
+        : 'WebGPU needs a secure context: open the page over https or from http://localhost.',
+    );
+  }
+  const adapter = await gpu.requestAdapter({ powerPreference: opts.powerPreference ?? 'high-performance' });
+  if (!adapter) {
+    throw new GpuUnavailableError(
+      'no-adapter',
+      'navigator.gpu.requestAdapter() returned null: no usable GPU adapter (GPU blocklisted, or WebGPU disabled; headless Chromium needs --enable-unsafe-webgpu).',
+    );
+  }
+  const requiredLimits: Record<string, number> = {};
+  const adapterLimits = adapter.limits as unknown as Record<string, number>;
+  if (opts.preferLargeBuffers ?? true) {
+    for (const name of BUFFER_LIMITS) requiredLimits[name] = adapterLimits[name];
+  }
+  for (const [name, want] of Object.entries(opts.requiredLimits ?? {})) {
+    const have = adapterLimits[name];
+    if (have === undefined) {
+      throw new GpuUnavailableError('limit-too-small', `The adapter does not report the limit ${name}.`);
+    }
+    if (have < want) {
+      throw new GpuUnavailableError(
+        'limit-too-small',
+        `The GPU adapter's ${name} is ${have}, but ${want} is needed.`,
+      );
+    }
+    requiredLimits[name] = Math.max(want, requiredLimits[name] ?? 0);
+  }
+  const features: GPUFeatureName[] = [];
+  if (adapter.features.has('shader-f16')) features.push('shader-f16');
+  if (adapter.features.has('timestamp-query')) features.push('timestamp-query');
+  let device: GPUDevice;
+  try {
+    device = await adapter.requestDevice({ requiredLimits, requiredFeatures: features });
+  } catch (e) {
+    throw new GpuUnavailableError('device-request-failed', `requestDevice failed: ${(e as Error).message}`);
+  }
+  return wrapDevice(device, adapter.info);
+}
+
+/** Wrap a device we did not create (e.g. the one onnxruntime-web uses) so our kernels can share it. */
+export function wrapDevice(device: GPUDevice, info?: GPUAdapterInfo): GpuContext {
+  const listeners = new Set<(i: GpuLossInfo) => void>();
+  let lostInfo: GpuLossInfo | null = null;
+  const lost = device.lost.then((l) => {
+    lostInfo = { reason: l.reason, message: l.message };
+    for (const cb of listeners) cb(lostInfo);
+    return lostInfo;
+  });
+  const ai = info ?? device.adapterInfo;
+  return {
+    device,
+    adapterInfo: {
+      vendor: ai?.vendor ?? '',
+      architecture: ai?.architecture ?? '',
+      description: ai?.description ?? '',
+      device: ai?.device ?? '',
+    },
+    features: [...device.features],
+    pipelines: new PipelineCache(device),
+    lost,
+    isLost: () => lostInfo !== null,
+    onLost(cb) {
+      if (lostInfo) cb(lostInfo);
+      listeners.add(cb);
+      return () => listeners.delete(cb);
+    },
+  };
+}
