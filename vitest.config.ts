@@ -9,6 +9,7 @@ export default mergeConfig(
   viteConfig,
   defineConfig({
     test: {
+      reporters: ['default', './test/summaryReporter.ts'],
       projects: [
         {
           extends: true,
