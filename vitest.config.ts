@@ -3,6 +3,24 @@ import { playwright } from '@vitest/browser-playwright';
 import viteConfig from './vite.config.ts';
 import { chromiumArgs, chromiumPath } from './test/chromium.ts';
 
+// Vitest 5's error summary calls Map.groupBy, which Node 20 lacks: without this, a failing test
+// crashes the reporter instead of printing why it failed.
+if (!('groupBy' in Map)) {
+  Object.defineProperty(Map, 'groupBy', {
+    value<K, T>(items: Iterable<T>, key: (item: T, i: number) => K): Map<K, T[]> {
+      const out = new Map<K, T[]>();
+      let i = 0;
+      for (const item of items) {
+        const k = key(item, i++);
+        const list = out.get(k);
+        if (list) list.push(item);
+        else out.set(k, [item]);
+      }
+      return out;
+    },
+  });
+}
+
 // Three worlds: pure modules in Node, GPU code in headless Chromium (real WebGPU adapter),
 // end-to-end flows driven by Playwright against the dev server.
 export default mergeConfig(

@@ -1,0 +1,154 @@
+// The exported record of one inspection (settings + trajectory + metrics), validated with zod so
+// a file from disk or another version is checked field by field before the UI reads it.
+import { z } from 'zod';
+import type { OverthinkingMetrics, Trajectory } from '../repro/index.ts';
+import { toJson } from './toJson.ts';
+
+const J_TOLERANCE = 1e-6; // J ≤ 0 up to float noise (repro-method.md §3)
+
+const finite = z.number().refine(Number.isFinite, 'must be a finite number');
+const count = z.number().int().nonnegative();
+const logProb = finite.refine((v) => v <= J_TOLERANCE, 'must be a log-probability (≤ 0)');
+const span = z.object({ start: count, end: count });
+
+/** A segment delimiter: a literal string, or a RegExp stored as source + flags. */
+export const delimiterSettingSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('string'), value: z.string().min(1) }),
+  z.object({
+    kind: z.literal('regexp'),
+    source: z.string().min(1),
+    flags: z.string().regex(/^[dimsuv]*$/, 'only d, i, m, s, u, v flags (g and y are dropped)'),
+  }).refine((d) => compiles(d.source, d.flags), { message: 'is not a valid regular expression', path: ['source'] }),
+]);
+export type DelimiterSetting = z.infer<typeof delimiterSettingSchema>;
+
+export const trajectorySchema = z
+  .object({
+    question: z.string(),
+    cot: z.string(),
+    answer: z.string(),
+    probe: z.string(),
+    segments: z.array(span),
+    cotTokens: z.array(count),
+    tokenOffsets: z.array(count),
+    tokenSpans: z.array(span),
+    J: z.array(logProb).min(1),
+    answerLogProbs: z.array(z.array(logProb)),
+    tokenEntropy: z.array(finite),
+    firstTokenEntropy: z.array(finite),
+  })
+  .superRefine((t, ctx) => {
+    const K = t.segments.length;
+    const need = (ok: boolean, path: string, message: string) => {
+      if (!ok) ctx.addIssue({ code: 'custom', path: [path], message });
+    };
+    need(t.J.length === K + 1, 'J', `has ${t.J.length} values; ${K} segments need ${K + 1}`);
+    need(t.answerLogProbs.length === t.J.length, 'answerLogProbs', `has ${t.answerLogProbs.length} rows; J has ${t.J.length}`);
+    need(t.tokenSpans.length === K, 'tokenSpans', `has ${t.tokenSpans.length} entries; there are ${K} segments`);
+    need(t.firstTokenEntropy.length === K, 'firstTokenEntropy', `has ${t.firstTokenEntropy.length} entries; there are ${K} segments`);
+    need(t.tokenOffsets.length === t.cotTokens.length, 'tokenOffsets', `has ${t.tokenOffsets.length} entries; there are ${t.cotTokens.length} CoT tokens`);
+    need(t.tokenEntropy.length === t.cotTokens.length, 'tokenEntropy', `has ${t.tokenEntropy.length} entries; there are ${t.cotTokens.length} CoT tokens`);
+    let at = 0;
+    t.segments.forEach((s, i) => {
+      need(s.start === at && s.end > s.start, 'segments', `segments[${i}] = [${s.start}, ${s.end}) is not contiguous from ${at}`);
+      at = s.end;
+    });
+    need(K === 0 || at === t.cot.length, 'segments', `end at ${at} but the CoT has ${t.cot.length} chars`);
+  });
+
+export const overthinkingMetricsSchema = z.object({
+  cotTokens: count,
+  segments: count,
+  backtracking: count,
+  backtrackingSegments: z.array(count),
+  tokensAfterCertainty: count,
+  certaintySegment: count.nullable(),
+  plateaus: count,
+  plateauSegments: z.array(count),
+  finalScore: finite,
+  J0: finite,
+  JK: finite,
+  meanJGain: finite,
+});
+
+export const inspectionRecordSchema = z.object({
+  version: z.literal(1),
+  createdAt: z.iso.datetime(),
+  model: z.object({ id: z.string().min(1), backend: z.string().min(1) }),
+  settings: z.object({
+    probe: z.string(),
+    delimiter: delimiterSettingSchema,
+    topK: z.number().int().positive(),
+    w: z.number().min(0).max(1),
+    eps: finite.refine((v) => v > 0, 'must be > 0'),
+  }),
+  trajectory: trajectorySchema,
+  metrics: overthinkingMetricsSchema,
+  generated: z.object({ correct: z.boolean(), answerText: z.string() }).optional(),
+});
+
+export type InspectionRecord = z.infer<typeof inspectionRecordSchema>;
+
+// The schema must describe exactly the shapes the math produces (compile-time check).
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const _trajectoryMatches: Same<z.infer<typeof trajectorySchema>, Trajectory> = true;
+const _metricsMatch: Same<z.infer<typeof overthinkingMetricsSchema>, OverthinkingMetrics> = true;
+void _trajectoryMatches;
+void _metricsMatch;
+
+export type ParseInspectionResult =
+  | { ok: true; record: InspectionRecord }
+  | { ok: false; error: string; issues: { path: string; message: string }[] };
+
+/** Parses and validates a record; on failure, `error` lists every issue as "path: message". */
+export function parseInspectionRecord(json: string): ParseInspectionResult {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch (e) {
+    const message = `invalid JSON: ${(e as Error).message}`;
+    return { ok: false, error: `not an inspection record: ${message}`, issues: [{ path: '', message }] };
+  }
+  const parsed = inspectionRecordSchema.safeParse(value);
+  if (parsed.success) return { ok: true, record: parsed.data };
+  const issues = parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message }));
+  const error = `not a valid inspection record (${issues.length} issue${issues.length > 1 ? 's' : ''}): ` +
+    issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ');
+  return { ok: false, error, issues };
+}
+
+/** Validates then writes pretty JSON; throws with the issue list when the record is invalid. */
+export function serializeInspectionRecord(record: InspectionRecord): string {
+  const parsed = inspectionRecordSchema.safeParse(record);
+  if (!parsed.success) {
+    throw new TypeError(
+      'cannot serialise an invalid inspection record: ' +
+        parsed.error.issues.map((i) => `${formatPath(i.path) || '(root)'}: ${i.message}`).join('; '),
+    );
+  }
+  return toJson(parsed.data);
+}
+
+/** A RegExp delimiter as stored in settings (g and y dropped: segmentCot copies it anyway). */
+export function delimiterToSetting(delimiter: string | RegExp): DelimiterSetting {
+  return typeof delimiter === 'string'
+    ? { kind: 'string', value: delimiter }
+    : { kind: 'regexp', source: delimiter.source, flags: delimiter.flags.replace(/[gy]/g, '') };
+}
+
+export function delimiterFromSetting(setting: DelimiterSetting): string | RegExp {
+  return setting.kind === 'string' ? setting.value : new RegExp(setting.source, setting.flags);
+}
+
+function formatPath(path: PropertyKey[]): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${String(p)}`)).join('');
+}
+
+function compiles(source: string, flags: string): boolean {
+  try {
+    new RegExp(source, flags);
+    return true;
+  } catch {
+    return false;
+  }
+}
