@@ -1,0 +1,93 @@
+// The float64 CPU reference of the toy GPT-2 (llm.c gpt2_forward / gpt2_backward), the ground truth
+// the WebGPU engine is tested against.
+//
+// Conventions of every layer in ./layers: `xForward(out, ...inputs, sizes)` and
+// `xBackward(dinp..., dout, saved..., sizes)` on Float64Array; the first lines of a body give the
+// shapes. PARAMETER GRADIENTS ACCUMULATE (+=) across backward calls (zero them between steps);
+// ACTIVATION GRADIENTS ARE OVERWRITTEN (=). A tensor read by two layers (the residual stream feeds
+// a LayerNorm and a residual add) gets its gradients joined explicitly by fanOutBackward.
+// Backward calls the layers in exact reverse order of forward.
+import type { ModelConfig } from '../config.ts';
+import type { Activations } from './activations.ts';
+import { layerSlice, type ParamViews } from './params.ts';
+import { encoderBackward, encoderForward } from './layers/encoder.ts';
+import { layernormBackward, layernormForward } from './layers/layernorm.ts';
+import { matmulBackward, matmulForward } from './layers/matmul.ts';
+import { attentionBackward, attentionForward } from './layers/attention.ts';
+import { geluBackward, geluForward } from './layers/gelu.ts';
+import { fanOutBackward, residualBackward, residualForward } from './layers/residual.ts';
+import { logProbHeadBackward, logProbHeadForward } from './layers/logprob-head.ts';
+
+/** Forward of a [B,T] batch into `acts` (sized for B, T); fills logits, logp and entropy. */
+export function gptForward(
+  p: ParamViews, acts: Activations, inputs: Int32Array, targets: Int32Array, config: ModelConfig,
+): void {
+  const { B, T } = acts;
+  const { nEmbd: C, nHead: NH, vocabSize: V, nLayer: L } = config;
+  encoderForward(acts.encoded, inputs, p.wte, p.wpe, B, T, C);
+  let residual = acts.encoded;
+  for (let l = 0; l < L; l++) {
+    const a = acts.layers[l];
+    layernormForward(a.ln1, a.ln1Mean, a.ln1Rstd, residual, layerSlice(p.ln1w, l, C), layerSlice(p.ln1b, l, C), B, T, C);
+    matmulForward(a.qkv, a.ln1, layerSlice(p.qkvw, l, 3 * C * C), layerSlice(p.qkvb, l, 3 * C), B, T, C, 3 * C);
+    attentionForward(a.atty, a.preatt, a.att, a.qkv, B, T, C, NH);
+    matmulForward(a.attproj, a.atty, layerSlice(p.attprojw, l, C * C), layerSlice(p.attprojb, l, C), B, T, C, C);
+    residualForward(a.residual2, residual, a.attproj, B * T * C);
+    layernormForward(a.ln2, a.ln2Mean, a.ln2Rstd, a.residual2, layerSlice(p.ln2w, l, C), layerSlice(p.ln2b, l, C), B, T, C);
+    matmulForward(a.fch, a.ln2, layerSlice(p.fcw, l, 4 * C * C), layerSlice(p.fcb, l, 4 * C), B, T, C, 4 * C);
+    geluForward(a.fchGelu, a.fch, B * T * 4 * C);
+    matmulForward(a.fcproj, a.fchGelu, layerSlice(p.fcprojw, l, 4 * C * C), layerSlice(p.fcprojb, l, C), B, T, 4 * C, C);
+    residualForward(a.residual3, a.residual2, a.fcproj, B * T * C);
+    residual = a.residual3;
+  }
+  layernormForward(acts.lnf, acts.lnfMean, acts.lnfRstd, residual, p.lnfw, p.lnfb, B, T, C);
+  matmulForward(acts.logits, acts.lnf, p.wte, null, B, T, C, V);
+  logProbHeadForward(acts.logp, acts.entropy, acts.probs, acts.logits, targets, B, T, V);
+}
+
+/** Backward of the forward that filled `acts`, for dlogp [B,T] = ∂L/∂logp; accumulates into `g`. */
+export function gptBackward(
+  g: ParamViews, p: ParamViews, acts: Activations, inputs: Int32Array, targets: Int32Array,
+  dlogp: ArrayLike<number>, config: ModelConfig,
+): void {
+  const { B, T } = acts;
+  const { nEmbd: C, nHead: NH, vocabSize: V, nLayer: L } = config;
+  const BT = B * T;
+  const f = (n: number) => new Float64Array(n);
+  // activation-gradient scratch, overwritten by each layer
+  const dlogits = f(BT * V);
+  const dres = f(BT * C); // gradient of the residual stream flowing down
+  const dres2 = f(BT * C);
+  const dtmp = f(BT * C);
+  const dbranch = f(BT * C); // dattproj / dfcproj
+  const dln = f(BT * C);
+  const datty = f(BT * C);
+  const dqkv = f(BT * 3 * C);
+  const dpreatt = f(B * NH * T * T);
+  const datt = f(B * NH * T * T);
+  const dfch = f(BT * 4 * C);
+  const dfchGelu = f(BT * 4 * C);
+
+  logProbHeadBackward(dlogits, dlogp, acts.probs, targets, B, T, V);
+  matmulBackward(dln, g.wte, null, dlogits, acts.lnf, p.wte, B, T, C, V);
+  const lastResidual = L > 0 ? acts.layers[L - 1].residual3 : acts.encoded;
+  layernormBackward(dres, g.lnfw, g.lnfb, dln, lastResidual, p.lnfw, acts.lnfMean, acts.lnfRstd, B, T, C);
+
+  for (let l = L - 1; l >= 0; l--) {
+    const a = acts.layers[l];
+    const residual = l > 0 ? acts.layers[l - 1].residual3 : acts.encoded;
+    residualBackward(dres2, dbranch, dres, BT * C);
+    matmulBackward(dfchGelu, layerSlice(g.fcprojw, l, 4 * C * C), layerSlice(g.fcprojb, l, C), dbranch, a.fchGelu, layerSlice(p.fcprojw, l, 4 * C * C), B, T, 4 * C, C);
+    geluBackward(dfch, dfchGelu, a.fch, BT * 4 * C);
+    matmulBackward(dln, layerSlice(g.fcw, l, 4 * C * C), layerSlice(g.fcb, l, 4 * C), dfch, a.ln2, layerSlice(p.fcw, l, 4 * C * C), B, T, C, 4 * C);
+    layernormBackward(dtmp, layerSlice(g.ln2w, l, C), layerSlice(g.ln2b, l, C), dln, a.residual2, layerSlice(p.ln2w, l, C), a.ln2Mean, a.ln2Rstd, B, T, C);
+    fanOutBackward(dres2, dtmp, BT * C);
+    residualBackward(dres, dbranch, dres2, BT * C); // dres now holds d(residual) of this block's input
+    matmulBackward(datty, layerSlice(g.attprojw, l, C * C), layerSlice(g.attprojb, l, C), dbranch, a.atty, layerSlice(p.attprojw, l, C * C), B, T, C, C);
+    attentionBackward(dqkv, dpreatt, datt, datty, a.qkv, a.att, B, T, C, NH);
+    matmulBackward(dln, layerSlice(g.qkvw, l, 3 * C * C), layerSlice(g.qkvb, l, 3 * C), dqkv, a.ln1, layerSlice(p.qkvw, l, 3 * C * C), B, T, C, 3 * C);
+    layernormBackward(dtmp, layerSlice(g.ln1w, l, C), layerSlice(g.ln1b, l, C), dln, residual, layerSlice(p.ln1w, l, C), a.ln1Mean, a.ln1Rstd, B, T, C);
+    fanOutBackward(dres, dtmp, BT * C);
+  }
+  encoderBackward(g.wte, g.wpe, dres, inputs, B, T, C);
+}
