@@ -1,0 +1,22 @@
+// Every benchmark suite, in the order `npm run bench` runs them. To add one: write
+// bench/suites/<name>.ts exporting a BenchSuite, import it here and append it to `suites`.
+import type { GpuContext } from '../../src/gpu/device.ts';
+import { fusedLogits } from './fusedLogits.ts';
+
+/** One measured number, as printed and stored in bench/results.json. */
+export interface BenchEntry {
+  name: string; // stable id, e.g. 'fused-logits-speedup'
+  value: number;
+  unit: string; // e.g. '×', 'ms', 'tokens/s'
+  goal: string; // what we aim for, e.g. '≥ 10'
+  detail: Record<string, unknown> | string; // the raw measurements behind `value`
+}
+
+export interface BenchSuite {
+  name: string; // matched by `npm run bench -- --only <substring>`
+  run(ctx: GpuContext, log: (line: string) => void): Promise<BenchEntry[]>;
+}
+
+export const suites: BenchSuite[] = [
+  fusedLogits,
+];
