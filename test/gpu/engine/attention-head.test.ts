@@ -1,0 +1,85 @@
+// Attention (training forward/backward, and the KV-cache pair) and the log-prob head against
+// their float64 CPU references in src/engine/cpu/layers.
+import { afterAll, describe, it } from 'vitest';
+import { Rng } from '../../../src/engine/rng.ts';
+import { attentionBackward, attentionForward } from '../../../src/engine/cpu/layers/attention.ts';
+import { logProbHeadBackward, logProbHeadForward } from '../../../src/engine/cpu/layers/logprob-head.ts';
+import * as gpuAtt from '../../../src/engine/gpu/layers/attention.ts';
+import * as gpuHead from '../../../src/engine/gpu/layers/logprob-head.ts';
+import { at } from '../../../src/engine/gpu/tensor.ts';
+import { expectAllclose } from '../../util/allclose.ts';
+import { Harness } from './harness.ts';
+import { gpu, randomArray, randomIds } from './helpers.ts';
+
+const TOL = { rtol: 1e-4, atol: 1e-5 };
+let h: Harness;
+const harness = async () => (h ??= new Harness(await gpu()));
+afterAll(() => h?.dispose());
+
+describe('attention and head runners vs the CPU reference', () => {
+  it('causal attention forward (saved softmax) and backward', async () => {
+    const H = await harness();
+    const rng = new Rng(5);
+    const B = 2, T = 6, C = 12, NH = 3;
+    const qkv = randomArray(B * T * 3 * C, rng), dout = randomArray(B * T * C, rng);
+    const out = new Float64Array(B * T * C), pre = new Float64Array(B * NH * T * T), att = new Float64Array(B * NH * T * T);
+    attentionForward(out, pre, att, qkv, B, T, C, NH);
+    const dqkv = new Float64Array(B * T * 3 * C);
+    attentionBackward(dqkv, new Float64Array(pre.length), new Float64Array(att.length), dout, qkv, att, B, T, C, NH);
+
+    const x = H.f32(qkv, 3), o = H.zeros(out.length, 1), a = H.zeros(att.length, 2), d = H.f32(dout, 4);
+    const gq = H.zeros(dqkv.length), scratch = H.zeros(att.length);
+    await H.run((rec) => {
+      gpuAtt.attentionForward(rec, o, a, x, B, T, C, NH);
+      gpuAtt.attentionBackward(rec, gq.buf, scratch.buf, d, x, a, B, T, C, NH);
+    });
+    expectAllclose(await H.read(o, out.length), out, TOL);
+    expectAllclose(await H.read(a, att.length), att, TOL);
+    expectAllclose(await H.read(gq, dqkv.length), dqkv, TOL);
+  });
+
+  it('KV-cache attention of rows split between a shared prefix slot and their own slot', async () => {
+    const H = await harness();
+    const rng = new Rng(6);
+    const T = 7, C = 8, NH = 2, maxT = 9, S = 3, L = 2, layer = 1;
+    const qkv = randomArray(T * 3 * C, rng);
+    const out = new Float64Array(T * C);
+    attentionForward(out, new Float64Array(NH * T * T), new Float64Array(NH * T * T), qkv, 1, T, C, NH);
+    // positions 0..3 go to slot 2 (the "context"), positions 4..6 to slot 0 reading 0..3 from slot 2
+    const split = 4;
+    const rows = new Int32Array(4 * T);
+    for (let p = 0; p < T; p++) rows.set(p < split ? [p, 2, 2, 0] : [p, 0, 2, split], 4 * p);
+    const kv = H.f32(randomArray(L * 2 * S * maxT * C, rng)); // junk everywhere not written
+    const x = H.f32(qkv, 5), o = H.zeros(T * C, 3), r = H.i32(rows);
+    const shape = { S, maxT, C };
+    await H.run((rec) => {
+      gpuAtt.kvWrite(rec, kv.buf, x, r, layer, T, shape);
+      gpuAtt.attentionCached(rec, o, x, kv.buf, r, layer, T, NH, shape);
+    });
+    expectAllclose(await H.read(o, out.length), out, TOL);
+  });
+
+  it('log-prob head forward (logp, entropy) and backward, with masked rows and large logits', async () => {
+    const H = await harness();
+    const rng = new Rng(7);
+    const N = 9, V = 37;
+    const logits = randomArray(N * V, rng, 4);
+    logits[5] = 60; // a dominant logit: max subtraction matters
+    const targets = randomIds(N, V, rng);
+    targets[3] = -1;
+    const dlogp = randomArray(N, rng);
+    const logp = new Float64Array(N), ent = new Float64Array(N), probs = new Float64Array(N * V), dlogits = new Float64Array(N * V);
+    logProbHeadForward(logp, ent, probs, logits, targets, 1, N, V);
+    logProbHeadBackward(dlogits, dlogp, probs, targets, 1, N, V);
+
+    const lg = H.f32(logits, 2), lgBwd = H.f32(logits), tg = H.i32(targets), dl = H.f32(dlogp);
+    const lp = H.zeros(N), en = H.zeros(N), lse = H.zeros(N), dlg = H.zeros(N * V);
+    await H.run((rec) => {
+      gpuHead.logProbHeadForward(rec, lp.buf, en.buf, lse.buf, lg, tg, N, V);
+      gpuHead.logProbHeadBackward(rec, dlg.buf, dl.buf, lgBwd.buf, lse.buf, tg, N, V);
+    });
+    expectAllclose(await H.read(lp, N), logp, TOL);
+    expectAllclose(await H.read(en, N), ent, TOL);
+    expectAllclose(await H.read(at(dlg.buf), N * V), dlogits, TOL);
+  });
+});

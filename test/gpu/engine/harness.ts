@@ -1,0 +1,53 @@
+// Running single layer runners in tests: upload float64 data as f32 (optionally behind a junk
+// prefix, to exercise element offsets), record one dispatch group, read results back.
+import { readFloat32, uploadBuffer } from '../../../src/gpu/buffers.ts';
+import type { GpuContext } from '../../../src/gpu/device.ts';
+import { Recorder } from '../../../src/engine/gpu/encoding.ts';
+import { at, type GpuTensor } from '../../../src/engine/gpu/tensor.ts';
+
+export class Harness {
+  readonly ctx: GpuContext;
+  readonly rec: Recorder;
+  private readonly buffers: GPUBuffer[] = [];
+
+  constructor(ctx: GpuContext) {
+    this.ctx = ctx;
+    this.rec = new Recorder(ctx);
+  }
+
+  /** f32 copy of `data` placed after `pad` junk elements; returns the tensor (buffer + offset). */
+  f32(data: ArrayLike<number>, pad = 0): GpuTensor {
+    const a = new Float32Array(pad + data.length).fill(123.5);
+    a.set(Array.from(data), pad);
+    const buf = uploadBuffer(this.ctx.device, a);
+    this.buffers.push(buf);
+    return at(buf, pad);
+  }
+
+  zeros(n: number, pad = 0): GpuTensor {
+    return this.f32(new Float64Array(n), pad);
+  }
+
+  i32(data: Int32Array): GPUBuffer {
+    const buf = uploadBuffer(this.ctx.device, data);
+    this.buffers.push(buf);
+    return buf;
+  }
+
+  /** Record with `fn`, submit, and wait. */
+  async run(fn: (rec: Recorder) => void): Promise<void> {
+    this.rec.begin();
+    fn(this.rec);
+    this.rec.submit();
+    await this.ctx.device.queue.onSubmittedWorkDone();
+  }
+
+  async read(t: GpuTensor, n: number): Promise<Float32Array> {
+    return readFloat32(this.ctx.device, t.buf, n, t.off * 4);
+  }
+
+  dispose(): void {
+    for (const b of this.buffers) b.destroy();
+    this.rec.destroy();
+  }
+}
