@@ -2,6 +2,7 @@
 // bench/suites/<name>.ts exporting a BenchSuite, import it here and append it to `suites`.
 import type { GpuContext } from '../../src/gpu/device.ts';
 import { fusedLogits } from './fusedLogits.ts';
+import { grpoStep } from './grpoStep.ts';
 
 /** One measured number, as printed and stored in bench/results.json. */
 export interface BenchEntry {
@@ -19,4 +20,5 @@ export interface BenchSuite {
 
 export const suites: BenchSuite[] = [
   fusedLogits,
+  grpoStep,
 ];

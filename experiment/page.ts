@@ -1,0 +1,83 @@
+// The page `npm run experiment` opens in headless Chromium (experiment/run.ts): for each seed,
+// outcome-only GRPO and RePro GRPO from the same SFT checkpoint, held-out evaluation before and
+// after, results sent back through the headless bridge (scripts/lib/headless.ts).
+import { acquireGpu } from '../src/gpu/device.ts';
+import { GpuModel } from '../src/engine/gpu/model.ts';
+import { decodeCheckpoint } from '../src/engine/checkpoint.ts';
+import { heldOutProblems } from '../src/task/problem.ts';
+import { evaluatePolicy } from '../src/rl/evaluate.ts';
+import { presetConfig, type GrpoConfig } from '../src/rl/config.ts';
+import { GrpoTrainer, HELDOUT_SEED } from '../src/rl/trainer.ts';
+import type { EvalSummary, ExperimentResults, ExperimentRun } from '../src/rl/report.ts';
+import { CI_SPEC, type ExperimentSpec } from './spec.ts';
+
+interface HeadlessBridge {
+  __log?: (line: string) => Promise<void>;
+  __report?: (json: string) => Promise<void>;
+}
+const bridge = window as unknown as HeadlessBridge;
+const pre = document.getElementById('out')!;
+
+function log(line: string): void {
+  pre.textContent += `${line}\n`;
+  void bridge.__log?.(line);
+}
+
+function readSpec(): ExperimentSpec {
+  const raw = new URLSearchParams(location.search).get('spec');
+  const given = raw ? (JSON.parse(raw) as Partial<ExperimentSpec>) : {};
+  return { ...CI_SPEC, ...given, overrides: { ...CI_SPEC.overrides, ...given.overrides } };
+}
+
+async function main(): Promise<void> {
+  const spec = readSpec();
+  const ctx = await acquireGpu();
+  const adapter = `${ctx.adapterInfo.vendor}/${ctx.adapterInfo.architecture}`;
+  const res = await fetch(spec.checkpointUrl);
+  if (!res.ok) throw new Error(`SFT checkpoint ${spec.checkpointUrl}: HTTP ${res.status} (run npm run train:toy first)`);
+  const ck = decodeCheckpoint(new Uint8Array(await res.arrayBuffer()));
+  log(`adapter ${adapter}; model ${JSON.stringify(ck.config)}; seeds ${spec.seeds.join(',')}; ${spec.steps} steps`);
+
+  const configs = {
+    outcome: presetConfig('outcome', spec.overrides),
+    repro: presetConfig('repro', spec.overrides),
+  };
+  const problems = heldOutProblems(HELDOUT_SEED, spec.evalProblems, { minDigits: configs.repro.min_digits, maxDigits: configs.repro.max_digits });
+  const rows = configs.repro.per_device_train_batch_size * configs.repro.num_generations;
+  const model = await GpuModel.create(ctx, ck.config, ck.params, { maxBatchTokens: Math.max(16, rows) * ck.config.blockSize });
+
+  const evaluate = async (cfg: GrpoConfig): Promise<EvalSummary> => {
+    const r = await evaluatePolicy(model, problems, {
+      maxNewTokens: cfg.max_completion_length, temperature: 0, seed: cfg.seed, delimiter: cfg.segment_delimiter, w: cfg.process_weight_w,
+    });
+    return { accuracy: r.metrics.accuracy, cot_tokens: r.metrics.cotTokens, backtracking: r.metrics.backtracking, tokens_after_certainty: r.metrics.tokensAfterCertainty };
+  };
+  const before = await evaluate(configs.repro); // greedy: the same for every run from this checkpoint
+  log(`before: ${JSON.stringify(before)}`);
+
+  const runs: ExperimentRun[] = [];
+  for (const seed of spec.seeds) {
+    for (const method of ['outcome', 'repro'] as const) {
+      const cfg = { ...configs[method], seed };
+      await model.setParams(ck.params);
+      const zero = new Float32Array(ck.params.length);
+      await model.setOptimizerState({ m: zero, v: zero.slice(), t: 0 });
+      const trainer = await GrpoTrainer.create(model, cfg, {
+        onLog: (l) => log(`[${method} s${seed}] ${l}`),
+        onMetrics: (m) => log(`[${method} s${seed}] step ${m.step} reward ${m.reward.toFixed(3)} tokens ${m.responseTokens.toFixed(1)} backtracking ${m.backtracking.toFixed(2)} loss ${m.loss.toFixed(4)} (${(m.timings.sampling + m.timings.scoring + m.timings.forwardBackward + m.timings.optimizer).toFixed(0)} ms)`),
+      });
+      const curve: number[] = [];
+      for (let s = 0; s < spec.steps; s++) curve.push((await trainer.trainStep()).reward);
+      const after = await evaluate(cfg);
+      log(`[${method} s${seed}] after: ${JSON.stringify(after)}`);
+      runs.push({ method, seed, steps: spec.steps, before, after, reward_curve: curve });
+    }
+  }
+  const results: ExperimentResults = { config: { grpo: configs, eval_problems: spec.evalProblems, adapter, full: spec.full }, runs };
+  await bridge.__report?.(JSON.stringify(results));
+}
+
+main().catch((e: unknown) => {
+  log(`error: ${(e as Error).stack ?? String(e)}`);
+  throw e;
+});

@@ -1,0 +1,54 @@
+// `npm run experiment [-- --full] [--seeds 0,1,2] [--steps N] [--timeout-min M]`: outcome-only vs
+// RePro GRPO from the bundled SFT checkpoint, same seeds, in headless Chromium on WebGPU
+// (experiment/page.ts through scripts/lib/headless.ts). Writes experiment/results.json,
+// experiment/results.md (mean ± std over seeds, before/after) and experiment/results.svg.
+// Defaults are sized for SwiftShader in CI; --full is for a real GPU.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runInChromium } from '../scripts/lib/headless.ts';
+import { markdownTable, rewardPlotSvg, type ExperimentResults } from '../src/rl/report.ts';
+import { CI_SPEC, FULL_SPEC, type ExperimentSpec } from './spec.ts';
+
+const here = fileURLToPath(new URL('./', import.meta.url));
+
+function parseArgs(argv: string[]): { spec: ExperimentSpec; timeoutMs: number } {
+  let spec: ExperimentSpec = argv.includes('--full') ? FULL_SPEC : CI_SPEC;
+  let timeoutMs = (spec.full ? 600 : 60) * 60_000;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`experiment: ${a} needs a value`);
+      return v;
+    };
+    if (a === '--full') continue;
+    else if (a === '--seeds') spec = { ...spec, seeds: value().split(',').map((s) => Number(s)) };
+    else if (a === '--steps') spec = { ...spec, steps: Number(value()) };
+    else if (a === '--timeout-min') timeoutMs = Number(value()) * 60_000;
+    else throw new Error(`experiment: unknown argument ${JSON.stringify(a)} (see the header of experiment/run.ts)`);
+  }
+  if (spec.seeds.length === 0 || spec.seeds.some((s) => !Number.isInteger(s))) throw new Error('experiment: --seeds must be integers, e.g. 0,1,2');
+  if (!Number.isInteger(spec.steps) || spec.steps < 1) throw new Error('experiment: --steps must be a positive integer');
+  return { spec, timeoutMs };
+}
+
+async function main(): Promise<void> {
+  const { spec, timeoutMs } = parseArgs(process.argv.slice(2));
+  const results = (await runInChromium({
+    page: '/experiment/index.html',
+    query: { spec: JSON.stringify(spec) },
+    timeoutMs,
+  })) as ExperimentResults;
+  writeFileSync(join(here, 'results.json'), JSON.stringify(results, null, 2) + '\n');
+  const md = `# GRPO: outcome-only vs RePro (${results.config.adapter}, ${spec.steps} steps, seeds ${spec.seeds.join(', ')})\n\n` +
+    `Held-out set: ${results.config.eval_problems} problems, greedy decoding. Mean ± std over seeds.\n\n${markdownTable(results)}\n![mean train reward](results.svg)\n`;
+  writeFileSync(join(here, 'results.md'), md);
+  writeFileSync(join(here, 'results.svg'), rewardPlotSvg(results));
+  console.log(md);
+}
+
+main().catch((e: unknown) => {
+  console.error((e as Error).stack ?? String(e));
+  process.exitCode = 1;
+});

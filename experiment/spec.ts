@@ -1,0 +1,35 @@
+// The experiment's settings: CI-sized defaults for SwiftShader, and --full for a real GPU.
+import type { GrpoConfig } from '../src/rl/config.ts';
+
+export interface ExperimentSpec {
+  seeds: number[];
+  steps: number;
+  /** held-out problems of the before/after evaluations */
+  evalProblems: number;
+  /** GRPO settings shared by both methods (α comes from the preset) */
+  overrides: Partial<GrpoConfig>;
+  /** where the page fetches the SFT checkpoint */
+  checkpointUrl: string;
+  full: boolean;
+}
+
+export const CI_SPEC: ExperimentSpec = {
+  seeds: [0, 1, 2],
+  steps: 6,
+  evalProblems: 16,
+  overrides: {
+    per_device_train_batch_size: 4, num_generations: 4, max_completion_length: 96,
+    learning_rate: 1e-4, eval_every: 0, eval_size: 16, checkpoint_every: 0,
+  },
+  checkpointUrl: '/models/toy-reasoner/model.safetensors',
+  full: false,
+};
+
+export const FULL_SPEC: ExperimentSpec = {
+  ...CI_SPEC,
+  seeds: [0, 1, 2],
+  steps: 200,
+  evalProblems: 200,
+  overrides: { ...CI_SPEC.overrides, per_device_train_batch_size: 8, num_generations: 8, eval_size: 200 },
+  full: true,
+};

@@ -1,0 +1,159 @@
+// GRPO training configuration, named as TRL's GRPOConfig where TRL has the setting, plus the
+// RePro process-reward settings (repro-method.md §6, §7, §9). One typed object with a default and
+// a comment per field; it serialises to JSON (run files, checkpoints, URLs) unchanged.
+import type { AdamWConfig } from '../engine/types.ts';
+
+export interface GrpoConfig {
+  /** G, completions sampled per prompt (TRL num_generations). */
+  num_generations: number;
+  /** AdamW learning rate (TRL learning_rate). */
+  learning_rate: number;
+  /** β, weight of the k3 KL to the reference policy (TRL beta; repro-method.md §9 default 0). */
+  beta: number;
+  /** ε, clip range of the ratio ρ (TRL epsilon; repro-method.md §9 default 0.2). */
+  epsilon: number;
+  /** Longest completion (CoT + answer), tokens (TRL max_completion_length). */
+  max_completion_length: number;
+  /** Sampling temperature of the rollouts (TRL temperature). */
+  temperature: number;
+  /** Policy updates per batch of rollouts, μ (TRL num_iterations). */
+  num_iterations: number;
+  /** Prompts per step (TRL per_device_train_batch_size; one GPU, no accumulation). */
+  per_device_train_batch_size: number;
+  /** Seed of prompt drawing and sampling (TRL seed). */
+  seed: number;
+  /** Max global gradient norm; ≤ 0 disables clipping (TRL max_grad_norm). */
+  max_grad_norm: number;
+  /** AdamW weight decay on 2-D weights (TRL weight_decay). */
+  weight_decay: number;
+  /** AdamW β1, β2, ε (TRL adam_beta1, adam_beta2, adam_epsilon). */
+  adam_beta1: number;
+  adam_beta2: number;
+  adam_epsilon: number;
+  /** α, coefficient of the process advantage; 0 = outcome-only GRPO (repro-method.md §9). */
+  process_reward_coef: number;
+  /** w, weight of the magnitude score in the process score (repro-method.md §6). */
+  process_weight_w: number;
+  /** topK, segments probed per rollout, chosen by first-token entropy (repro-method.md §7). */
+  entropy_top_k: number;
+  /** Segment delimiter of the CoT (repro-method.md §2); a string, the blank line by default. */
+  segment_delimiter: string;
+  /** ε added to the group std in both normalisations (repro-method.md §9). */
+  advantage_eps: number;
+  /** Fewest / most digits per operand of the training and held-out problems (the task's difficulty). */
+  min_digits: number;
+  max_digits: number;
+  /** Held-out evaluation every this many steps; 0 = never. */
+  eval_every: number;
+  /** Held-out problems per evaluation. */
+  eval_size: number;
+  /** Automatic checkpoint every this many steps; 0 = never. */
+  checkpoint_every: number;
+}
+
+export const DEFAULT_GRPO_CONFIG: Readonly<GrpoConfig> = Object.freeze({
+  num_generations: 8,
+  learning_rate: 1e-4,
+  beta: 0.0,
+  epsilon: 0.2,
+  max_completion_length: 96,
+  temperature: 1.0,
+  num_iterations: 1,
+  per_device_train_batch_size: 8,
+  seed: 0,
+  max_grad_norm: 1.0,
+  weight_decay: 0.0,
+  adam_beta1: 0.9,
+  adam_beta2: 0.99,
+  adam_epsilon: 1e-8,
+  process_reward_coef: 0.1,
+  process_weight_w: 0.5,
+  entropy_top_k: 8,
+  segment_delimiter: '\n\n',
+  advantage_eps: 1e-6,
+  min_digits: 2,
+  max_digits: 4,
+  eval_every: 10,
+  eval_size: 32,
+  checkpoint_every: 25,
+});
+
+export interface GrpoPreset {
+  name: string;
+  method: 'outcome' | 'repro';
+  config: GrpoConfig;
+}
+
+/** The two runs the training screen and the experiment compare, same seed by default. */
+export const GRPO_PRESETS: readonly GrpoPreset[] = [
+  { name: 'Outcome only (GRPO)', method: 'outcome', config: { ...DEFAULT_GRPO_CONFIG, process_reward_coef: 0 } },
+  { name: 'RePro (GRPO + process reward)', method: 'repro', config: { ...DEFAULT_GRPO_CONFIG } },
+];
+
+/** The config of a preset, with overrides; validated. */
+export function presetConfig(method: 'outcome' | 'repro', overrides: Partial<GrpoConfig> = {}): GrpoConfig {
+  const preset = GRPO_PRESETS.find((p) => p.method === method);
+  if (!preset) throw new RangeError(`method must be "outcome" or "repro" (got ${JSON.stringify(method)})`);
+  const cfg = { ...preset.config, ...overrides };
+  if (method === 'outcome') cfg.process_reward_coef = 0;
+  validateGrpoConfig(cfg);
+  return cfg;
+}
+
+/** The AdamW settings the engine's step() takes. */
+export function adamWFromConfig(c: GrpoConfig): AdamWConfig {
+  return {
+    learningRate: c.learning_rate,
+    beta1: c.adam_beta1,
+    beta2: c.adam_beta2,
+    eps: c.adam_epsilon,
+    weightDecay: c.weight_decay,
+    gradClip: c.max_grad_norm,
+  };
+}
+
+type Check = [keyof GrpoConfig, (x: number) => boolean, string];
+const POSITIVE_INT = (x: number) => Number.isInteger(x) && x >= 1;
+const NON_NEGATIVE_INT = (x: number) => Number.isInteger(x) && x >= 0;
+const CHECKS: Check[] = [
+  ['num_generations', POSITIVE_INT, 'an integer ≥ 1'],
+  ['learning_rate', (x) => x >= 0, '≥ 0'],
+  ['beta', (x) => x >= 0, '≥ 0'],
+  ['epsilon', (x) => x > 0 && x < 1, 'in (0, 1)'],
+  ['max_completion_length', POSITIVE_INT, 'an integer ≥ 1'],
+  ['temperature', (x) => x > 0, '> 0 (GRPO samples)'],
+  ['num_iterations', POSITIVE_INT, 'an integer ≥ 1'],
+  ['per_device_train_batch_size', POSITIVE_INT, 'an integer ≥ 1'],
+  ['seed', Number.isInteger, 'an integer'],
+  ['max_grad_norm', () => true, 'a number'],
+  ['weight_decay', (x) => x >= 0, '≥ 0'],
+  ['adam_beta1', (x) => x >= 0 && x < 1, 'in [0, 1)'],
+  ['adam_beta2', (x) => x >= 0 && x < 1, 'in [0, 1)'],
+  ['adam_epsilon', (x) => x > 0, '> 0'],
+  ['process_reward_coef', (x) => x >= 0, '≥ 0'],
+  ['process_weight_w', (x) => x >= 0 && x <= 1, 'in [0, 1]'],
+  ['entropy_top_k', POSITIVE_INT, 'an integer ≥ 1'],
+  ['advantage_eps', (x) => x > 0, '> 0'],
+  ['min_digits', (x) => Number.isInteger(x) && x >= 1 && x <= 4, 'an integer in [1, 4]'],
+  ['max_digits', (x) => Number.isInteger(x) && x >= 1 && x <= 4, 'an integer in [1, 4]'],
+  ['eval_every', NON_NEGATIVE_INT, 'an integer ≥ 0'],
+  ['eval_size', POSITIVE_INT, 'an integer ≥ 1'],
+  ['checkpoint_every', NON_NEGATIVE_INT, 'an integer ≥ 0'],
+];
+
+/** Throws a RangeError naming the first bad field. */
+export function validateGrpoConfig(c: GrpoConfig): void {
+  if (c === null || typeof c !== 'object') throw new TypeError(`GrpoConfig must be an object (got ${String(c)})`);
+  for (const [key, ok, what] of CHECKS) {
+    const v = c[key];
+    if (typeof v !== 'number' || !Number.isFinite(v) || !ok(v)) {
+      throw new RangeError(`GrpoConfig.${key} must be ${what} (got ${JSON.stringify(v)})`);
+    }
+  }
+  if (c.max_digits < c.min_digits) {
+    throw new RangeError(`GrpoConfig.max_digits (${c.max_digits}) must be ≥ min_digits (${c.min_digits})`);
+  }
+  if (typeof c.segment_delimiter !== 'string' || c.segment_delimiter.length === 0) {
+    throw new RangeError(`GrpoConfig.segment_delimiter must be a non-empty string (got ${JSON.stringify(c.segment_delimiter)})`);
+  }
+}

@@ -1,0 +1,92 @@
+// The experiment's report: results.json shape, a markdown table (mean ± std over seeds, before
+// and after) and an SVG plot. Pure: no DOM (the SVG is a string built from numbers only).
+import type { GrpoConfig } from './config.ts';
+
+export interface EvalSummary {
+  accuracy: number;
+  cot_tokens: number;
+  backtracking: number;
+  tokens_after_certainty: number;
+}
+
+export interface ExperimentRun {
+  method: 'outcome' | 'repro';
+  seed: number;
+  steps: number;
+  before: EvalSummary;
+  after: EvalSummary;
+  /** mean train reward per step (for the plot) */
+  reward_curve: number[];
+}
+
+export interface ExperimentResults {
+  config: { grpo: Record<'outcome' | 'repro', GrpoConfig>; eval_problems: number; adapter: string; full: boolean };
+  runs: ExperimentRun[];
+}
+
+export const SUMMARY_KEYS: (keyof EvalSummary)[] = ['accuracy', 'cot_tokens', 'backtracking', 'tokens_after_certainty'];
+
+/** Mean and sample standard deviation (0 for fewer than two values). */
+export function meanStd(xs: number[]): { mean: number; std: number } {
+  if (xs.length === 0) return { mean: NaN, std: NaN };
+  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+  if (xs.length < 2) return { mean, std: 0 };
+  const ss = xs.reduce((a, x) => a + (x - mean) ** 2, 0);
+  return { mean, std: Math.sqrt(ss / (xs.length - 1)) };
+}
+
+function cell(xs: number[], digits: number): string {
+  const { mean, std } = meanStd(xs);
+  return `${mean.toFixed(digits)} ± ${std.toFixed(digits)}`;
+}
+
+/** One row per (method, before/after), one column per metric, mean ± std over seeds. */
+export function markdownTable(results: ExperimentResults): string {
+  const lines = [
+    `| method | when | seeds | ${SUMMARY_KEYS.join(' | ')} |`,
+    `|---|---|---|${SUMMARY_KEYS.map(() => '---').join('|')}|`,
+  ];
+  for (const method of ['outcome', 'repro'] as const) {
+    const runs = results.runs.filter((r) => r.method === method);
+    if (runs.length === 0) continue;
+    for (const when of ['before', 'after'] as const) {
+      const cells = SUMMARY_KEYS.map((k) => cell(runs.map((r) => r[when][k]), k === 'accuracy' ? 3 : 2));
+      lines.push(`| ${method} | ${when} | ${runs.length} | ${cells.join(' | ')} |`);
+    }
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** Mean train-reward curve per method (over seeds), as a small SVG line plot. */
+export function rewardPlotSvg(results: ExperimentResults, width = 640, height = 320): string {
+  const pad = 40;
+  const methods = [['outcome', '#d1631a'], ['repro', '#0b62d6']] as const;
+  const curves = methods.map(([m, color]) => {
+    const runs = results.runs.filter((r) => r.method === m);
+    const n = Math.min(...runs.map((r) => r.reward_curve.length), Infinity);
+    const mean = Number.isFinite(n) ? Array.from({ length: n }, (_, i) => meanStd(runs.map((r) => r.reward_curve[i])).mean) : [];
+    return { m, color, mean };
+  });
+  const steps = Math.max(1, ...curves.map((c) => c.mean.length));
+  const x = (i: number) => pad + (i / Math.max(1, steps - 1)) * (width - 2 * pad);
+  const y = (v: number) => height - pad - v * (height - 2 * pad);
+  const paths = curves.filter((c) => c.mean.length > 0).map((c) => {
+    const d = c.mean.map((v, i) => `${i === 0 ? 'M' : 'L'}${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' ');
+    return `<path d="${d}" fill="none" stroke="${c.color}" stroke-width="2"/>`;
+  });
+  const legend = curves.map((c, i) =>
+    `<text x="${pad + 10}" y="${pad + 16 * i}" fill="${c.color}" font-size="12">${c.m === 'outcome' ? 'Outcome only (GRPO)' : 'RePro (GRPO + process reward)'}</text>`);
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`,
+    `<rect width="${width}" height="${height}" fill="white"/>`,
+    `<line x1="${pad}" y1="${height - pad}" x2="${width - pad}" y2="${height - pad}" stroke="#57606a"/>`,
+    `<line x1="${pad}" y1="${pad}" x2="${pad}" y2="${height - pad}" stroke="#57606a"/>`,
+    `<text x="${width / 2}" y="${height - 8}" font-size="12" text-anchor="middle">step (1 … ${steps})</text>`,
+    `<text x="12" y="${height / 2}" font-size="12" transform="rotate(-90 12 ${height / 2})" text-anchor="middle">mean train reward</text>`,
+    `<text x="${pad - 4}" y="${y(0) + 4}" font-size="10" text-anchor="end">0</text>`,
+    `<text x="${pad - 4}" y="${y(1) + 4}" font-size="10" text-anchor="end">1</text>`,
+    ...paths,
+    ...legend,
+    '</svg>',
+  ].join('\n') + '\n';
+}

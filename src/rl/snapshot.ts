@@ -1,0 +1,47 @@
+// The trainer's full state for an exact resume, and its validation when read back.
+import type { ModelConfig } from '../engine/config.ts';
+import type { RngState } from '../engine/rng.ts';
+import { validateGrpoConfig, type GrpoConfig } from './config.ts';
+import type { EvalMetrics, StepMetrics } from './metrics.ts';
+
+/** The JSON part (travels as checkpoint metadata). */
+export interface TrainerState {
+  version: 1;
+  config: GrpoConfig;
+  modelConfig: ModelConfig;
+  /** completed steps */
+  step: number;
+  /** the trainer's sampling-seed stream (src/engine/rng.ts) */
+  rngState: RngState;
+  /** the problem stream (src/task/rng.ts) */
+  taskRngState: number;
+  /** AdamW step count */
+  optimizerT: number;
+  history: StepMetrics[];
+  evalHistory: EvalMetrics[];
+}
+
+export interface TrainerSnapshot {
+  state: TrainerState;
+  params: Float32Array;
+  /** AdamW moments */
+  m: Float32Array;
+  v: Float32Array;
+  /** the reference policy of the KL term (beta > 0), else null */
+  refParams: Float32Array | null;
+}
+
+/** Throws naming the field at fault unless `s` is a usable TrainerState. */
+export function validateTrainerState(s: unknown): asserts s is TrainerState {
+  if (s === null || typeof s !== 'object') throw new TypeError('trainer state must be an object');
+  const o = s as Record<string, unknown>;
+  if (o.version !== 1) throw new RangeError(`trainer state version must be 1 (got ${JSON.stringify(o.version)})`);
+  validateGrpoConfig(o.config as GrpoConfig);
+  for (const k of ['step', 'taskRngState', 'optimizerT'] as const) {
+    if (!Number.isInteger(o[k]) || (o[k] as number) < 0) throw new RangeError(`trainer state.${k} must be an integer ≥ 0 (got ${JSON.stringify(o[k])})`);
+  }
+  if (!Array.isArray(o.rngState) || o.rngState.length !== 4) throw new RangeError('trainer state.rngState must be 4 uint32 words');
+  if (!Array.isArray(o.history)) throw new TypeError('trainer state.history must be an array');
+  if (!Array.isArray(o.evalHistory)) throw new TypeError('trainer state.evalHistory must be an array');
+  if (o.modelConfig === null || typeof o.modelConfig !== 'object') throw new TypeError('trainer state.modelConfig must be an object');
+}

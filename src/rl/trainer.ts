@@ -1,0 +1,221 @@
+// GRPO with the RePro process reward (repro-method.md §9) on the toy task. GPU-free: it drives any
+// TrainableModel (GpuModel in the browser, the float64 CpuModel in Node tests).
+//
+// One step, top to bottom:
+//   draw prompts → sample G completions each → verifier rewards → RePro scoring (top-k segments,
+//   J probes batched over the whole step; skipped when α = 0) → advantages → μ × (forward, loss,
+//   backward, step) → metrics → held-out eval every eval_every steps.
+import type { TrainableModel } from '../engine/types.ts';
+import { Rng } from '../engine/rng.ts';
+import { ANSWER_MARKER, formatPrompt } from '../task/format.ts';
+import { heldOutProblems, makeProblem, type Problem } from '../task/problem.ts';
+import { createRng, type TaskRng } from '../task/rng.ts';
+import { toyTokenizer } from '../task/tokenizer.ts';
+import { EOS_ID } from '../task/vocab.ts';
+import { adamWFromConfig, validateGrpoConfig, type GrpoConfig } from './config.ts';
+import { buildPolicyBatch, type PolicyBatch } from './batch.ts';
+import { evaluatePolicy } from './evaluate.ts';
+import { stepAdvantages } from './groupAdvantages.ts';
+import type { EvalMetrics, RolloutSample, StepMetrics } from './metrics.ts';
+import { policyUpdate } from './policyUpdate.ts';
+import { mean, parseRollout, type Rollout } from './rollout.ts';
+import { scoreRollouts, type RolloutScore } from './scoring.ts';
+import { rolloutSamples } from './samples.ts';
+import type { TrainerSnapshot } from './snapshot.ts';
+
+/** The fixed held-out set's seed: every run and seed evaluates on the same problems. */
+export const HELDOUT_SEED = 20251201;
+
+export interface TrainerCallbacks {
+  onMetrics?: (m: StepMetrics) => void;
+  onEval?: (e: EvalMetrics) => void;
+  onLog?: (line: string) => void;
+  /** a few rollouts of each step, segments with their process rewards (the samples panel) */
+  onSamples?: (s: RolloutSample[]) => void;
+}
+
+export interface PreparedStep {
+  rollouts: Rollout[];
+  scores: RolloutScore[] | null;
+  advantages: Float64Array[];
+  batch: PolicyBatch;
+  samplingMs: number;
+  scoringMs: number;
+}
+
+export class GrpoTrainer {
+  readonly engine: TrainableModel;
+  readonly config: GrpoConfig;
+  /** completed steps */
+  step = 0;
+  readonly history: StepMetrics[] = [];
+  readonly evalHistory: EvalMetrics[] = [];
+  private readonly rng: Rng;
+  private readonly taskRng: TaskRng;
+  private readonly heldOut: Problem[];
+  private refParams: Float32Array | null = null;
+  private readonly probeIds = toyTokenizer.encode(ANSWER_MARKER);
+  private callbacks: TrainerCallbacks;
+
+  private constructor(engine: TrainableModel, config: GrpoConfig, callbacks: TrainerCallbacks) {
+    validateGrpoConfig(config);
+    this.engine = engine;
+    this.config = { ...config };
+    this.callbacks = callbacks;
+    this.rng = new Rng(config.seed);
+    this.taskRng = createRng(config.seed);
+    this.heldOut = heldOutProblems(HELDOUT_SEED, config.eval_size, { minDigits: config.min_digits, maxDigits: config.max_digits });
+  }
+
+  /** A fresh run from the engine's current weights (the reference policy when beta > 0). */
+  static async create(engine: TrainableModel, config: GrpoConfig, callbacks: TrainerCallbacks = {}): Promise<GrpoTrainer> {
+    const t = new GrpoTrainer(engine, config, callbacks);
+    if (config.beta > 0) t.refParams = await engine.getParams();
+    return t;
+  }
+
+  /** A run resumed exactly from a snapshot: weights, optimizer, RNG streams, step and history. */
+  static async restore(engine: TrainableModel, snap: TrainerSnapshot, callbacks: TrainerCallbacks = {}): Promise<GrpoTrainer> {
+    const t = new GrpoTrainer(engine, snap.state.config, callbacks);
+    await engine.setParams(snap.params);
+    await engine.setOptimizerState({ m: snap.m, v: snap.v, t: snap.state.optimizerT });
+    t.rng.setState(snap.state.rngState);
+    t.taskRng.setState(snap.state.taskRngState);
+    t.step = snap.state.step;
+    t.history.push(...snap.state.history);
+    t.evalHistory.push(...snap.state.evalHistory);
+    t.refParams = snap.refParams;
+    return t;
+  }
+
+  setCallbacks(callbacks: TrainerCallbacks): void {
+    this.callbacks = callbacks;
+  }
+
+  /** Everything needed to resume bit-exactly. */
+  async snapshot(): Promise<TrainerSnapshot> {
+    const opt = await this.engine.getOptimizerState();
+    return {
+      state: {
+        version: 1,
+        config: { ...this.config },
+        modelConfig: { ...this.engine.config },
+        step: this.step,
+        rngState: this.rng.getState(),
+        taskRngState: this.taskRng.getState(),
+        optimizerT: opt.t,
+        history: this.history.slice(),
+        evalHistory: this.evalHistory.slice(),
+      },
+      params: await this.engine.getParams(),
+      m: opt.m,
+      v: opt.v,
+      refParams: this.refParams,
+    };
+  }
+
+  /** Rollouts, rewards, RePro scores, advantages and the policy batch of the next step. */
+  async prepareStep(): Promise<PreparedStep> {
+    const c = this.config;
+    const G = c.num_generations;
+    const problems = Array.from({ length: c.per_device_train_batch_size }, () =>
+      makeProblem(this.taskRng, { minDigits: c.min_digits, maxDigits: c.max_digits, split: 'train' }));
+    const promptIds = problems.map((p) => toyTokenizer.encode(formatPrompt(p.question)));
+    const prompts = promptIds.flatMap((p) => Array.from({ length: G }, () => p));
+
+    let t0 = performance.now();
+    const sampled = await this.engine.sample(prompts, {
+      maxNewTokens: c.max_completion_length, temperature: c.temperature, topK: 0, topP: 1,
+      seed: this.rng.nextUint32(), stopIds: [EOS_ID],
+    });
+    const samplingMs = performance.now() - t0;
+    const rollouts = prompts.map((p, i) => {
+      const g = Math.floor(i / G);
+      return parseRollout(g, problems[g], p, sampled.tokens[i], sampled.entropy[i], c.segment_delimiter);
+    });
+
+    t0 = performance.now();
+    const scores = c.process_reward_coef > 0
+      ? await scoreRollouts(this.engine, rollouts, {
+        topK: c.entropy_top_k, w: c.process_weight_w, probeIds: this.probeIds,
+        answerIds: (r) => toyTokenizer.encode(r.problem.answer), blockSize: this.engine.config.blockSize,
+      })
+      : null;
+    const scoringMs = performance.now() - t0;
+
+    const advantages = stepAdvantages(rollouts, scores, { alpha: c.process_reward_coef, eps: c.advantage_eps });
+    const batch = buildPolicyBatch(prompts, rollouts.map((r) => r.completion), advantages, this.engine.config.blockSize);
+    return { rollouts, scores, advantages, batch, samplingMs, scoringMs };
+  }
+
+  /** One GRPO step; emits and returns its metrics. The run continues after a rejected update. */
+  async trainStep(): Promise<StepMetrics> {
+    const c = this.config;
+    const prep = await this.prepareStep();
+    const t0 = performance.now();
+    const refLogp = await this.referenceLogProbs(prep.batch);
+    const refMs = performance.now() - t0;
+    const upd = await policyUpdate(this.engine, prep.batch, refLogp, {
+      iterations: c.num_iterations, epsilon: c.epsilon, beta: c.beta, adamW: adamWFromConfig(c), log: (l) => this.log(l),
+    });
+    this.step++;
+    const { rollouts, scores } = prep;
+    const m: StepMetrics = {
+      step: this.step,
+      reward: mean(rollouts.map((r) => r.reward)),
+      accuracy: mean(rollouts.map((r) => r.reward)),
+      responseTokens: mean(rollouts.map((r) => r.completion.length)),
+      cotTokens: mean(rollouts.map((r) => r.cotTokens)),
+      backtracking: mean(rollouts.map((r) => r.backtracking.length)),
+      processReward: scores === null ? null : mean(scores.filter((s) => s.rewards.length > 0).map((s) => sum(s.rewards))),
+      kl: upd.kl,
+      clipFrac: upd.clipFrac,
+      entropy: mean(rollouts.flatMap((r) => r.entropy)),
+      loss: upd.loss,
+      gradNorm: upd.gradNorm,
+      skipped: upd.skipped,
+      timings: {
+        sampling: prep.samplingMs,
+        scoring: prep.scoringMs,
+        forwardBackward: upd.forwardBackwardMs + refMs,
+        optimizer: upd.optimizerMs,
+      },
+    };
+    if (upd.skipped) this.log(`step ${this.step}: update rejected, weights unchanged; continuing`);
+    this.history.push(m);
+    this.callbacks.onSamples?.(rolloutSamples(prep, 4));
+    this.callbacks.onMetrics?.(m);
+    if (c.eval_every > 0 && this.step % c.eval_every === 0) await this.evaluate();
+    return m;
+  }
+
+  /** Held-out evaluation (greedy) of the current policy; recorded in evalHistory and emitted. */
+  async evaluate(): Promise<EvalMetrics> {
+    const c = this.config;
+    const r = await evaluatePolicy(this.engine, this.heldOut, {
+      maxNewTokens: c.max_completion_length, temperature: 0, seed: c.seed, delimiter: c.segment_delimiter, w: c.process_weight_w,
+    });
+    const e: EvalMetrics = { step: this.step, ...r.metrics };
+    this.evalHistory.push(e);
+    this.callbacks.onEval?.(e);
+    return e;
+  }
+
+  /** log π_ref on the batch, by swapping the reference weights in (β > 0 only). */
+  private async referenceLogProbs(batch: PolicyBatch): Promise<Float32Array | null> {
+    if (this.config.beta === 0 || this.refParams === null) return null;
+    const current = await this.engine.getParams();
+    await this.engine.setParams(this.refParams);
+    const ref = await this.engine.forward(batch.inputs, batch.targets, batch.B, batch.T);
+    await this.engine.setParams(current);
+    return ref.logProbs.slice();
+  }
+
+  private log(line: string): void {
+    this.callbacks.onLog?.(line);
+  }
+}
+
+function sum(xs: number[]): number {
+  return xs.reduce((a, b) => a + b, 0);
+}

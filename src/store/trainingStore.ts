@@ -1,0 +1,115 @@
+// The training screen's state: every run the worker reports on (spec, status, metric history,
+// held-out evals, latest samples, log), which runs the charts show, and the RPC actions.
+import { create } from 'zustand';
+import { proxy } from 'comlink';
+import type { EvalMetrics, RolloutSample, StepMetrics } from '../rl/metrics.ts';
+import { presetConfig, type GrpoConfig } from '../rl/config.ts';
+import type { RunSpec, RunStatus, SavedRunInfo, TrainingEvents } from '../worker/trainingApi.ts';
+import { trainingApi } from '../worker/trainingClient.ts';
+
+export interface RunView {
+  spec: RunSpec;
+  status: RunStatus;
+  message: string | null;
+  metrics: StepMetrics[];
+  evals: EvalMetrics[];
+  samples: RolloutSample[];
+  log: string[];
+  hidden: boolean;
+  /** wall-clock ms when the latest stretch of running began, and the step count then (for steps/s) */
+  runningSince: number | null;
+  stepAtRunningSince: number;
+}
+
+interface TrainingState {
+  runs: Record<string, RunView>;
+  saved: SavedRunInfo[];
+  error: string | null;
+  subscribed: boolean;
+  connect(): Promise<void>;
+  startComparison(opts: { steps: number; seed: number; overrides?: Partial<GrpoConfig> }): Promise<void>;
+  pause(runId: string): Promise<void>;
+  resume(runId: string): Promise<void>;
+  stop(runId: string): Promise<void>;
+  resumeSaved(runId: string): Promise<void>;
+  deleteSaved(runId: string): Promise<void>;
+  toggleHidden(runId: string): void;
+}
+
+const LOG_LINES = 200;
+
+function emptyView(spec: RunSpec): RunView {
+  return { spec, status: 'starting', message: null, metrics: [], evals: [], samples: [], log: [], hidden: false, runningSince: null, stepAtRunningSince: 0 };
+}
+
+export const useTraining = create<TrainingState>((set, get) => {
+  const patch = (runId: string, f: (r: RunView) => Partial<RunView>) =>
+    set((s) => (s.runs[runId] ? { runs: { ...s.runs, [runId]: { ...s.runs[runId], ...f(s.runs[runId]) } } } : {}));
+  const events: TrainingEvents = {
+    onMetrics: (id, m) => patch(id, (r) => ({ metrics: r.metrics.some((x) => x.step === m.step) ? r.metrics : [...r.metrics, m] })),
+    onEval: (id, e) => patch(id, (r) => ({ evals: r.evals.some((x) => x.step === e.step) ? r.evals : [...r.evals, e] })),
+    onSamples: (id, s) => patch(id, () => ({ samples: s })),
+    onLog: (id, line) => patch(id, (r) => ({ log: [...r.log, line].slice(-LOG_LINES) })),
+    onStatus: (id, status, message) => patch(id, (r) => ({
+      status,
+      message: message ?? null,
+      runningSince: status === 'running' ? Date.now() : null,
+      stepAtRunningSince: r.metrics.at(-1)?.step ?? 0,
+    })),
+  };
+  const guard = async (f: () => Promise<void>) => {
+    try {
+      set({ error: null });
+      await f();
+    } catch (e) {
+      set({ error: e instanceof Error ? e.message : String(e) });
+    }
+  };
+  return {
+    runs: {},
+    saved: [],
+    error: null,
+    subscribed: false,
+    async connect() {
+      if (get().subscribed) return;
+      set({ subscribed: true });
+      await guard(async () => {
+        await trainingApi().subscribe(proxy(events));
+        set({ saved: await trainingApi().listSaved() });
+      });
+    },
+    async startComparison({ steps, seed, overrides = {} }) {
+      await get().connect();
+      const stamp = Date.now().toString(36);
+      for (const method of ['outcome', 'repro'] as const) {
+        const config = presetConfig(method, { ...overrides, seed });
+        const spec: RunSpec = {
+          runId: `${method}-s${seed}-${stamp}`,
+          label: `${method === 'outcome' ? 'Outcome only (GRPO)' : 'RePro (GRPO + process reward)'} · seed ${seed}`,
+          method, config, steps,
+        };
+        set((s) => ({ runs: { ...s.runs, [spec.runId]: emptyView(spec) } }));
+        await guard(() => trainingApi().start(spec));
+      }
+    },
+    pause: (id) => guard(() => trainingApi().pause(id)),
+    resume: (id) => guard(() => trainingApi().resume(id)),
+    stop: (id) => guard(() => trainingApi().stop(id)),
+    async resumeSaved(id) {
+      const info = get().saved.find((r) => r.spec.runId === id);
+      if (!info) return;
+      set((s) => ({ runs: { ...s.runs, [id]: { ...emptyView(info.spec), metrics: [], evals: [] } } }));
+      await guard(async () => {
+        await trainingApi().resumeSaved(id);
+        set({ saved: get().saved.filter((r) => r.spec.runId !== id) });
+      });
+    },
+    async deleteSaved(id) {
+      await guard(async () => {
+        await trainingApi().deleteSaved(id);
+        set({ saved: get().saved.filter((r) => r.spec.runId !== id) });
+      });
+    },
+    toggleHidden: (id) => patch(id, (r) => ({ hidden: !r.hidden })),
+  };
+});

@@ -1,0 +1,71 @@
+// The runs: status, step counter, speed, ETA, controls, legend visibility and downloads.
+import { useEffect, useState } from 'react';
+import { useTraining, type RunView } from '../../store/trainingStore.ts';
+import { trainingApi } from '../../worker/trainingClient.ts';
+import { etaSeconds, formatDuration, stepsPerSecond } from './chartData.ts';
+
+function downloadBytes(filename: string, bytes: Uint8Array, mime: string): void {
+  const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: mime }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  a.rel = 'noopener';
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+async function downloadCheckpoint(run: RunView): Promise<void> {
+  const ck = await trainingApi().exportCheckpoint(run.spec.runId);
+  downloadBytes(`${run.spec.runId}.safetensors`, ck.safetensors, 'application/octet-stream');
+  downloadBytes(`${run.spec.runId}.config.json`, new TextEncoder().encode(ck.configJson), 'application/json');
+}
+
+async function downloadOnnx(run: RunView): Promise<void> {
+  downloadBytes(`${run.spec.runId}.onnx`, await trainingApi().exportOnnx(run.spec.runId), 'application/octet-stream');
+}
+
+export function RunTable({ runs }: { runs: RunView[] }) {
+  const { pause, resume, stop, toggleHidden } = useTraining();
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(t);
+  }, []);
+  if (runs.length === 0) return null;
+  return (
+    <div className="table-scroll">
+      <table className="data-table" data-testid="run-table">
+        <thead>
+          <tr><th>show</th><th>run</th><th>status</th><th>step</th><th>steps/s</th><th>ETA</th><th>controls</th><th>download</th></tr>
+        </thead>
+        <tbody>
+          {runs.map((r) => {
+            const step = r.metrics.at(-1)?.step ?? 0;
+            const speed = r.status === 'running' ? stepsPerSecond(step, r.stepAtRunningSince, r.runningSince, now) : null;
+            return (
+              <tr key={r.spec.runId} data-testid={`run-${r.spec.method}`}>
+                <td><input type="checkbox" checked={!r.hidden} onChange={() => toggleHidden(r.spec.runId)} aria-label={`show ${r.spec.label}`} /></td>
+                <td>{r.spec.label}</td>
+                <td data-testid="run-status">{r.status}{r.message ? ` — ${r.message}` : ''}</td>
+                <td data-testid="run-step">{step} / {r.spec.steps}</td>
+                <td>{speed === null ? '–' : speed.toFixed(2)}</td>
+                <td>{formatDuration(etaSeconds(step, r.spec.steps, speed))}</td>
+                <td>
+                  {r.status === 'running' && <button onClick={() => void pause(r.spec.runId)}>Pause</button>}
+                  {r.status === 'paused' && <button onClick={() => void resume(r.spec.runId)}>Resume</button>}
+                  {(r.status === 'running' || r.status === 'paused') && <button onClick={() => void stop(r.spec.runId)}>Stop</button>}
+                </td>
+                <td>
+                  <button disabled={r.status === 'starting'} onClick={() => void downloadCheckpoint(r)}>checkpoint</button>
+                  <button disabled={r.status === 'starting'} onClick={() => void downloadOnnx(r)}>ONNX</button>
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}

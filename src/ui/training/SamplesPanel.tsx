@@ -1,0 +1,35 @@
+// A few rollouts of the latest step, each CoT segment tinted by its process reward
+// (repro-method.md §8). All model text is rendered as text.
+import type { RolloutSample } from '../../rl/metrics.ts';
+import { rewardColor } from './chartData.ts';
+
+export function SamplesPanel({ label, samples }: { label: string; samples: RolloutSample[] }) {
+  if (samples.length === 0) return null;
+  return (
+    <section className="card" data-testid="samples-panel">
+      <h3>Samples · {label}</h3>
+      {samples.map((s, i) => (
+        <div key={i} className="result" data-testid="sample">
+          <div className="seg-head">
+            <strong>{s.question}</strong> → <span className={s.correct ? 'ok' : 'error'}>{s.correct ? 'correct' : 'wrong'}</span>
+            <span className="muted"> (answer {s.answer}, mean advantage {s.advantage.toFixed(3)})</span>
+          </div>
+          <div className="segments">
+            {s.segments.map((seg, k) => (
+              <span
+                key={k}
+                className="segment seg-text pre-wrap"
+                style={{ background: rewardColor(seg.reward) }}
+                title={seg.reward === null ? 'not scored (outside the top-k)' : `process reward ${seg.reward.toFixed(4)}`}
+                data-testid="sample-segment"
+              >
+                {seg.backtracking ? '↩ ' : ''}{seg.text}
+              </span>
+            ))}
+            <span className="seg-text pre-wrap muted">{s.tail}</span>
+          </div>
+        </div>
+      ))}
+    </section>
+  );
+}

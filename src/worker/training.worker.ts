@@ -1,0 +1,29 @@
+// The training worker entry: GRPO runs on the WebGPU engine, exposed over comlink (TrainingApi).
+import { expose } from 'comlink';
+import { exportOnnx } from '../engine/onnx/export.ts';
+import type { TrainingApi } from './trainingApi.ts';
+import { TrainingHost } from './trainingHost.ts';
+import { gpuTrainingDeps } from './trainingGpu.ts';
+
+const host = new TrainingHost(gpuTrainingDeps());
+
+const api: TrainingApi = {
+  async subscribe(events) { host.subscribe(events); },
+  start: (spec) => host.start(spec),
+  pause: (id) => host.pause(id),
+  resume: (id) => host.resume(id),
+  stop: (id) => host.stop(id),
+  listSaved: () => host.listSaved(),
+  resumeSaved: (id) => host.resumeSaved(id),
+  deleteSaved: (id) => host.deleteSaved(id),
+  async exportCheckpoint(id) {
+    const { spec, bytes } = await host.currentCheckpoint(id);
+    return { safetensors: bytes, configJson: JSON.stringify(spec, null, 2) };
+  },
+  async exportOnnx(id) {
+    const { config, params } = await host.currentCheckpoint(id);
+    return exportOnnx(config, params);
+  },
+};
+
+expose(api);

@@ -1,0 +1,61 @@
+// The typed RPC surface of the training worker (src/worker/training.worker.ts). Only plain,
+// structured-cloneable data crosses it; the event sink is a comlink proxy.
+import type { GrpoConfig } from '../rl/config.ts';
+import type { EvalMetrics, RolloutSample, StepMetrics } from '../rl/metrics.ts';
+
+export interface RunSpec {
+  /** unique id (also the IndexedDB key of the run's checkpoint) */
+  runId: string;
+  /** shown in legends, e.g. "RePro (GRPO + process reward)" */
+  label: string;
+  method: 'outcome' | 'repro';
+  config: GrpoConfig;
+  /** stop after this many steps */
+  steps: number;
+}
+
+export type RunStatus = 'starting' | 'running' | 'paused' | 'stopped' | 'finished' | 'error';
+
+export interface TrainingEvents {
+  onMetrics(runId: string, m: StepMetrics): void;
+  onEval(runId: string, e: EvalMetrics): void;
+  onSamples(runId: string, s: RolloutSample[]): void;
+  onLog(runId: string, line: string): void;
+  /** status changes; `message` explains pauses (device lost, …) and errors */
+  onStatus(runId: string, status: RunStatus, message?: string): void;
+}
+
+/** A run saved in IndexedDB that a reload can resume exactly. */
+export interface SavedRunInfo {
+  spec: RunSpec;
+  /** steps completed in the checkpoint */
+  step: number;
+  savedAt: number;
+  history: StepMetrics[];
+  evalHistory: EvalMetrics[];
+}
+
+export interface CheckpointExport {
+  /** safetensors: weights, AdamW moments, trainer state metadata (src/rl/checkpoint.ts) */
+  safetensors: Uint8Array;
+  /** the run's spec and GRPO config, pretty JSON */
+  configJson: string;
+}
+
+export interface TrainingApi {
+  /** Attach the UI's event sink (one per page). */
+  subscribe(events: TrainingEvents): Promise<void>;
+  /** Start a fresh run from the bundled SFT checkpoint. Resolves once it is running. */
+  start(spec: RunSpec): Promise<void>;
+  pause(runId: string): Promise<void>;
+  resume(runId: string): Promise<void>;
+  stop(runId: string): Promise<void>;
+  /** Runs saved in IndexedDB (checkpoints at pause, every checkpoint_every steps, at the end). */
+  listSaved(): Promise<SavedRunInfo[]>;
+  /** Continue a saved run exactly where its checkpoint left it (after a reload). */
+  resumeSaved(runId: string): Promise<void>;
+  deleteSaved(runId: string): Promise<void>;
+  exportCheckpoint(runId: string): Promise<CheckpointExport>;
+  /** ONNX export (onnx-community layout) of the run's current weights. */
+  exportOnnx(runId: string): Promise<Uint8Array>;
+}

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { markdownTable, meanStd, rewardPlotSvg, type ExperimentResults } from '../../../src/rl/report.ts';
+import { presetConfig } from '../../../src/rl/config.ts';
+
+const s = (accuracy: number, cot: number) => ({ accuracy, cot_tokens: cot, backtracking: 1, tokens_after_certainty: 2 });
+const results: ExperimentResults = {
+  config: { grpo: { outcome: presetConfig('outcome'), repro: presetConfig('repro') }, eval_problems: 8, adapter: 'test', full: false },
+  runs: [
+    { method: 'outcome', seed: 0, steps: 2, before: s(0.5, 10), after: s(0.6, 12), reward_curve: [0.5, 0.7] },
+    { method: 'outcome', seed: 1, steps: 2, before: s(0.5, 10), after: s(0.8, 14), reward_curve: [0.3, 0.5] },
+    { method: 'repro', seed: 0, steps: 2, before: s(0.5, 10), after: s(0.7, 8), reward_curve: [0.5, 0.9] },
+  ],
+};
+
+describe('experiment report', () => {
+  it('mean and sample std', () => {
+    expect(meanStd([1, 3])).toEqual({ mean: 2, std: Math.SQRT2 });
+    expect(meanStd([4])).toEqual({ mean: 4, std: 0 });
+  });
+  it('markdown table: mean ± std over seeds per method and phase', () => {
+    const md = markdownTable(results);
+    expect(md).toContain('| outcome | after | 2 | 0.700 ± 0.141 | 13.00 ± 1.41 | 1.00 ± 0.00 | 2.00 ± 0.00 |');
+    expect(md).toContain('| repro | after | 1 | 0.700 ± 0.000 | 8.00 ± 0.00 |');
+  });
+  it('SVG plot: one path per method through the seed-mean curve', () => {
+    const svg = rewardPlotSvg(results, 240, 140);
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg.match(/<path /g)).toHaveLength(2);
+    // outcome mean curve is [0.4, 0.6]: x from 40 to 200, y = 140 − 40 − v·60
+    expect(svg).toContain('d="M40.0,76.0 L200.0,64.0"');
+  });
+});
