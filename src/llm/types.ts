@@ -51,6 +51,8 @@ export interface GenerateCallbacks {
 export interface ModelInfo {
   id: string;
   backend: 'webgpu' | 'wasm';
+  /** Why the model runs on WASM when WebGPU was asked for (shown in the UI), else undefined. */
+  backendNote?: string;
   dtype: string;
   vocabSize: number;
   numLayers: number;

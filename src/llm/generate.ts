@@ -1,0 +1,65 @@
+// The decoding loop every backend shares: prompt once, then one token per step through the KV
+// cache; stops on EOS ids, stop strings, maxNewTokens or an AbortSignal; streams tokens.
+import type { GenerateCallbacks, LanguageModel, SamplingOptions } from './types.ts';
+import { readLogitsRow } from './logitsRow.ts';
+import { checkSampling, sampleToken, seededUniform } from './sampling.ts';
+
+type Decoder = Pick<LanguageModel, 'forward' | 'emptyCache' | 'tokenizer' | 'device' | 'info'>;
+
+export function abortError(): DOMException {
+  return new DOMException('Generation was aborted.', 'AbortError');
+}
+
+export function checkTokenIds(ids: ArrayLike<number>, vocab: number, what: string): void {
+  for (let i = 0; i < ids.length; i++) {
+    const t = ids[i];
+    if (!Number.isInteger(t) || t < 0 || t >= vocab) throw new RangeError(`${what}[${i}] = ${t} is not a token id in [0, ${vocab})`);
+  }
+}
+
+/**
+ * Generated ids (EOS not included; a stop string's last token is). Greedy (temperature 0) is
+ * deterministic. onToken gets each id with the text it added (held back while it ends inside a
+ * multi-byte character).
+ */
+export async function generateWithCache(model: Decoder, promptIds: number[], opts: SamplingOptions, cb: GenerateCallbacks = {}): Promise<number[]> {
+  checkSampling(opts);
+  if (promptIds.length === 0) throw new RangeError('promptIds must hold at least one token');
+  checkTokenIds(promptIds, model.info.vocabSize, 'promptIds');
+  const eos = new Set(model.info.eosIds);
+  const rand = seededUniform(opts.seed);
+  const stops = (opts.stopStrings ?? []).filter((s) => s.length > 0);
+  const out: number[] = [];
+  let shown = '';
+  let cache = model.emptyCache();
+  let feed = promptIds;
+  try {
+    while (out.length < opts.maxNewTokens) {
+      if (cb.signal?.aborted) throw abortError();
+      const step = await model.forward(feed, cache);
+      cache.dispose();
+      cache = step.cache;
+      let row: Float32Array;
+      try {
+        row = await readLogitsRow(step.logits, step.logits.rows - 1, model.device);
+      } finally {
+        step.dispose();
+      }
+      const id = sampleToken(row, opts, rand);
+      if (eos.has(id)) break;
+      out.push(id);
+      const text = model.tokenizer.decode(out);
+      if (!text.endsWith('\uFFFD')) {
+        cb.onToken?.(id, text.slice(shown.length));
+        shown = text;
+      } else {
+        cb.onToken?.(id, '');
+      }
+      if (stops.some((s) => text.includes(s))) break;
+      feed = [id];
+    }
+  } finally {
+    cache.dispose();
+  }
+  return out;
+}

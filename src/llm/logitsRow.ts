@@ -1,0 +1,41 @@
+// Reads ONE logits row back to the CPU (for sampling the next token). Whole logits never come
+// back; analytics run on the GPU (src/gpu/logitsStats.ts).
+import type { LogitsHandle } from './types.ts';
+
+/** IEEE half → float. */
+export function halfToFloat(h: number): number {
+  const s = h & 0x8000 ? -1 : 1;
+  const e = (h >> 10) & 0x1f;
+  const f = h & 0x3ff;
+  if (e === 0) return s * f * 2 ** -24;
+  if (e === 31) return f ? NaN : s * Infinity;
+  return s * (1 + f / 1024) * 2 ** (e - 15);
+}
+
+export function halvesToFloat32(src: Uint16Array): Float32Array {
+  const out = new Float32Array(src.length);
+  for (let i = 0; i < src.length; i++) out[i] = halfToFloat(src[i]);
+  return out;
+}
+
+export async function readLogitsRow(handle: LogitsHandle, row: number, device?: GPUDevice): Promise<Float32Array> {
+  if (!Number.isInteger(row) || row < 0 || row >= handle.rows) throw new RangeError(`row must be in [0, ${handle.rows}) (got ${row})`);
+  const V = handle.vocab;
+  if (handle.kind === 'cpu') return handle.data.slice(row * V, (row + 1) * V);
+  if (!device) throw new TypeError('readLogitsRow: a GPU logits handle needs the device');
+  const elem = handle.dtype === 'float16' ? 2 : 4;
+  const start = handle.byteOffset + row * V * elem;
+  const alignedStart = start - (start % 4);
+  const bytes = Math.ceil((start + V * elem - alignedStart) / 4) * 4;
+  const staging = device.createBuffer({ size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  try {
+    const enc = device.createCommandEncoder();
+    enc.copyBufferToBuffer(handle.buffer, alignedStart, staging, 0, bytes);
+    device.queue.submit([enc.finish()]);
+    await staging.mapAsync(GPUMapMode.READ);
+    const raw = staging.getMappedRange().slice(start - alignedStart, start - alignedStart + V * elem);
+    return handle.dtype === 'float16' ? halvesToFloat32(new Uint16Array(raw)) : new Float32Array(raw);
+  } finally {
+    staging.destroy();
+  }
+}

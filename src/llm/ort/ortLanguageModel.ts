@@ -1,0 +1,137 @@
+// LanguageModel over an onnx-community decoder run by onnxruntime-web: WebGPU (KV cache and
+// logits stay in GPU buffers, logits handed out as kind 'gpu') or the WASM fallback (kind 'cpu').
+import type { CacheState, ForwardResult, GenerateCallbacks, LanguageModel, LogitsHandle, ModelInfo, SamplingOptions } from '../types.ts';
+import { checkTokenIds, generateWithCache } from '../generate.ts';
+import { halvesToFloat32 } from '../logitsRow.ts';
+import { samplingFromGenerationConfig } from '../sampling.ts';
+import type { HfTokenizer } from './hfTokenizer.ts';
+import type { DecoderIo } from './ioConventions.ts';
+import { eosTokenIds } from './ioConventions.ts';
+import type { ModelSource } from './modelFiles.ts';
+import { OrtCacheState } from './ortCacheState.ts';
+import { loadOrtParts, type LoadedOrtParts, type OrtLoadOptions } from './ortModelLoader.ts';
+import { boolTensor, disposeTensor, emptyTensor, gpuBufferOf, int64Tensor, ortWebGpuDevice, type OrtSessionHandle, type OrtTensor } from './ortRuntime.ts';
+
+export class OrtLanguageModel implements LanguageModel {
+  readonly info: ModelInfo;
+  readonly tokenizer: HfTokenizer;
+  readonly device?: GPUDevice;
+  readonly defaultProbe: string;
+  /** Why the model runs on WASM although WebGPU was wanted (null on WebGPU). */
+  readonly backendNote: string | null;
+  /** Sampling defaults from generation_config.json (greedy unless do_sample). */
+  readonly samplingDefaults: SamplingOptions;
+  readonly io: DecoderIo;
+  private readonly session: OrtSessionHandle;
+  private readonly live = new Set<OrtCacheState>();
+  private released = false;
+  private readonly emptyState: OrtCacheState;
+
+  private constructor(parts: LoadedOrtParts, device: GPUDevice | undefined) {
+    this.session = parts.session;
+    this.io = parts.io;
+    this.tokenizer = parts.tokenizer;
+    this.device = device;
+    this.backendNote = parts.backendNote;
+    this.defaultProbe = parts.tokenizer.defaultProbe;
+    this.samplingDefaults = samplingFromGenerationConfig(parts.generationConfig);
+    this.info = {
+      id: parts.id,
+      backend: parts.backend,
+      backendNote: parts.backendNote ?? undefined,
+      dtype: parts.dtype,
+      vocabSize: parts.io.vocabSize,
+      numLayers: parts.io.numLayers,
+      thinking: parts.tokenizer.thinking,
+      eosIds: eosTokenIds(parts.generationConfig, parts.config),
+    };
+    this.emptyState = new OrtCacheState(this, 0, null, () => undefined);
+  }
+
+  /** Loads from the hub, picked files, or any fetchFile (tests). Errors are ModelLoadError. */
+  static async load(source: ModelSource, opts: OrtLoadOptions = {}): Promise<OrtLanguageModel> {
+    const parts = await loadOrtParts(source, opts);
+    const device = parts.backend === 'webgpu' ? await ortWebGpuDevice() : undefined;
+    return new OrtLanguageModel(parts, device);
+  }
+
+  /** KV-cache states (and their tensors) currently alive. */
+  get liveCacheStates(): number {
+    return this.live.size;
+  }
+
+  formatPrompt(question: string): string {
+    return this.tokenizer.formatPrompt(question);
+  }
+
+  emptyCache(): CacheState {
+    return this.emptyState;
+  }
+
+  async forward(tokens: number[], cache: CacheState): Promise<ForwardResult> {
+    if (this.released) throw new Error(`Model ${this.info.id} was disposed.`);
+    if (tokens.length === 0) throw new RangeError('tokens must hold at least one token id');
+    checkTokenIds(tokens, this.info.vocabSize, 'tokens');
+    if (!(cache instanceof OrtCacheState) || cache.owner !== this) throw new TypeError('cache must be a CacheState made by this model (emptyCache() or a forward result).');
+    if (cache.disposed) throw new Error(`cache (length ${cache.length}) was disposed; forward from a live state.`);
+    const io = this.io;
+    const P = cache.length;
+    const T = tokens.length;
+    const feeds: Record<string, OrtTensor> = { input_ids: int64Tensor(tokens, [1, T]) };
+    if (io.hasAttentionMask) feeds.attention_mask = int64Tensor(new Array<number>(P + T).fill(1), [1, P + T]);
+    if (io.hasPositionIds) feeds.position_ids = int64Tensor(Array.from({ length: T }, (_, i) => P + i), [1, T]);
+    if (io.logitsToKeepName) feeds[io.logitsToKeepName] = int64Tensor([T], []); // keep all T rows
+    if (io.hasUseCacheBranch) feeds.use_cache_branch = boolTensor(P > 0);
+    for (let l = 0; l < io.numLayers; l++) {
+      for (const kv of ['key', 'value'] as const) {
+        feeds[io.past[l][kv]] = cache.tensor(io.present[l][kv]) ?? emptyTensor(io.kvDtype, [1, io.kvHeads, 0, io.headDim]);
+      }
+    }
+    const out = await this.session.run(feeds);
+    const presents = new Map<string, OrtTensor>();
+    for (const p of io.present) for (const name of [p.key, p.value]) presents.set(name, out[name]);
+    const logits = out.logits;
+    for (const [name, t] of Object.entries(out)) if (name !== 'logits' && !presents.has(name)) disposeTensor(t);
+    const state = new OrtCacheState(this, P + T, presents, (s) => this.live.delete(s));
+    this.live.add(state);
+    const [, rows, vocab] = logits.dims;
+    if (rows !== T || vocab !== io.vocabSize) {
+      disposeTensor(logits);
+      state.dispose();
+      throw new Error(`logits came back as [${logits.dims.join(', ')}], expected [1, ${T}, ${io.vocabSize}]`);
+    }
+    const handle = await this.logitsHandle(logits, T);
+    let done = false;
+    return {
+      logits: handle,
+      cache: state,
+      dispose: () => {
+        if (done) return;
+        done = true;
+        if (logits.location === 'gpu-buffer') disposeTensor(logits);
+      },
+    };
+  }
+
+  private async logitsHandle(t: OrtTensor, rows: number): Promise<LogitsHandle> {
+    const vocab = this.io.vocabSize;
+    if (t.location === 'gpu-buffer') {
+      return { kind: 'gpu', buffer: gpuBufferOf(t), byteOffset: 0, rows, vocab, dtype: this.io.logitsDtype };
+    }
+    const raw = t.data as unknown;
+    const data = raw instanceof Uint16Array ? halvesToFloat32(raw) : Float32Array.from(raw as ArrayLike<number>);
+    disposeTensor(t);
+    return { kind: 'cpu', data, rows, vocab };
+  }
+
+  generate(promptIds: number[], opts: SamplingOptions, cb?: GenerateCallbacks): Promise<number[]> {
+    return generateWithCache(this, promptIds, opts, cb);
+  }
+
+  async dispose(): Promise<void> {
+    if (this.released) return;
+    this.released = true;
+    for (const s of [...this.live]) s.dispose();
+    await this.session.release();
+  }
+}

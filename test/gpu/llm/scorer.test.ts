@@ -1,0 +1,58 @@
+// The KV-branching J-trajectory scorer against re-encoding every prefix from scratch, on
+// test-built decoders with a small byte-level BPE tokenizer (SwiftShader is too slow for many
+// steps at Qwen3's vocabulary; loading that size is covered in ortModel.test.ts): multi-head and
+// grouped-query attention, with and without position_ids, float16 logits + KV, num_logits_to_keep.
+import { expect, test } from 'vitest';
+import { scoreTrajectory, scoreTrajectoryNaive } from '../../../src/repro/scorer.ts';
+import { liveGpuTensorCount } from '../../../src/llm/ort/ortRuntime.ts';
+import type { TinyDecoderOptions } from '../../fixtures/onnx/tinyDecoder.ts';
+import { expectAllclose } from '../../util/allclose.ts';
+import { loadTiny } from './loadTiny.ts';
+
+const input = {
+  question: 'What is 6 × 7?',
+  cot: 'Six sevens.\n\nThat is 42.\n\nWait, check: 7 × 6 = 42.',
+  answer: '42}',
+};
+
+const cases: [string, Partial<TinyDecoderOptions>][] = [
+  ['MHA with position_ids', { numKvHeads: 4, positionIds: true }],
+  ['GQA without position_ids', { numKvHeads: 2, positionIds: false, seed: 11 }],
+  ['GQA, float16 logits and KV, num_logits_to_keep', { numKvHeads: 1, logitsDtype: 'float16', kvDtype: 'float16', numLogitsToKeep: true, seed: 5 }],
+];
+
+for (const [name, over] of cases) {
+  test(`cached J trajectory = naive re-encoding within 1e-4: ${name}`, async () => {
+    const model = await loadTiny(over, { tokenizer: 'bytes' });
+    try {
+      if (over.kvDtype === 'float16' && !model.device?.features.has('shader-f16')) {
+        // ORT's WebGPU kernels need shader-f16 for float16 tensors: the loader falls back to WASM and says so.
+        expect(model.info.backend).toBe('wasm');
+        expect(model.backendNote).toMatch(/shader-f16/);
+      }
+      const before = liveGpuTensorCount();
+      const progress: [number, number][] = [];
+      const fast = await scoreTrajectory(model, input, { onProgress: (d, t) => progress.push([d, t]) });
+      expect(liveGpuTensorCount()).toBe(before); // every probe branch and segment state freed
+      const slow = await scoreTrajectoryNaive(model, input);
+      expect(fast.segments.length).toBe(3);
+      expect(fast.J.length).toBe(4);
+      expect(progress).toEqual([[1, 4], [2, 4], [3, 4], [4, 4]]);
+      expect(fast.cotTokens).toEqual(slow.cotTokens);
+      expect(fast.tokenSpans.at(-1)!.end).toBe(fast.cotTokens.length);
+      expectAllclose(fast.J, slow.J, { atol: 1e-4, rtol: 0 });
+      for (let k = 0; k < fast.J.length; k++) {
+        expectAllclose(fast.answerLogProbs[k], slow.answerLogProbs[k], { atol: 1e-4, rtol: 0 });
+      }
+      expectAllclose(fast.tokenEntropy, slow.tokenEntropy, { atol: 1e-4, rtol: 1e-4 });
+      expectAllclose(fast.firstTokenEntropy, slow.firstTokenEntropy, { atol: 1e-4, rtol: 1e-4 });
+      expect(fast.J.every((j) => Number.isFinite(j) && j < 0)).toBe(true);
+      expect(fast.tokenEntropy.every((h) => h > 0 && h <= Math.log(model.info.vocabSize) + 1e-3)).toBe(true);
+      // The answer is scored as the tokens that follow the probe: "42}" after "\\boxed{".
+      expect(model.tokenizer.decode(model.tokenizer.encode(fast.probe + input.answer, { addSpecialTokens: false }))).toBe(fast.probe + input.answer);
+      expect(fast.answerLogProbs[0].length).toBeGreaterThan(0);
+    } finally {
+      await model.dispose();
+    }
+  });
+}
