@@ -33,7 +33,10 @@ export class OrtLanguageModel implements LanguageModel {
     this.tokenizer = parts.tokenizer;
     this.device = device;
     this.backendNote = parts.backendNote;
-    this.defaultProbe = parts.tokenizer.defaultProbe;
+    // A model may name its own probe in config.json (`repro_probe`, repro-method.md §3: "for the
+    // bundled toy model its own answer marker"); otherwise thinking/plain defaults apply.
+    const probe = parts.config['repro_probe'];
+    this.defaultProbe = typeof probe === 'string' && probe.length > 0 ? probe : parts.tokenizer.defaultProbe;
     this.samplingDefaults = samplingFromGenerationConfig(parts.generationConfig);
     this.info = {
       id: parts.id,

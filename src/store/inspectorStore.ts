@@ -1,0 +1,202 @@
+// The inspector's state: inputs, streamed generation, scoring, the current step, and the saved
+// inspections list (IndexedDB). Heavy work goes to the worker; this only holds plain data.
+import { create } from 'zustand';
+import { proxy } from 'comlink';
+import type { Trajectory } from '../repro/types.ts';
+import { parseInspectionRecord, serializeInspectionRecord, type InspectionRecord } from '../data/index.ts';
+import { deleteInspection, getInspection, listInspections, saveInspection, type StoredInspection } from '../data/persistence.ts';
+import { workerApi } from '../worker/client.ts';
+import type { GenerateResult } from '../worker/api.ts';
+import { useModel, errorText } from './modelStore.ts';
+import { useSettings } from './settingsStore.ts';
+import { inspectionRecordOf, settingsFromRecord } from './inspectionRecordOf.ts';
+import { answersMatch } from '../worker/responseSplit.ts';
+
+let jobCounter = 0;
+const nextJobId = (kind: string) => `${kind}-${++jobCounter}`;
+
+interface InspectorState {
+  question: string;
+  answer: string;
+  cot: string;
+  /** The generation that produced `cot`, if it was generated (cleared when the CoT is edited). */
+  generation: GenerateResult | null;
+  generating: string | null; // job id
+  genTokens: number;
+  scoring: string | null; // job id
+  scoreProgress: { done: number; total: number } | null;
+  trajectory: Trajectory | null;
+  error: string | null;
+  /** Current boundary k ∈ 0 … K of the stepper. */
+  step: number;
+  saved: StoredInspection[];
+  /** Model the current trajectory was scored with (for records). */
+  scoredWith: { id: string; backend: string } | null;
+  setInput(patch: Partial<Pick<InspectorState, 'question' | 'answer' | 'cot'>>): void;
+  generate(): Promise<void>;
+  score(): Promise<void>;
+  cancel(): void;
+  setStep(k: number): void;
+  stepBy(delta: number): void;
+  refreshSaved(): Promise<void>;
+  saveCurrent(): Promise<void>;
+  openSaved(key: number): Promise<void>;
+  removeSaved(key: number): Promise<void>;
+  currentRecord(): InspectionRecord | null;
+  importRecord(json: string): Promise<void>;
+  /** Show an already-scored trajectory (e.g. a batch row). */
+  show(t: Trajectory, model: { id: string; backend: string } | null, generation?: GenerateResult | null): void;
+}
+
+function probeSetting(): string {
+  const p = useSettings.getState().settings.probe;
+  return p ?? useModel.getState().loaded?.defaultProbe ?? '';
+}
+
+export const useInspector = create<InspectorState>((set, get) => ({
+  question: '',
+  answer: '',
+  cot: '',
+  generation: null,
+  generating: null,
+  genTokens: 0,
+  scoring: null,
+  scoreProgress: null,
+  trajectory: null,
+  error: null,
+  step: 0,
+  saved: [],
+  scoredWith: null,
+  setInput(patch) {
+    set({ ...patch, ...(patch.cot !== undefined ? { generation: null } : {}) });
+  },
+  async generate() {
+    if (get().generating || get().scoring) return;
+    const jobId = nextJobId('gen');
+    const s = useSettings.getState().settings;
+    set({ generating: jobId, error: null, cot: '', generation: null, genTokens: 0 });
+    try {
+      const g = await workerApi().generate(
+        jobId,
+        {
+          question: get().question,
+          sampling: { maxNewTokens: s.maxNewTokens, temperature: s.temperature, topK: s.samplingTopK, topP: s.topP, seed: s.seed },
+        },
+        proxy((text: string, tokens: number) => set({ cot: text, genTokens: tokens })),
+      );
+      set({ cot: g.cot, generation: g, genTokens: g.tokens });
+    } catch (e) {
+      set({ error: errorText(e) });
+    } finally {
+      set({ generating: null });
+    }
+  },
+  async score() {
+    if (get().generating || get().scoring) return;
+    const { question, answer, cot } = get();
+    if (answer.trim() === '') {
+      set({ error: 'answer: enter the ground-truth answer to score against (repro-method.md §3 scores only answer tokens).' });
+      return;
+    }
+    const jobId = nextJobId('score');
+    const s = useSettings.getState().settings;
+    set({ scoring: jobId, error: null, scoreProgress: { done: 0, total: 0 } });
+    try {
+      const t = await workerApi().score(
+        jobId,
+        { question, cot, answer, probe: probeSetting(), delimiter: s.delimiter, delimiterIsRegex: s.delimiterIsRegex },
+        proxy((done: number, total: number) => set({ scoreProgress: { done, total } })),
+      );
+      const info = useModel.getState().loaded?.info;
+      set({ trajectory: t, step: 0, scoredWith: info ? { id: info.id, backend: info.backend } : null });
+      await get().saveCurrent();
+    } catch (e) {
+      set({ error: errorText(e) });
+    } finally {
+      set({ scoring: null, scoreProgress: null });
+    }
+  },
+  cancel() {
+    const id = get().generating ?? get().scoring;
+    if (id) void workerApi().cancel(id);
+  },
+  setStep(k) {
+    const K = get().trajectory?.segments.length ?? 0;
+    set({ step: Math.max(0, Math.min(K, Math.round(k))) });
+  },
+  stepBy(delta) {
+    get().setStep(get().step + delta);
+  },
+  async refreshSaved() {
+    try {
+      set({ saved: await listInspections() });
+    } catch (e) {
+      set({ error: errorText(e) });
+    }
+  },
+  currentRecord() {
+    const { trajectory, scoredWith, generation } = get();
+    if (!trajectory) return null;
+    return inspectionRecordOf({
+      trajectory,
+      settings: useSettings.getState().settings,
+      model: scoredWith ?? { id: 'unknown', backend: 'unknown' },
+      generated: generation
+        ? { correct: answersMatch(generation.modelAnswer, trajectory.answer), answerText: generation.modelAnswer }
+        : undefined,
+    });
+  },
+  async saveCurrent() {
+    const record = get().currentRecord();
+    if (!record) return;
+    try {
+      const title = record.trajectory.question.slice(0, 80) || '(no question)';
+      await saveInspection({ createdAt: record.createdAt, title, json: serializeInspectionRecord(record) });
+      await get().refreshSaved();
+    } catch (e) {
+      set({ error: `Could not save the inspection: ${errorText(e)}` });
+    }
+  },
+  async openSaved(key) {
+    const item = await getInspection(key);
+    if (!item) {
+      set({ error: `Saved inspection ${key} no longer exists.` });
+      return;
+    }
+    loadRecordJson(item.json, set);
+  },
+  async removeSaved(key) {
+    await deleteInspection(key);
+    await get().refreshSaved();
+  },
+  async importRecord(json) {
+    if (loadRecordJson(json, set)) await get().saveCurrent();
+  },
+  show(t, model, generation = null) {
+    set({ question: t.question, answer: t.answer, cot: t.cot, trajectory: t, step: 0, scoredWith: model, generation, error: null });
+  },
+}));
+
+function loadRecordJson(json: string, set: (p: Partial<InspectorState>) => void): boolean {
+  const parsed = parseInspectionRecord(json);
+  if (!parsed.ok) {
+    set({ error: `Import failed — ${parsed.error}` });
+    return false;
+  }
+  const r = parsed.record;
+  useSettings.getState().update(settingsFromRecord(r));
+  const t = r.trajectory;
+  set({
+    question: t.question,
+    answer: t.answer,
+    cot: t.cot,
+    trajectory: t,
+    step: 0,
+    scoredWith: r.model,
+    generation: r.generated
+      ? { text: '', cot: t.cot, modelAnswer: r.generated.answerText, tokens: t.cotTokens.length, stopped: 'eos' }
+      : null,
+    error: null,
+  });
+  return true;
+}

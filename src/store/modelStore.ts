@@ -1,0 +1,62 @@
+// The loaded model as the UI sees it: source, download progress, info, precise error text, cache.
+import { create } from 'zustand';
+import { proxy } from 'comlink';
+import type { LoadedModel, LoadProgress, ModelSourceSpec } from '../worker/api.ts';
+import { workerApi } from '../worker/client.ts';
+
+interface ModelState {
+  loaded: LoadedModel | null;
+  loading: boolean;
+  /** Per file: bytes loaded / total (0 = unknown). */
+  progress: Record<string, LoadProgress>;
+  error: string | null;
+  cacheBytes: number | null;
+  load(source: ModelSourceSpec): Promise<void>;
+  refreshCacheSize(): Promise<void>;
+  clearCache(): Promise<void>;
+}
+
+export const useModel = create<ModelState>((set, get) => ({
+  loaded: null,
+  loading: false,
+  progress: {},
+  error: null,
+  cacheBytes: null,
+  async load(source) {
+    if (get().loading) return;
+    set({ loading: true, error: null, progress: {}, loaded: null });
+    try {
+      const loaded = await workerApi().loadModel(
+        source,
+        proxy((p: LoadProgress) => set((s) => ({ progress: { ...s.progress, [p.file]: p } }))),
+      );
+      set({ loaded });
+    } catch (e) {
+      set({ error: errorText(e) });
+    } finally {
+      set({ loading: false });
+      void get().refreshCacheSize();
+    }
+  },
+  async refreshCacheSize() {
+    try {
+      set({ cacheBytes: await workerApi().cacheSize() });
+    } catch {
+      set({ cacheBytes: null });
+    }
+  },
+  async clearCache() {
+    try {
+      await workerApi().clearCache();
+    } catch (e) {
+      set({ error: `Could not clear the cache: ${errorText(e)}` });
+    }
+    await get().refreshCacheSize();
+  },
+}));
+
+/** The message of an error that crossed the worker boundary (comlink keeps message and name). */
+export function errorText(e: unknown): string {
+  if (e instanceof Error) return e.name && e.name !== 'Error' ? `${e.name}: ${e.message}` : e.message;
+  return String(e);
+}

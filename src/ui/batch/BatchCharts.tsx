@@ -1,0 +1,100 @@
+// Aggregate charts of a batch: CoT length and backtracking histograms, mean J vs normalised
+// position (all / correct / wrong), and §10 metrics of correct vs wrong responses.
+import { useMemo } from 'react';
+import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { useBatch } from '../../store/batchStore.ts';
+import { histogram, meanJByPosition } from '../../store/batchRows.ts';
+import { exact, useChartColors } from '../chartTheme.ts';
+
+export function BatchCharts() {
+  const { rows, results } = useBatch();
+  const c = useChartColors();
+  const data = useMemo(() => {
+    const ok = rows.filter((r) => r.cotTokens !== null);
+    const J = (pred: (i: number) => boolean) => results.filter((r, i) => r.trajectory && pred(i)).map((r) => r.trajectory!.J);
+    const all = meanJByPosition(J(() => true));
+    const right = meanJByPosition(J((i) => rows[i]?.correct === true));
+    const wrong = meanJByPosition(J((i) => rows[i]?.correct === false));
+    const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
+    const groups = (['correct', 'wrong'] as const).map((g) => {
+      const rs = ok.filter((r) => r.correct === (g === 'correct'));
+      return {
+        group: `${g} (${rs.length})`,
+        cotTokens: mean(rs.map((r) => r.cotTokens!)),
+        backtracking: mean(rs.map((r) => r.backtracking!)),
+        tokensAfterCertainty: mean(rs.map((r) => r.tokensAfterCertainty!)),
+      };
+    });
+    return {
+      lengths: histogram(ok.map((r) => r.cotTokens!)),
+      backtracking: histogram(ok.map((r) => r.backtracking!)),
+      meanJ: all.map((p, i) => ({ p: p.p, all: p.meanJ, correct: right[i].meanJ, wrong: wrong[i].meanJ })),
+      groups,
+      anyCorrectness: ok.some((r) => r.correct !== null),
+    };
+  }, [rows, results]);
+  if (rows.length === 0) return null;
+  const axis = { stroke: c.axis, tick: { fill: c.axis, fontSize: 11 } };
+  const tip = { formatter: exact, contentStyle: { background: c.bg } };
+  return (
+    <div className="grid-2" data-testid="batch-charts">
+      <Chart title="CoT length (tokens)">
+        <BarChart data={data.lengths}>
+          <CartesianGrid stroke={c.grid} strokeDasharray="3 3" />
+          <XAxis dataKey="label" {...axis} />
+          <YAxis allowDecimals={false} {...axis} />
+          <Tooltip {...tip} />
+          <Bar dataKey="count" fill={c.c1} isAnimationActive={false} />
+        </BarChart>
+      </Chart>
+      <Chart title="Backtracking segments per response">
+        <BarChart data={data.backtracking}>
+          <CartesianGrid stroke={c.grid} strokeDasharray="3 3" />
+          <XAxis dataKey="label" {...axis} />
+          <YAxis allowDecimals={false} {...axis} />
+          <Tooltip {...tip} />
+          <Bar dataKey="count" fill={c.c2} isAnimationActive={false} />
+        </BarChart>
+      </Chart>
+      <Chart title="Mean J vs normalised position in the CoT (0 = baseline, 1 = end)">
+        <LineChart data={data.meanJ}>
+          <CartesianGrid stroke={c.grid} strokeDasharray="3 3" />
+          <XAxis dataKey="p" type="number" domain={[0, 1]} {...axis} />
+          <YAxis {...axis} width={56} tickFormatter={(v: number) => Number(v.toPrecision(3)).toString()} />
+          <Tooltip {...tip} />
+          <Legend />
+          <Line dataKey="all" stroke={c.c1} dot={false} isAnimationActive={false} connectNulls />
+          {data.anyCorrectness && <Line dataKey="correct" stroke={c.pos} dot={false} isAnimationActive={false} connectNulls />}
+          {data.anyCorrectness && <Line dataKey="wrong" stroke={c.neg} dot={false} isAnimationActive={false} connectNulls />}
+        </LineChart>
+      </Chart>
+      {data.anyCorrectness && (
+        <Chart title="Correct vs wrong: mean CoT tokens, backtracking, tokens after certainty">
+          <BarChart data={data.groups}>
+            <CartesianGrid stroke={c.grid} strokeDasharray="3 3" />
+            <XAxis dataKey="group" {...axis} />
+            <YAxis {...axis} />
+            <Tooltip {...tip} />
+            <Legend />
+            <Bar dataKey="cotTokens" fill={c.c1} isAnimationActive={false} />
+            <Bar dataKey="backtracking" fill={c.c2} isAnimationActive={false} />
+            <Bar dataKey="tokensAfterCertainty" fill={c.c4} isAnimationActive={false} />
+          </BarChart>
+        </Chart>
+      )}
+    </div>
+  );
+}
+
+function Chart({ title, children }: { title: string; children: React.ReactElement }) {
+  return (
+    <figure className="card chart-card" style={{ margin: 0 }}>
+      <figcaption className="chart-title">{title}</figcaption>
+      <div style={{ width: '100%', height: 220 }}>
+        <ResponsiveContainer width="100%" height="100%">
+          {children}
+        </ResponsiveContainer>
+      </div>
+    </figure>
+  );
+}

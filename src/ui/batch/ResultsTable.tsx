@@ -1,0 +1,134 @@
+// Batch results: one row per prompt, sortable (click a header) and filterable; click or Enter on
+// a row opens it in the inspector. Exports CSV and JSON.
+import { useMemo, useState } from 'react';
+import { useBatch } from '../../store/batchStore.ts';
+import { useInspector } from '../../store/inspectorStore.ts';
+import { useSettings } from '../../store/settingsStore.ts';
+import { CSV_COLUMNS, filterRows, sortRows, type BatchRow, type SortKey } from '../../store/batchRows.ts';
+import { toCsv, toJson } from '../../data/index.ts';
+import { downloadText } from '../download.ts';
+import { fixed } from '../format.ts';
+
+const COLUMNS: { key: SortKey; label: string; num?: boolean; digits?: number }[] = [
+  { key: 'line', label: 'line', num: true },
+  { key: 'question', label: 'question' },
+  { key: 'answer', label: 'answer' },
+  { key: 'correct', label: 'correct' },
+  { key: 'cotTokens', label: 'CoT tokens', num: true },
+  { key: 'segments', label: 'K', num: true },
+  { key: 'backtracking', label: 'backtracking', num: true },
+  { key: 'tokensAfterCertainty', label: 'tokens after certainty', num: true },
+  { key: 'plateaus', label: 'plateaus', num: true },
+  { key: 'finalScore', label: 'S(K)', num: true, digits: 4 },
+  { key: 'J0', label: 'J₀', num: true, digits: 4 },
+  { key: 'JK', label: 'J_K', num: true, digits: 4 },
+];
+/** Rows rendered per page of the table (the export holds all of them). */
+const PAGE = 200;
+
+export function ResultsTable() {
+  const { rows, results, runId } = useBatch();
+  const [sort, setSort] = useState<{ key: SortKey; dir: 'asc' | 'desc' }>({ key: 'line', dir: 'asc' });
+  const [query, setQuery] = useState('');
+  const [show, setShow] = useState<'all' | 'correct' | 'wrong' | 'errors'>('all');
+  const [limit, setLimit] = useState(PAGE);
+  const visible = useMemo(() => sortRows(filterRows(rows, query, show), sort.key, sort.dir), [rows, query, show, sort]);
+  const showInInspector = useInspector((s) => s.show);
+  const setTab = useSettings((s) => s.setTab);
+
+  const open = (r: BatchRow) => {
+    const res = results[r.index];
+    if (!res?.trajectory) return;
+    showInInspector(res.trajectory, null, res.generated ? { text: '', cot: res.trajectory.cot, modelAnswer: res.modelAnswer, tokens: res.trajectory.cotTokens.length, stopped: 'eos' } : null);
+    setTab('inspector');
+  };
+  const toggleSort = (key: SortKey) => setSort((s) => ({ key, dir: s.key === key && s.dir === 'asc' ? 'desc' : 'asc' }));
+  const stem = runId ?? 'batch';
+
+  if (rows.length === 0) return null;
+  return (
+    <div className="card" data-testid="results">
+      <h3>Results ({rows.length})</h3>
+      <div className="row">
+        <label>
+          Filter <input value={query} onChange={(e) => setQuery(e.target.value)} placeholder="text in question/answer" data-testid="batch-filter" />
+        </label>
+        <label>
+          Show
+          <select value={show} onChange={(e) => setShow(e.target.value as typeof show)} data-testid="batch-show">
+            <option value="all">all</option>
+            <option value="correct">correct</option>
+            <option value="wrong">wrong</option>
+            <option value="errors">errors</option>
+          </select>
+        </label>
+        <button type="button" onClick={() => downloadText(`${stem}.csv`, toCsv(rows.map(csvRecord), CSV_COLUMNS), 'text/csv')} data-testid="export-csv">
+          Export CSV
+        </button>
+        <button type="button" onClick={() => downloadText(`${stem}.json`, toJson({ run: runId, results }))} data-testid="export-batch-json">
+          Export JSON
+        </button>
+      </div>
+      <div className="table-scroll" style={{ maxHeight: 520 }}>
+        <table className="data-table" data-testid="results-table">
+          <thead>
+            <tr>
+              {COLUMNS.map((c) => (
+                <th key={c.key} scope="col" aria-sort={sort.key === c.key ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'}>
+                  <button type="button" className="sort-button" onClick={() => toggleSort(c.key)} data-testid={`sort-${c.key}`}>
+                    {c.label}
+                    {sort.key === c.key ? (sort.dir === 'asc' ? ' ▲' : ' ▼') : ''}
+                  </button>
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {visible.slice(0, limit).map((r) => (
+              <tr
+                key={r.index}
+                className="clickable"
+                tabIndex={0}
+                onClick={() => open(r)}
+                onKeyDown={(e) => {
+                  if (e.key === 'Enter') open(r);
+                }}
+                data-testid="result-row"
+                data-index={r.index}
+                title={r.error ?? 'Open in the inspector'}
+              >
+                {COLUMNS.map((c) => (
+                  <td key={c.key} className={c.num ? 'num' : undefined} data-col={c.key}>
+                    {cell(r, c.key, c.digits)}
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {visible.length > limit && (
+        <button type="button" onClick={() => setLimit((l) => l + PAGE)}>
+          Show {Math.min(PAGE, visible.length - limit)} more of {visible.length - limit}
+        </button>
+      )}
+    </div>
+  );
+}
+
+function cell(r: BatchRow, key: SortKey, digits?: number): string {
+  const v = r[key];
+  if (key === 'correct') return v === null ? '—' : v ? '✓' : '✗';
+  if (key === 'question') return r.error ? `${truncate(r.question)} — error: ${truncate(r.error)}` : truncate(r.question);
+  if (v === null || v === undefined) return '—';
+  if (typeof v === 'number' && digits !== undefined) return fixed(v, digits);
+  return truncate(String(v));
+}
+
+function truncate(s: string, n = 80): string {
+  return s.length > n ? `${s.slice(0, n - 1)}…` : s;
+}
+
+function csvRecord(r: BatchRow): Record<string, unknown> {
+  return Object.fromEntries(CSV_COLUMNS.map((c) => [c, r[c]]));
+}

@@ -1,0 +1,86 @@
+// Upload a prompt set (drag-drop or picker, or an example in one click) and its per-line report.
+import { useState, type DragEvent } from 'react';
+import { useBatch } from '../../store/batchStore.ts';
+
+export const EXAMPLES = [
+  { url: '/examples/toy-addition.jsonl', name: 'toy-addition.jsonl', label: 'Toy addition (the toy model’s task)' },
+  { url: '/examples/short-math.jsonl', name: 'short-math.jsonl', label: 'Short math set' },
+];
+/** Per-line errors listed at most; the count says how many there were. */
+const MAX_ERRORS_SHOWN = 200;
+
+export function UploadPanel() {
+  const { parsed, parsing, loadFile, loadExample } = useBatch();
+  const [over, setOver] = useState(false);
+  const onDrop = (e: DragEvent) => {
+    e.preventDefault();
+    setOver(false);
+    const f = e.dataTransfer.files[0];
+    if (f) void loadFile(f, f.name);
+  };
+  return (
+    <div className="card">
+      <h3>Prompt set</h3>
+      <div
+        className={over ? 'drop-zone over' : 'drop-zone'}
+        onDragOver={(e) => {
+          e.preventDefault();
+          setOver(true);
+        }}
+        onDragLeave={() => setOver(false)}
+        onDrop={onDrop}
+        data-testid="drop-zone"
+      >
+        <p>Drop a JSONL, JSON or CSV file here (fields: question, answer, optional cot), or</p>
+        <label className="file-button">
+          Choose file…
+          <input
+            type="file"
+            accept=".jsonl,.ndjson,.json,.csv,.tsv,text/csv,application/json"
+            onChange={(e) => {
+              const f = e.target.files?.[0];
+              if (f) void loadFile(f, f.name);
+              e.target.value = '';
+            }}
+            data-testid="batch-file"
+          />
+        </label>
+        <div className="row" style={{ justifyContent: 'center', marginTop: '0.5rem' }}>
+          {EXAMPLES.map((ex) => (
+            <button key={ex.name} type="button" onClick={() => void loadExample(ex.url, ex.name)} data-testid={`example-${ex.name}`}>
+              {ex.label}
+            </button>
+          ))}
+        </div>
+      </div>
+      {parsing && <p aria-live="polite">Reading…</p>}
+      {parsed && (
+        <div data-testid="parse-report" aria-live="polite">
+          <p>
+            <strong>{parsed.name}</strong> ({parsed.format.toUpperCase()}, {(parsed.bytes / 1024).toFixed(1)} KB):{' '}
+            <span data-testid="parsed-count">{parsed.items.length}</span> of {parsed.total} records usable
+            {parsed.errors.length > 0 && `, ${parsed.errors.length} with errors (the good ones still run)`}.
+          </p>
+          {parsed.fatal && (
+            <p className="error" role="alert" data-testid="parse-fatal">
+              {parsed.fatal}
+            </p>
+          )}
+          {parsed.errors.length > 0 && (
+            <details open={parsed.errors.length <= 10}>
+              <summary>Per-line errors ({parsed.errors.length})</summary>
+              <ul className="error-list" data-testid="parse-errors">
+                {parsed.errors.slice(0, MAX_ERRORS_SHOWN).map((e, i) => (
+                  <li key={i}>
+                    line {e.line}: {e.reason}
+                  </li>
+                ))}
+              </ul>
+              {parsed.errors.length > MAX_ERRORS_SHOWN && <p className="muted">… and {parsed.errors.length - MAX_ERRORS_SHOWN} more.</p>}
+            </details>
+          )}
+        </div>
+      )}
+    </div>
+  );
+}

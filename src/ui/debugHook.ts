@@ -1,0 +1,26 @@
+// Dev/test builds only (import.meta.env.DEV): window.__reproDebug lets e2e tests read the stores
+// and call the scorer directly in the page, with its own model instance, to check what the UI
+// shows against an independent run. Production builds never install it.
+import { useInspector } from '../store/inspectorStore.ts';
+import { useSettings } from '../store/settingsStore.ts';
+import { useBatch } from '../store/batchStore.ts';
+import { analyseTrajectory } from '../store/inspectionAnalysis.ts';
+import type { LanguageModel } from '../llm/types.ts';
+
+let pageModel: Promise<LanguageModel> | null = null;
+
+export function installDebugHook(): void {
+  (window as unknown as { __reproDebug: unknown }).__reproDebug = {
+    inspector: useInspector,
+    settings: useSettings,
+    batch: useBatch,
+    analyse: analyseTrajectory,
+    /** Score with the bundled model loaded in the page itself (not the worker's instance). */
+    async scoreInPage(input: { question: string; cot: string; answer: string; probe?: string }) {
+      const llm = await import('../worker/llmAdapter.ts');
+      pageModel ??= llm.loadLanguageModel({ kind: 'bundled' }, () => {}, new AbortController().signal);
+      const model = await pageModel;
+      return llm.scoreTrajectory(model, { ...input, probe: input.probe ?? model.defaultProbe }, { signal: new AbortController().signal, onProgress: () => {} });
+    },
+  };
+}

@@ -1,0 +1,122 @@
+// Inputs: question + ground-truth answer, the CoT (generated streamed/cancellable, or pasted),
+// sampling settings, and the probe template and segmentation delimiter (repro-method.md §2–§3).
+import { useInspector } from '../../store/inspectorStore.ts';
+import { useModel } from '../../store/modelStore.ts';
+import { useSettings } from '../../store/settingsStore.ts';
+import { escapeControl, unescapeControl } from '../escapes.ts';
+import { NumberField } from '../NumberField.tsx';
+
+export function InputPanel() {
+  const { question, answer, cot, generating, genTokens, scoring, scoreProgress, generation, setInput, generate, score, cancel } = useInspector();
+  const settings = useSettings((s) => s.settings);
+  const update = useSettings((s) => s.update);
+  const loaded = useModel((s) => s.loaded);
+  const busy = generating !== null || scoring !== null;
+  const defaultProbe = loaded?.defaultProbe ?? '';
+  const probe = settings.probe ?? defaultProbe;
+  let delimiterError: string | null = null;
+  if (settings.delimiterIsRegex && settings.delimiter !== '') {
+    try {
+      new RegExp(settings.delimiter);
+    } catch (e) {
+      delimiterError = `delimiter: invalid RegExp — ${(e as Error).message}`;
+    }
+  }
+
+  return (
+    <div className="card" data-testid="input-panel">
+      <h3>Problem</h3>
+      <div className="field">
+        <label htmlFor="q">Question</label>
+        <textarea id="q" rows={2} value={question} onChange={(e) => setInput({ question: e.target.value })} data-testid="question" />
+      </div>
+      <div className="field">
+        <label htmlFor="a">Ground-truth answer</label>
+        <input id="a" value={answer} onChange={(e) => setInput({ answer: e.target.value })} data-testid="answer" spellCheck={false} />
+      </div>
+      <details>
+        <summary>Sampling</summary>
+        <div className="row">
+          <NumberField label="temperature" value={settings.temperature} min={0} max={10} step={0.05} onChange={(v) => update({ temperature: v })} />
+          <NumberField label="top-p" value={settings.topP} min={0} max={1} step={0.01} onChange={(v) => update({ topP: v })} />
+          <NumberField label="top-k" value={settings.samplingTopK} min={0} max={1_000_000} step={1} onChange={(v) => update({ samplingTopK: v })} />
+          <NumberField label="max new tokens" value={settings.maxNewTokens} min={1} max={32768} step={1} onChange={(v) => update({ maxNewTokens: v })} />
+          <NumberField label="seed" value={settings.seed} min={0} max={2 ** 32 - 1} step={1} onChange={(v) => update({ seed: v })} />
+        </div>
+      </details>
+      <div className="row">
+        <button type="button" disabled={busy || !loaded || question.trim() === ''} onClick={() => void generate()} data-testid="generate">
+          Generate CoT
+        </button>
+        {generating && <span aria-live="polite">{genTokens} tokens…</span>}
+        {generation && !generating && (
+          <span className="muted" data-testid="generation-info">
+            {generation.tokens} tokens, stopped: {generation.stopped}
+            {generation.modelAnswer ? ` · model answered “${generation.modelAnswer}”` : ''}
+          </span>
+        )}
+      </div>
+      <div className="field">
+        <label htmlFor="cot">Chain of thought (generate it, or paste one)</label>
+        <textarea id="cot" rows={8} value={cot} onChange={(e) => setInput({ cot: e.target.value })} readOnly={generating !== null} data-testid="cot" spellCheck={false} />
+      </div>
+      <div className="row">
+        <label className="grow">
+          Probe
+          <input
+            value={escapeControl(probe)}
+            onChange={(e) => update({ probe: unescapeControl(e.target.value) })}
+            spellCheck={false}
+            size={36}
+            data-testid="probe"
+            title="Text between the CoT prefix and the answer (repro-method.md §3); \n = newline"
+          />
+        </label>
+        {settings.probe !== null && (
+          <button type="button" onClick={() => update({ probe: null })}>
+            Model default
+          </button>
+        )}
+        <label>
+          Delimiter
+          <input
+            value={escapeControl(settings.delimiter)}
+            placeholder="blank lines (default)"
+            onChange={(e) => update({ delimiter: unescapeControl(e.target.value) })}
+            spellCheck={false}
+            size={16}
+            data-testid="delimiter"
+            title="Segment delimiter (repro-method.md §2); empty = one or more blank lines"
+          />
+        </label>
+        <label>
+          <input type="checkbox" checked={settings.delimiterIsRegex} onChange={(e) => update({ delimiterIsRegex: e.target.checked })} />
+          RegExp
+        </label>
+      </div>
+      {delimiterError && <p className="error" role="alert">{delimiterError}</p>}
+      <div className="row">
+        <button
+          type="button"
+          className="primary"
+          disabled={busy || !loaded || delimiterError !== null}
+          onClick={() => void score()}
+          data-testid="score"
+        >
+          Score J trajectory
+        </button>
+        {busy && (
+          <button type="button" onClick={cancel} data-testid="cancel">
+            Cancel
+          </button>
+        )}
+        {scoreProgress && (
+          <span aria-live="polite" className="grow">
+            <progress value={scoreProgress.done} max={scoreProgress.total || 1} aria-label="Scoring progress" /> {scoreProgress.done} / {scoreProgress.total}
+          </span>
+        )}
+        {!loaded && <span className="muted">Load a model to generate or score.</span>}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,145 @@
+// The typed RPC surface between the UI (main thread) and the worker, which owns the model and
+// every long GPU job. Only plain, structured-cloneable data crosses it; callbacks are comlink
+// proxies; long jobs carry a job id that cancel(jobId) aborts.
+import type { Trajectory } from '../repro/types.ts';
+import type { ModelInfo, SamplingOptions } from '../llm/types.ts';
+import type { ParsedPromptSet } from '../data/parsePromptSet.ts';
+
+export type GpuStatus =
+  | {
+      available: true;
+      adapter: { vendor: string; architecture: string; description: string; device: string };
+      /** Key limits: what the device got, and the adapter's maximum. */
+      limits: { name: string; device: number; adapter: number }[];
+      adapterFeatures: string[];
+      deviceFeatures: string[];
+    }
+  | { available: false; reason: string; message: string };
+
+export interface SelfTestReport {
+  ok: boolean;
+  /** Logits tested: rows × vocab. */
+  rows: number;
+  vocab: number;
+  /** Largest |gpu − cpu| over all statistics, and per statistic. */
+  maxAbsError: number;
+  perStatistic: Record<string, number>;
+  gpuMs: number;
+  cpuMs: number;
+  message: string;
+}
+
+/** Where a model comes from. Local files carry their folder-relative paths. */
+export type ModelSourceSpec =
+  | { kind: 'bundled' }
+  | { kind: 'hub'; id: string; revision?: string }
+  | { kind: 'local'; files: { path: string; file: File }[] };
+
+export interface LoadProgress {
+  file: string;
+  loaded: number;
+  /** Bytes expected, 0 when unknown. */
+  total: number;
+  phase: string;
+}
+
+export interface LoadedModel {
+  info: ModelInfo;
+  defaultProbe: string;
+  /** What the worker used to load it, for display ("bundled toy model", a hub id, a folder). */
+  label: string;
+}
+
+/** Error that crossed the worker boundary: a message to show and the loader's error kind. */
+export interface WorkerError {
+  kind: string;
+  message: string;
+}
+
+export interface ScoreRequest {
+  question: string;
+  cot: string;
+  answer: string;
+  probe: string;
+  /** '' = the repro-method.md §2 default delimiter. */
+  delimiter: string;
+  delimiterIsRegex: boolean;
+}
+
+export interface GenerateRequest {
+  question: string;
+  sampling: SamplingOptions;
+}
+
+export interface GenerateResult {
+  /** The whole generated text (prompt excluded). */
+  text: string;
+  /** The CoT part: text before the probe / end-of-thinking marker (all of it if none). */
+  cot: string;
+  /** What the model wrote as its answer after the CoT ('' if it never got there). */
+  modelAnswer: string;
+  tokens: number;
+  stopped: 'eos' | 'max-tokens' | 'cancelled';
+}
+
+export interface BatchItemInput {
+  id: string;
+  line: number;
+  question: string;
+  answer: string;
+  cot?: string;
+}
+
+export interface BatchItemResult {
+  id: string;
+  line: number;
+  question: string;
+  answer: string;
+  /** Did the model's own answer match the ground truth (null when the CoT was given, not generated). */
+  correct: boolean | null;
+  modelAnswer: string;
+  generated: boolean;
+  trajectory: Trajectory | null;
+  error: string | null;
+  ms: number;
+}
+
+export interface BatchOptions {
+  probe: string;
+  delimiter: string;
+  delimiterIsRegex: boolean;
+  sampling: SamplingOptions;
+}
+
+/** The parse report of an uploaded prompt file (src/data parsePromptSet), plus the file's name. */
+export type ParsedPromptFile = ParsedPromptSet & { name: string; bytes: number };
+
+export interface DataApi {
+  /** Reads and parses a prompt file in the worker (big files never block the page). */
+  parsePromptFile(file: Blob, name: string): Promise<ParsedPromptFile>;
+}
+
+export interface StatusApi {
+  gpuStatus(): Promise<GpuStatus>;
+  runSelfTest(): Promise<SelfTestReport>;
+}
+
+export interface ModelApi {
+  loadModel(source: ModelSourceSpec, onProgress: (p: LoadProgress) => void): Promise<LoadedModel>;
+  unloadModel(): Promise<void>;
+  cacheSize(): Promise<number>;
+  clearCache(): Promise<void>;
+  /** Streamed: onText gets the full text so far after every token. */
+  generate(jobId: string, req: GenerateRequest, onText: (text: string, tokens: number) => void): Promise<GenerateResult>;
+  score(jobId: string, req: ScoreRequest, onProgress: (done: number, total: number) => void): Promise<Trajectory>;
+  /** Runs every item; results stream through onResult; a cancelled run resolves with what it finished. */
+  runBatch(
+    jobId: string,
+    items: BatchItemInput[],
+    opts: BatchOptions,
+    onResult: (r: BatchItemResult, done: number, total: number) => void,
+  ): Promise<{ done: number; cancelled: boolean }>;
+  cancel(jobId: string): void;
+}
+
+export type WorkerApi = StatusApi & ModelApi & DataApi;

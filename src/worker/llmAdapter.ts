@@ -1,0 +1,81 @@
+// The worker's one doorway to src/llm (model loading, the model cache) and the J-trajectory
+// scorer. Maps the UI's ModelSourceSpec onto the loader's ModelSource.
+import type { LanguageModel } from '../llm/types.ts';
+import type { Trajectory } from '../repro/types.ts';
+import { OrtLanguageModel } from '../llm/ort/ortLanguageModel.ts';
+import { cacheSize as ortCacheSize, clearCache as ortClearCache, readBody, type FetchFile, type FileProgress, type ModelSource } from '../llm/ort/modelFiles.ts';
+import { ModelLoadError, httpError } from '../llm/ort/modelLoadError.ts';
+import { scoreTrajectory as score } from '../repro/scorer.ts';
+import type { LoadProgress, ModelSourceSpec } from './api.ts';
+
+/** The bundled toy model, served from public/models/toy-reasoner/. */
+export const BUNDLED_MODEL_PATH = '/models/toy-reasoner/';
+/** Its files (fp32 ONNX export only), so the loader does not look for other dtypes. */
+const BUNDLED_FILES = ['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx'];
+
+function bundledFetcher(onProgress: (p: FileProgress) => void, signal: AbortSignal): FetchFile {
+  return async (path) => {
+    const url = new URL(`${BUNDLED_MODEL_PATH}${path}`, self.location.href).href;
+    const res = await fetch(url, { signal });
+    // A dev server may answer a missing file with its index.html: that is a missing file too.
+    const html = (res.headers.get('content-type') ?? '').includes('text/html');
+    if (res.status === 404 || (res.ok && html)) {
+      throw new ModelLoadError('missing-file', `Missing file ${path} of the bundled toy model (expected at public${BUNDLED_MODEL_PATH}${path}).`, { file: path });
+    }
+    if (!res.ok) throw httpError(res.status, res.statusText, path, url);
+    return readBody(res, path, onProgress, signal);
+  };
+}
+
+/** Picked files by their path under the picked folder (the folder's own name dropped). */
+function localSource(files: { path: string; file: File }[]): ModelSource {
+  const parts = files.map((f) => f.path.split('/').filter(Boolean));
+  const top = parts[0]?.[0] ?? 'local model';
+  const inFolder = parts.every((p) => p.length > 1 && p[0] === top);
+  const byPath = new Map(files.map((f, i) => [inFolder ? parts[i].slice(1).join('/') : parts[i].join('/'), f.file]));
+  const fetchFile: FetchFile = async (path) => {
+    const file = byPath.get(path);
+    if (!file) throw new ModelLoadError('missing-file', `Missing file ${path}: it is not in the picked folder ${inFolder ? top : ''}.`, { file: path });
+    return new Uint8Array(await file.arrayBuffer());
+  };
+  return { kind: 'fetch', id: inFolder ? top : 'local model', fetchFile, files: [...byPath.keys()].sort() };
+}
+
+export async function loadLanguageModel(spec: ModelSourceSpec, onProgress: (p: LoadProgress) => void, signal: AbortSignal): Promise<LanguageModel> {
+  const progress = (p: FileProgress) =>
+    onProgress({ file: p.file, loaded: p.loaded, total: p.total ?? 0, phase: p.fromCache ? 'from cache' : 'download' });
+  let source: ModelSource;
+  if (spec.kind === 'bundled') {
+    source = { kind: 'fetch', id: 'toy-reasoner', fetchFile: bundledFetcher(progress, signal), files: BUNDLED_FILES };
+  } else if (spec.kind === 'hub') {
+    source = { kind: 'hub', id: spec.id, revision: spec.revision };
+  } else {
+    // webkitRelativePath does not survive the trip to the worker, so paths travel beside the files.
+    source = localSource(spec.files);
+  }
+  try {
+    return await OrtLanguageModel.load(source, { onProgress: progress, signal });
+  } catch (e) {
+    // Errors cross the worker boundary as name + message: put the loader's kind in the name.
+    if (e instanceof ModelLoadError) {
+      const err = new Error(e.message);
+      err.name = `ModelLoadError (${e.kind}${e.file ? `, ${e.file}` : ''})`;
+      throw err;
+    }
+    throw e;
+  }
+}
+
+export const cacheSize = (): Promise<number> => ortCacheSize();
+
+export async function clearCache(): Promise<void> {
+  await ortClearCache();
+}
+
+export function scoreTrajectory(
+  model: LanguageModel,
+  input: { question: string; cot: string; answer: string; probe: string; delimiter?: string | RegExp },
+  opts: { signal: AbortSignal; onProgress(done: number, total: number): void },
+): Promise<Trajectory> {
+  return score(model, input, opts);
+}

@@ -1,0 +1,58 @@
+// Shared e2e setup: a Vite dev server on a free port (started programmatically) and headless
+// Chromium with a real WebGPU adapter (SwiftShader here), driven by playwright-core.
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { createServer, type ViteDevServer } from 'vite';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromiumArgs, chromiumPath } from '../chromium.ts';
+
+export const ARTIFACTS = resolve(import.meta.dirname, '../../artifacts');
+
+export interface E2E {
+  server: ViteDevServer;
+  browser: Browser;
+  baseUrl: string;
+  /** A fresh page with console errors and page errors collected. */
+  newPage(): Promise<{ page: Page; errors: string[] }>;
+  close(): Promise<void>;
+}
+
+export async function startE2E(): Promise<E2E> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const server = await createServer({
+    configFile: resolve(import.meta.dirname, '../../vite.config.ts'),
+    root: resolve(import.meta.dirname, '../..'),
+    server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false },
+    logLevel: 'warn',
+    clearScreen: false,
+  });
+  await server.listen();
+  const addr = server.httpServer?.address();
+  if (!addr || typeof addr === 'string') throw new Error('Vite dev server has no TCP address');
+  const baseUrl = `http://127.0.0.1:${addr.port}`;
+  const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs, headless: true });
+  return {
+    server,
+    browser,
+    baseUrl,
+    async newPage() {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+      page.on('console', (m) => {
+        // HTTP failures are recorded with their URL below instead.
+        // ONNX Runtime prints its warnings ("[W:onnxruntime:…]") at console.error level: not errors.
+        const t = m.text();
+        if (m.type() === 'error' && !t.startsWith('Failed to load resource') && !t.includes('[W:onnxruntime')) errors.push(`console: ${t}`);
+      });
+      page.on('response', (r) => {
+        if (r.status() >= 400) errors.push(`HTTP ${r.status()}: ${r.url()}`);
+      });
+      return { page, errors };
+    },
+    async close() {
+      await browser.close();
+      await server.close();
+    },
+  };
+}

@@ -1,0 +1,119 @@
+// The Training tab end to end (dev server + headless Chromium on WebGPU): start the two default
+// runs (outcome-only vs RePro, same seed) with a tiny config, see both progress in the step
+// counters and the charts, reload mid-run, resume both from their IndexedDB checkpoints, and check
+// that the step count continues from the checkpoint with the metrics history intact.
+// Needs the bundled SFT checkpoint (public/models/toy-reasoner/model.safetensors).
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Page } from 'playwright-core';
+import { ARTIFACTS, startE2E, type E2E } from './harness.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const HAS_CHECKPOINT = existsSync(resolve(ROOT, 'public/models/toy-reasoner/model.safetensors'));
+
+let e2e: E2E;
+beforeAll(async () => {
+  if (HAS_CHECKPOINT) e2e = await startE2E();
+});
+afterAll(async () => {
+  await e2e?.close();
+});
+
+interface RunState { method: string; status: string; metrics: { step: number; reward: number; responseTokens: number; loss: number }[] }
+
+/** The runs as the training store holds them (dev builds expose it for tests). */
+function runs(page: Page): Promise<Record<string, RunState>> {
+  return page.evaluate(() => {
+    const store = (window as unknown as { __reproTraining?: { getState(): { runs: Record<string, { spec: { method: string }; status: string; metrics: unknown[] }> } } }).__reproTraining;
+    if (!store) throw new Error('window.__reproTraining is missing (not a dev build?)');
+    const out: Record<string, RunState> = {};
+    for (const [id, r] of Object.entries(store.getState().runs)) {
+      out[id] = JSON.parse(JSON.stringify({ method: r.spec.method, status: r.status, metrics: r.metrics })) as RunState;
+    }
+    return out;
+  });
+}
+
+/** The step counter of the run row of `method`, e.g. "3 / 40" → 3. */
+async function shownStep(page: Page, method: 'outcome' | 'repro'): Promise<number> {
+  const text = await page.getByTestId(`run-${method}`).getByTestId('run-step').textContent();
+  return Number(/^(\d+)/.exec(text?.trim() ?? '')?.[1] ?? NaN);
+}
+
+async function untilSteps(page: Page, atLeast: number, what: string): Promise<void> {
+  await expect.poll(async () => Math.min(await shownStep(page, 'outcome'), await shownStep(page, 'repro')), {
+    timeout: 240_000, interval: 500, message: what,
+  }).toBeGreaterThanOrEqual(atLeast);
+}
+
+test.skipIf(!HAS_CHECKPOINT)('two runs train side by side, survive a reload and resume from their checkpoints', async () => {
+  const { page, errors } = await e2e.newPage();
+  await page.goto(`${e2e.baseUrl}/?tab=training`);
+  await page.getByTestId('training-screen').waitFor({ timeout: 60_000 });
+
+  // a tiny comparison: 2 prompts × 4 samples, short completions, a checkpoint every step
+  await page.getByTestId('train-steps').fill('40');
+  await page.getByTestId('train-seed').fill('3');
+  for (const [id, v] of [['grpo-prompts', '2'], ['grpo-generations', '4'], ['grpo-max-tokens', '64'], ['grpo-checkpoint-every', '1']]) {
+    await page.getByTestId(id).fill(v);
+  }
+  await page.getByTestId('start-comparison').click();
+  await untilSteps(page, 2, 'both runs reach step 2');
+
+  // both runs report metrics; every chart of a step metric draws one line per run
+  const live = await runs(page);
+  expect(Object.values(live).map((r) => r.method).sort()).toEqual(['outcome', 'repro']);
+  for (const r of Object.values(live)) {
+    expect(r.metrics.length).toBeGreaterThanOrEqual(2);
+    for (const m of r.metrics) expect(Number.isFinite(m.responseTokens)).toBe(true);
+  }
+  const lines = page.getByTestId('chart-response-tokens').locator('.recharts-line');
+  await expect.poll(() => lines.count()).toBe(2);
+  const legend = await page.getByTestId('chart-response-tokens').locator('.recharts-legend-wrapper').textContent();
+  expect(legend).toContain('Outcome only');
+  expect(legend).toContain('RePro');
+  await page.screenshot({ path: resolve(ARTIFACTS, 'training.png'), fullPage: true });
+  mkdirSync(resolve(ROOT, 'docs/screenshots'), { recursive: true });
+  copyFileSync(resolve(ARTIFACTS, 'training.png'), resolve(ROOT, 'docs/screenshots/training.png'));
+
+  // reload mid-run: the page offers the saved runs, at the step of their last checkpoint
+  const beforeReload = await runs(page);
+  await page.reload();
+  await page.getByTestId('training-screen').waitFor({ timeout: 60_000 });
+  const saved = page.getByTestId('saved-run');
+  await expect.poll(() => saved.count(), { timeout: 30_000 }).toBe(2);
+  const savedStep: Record<string, number> = {};
+  for (let i = 0; i < 2; i++) {
+    const row = saved.nth(i);
+    savedStep[(await row.getAttribute('data-run-id'))!] = Number(await row.getAttribute('data-step'));
+  }
+  for (const [id, step] of Object.entries(savedStep)) {
+    expect(beforeReload[id], `run ${id} was live before the reload`).toBeDefined();
+    expect(step).toBeGreaterThanOrEqual(1);
+    // a checkpoint every step: at most the step in flight (and one being written) is lost
+    expect(step).toBeGreaterThanOrEqual(beforeReload[id].metrics.at(-1)!.step - 1);
+  }
+
+  // resume both; the step counters continue from the checkpoints
+  while ((await saved.count()) > 0) await saved.first().getByTestId('resume-saved').click();
+  const minSaved = Math.min(...Object.values(savedStep));
+  await untilSteps(page, minSaved + 2, 'both resumed runs take two more steps');
+  const resumed = await runs(page);
+  for (const [id, step] of Object.entries(savedStep)) {
+    const hist = resumed[id].metrics;
+    expect(hist.map((m) => m.step)).toEqual(Array.from({ length: hist.length }, (_, i) => i + 1));
+    expect(hist.length).toBeGreaterThan(step);
+    // the history up to the checkpoint is exactly what was shown before the reload
+    const kept = beforeReload[id].metrics.filter((m) => m.step <= step);
+    expect(hist.slice(0, kept.length)).toEqual(kept);
+  }
+  expect(await shownStep(page, 'outcome')).toBeGreaterThan(savedStep[Object.keys(savedStep).find((k) => resumed[k].method === 'outcome')!]);
+
+  for (const method of ['outcome', 'repro']) {
+    const stop = page.getByTestId(`run-${method}`).getByRole('button', { name: 'Stop' });
+    if (await stop.count()) await stop.click();
+  }
+  if (errors.length) console.log('page errors:', errors);
+  expect(errors).toEqual([]);
+});
