@@ -1,0 +1,97 @@
+// `npm run train:toy [-- options]`: SFT of the bundled toy reasoner on WebGPU in headless Chromium
+// (scripts/train-toy/, through scripts/lib/headless.ts), then its held-out evaluation; writes
+// public/models/toy-reasoner/{model.safetensors, onnx/model.onnx, config.json,
+// generation_config.json, eval.json, train-log.jsonl, train-log.txt} (docs/toy-model.md).
+//   --bench N          only time N SFT steps (nothing written)
+//   --eval             no training: re-evaluate the bundled checkpoint, rewrite eval.json
+//   --steps N          SFT steps (default: scripts/train-toy/spec.ts)
+//   --spec JSON        any TrainToySpec fields, merged over the defaults (e.g. '{"model":{"nEmbd":64}}')
+//   --out DIR          output folder (default public/models/toy-reasoner)
+//   --timeout-min M    whole-run limit (default 60)
+//   --engine cpu       train on the float64 CPU reference in Node (faster than SwiftShader on a
+//                      GPU-less machine), then evaluate on WebGPU in Chromium as with --eval
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runInChromium } from './lib/headless.ts';
+import type { TrainToySpec } from './train-toy/spec.ts';
+import { trainOnCpu } from './train-toy/cpuTrain.ts';
+
+const root = fileURLToPath(new URL('../', import.meta.url));
+/** Bulky per-response diagnostics stay out of the committed model folder. */
+const NOT_COMMITTED = new Set(['eval-responses.jsonl']);
+
+interface Args { spec: Partial<TrainToySpec>; out: string; timeoutMs: number; engine: 'webgpu' | 'cpu' }
+
+function parseArgs(argv: string[]): Args {
+  let spec: Partial<TrainToySpec> = {};
+  let out = join(root, 'public/models/toy-reasoner');
+  let timeoutMs = 60 * 60_000;
+  let engine: Args['engine'] = 'webgpu';
+  const sft: Record<string, number> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`train:toy: ${a} needs a value`);
+      return v;
+    };
+    const count = () => {
+      const n = Number(value());
+      if (!Number.isInteger(n) || n <= 0) throw new Error(`train:toy: ${a} must be a positive integer`);
+      return n;
+    };
+    if (a === '--bench') { spec.mode = 'bench'; sft.steps = count(); }
+    else if (a === '--eval') spec.mode = 'eval';
+    else if (a === '--steps') sft.steps = count();
+    else if (a === '--spec') spec = { ...spec, ...(JSON.parse(value()) as Partial<TrainToySpec>) };
+    else if (a === '--out') out = resolve(value());
+    else if (a === '--timeout-min') timeoutMs = count() * 60_000;
+    else if (a === '--engine') {
+      const e = value();
+      if (e !== 'cpu' && e !== 'webgpu') throw new Error(`train:toy: --engine must be cpu or webgpu, got ${JSON.stringify(e)}`);
+      engine = e;
+    }
+    else throw new Error(`train:toy: unknown argument ${JSON.stringify(a)} (see the header of scripts/trainToy.ts)`);
+  }
+  if (Object.keys(sft).length) spec.sft = { ...spec.sft, ...sft } as TrainToySpec['sft'];
+  return { spec, out, timeoutMs, engine };
+}
+
+async function main(): Promise<void> {
+  const { spec, out, timeoutMs, engine } = parseArgs(process.argv.slice(2));
+  const bench = spec.mode === 'bench';
+  const logPath = join(out, 'train-log.txt');
+  if (!bench) {
+    mkdirSync(out, { recursive: true });
+    if (spec.mode === 'eval') appendFileSync(logPath, `\n# npm run train:toy ${process.argv.slice(2).join(' ')}  (${new Date().toISOString()})\n`);
+    else writeFileSync(logPath, `# npm run train:toy ${process.argv.slice(2).join(' ')}  (${new Date().toISOString()})\n`);
+  }
+  const onLog = (line: string) => {
+    console.log(line);
+    if (!bench) appendFileSync(logPath, `${line}\n`);
+  };
+  if (engine === 'cpu' && spec.mode !== 'bench' && spec.mode !== 'eval') {
+    if (out !== join(root, 'public/models/toy-reasoner')) throw new Error('train:toy: --engine cpu writes the bundled model folder (its evaluation reads it from there)');
+    await trainOnCpu(spec, out, onLog);
+    spec.mode = 'eval';
+  }
+  const report = await runInChromium({
+    page: '/scripts/train-toy/index.html',
+    query: { spec: JSON.stringify(spec) },
+    timeoutMs,
+    onLog,
+    onFile: (name, bytes) => {
+      const path = NOT_COMMITTED.has(name) ? join(root, 'artifacts/train-toy', name) : join(out, name);
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, bytes);
+      onLog(`[train:toy] wrote ${path.slice(root.length)} (${bytes.byteLength} bytes)`);
+    },
+  });
+  onLog(`[train:toy] report ${JSON.stringify(report)}`);
+}
+
+main().catch((e: unknown) => {
+  console.error((e as Error).stack ?? String(e));
+  process.exitCode = 1;
+});
