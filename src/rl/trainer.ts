@@ -52,7 +52,8 @@ export class GrpoTrainer {
   readonly evalHistory: EvalMetrics[] = [];
   private readonly rng: Rng;
   private readonly taskRng: TaskRng;
-  private readonly heldOut: Problem[];
+  /** built on first use: a tiny digit range may not hold eval_size distinct held-out problems */
+  private heldOut: Problem[] | null = null;
   private refParams: Float32Array | null = null;
   private readonly probeIds = toyTokenizer.encode(ANSWER_MARKER);
   private callbacks: TrainerCallbacks;
@@ -64,7 +65,6 @@ export class GrpoTrainer {
     this.callbacks = callbacks;
     this.rng = new Rng(config.seed);
     this.taskRng = createRng(config.seed);
-    this.heldOut = heldOutProblems(HELDOUT_SEED, config.eval_size, { minDigits: config.min_digits, maxDigits: config.max_digits });
   }
 
   /** A fresh run from the engine's current weights (the reference policy when beta > 0). */
@@ -192,6 +192,7 @@ export class GrpoTrainer {
   /** Held-out evaluation (greedy) of the current policy; recorded in evalHistory and emitted. */
   async evaluate(): Promise<EvalMetrics> {
     const c = this.config;
+    this.heldOut ??= heldOutProblems(HELDOUT_SEED, c.eval_size, { minDigits: c.min_digits, maxDigits: c.max_digits });
     const r = await evaluatePolicy(this.engine, this.heldOut, {
       maxNewTokens: c.max_completion_length, temperature: 0, seed: c.seed, delimiter: c.segment_delimiter, w: c.process_weight_w,
     });

@@ -46,8 +46,10 @@ export const useTraining = create<TrainingState>((set, get) => {
   const patch = (runId: string, f: (r: RunView) => Partial<RunView>) =>
     set((s) => (s.runs[runId] ? { runs: { ...s.runs, [runId]: { ...s.runs[runId], ...f(s.runs[runId]) } } } : {}));
   const events: TrainingEvents = {
-    onMetrics: (id, m) => patch(id, (r) => ({ metrics: r.metrics.some((x) => x.step === m.step) ? r.metrics : [...r.metrics, m] })),
-    onEval: (id, e) => patch(id, (r) => ({ evals: r.evals.some((x) => x.step === e.step) ? r.evals : [...r.evals, e] })),
+    // A step number seen again means the run was rewound (device-loss recovery from the last
+    // snapshot): the new step replaces it and everything after it.
+    onMetrics: (id, m) => patch(id, (r) => ({ metrics: [...r.metrics.filter((x) => x.step < m.step), m] })),
+    onEval: (id, e) => patch(id, (r) => ({ evals: [...r.evals.filter((x) => x.step < e.step), e] })),
     onSamples: (id, s) => patch(id, () => ({ samples: s })),
     onLog: (id, line) => patch(id, (r) => ({ log: [...r.log, line].slice(-LOG_LINES) })),
     onStatus: (id, status, message) => patch(id, (r) => ({

@@ -12,35 +12,61 @@ import { deleteRun, listRuns, loadRun, saveRun } from './trainingStorage.ts';
 /** The bundled SFT checkpoint, served by Vite from public/ (scripts/trainToy.ts writes it). */
 export const SFT_CHECKPOINT_URL = '/models/toy-reasoner/model.safetensors';
 
-export function gpuTrainingDeps(checkpointUrl = SFT_CHECKPOINT_URL): TrainingDeps {
+export interface GpuTrainingOptions {
+  /** where the starting weights are fetched from; default SFT_CHECKPOINT_URL */
+  checkpointUrl?: string;
+  /** starting weights from elsewhere (tests); replaces the fetch */
+  initialWeights?: () => Promise<{ config: ModelConfig; params: Float32Array }>;
+  /** how a device is acquired; default acquireGpu() (tests wrap it to reach the device) */
+  acquire?: () => Promise<GpuContext>;
+  /** wraps every model built (tests inject faults through the engine API) */
+  wrapModel?: (model: TrainableModel) => TrainableModel;
+}
+
+export function gpuTrainingDeps(opts: GpuTrainingOptions = {}): TrainingDeps {
+  const checkpointUrl = opts.checkpointUrl ?? SFT_CHECKPOINT_URL;
+  const acquire = opts.acquire ?? (() => acquireGpu());
   let ctx: GpuContext | null = null;
   let initial: { config: ModelConfig; params: Float32Array } | null = null;
   const lostListeners: ((message: string) => void)[] = [];
   const device = async (): Promise<GpuContext> => {
     if (ctx && !ctx.isLost()) return ctx;
-    ctx = await acquireGpu();
-    ctx.onLost((info) => {
-      if (info.reason === 'destroyed') return;
+    const fresh = await acquire();
+    ctx = fresh;
+    // Every loss counts, 'destroyed' included: nothing here destroys the device on purpose, so a
+    // destroy() comes from elsewhere (the browser, a test simulating a loss).
+    fresh.onLost((info) => {
+      if (ctx !== fresh) return; // an old device we already replaced
       for (const cb of lostListeners) cb(info.message || String(info.reason));
     });
-    return ctx;
+    return fresh;
+  };
+  const loadInitial = async (): Promise<{ config: ModelConfig; params: Float32Array }> => {
+    if (opts.initialWeights) return opts.initialWeights();
+    const res = await fetch(new URL(checkpointUrl, self.location.href));
+    if (!res.ok) throw new Error(`the SFT checkpoint ${checkpointUrl} could not be loaded (HTTP ${res.status}); run npm run train:toy`);
+    const ck = decodeCheckpoint(new Uint8Array(await res.arrayBuffer()));
+    return { config: ck.config, params: ck.params };
   };
   return {
     async initialWeights() {
-      if (!initial) {
-        const res = await fetch(new URL(checkpointUrl, self.location.href));
-        if (!res.ok) throw new Error(`the SFT checkpoint ${checkpointUrl} could not be loaded (HTTP ${res.status}); run npm run train:toy`);
-        const ck = decodeCheckpoint(new Uint8Array(await res.arrayBuffer()));
-        initial = { config: ck.config, params: ck.params };
-      }
+      initial ??= await loadInitial();
       return { config: initial.config, params: initial.params.slice() };
     },
     async createModel(config: ModelConfig, params: Float32Array, spec: RunSpec): Promise<TrainableModel> {
       const rows = spec.config.per_device_train_batch_size * spec.config.num_generations;
-      return GpuModel.create(await device(), config, params, { maxBatchTokens: Math.max(16, rows) * config.blockSize });
+      const model = await GpuModel.create(await device(), config, params, { maxBatchTokens: Math.max(16, rows) * config.blockSize });
+      return opts.wrapModel ? opts.wrapModel(model) : model;
     },
     onDeviceLost(cb) {
       lostListeners.push(cb);
+    },
+    async isDeviceLost() {
+      if (!ctx) return false;
+      if (ctx.isLost()) return true;
+      // A failed read can surface before device.lost settles: give the loss a moment to arrive.
+      const lost = ctx.lost.then(() => true);
+      return Promise.race([lost, new Promise<boolean>((r) => setTimeout(() => r(false), 250))]);
     },
     async reacquireDevice() {
       ctx = null;

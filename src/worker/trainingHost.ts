@@ -1,12 +1,14 @@
 // The training worker's run manager: any number of GRPO runs stepped round-robin on one device
-// (so overlaid runs progress side by side), pause/resume/stop, automatic checkpoints into
-// IndexedDB (every checkpoint_every steps, at pause, at the end), and recovery from device loss:
-// pause every run → re-acquire the device → rebuild each model from its last checkpoint → resume.
+// (so overlaid runs progress side by side), pause/resume/stop, checkpoints into IndexedDB (every
+// checkpoint_every steps, at pause, at the end), and recovery from device loss: pause every run →
+// re-acquire the device → rebuild each model from its last snapshot → resume. A snapshot is kept in
+// memory after every completed step, so a loss costs at most the step that was in flight.
 // The GPU and the storage come in as dependencies, so the scheduling logic is testable anywhere.
 import type { ModelConfig } from '../engine/config.ts';
 import type { TrainableModel } from '../engine/types.ts';
 import { decodeTrainerCheckpoint, encodeTrainerCheckpoint } from '../rl/checkpoint.ts';
-import { GrpoTrainer } from '../rl/trainer.ts';
+import type { TrainerSnapshot } from '../rl/snapshot.ts';
+import { GrpoTrainer, type TrainerCallbacks } from '../rl/trainer.ts';
 import type { RunSpec, RunStatus, SavedRunInfo, TrainingEvents } from './trainingApi.ts';
 import type { StoredTrainingRun } from './trainingStorage.ts';
 
@@ -15,8 +17,10 @@ export interface TrainingDeps {
   initialWeights(): Promise<{ config: ModelConfig; params: Float32Array }>;
   /** A model on the current device sized for `spec`; throws when the device is gone. */
   createModel(config: ModelConfig, params: Float32Array, spec: RunSpec): Promise<TrainableModel>;
-  /** Registers a device-loss callback for the current device. */
+  /** Registers a device-loss callback for the current device (and every re-acquired one). */
   onDeviceLost(cb: (message: string) => void): void;
+  /** After a failed step: was the device lost (then recovery is under way, not an error)? */
+  isDeviceLost(): Promise<boolean>;
   /** Drops the lost device and acquires a new one. */
   reacquireDevice(): Promise<void>;
   save(run: StoredTrainingRun): Promise<void>;
@@ -29,10 +33,10 @@ interface Run {
   spec: RunSpec;
   trainer: GrpoTrainer;
   status: RunStatus;
-  /** bytes of the last checkpoint (also in IndexedDB) */
-  lastCheckpoint: Uint8Array | null;
-  /** the status to return to after a device-loss recovery */
-  wasRunning: boolean;
+  /** the trainer's state after its last completed step (in memory; device-loss recovery) */
+  lastSnapshot: TrainerSnapshot | null;
+  /** resolves when the step in flight (if any) is over: snapshots wait for it */
+  busy: Promise<void>;
 }
 
 const NO_EVENTS: TrainingEvents = {
@@ -42,8 +46,10 @@ const NO_EVENTS: TrainingEvents = {
 export class TrainingHost {
   private readonly runs = new Map<string, Run>();
   private events: TrainingEvents = NO_EVENTS;
-  private looping = false;
   private recovering = false;
+  /** bumped by every recovery: a loop or a step of an older epoch ran on the lost device */
+  private epoch = 0;
+  private loopEpoch = -1;
   private readonly deps: TrainingDeps;
 
   constructor(deps: TrainingDeps) {
@@ -59,10 +65,8 @@ export class TrainingHost {
     if (this.runs.has(spec.runId)) throw new Error(`a run with id "${spec.runId}" already exists`);
     if (!Number.isInteger(spec.steps) || spec.steps < 1) throw new RangeError(`spec.steps must be an integer ≥ 1 (got ${spec.steps})`);
     this.events.onStatus(spec.runId, 'starting');
-    const init = await this.deps.initialWeights();
-    const model = await this.deps.createModel(init.config, init.params, spec);
-    const trainer = await GrpoTrainer.create(model, spec.config, this.callbacks(spec.runId));
-    this.runs.set(spec.runId, { spec, trainer, status: 'running', lastCheckpoint: null, wasRunning: true });
+    const trainer = await this.freshTrainer(spec);
+    this.runs.set(spec.runId, { spec, trainer, status: 'running', lastSnapshot: null, busy: Promise.resolve() });
     this.setStatus(spec.runId, 'running');
     void this.loop();
   }
@@ -71,11 +75,13 @@ export class TrainingHost {
     if (this.runs.has(runId)) return this.resume(runId);
     const stored = await this.deps.load(runId);
     if (!stored) throw new Error(`no saved run "${runId}"`);
-    const trainer = await this.rebuild(stored.spec, stored.checkpoint);
-    this.runs.set(runId, { spec: stored.spec, trainer, status: 'running', lastCheckpoint: stored.checkpoint, wasRunning: true });
+    const snap = decodeTrainerCheckpoint(stored.checkpoint);
+    const trainer = await this.rebuild(stored.spec, snap);
+    const done = trainer.step >= stored.spec.steps;
+    this.runs.set(runId, { spec: stored.spec, trainer, status: done ? 'finished' : 'running', lastSnapshot: snap, busy: Promise.resolve() });
     for (const m of trainer.history) this.events.onMetrics(runId, m);
     for (const e of trainer.evalHistory) this.events.onEval(runId, e);
-    this.setStatus(runId, trainer.step >= stored.spec.steps ? 'finished' : 'running');
+    this.setStatus(runId, done ? 'finished' : 'running');
     void this.loop();
   }
 
@@ -83,7 +89,8 @@ export class TrainingHost {
     const run = this.get(runId);
     if (run.status !== 'running') return;
     run.status = 'paused';
-    run.wasRunning = false;
+    await run.busy;
+    if (run.status !== 'paused') return; // the step in flight finished the run, or a recovery took over
     await this.checkpoint(run);
     this.setStatus(runId, 'paused');
   }
@@ -91,8 +98,6 @@ export class TrainingHost {
   async resume(runId: string): Promise<void> {
     const run = this.get(runId);
     if (run.status !== 'paused') return;
-    run.status = 'running';
-    run.wasRunning = true;
     this.setStatus(runId, 'running');
     void this.loop();
   }
@@ -101,7 +106,8 @@ export class TrainingHost {
     const run = this.get(runId);
     if (run.status === 'stopped') return;
     run.status = 'stopped';
-    run.wasRunning = false;
+    await run.busy;
+    if (run.status !== 'stopped') return;
     await this.checkpoint(run);
     this.setStatus(runId, 'stopped');
   }
@@ -124,6 +130,7 @@ export class TrainingHost {
   async currentCheckpoint(runId: string): Promise<{ spec: RunSpec; bytes: Uint8Array; params: Float32Array; config: ModelConfig }> {
     const run = this.runs.get(runId);
     if (run) {
+      await run.busy;
       const bytes = await this.checkpoint(run);
       return { spec: run.spec, bytes, params: await run.trainer.engine.getParams(), config: run.trainer.engine.config };
     }
@@ -133,52 +140,67 @@ export class TrainingHost {
     return { spec: stored.spec, bytes: stored.checkpoint, params: snap.params, config: snap.state.modelConfig };
   }
 
-  /** Round-robin: one step of each running run per turn, until none is running. */
+  /** Round-robin: one step of each running run per turn, until none is running (one loop per epoch). */
   private async loop(): Promise<void> {
-    if (this.looping) return;
-    this.looping = true;
+    if (this.loopEpoch === this.epoch) return;
+    const epoch = this.epoch;
+    this.loopEpoch = epoch;
+    const stale = () => this.recovering || epoch !== this.epoch;
     try {
       for (;;) {
-        if (this.recovering) return;
+        if (stale()) return;
         const active = [...this.runs.values()].filter((r) => r.status === 'running');
         if (active.length === 0) return;
         for (const run of active) {
-          if (run.status !== 'running' || this.recovering) continue;
+          if (run.status !== 'running' || stale()) continue;
+          let done!: () => void;
+          run.busy = new Promise((r) => { done = r; });
           try {
-            await this.stepRun(run);
+            await this.stepRun(run, epoch);
           } catch (e) {
-            if (this.recovering) return;
+            // A step that failed because the device went away is the recovery's business.
+            if (stale() || (await this.deps.isDeviceLost()) || stale()) return;
             run.status = 'error';
-            run.wasRunning = false;
             this.setStatus(run.spec.runId, 'error', e instanceof Error ? e.message : String(e));
+          } finally {
+            done();
           }
         }
       }
     } finally {
-      this.looping = false;
+      if (this.loopEpoch === epoch) this.loopEpoch = -1;
     }
   }
 
-  private async stepRun(run: Run): Promise<void> {
-    const m = await run.trainer.trainStep();
+  private async stepRun(run: Run, epoch: number): Promise<void> {
+    const trainer = run.trainer;
+    const m = await trainer.trainStep();
+    const snap = await trainer.snapshot();
+    if (epoch !== this.epoch || run.trainer !== trainer) return; // recovered meanwhile: this step is lost
+    run.lastSnapshot = snap;
     const every = run.spec.config.checkpoint_every;
     if (m.step >= run.spec.steps) {
       run.status = 'finished';
-      run.wasRunning = false;
-      await this.checkpoint(run);
+      await this.save(run, snap);
       this.setStatus(run.spec.runId, 'finished');
     } else if (every > 0 && m.step % every === 0) {
-      await this.checkpoint(run);
+      await this.save(run, snap);
     }
   }
 
+  /** Snapshot of the (idle) trainer, remembered and saved. */
   private async checkpoint(run: Run): Promise<Uint8Array> {
-    const bytes = encodeTrainerCheckpoint(await run.trainer.snapshot());
-    run.lastCheckpoint = bytes;
+    const snap = await run.trainer.snapshot();
+    run.lastSnapshot = snap;
+    return this.save(run, snap);
+  }
+
+  private async save(run: Run, snap: TrainerSnapshot): Promise<Uint8Array> {
+    const bytes = encodeTrainerCheckpoint(snap);
     try {
       await this.deps.save({
-        runId: run.spec.runId, spec: run.spec, step: run.trainer.step, savedAt: Date.now(), checkpoint: bytes,
-        history: run.trainer.history, evalHistory: run.trainer.evalHistory,
+        runId: run.spec.runId, spec: run.spec, step: snap.state.step, savedAt: Date.now(), checkpoint: bytes,
+        history: snap.state.history, evalHistory: snap.state.evalHistory,
       });
     } catch (e) {
       this.events.onLog(run.spec.runId, `checkpoint kept in memory only: ${(e as Error).message}`);
@@ -186,25 +208,33 @@ export class TrainingHost {
     return bytes;
   }
 
-  /** Device lost: pause all, re-acquire, rebuild each run from its last checkpoint, resume. */
+  /** Device lost: pause all, re-acquire, rebuild each run from its last snapshot, resume. */
   private async recover(message: string): Promise<void> {
     if (this.recovering) return;
     this.recovering = true;
+    this.epoch++;
+    const resume = new Set<Run>();
     for (const run of this.runs.values()) {
-      if (run.status === 'running') this.setStatus(run.spec.runId, 'paused', `GPU device lost (${message}); recovering from the last checkpoint`);
+      if (run.status !== 'running') continue;
+      resume.add(run);
+      run.status = 'paused';
+      this.events.onStatus(run.spec.runId, 'paused', `GPU device lost (${message}); recovering from the last checkpoint`);
     }
     try {
       await this.deps.reacquireDevice();
       for (const run of this.runs.values()) {
-        const from = run.lastCheckpoint;
-        run.trainer = from
-          ? await this.rebuild(run.spec, from)
-          : await this.freshTrainer(run.spec);
+        if (run.status === 'error') continue;
+        try {
+          run.trainer.engine.dispose();
+        } catch {
+          // its device is gone; nothing to free
+        }
+        run.trainer = run.lastSnapshot ? await this.rebuild(run.spec, run.lastSnapshot) : await this.freshTrainer(run.spec);
         this.events.onLog(run.spec.runId, `rebuilt on a new device at step ${run.trainer.step}`);
-        if (run.status === 'running') this.setStatus(run.spec.runId, 'running');
+        if (resume.has(run)) this.setStatus(run.spec.runId, 'running');
       }
     } catch (e) {
-      for (const run of this.runs.values()) {
+      for (const run of resume) {
         run.status = 'error';
         this.setStatus(run.spec.runId, 'error', `could not recover from device loss: ${(e as Error).message}`);
       }
@@ -214,8 +244,7 @@ export class TrainingHost {
     void this.loop();
   }
 
-  private async rebuild(spec: RunSpec, bytes: Uint8Array): Promise<GrpoTrainer> {
-    const snap = decodeTrainerCheckpoint(bytes);
+  private async rebuild(spec: RunSpec, snap: TrainerSnapshot): Promise<GrpoTrainer> {
     const model = await this.deps.createModel(snap.state.modelConfig, snap.params, spec);
     return GrpoTrainer.restore(model, snap, this.callbacks(spec.runId));
   }
@@ -226,12 +255,15 @@ export class TrainingHost {
     return GrpoTrainer.create(model, spec.config, this.callbacks(spec.runId));
   }
 
-  private callbacks(runId: string) {
+  /** Event forwarding for a trainer built now; silenced once a recovery replaces it. */
+  private callbacks(runId: string): TrainerCallbacks {
+    const epoch = this.epoch;
+    const live = () => epoch === this.epoch;
     return {
-      onMetrics: (m: Parameters<TrainingEvents['onMetrics']>[1]) => this.events.onMetrics(runId, m),
-      onEval: (e: Parameters<TrainingEvents['onEval']>[1]) => this.events.onEval(runId, e),
-      onSamples: (s: Parameters<TrainingEvents['onSamples']>[1]) => this.events.onSamples(runId, s),
-      onLog: (l: string) => this.events.onLog(runId, l),
+      onMetrics: (m) => live() && this.events.onMetrics(runId, m),
+      onEval: (e) => live() && this.events.onEval(runId, e),
+      onSamples: (s) => live() && this.events.onSamples(runId, s),
+      onLog: (l) => live() && this.events.onLog(runId, l),
     };
   }
 
@@ -243,7 +275,7 @@ export class TrainingHost {
 
   private setStatus(runId: string, status: RunStatus, message?: string): void {
     const run = this.runs.get(runId);
-    if (run && status !== 'paused') run.status = status;
+    if (run) run.status = status;
     this.events.onStatus(runId, status, message);
   }
 }

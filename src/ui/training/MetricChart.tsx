@@ -12,7 +12,7 @@ export interface ChartSeries {
   dashed?: boolean;
 }
 
-export function MetricChart({ title, rows, series, testId }: { title: string; rows: ChartRow[]; series: ChartSeries[]; testId: string }) {
+export function MetricChart({ title, rows, series, testId, height = 180 }: { title: string; rows: ChartRow[]; series: ChartSeries[]; testId: string; height?: number }) {
   const c = useChartColors();
   const palette = [c.c1, c.c2, c.c3, c.c4];
   return (
@@ -21,7 +21,7 @@ export function MetricChart({ title, rows, series, testId }: { title: string; ro
       {rows.length === 0 ? (
         <p className="muted">No data yet.</p>
       ) : (
-        <ResponsiveContainer width="100%" height={180}>
+        <ResponsiveContainer width="100%" height={height}>
           <LineChart data={rows} margin={{ top: 4, right: 12, bottom: 4, left: 0 }}>
             <CartesianGrid stroke={c.grid} strokeDasharray="3 3" />
             <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} stroke={c.axis} fontSize={11} />

@@ -7,6 +7,12 @@ import { chartRows, evalRows, type ChartRow, type RunSeries } from './chartData.
 import { MetricChart, type ChartSeries } from './MetricChart.tsx';
 import { RunTable } from './RunTable.tsx';
 import { SamplesPanel } from './SamplesPanel.tsx';
+import { DEFAULT_RUN_SETTINGS, RunSettings, type RunSettingsValue } from './RunSettings.tsx';
+
+// Dev/test builds only: e2e tests read the runs' metric histories from the store.
+if (import.meta.env.DEV && typeof window !== 'undefined') {
+  (window as unknown as { __reproTraining?: typeof useTraining }).__reproTraining = useTraining;
+}
 
 const STEP_CHARTS: { title: string; id: string; value: (m: StepMetrics) => number | null }[] = [
   { title: 'Response tokens', id: 'response-tokens', value: (m) => m.responseTokens },
@@ -37,6 +43,7 @@ export function TrainingScreen() {
   const { runs, saved, error, connect, startComparison, resumeSaved, deleteSaved } = useTraining();
   const [steps, setSteps] = useState(100);
   const [seed, setSeed] = useState(0);
+  const [settings, setSettings] = useState<RunSettingsValue>(DEFAULT_RUN_SETTINGS);
   useEffect(() => {
     void connect();
   }, [connect]);
@@ -58,20 +65,21 @@ export function TrainingScreen() {
     <section className="screen" data-testid="training-screen">
       <h2>Training: GRPO vs GRPO + RePro</h2>
       <div className="row">
-        <label className="field">Steps <input type="number" min={1} value={steps} onChange={(e) => setSteps(Math.max(1, Math.floor(Number(e.target.value) || 1)))} /></label>
-        <label className="field">Seed <input type="number" value={seed} onChange={(e) => setSeed(Math.floor(Number(e.target.value) || 0))} /></label>
-        <button disabled={busy} onClick={() => void startComparison({ steps, seed })} data-testid="start-comparison">
+        <label className="field">Steps <input type="number" min={1} value={steps} data-testid="train-steps" onChange={(e) => setSteps(Math.max(1, Math.floor(Number(e.target.value) || 1)))} /></label>
+        <label className="field">Seed <input type="number" value={seed} data-testid="train-seed" onChange={(e) => setSeed(Math.floor(Number(e.target.value) || 0))} /></label>
+        <button disabled={busy} onClick={() => void startComparison({ steps, seed, overrides: settings })} data-testid="start-comparison">
           Start outcome-only vs RePro
         </button>
       </div>
+      <RunSettings value={settings} onChange={setSettings} disabled={busy} />
       {error && <p className="error" role="alert">{error}</p>}
       {saved.length > 0 && (
         <div className="card" data-testid="saved-runs">
           <h3>Saved runs</h3>
           {saved.map((s) => (
-            <div key={s.spec.runId} className="row">
+            <div key={s.spec.runId} className="row" data-testid="saved-run" data-run-id={s.spec.runId} data-step={s.step}>
               <span>{s.spec.label} — step {s.step} / {s.spec.steps}, saved {new Date(s.savedAt).toLocaleString()}</span>
-              <button onClick={() => void resumeSaved(s.spec.runId)}>Resume</button>
+              <button onClick={() => void resumeSaved(s.spec.runId)} data-testid="resume-saved">Resume</button>
               <button onClick={() => void deleteSaved(s.spec.runId)}>Delete</button>
             </div>
           ))}
@@ -79,7 +87,7 @@ export function TrainingScreen() {
       )}
       <RunTable runs={all} />
       <div className="summary-grid">
-        <MetricChart title="Reward (train) and accuracy (held-out, dashed)" rows={rewards} series={rewardLines} testId="chart-reward" />
+        <MetricChart title="Reward (train) and accuracy (held-out, dashed)" rows={rewards} series={rewardLines} testId="chart-reward" height={300} />
         {STEP_CHARTS.map((c) => (
           <MetricChart key={c.id} title={c.title} rows={chartRows(series, c.value)} series={lines} testId={`chart-${c.id}`} />
         ))}

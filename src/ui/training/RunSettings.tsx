@@ -1,0 +1,39 @@
+// The shared GRPO settings of a comparison (both runs get the same; α is RePro's only): the few
+// that set a step's size and cost, the learning rate, the process coefficient and checkpointing.
+import { NumberField } from '../NumberField.tsx';
+import { DEFAULT_GRPO_CONFIG, type GrpoConfig } from '../../rl/config.ts';
+
+export type RunSettingsValue = Pick<GrpoConfig,
+  'per_device_train_batch_size' | 'num_generations' | 'max_completion_length' | 'learning_rate' | 'process_reward_coef' | 'checkpoint_every'>;
+
+export const DEFAULT_RUN_SETTINGS: RunSettingsValue = {
+  per_device_train_batch_size: DEFAULT_GRPO_CONFIG.per_device_train_batch_size,
+  num_generations: DEFAULT_GRPO_CONFIG.num_generations,
+  max_completion_length: DEFAULT_GRPO_CONFIG.max_completion_length,
+  learning_rate: DEFAULT_GRPO_CONFIG.learning_rate,
+  process_reward_coef: DEFAULT_GRPO_CONFIG.process_reward_coef,
+  checkpoint_every: DEFAULT_GRPO_CONFIG.checkpoint_every,
+};
+
+const FIELDS: { key: keyof RunSettingsValue; label: string; min: number; max: number; step: number; testId: string }[] = [
+  { key: 'per_device_train_batch_size', label: 'Prompts / step', min: 1, max: 64, step: 1, testId: 'grpo-prompts' },
+  { key: 'num_generations', label: 'Samples / prompt (G)', min: 2, max: 32, step: 1, testId: 'grpo-generations' },
+  { key: 'max_completion_length', label: 'Max completion tokens', min: 8, max: 127, step: 1, testId: 'grpo-max-tokens' },
+  { key: 'learning_rate', label: 'Learning rate', min: 0, max: 0.1, step: 1e-5, testId: 'grpo-lr' },
+  { key: 'process_reward_coef', label: 'RePro α', min: 0, max: 10, step: 0.01, testId: 'grpo-alpha' },
+  { key: 'checkpoint_every', label: 'Checkpoint every (steps)', min: 0, max: 1000, step: 1, testId: 'grpo-checkpoint-every' },
+];
+
+export function RunSettings({ value, onChange, disabled }: { value: RunSettingsValue; onChange(v: RunSettingsValue): void; disabled: boolean }) {
+  return (
+    <fieldset className="row" disabled={disabled} data-testid="grpo-settings">
+      <legend>GRPO settings (both runs; α applies to RePro only)</legend>
+      {FIELDS.map((f) => (
+        <NumberField
+          key={f.key} label={f.label} min={f.min} max={f.max} step={f.step} testId={f.testId}
+          value={value[f.key]} onChange={(v) => onChange({ ...value, [f.key]: v })}
+        />
+      ))}
+    </fieldset>
+  );
+}
