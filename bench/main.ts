@@ -2,24 +2,13 @@
 // absent) on one WebGPU device (?list lists the suite names instead) and reports through the headless runner's __log / __report
 // (scripts/lib/headless.ts). Opened by hand in a browser, it prints to the page instead.
 import { acquireGpu } from '../src/gpu/device.ts';
+import { bridge, log } from '../scripts/lib/pageBridge.ts';
 import { suites, type BenchEntry } from './suites/index.ts';
 
 export interface BenchPageResult {
   adapter: { vendor: string; architecture: string; description: string };
   suites: { name: string; entries: BenchEntry[] }[];
   errors: { suite: string; message: string }[];
-}
-
-interface HeadlessBridge {
-  __log?: (line: string) => Promise<void>;
-  __report?: (json: string) => Promise<void>;
-}
-const bridge = window as unknown as HeadlessBridge;
-const pre = document.getElementById('out')!;
-
-function log(line: string): void {
-  pre.textContent += `${line}\n`;
-  void bridge.__log?.(line);
 }
 
 async function main(): Promise<void> {

@@ -2,6 +2,7 @@
 // outcome-only GRPO and RePro GRPO from the same SFT checkpoint, held-out evaluation before and
 // after, results sent back through the headless bridge (scripts/lib/headless.ts).
 import { acquireGpu } from '../src/gpu/device.ts';
+import { bridge, log } from '../scripts/lib/pageBridge.ts';
 import { GpuModel } from '../src/engine/gpu/model.ts';
 import { decodeCheckpoint } from '../src/engine/checkpoint.ts';
 import { heldOutProblems } from '../src/task/problem.ts';
@@ -11,17 +12,6 @@ import { GrpoTrainer, HELDOUT_SEED } from '../src/rl/trainer.ts';
 import type { EvalSummary, ExperimentResults, ExperimentRun } from '../src/rl/report.ts';
 import { CI_SPEC, type ExperimentSpec } from './spec.ts';
 
-interface HeadlessBridge {
-  __log?: (line: string) => Promise<void>;
-  __report?: (json: string) => Promise<void>;
-}
-const bridge = window as unknown as HeadlessBridge;
-const pre = document.getElementById('out')!;
-
-function log(line: string): void {
-  pre.textContent += `${line}\n`;
-  void bridge.__log?.(line);
-}
 
 function readSpec(): ExperimentSpec {
   const raw = new URLSearchParams(location.search).get('spec');

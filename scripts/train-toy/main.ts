@@ -12,26 +12,15 @@ import { runSft, type SftLog } from '../../src/engine/sft.ts';
 import { evaluateToy } from '../../src/engine/evalToy.ts';
 import { heldOutProblems } from '../../src/task/problem.ts';
 import { mergeSpec, MONITOR_SEED, type TrainToySpec } from './spec.ts';
+import { bridge, log } from '../lib/pageBridge.ts';
 import { jsonFile, modelFiles, toBase64, type OutputFiles } from './outputs.ts';
 import { formatExample, pickExamples } from './trajectories.ts';
 
-interface HeadlessBridge {
-  __log?: (line: string) => Promise<void>;
-  __report?: (json: string) => Promise<void>;
-  __writeFile?: (name: string, base64: string) => Promise<void>;
-}
-const bridge = window as unknown as HeadlessBridge;
-const pre = document.getElementById('out')!;
 const BUNDLED = '/models/toy-reasoner/';
 /** Held-out problems (the first of the eval set) the bundled model's regression test re-runs. */
 const GUARD_PROBLEMS = 50;
 /** Sampling seed of the temperature-1 evaluation. */
 const SAMPLED_SEED = 99;
-
-function log(line: string): void {
-  pre.textContent += `${line}\n`;
-  void bridge.__log?.(line);
-}
 
 function readSpec(): TrainToySpec {
   const raw = new URLSearchParams(location.search).get('spec');

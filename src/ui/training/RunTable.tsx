@@ -2,18 +2,11 @@
 import { useEffect, useState } from 'react';
 import { useTraining, type RunView } from '../../store/trainingStore.ts';
 import { trainingApi } from '../../worker/trainingClient.ts';
+import { downloadBlob } from '../download.ts';
 import { etaSeconds, formatDuration, stepsPerSecond } from './chartData.ts';
 
 function downloadBytes(filename: string, bytes: Uint8Array, mime: string): void {
-  const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: mime }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = filename;
-  a.rel = 'noopener';
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  downloadBlob(filename, new Blob([bytes as BlobPart], { type: mime }));
 }
 
 async function downloadCheckpoint(run: RunView): Promise<void> {
