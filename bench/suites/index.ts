@@ -3,6 +3,9 @@
 import type { GpuContext } from '../../src/gpu/device.ts';
 import { fusedLogits } from './fusedLogits.ts';
 import { grpoStep } from './grpoStep.ts';
+import { trainStep } from './trainStep.ts';
+import { jTrajectory } from './jTrajectory.ts';
+import { batchThroughput } from './batchThroughput.ts';
 
 /** One measured number, as printed and stored in bench/results.json. */
 export interface BenchEntry {
@@ -21,4 +24,7 @@ export interface BenchSuite {
 export const suites: BenchSuite[] = [
   fusedLogits,
   grpoStep,
+  trainStep,
+  jTrajectory,
+  batchThroughput,
 ];
