@@ -100,10 +100,13 @@ export const useTraining = create<TrainingState>((set, get) => {
     async resumeSaved(id) {
       const info = get().saved.find((r) => r.spec.runId === id);
       if (!info) return;
-      set((s) => ({ runs: { ...s.runs, [id]: { ...emptyView(info.spec), metrics: [], evals: [] } } }));
+      // Leave the saved list at once, so a second click cannot resume the same run twice.
+      set((s) => ({
+        saved: s.saved.filter((r) => r.spec.runId !== id),
+        runs: { ...s.runs, [id]: { ...emptyView(info.spec), metrics: [], evals: [] } },
+      }));
       await guard(async () => {
         await trainingApi().resumeSaved(id);
-        set({ saved: get().saved.filter((r) => r.spec.runId !== id) });
       });
     },
     async deleteSaved(id) {

@@ -96,7 +96,9 @@ test.skipIf(!HAS_CHECKPOINT)('two runs train side by side, survive a reload and 
   }
 
   // resume both; the step counters continue from the checkpoints
-  while ((await saved.count()) > 0) await saved.first().getByTestId('resume-saved').click();
+  for (const id of Object.keys(savedStep)) {
+    await page.locator(`[data-testid="saved-run"][data-run-id="${id}"]`).getByTestId('resume-saved').click();
+  }
   const minSaved = Math.min(...Object.values(savedStep));
   await untilSteps(page, minSaved + 2, 'both resumed runs take two more steps');
   const resumed = await runs(page);

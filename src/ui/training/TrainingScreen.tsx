@@ -79,7 +79,7 @@ export function TrainingScreen() {
           {saved.map((s) => (
             <div key={s.spec.runId} className="row" data-testid="saved-run" data-run-id={s.spec.runId} data-step={s.step}>
               <span>{s.spec.label} — step {s.step} / {s.spec.steps}, saved {new Date(s.savedAt).toLocaleString()}</span>
-              <button onClick={() => void resumeSaved(s.spec.runId)} data-testid="resume-saved">Resume</button>
+              <button type="button" onClick={() => void resumeSaved(s.spec.runId)} data-testid="resume-saved">Resume</button>
               <button onClick={() => void deleteSaved(s.spec.runId)}>Delete</button>
             </div>
           ))}
