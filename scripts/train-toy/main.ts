@@ -93,12 +93,12 @@ async function evaluate(model: GpuModel, spec: TrainToySpec, adapter: string, tr
   return { json, responses: responses.map((r) => JSON.stringify(r)).join('\n') + '\n' };
 }
 
-async function loadBundled(ctx: GpuContext): Promise<{ model: GpuModel; spec: TrainToySpec; training: Omit<TrainingRecord, 'logs'> | null }> {
+async function loadBundled(ctx: GpuContext, asked: TrainToySpec): Promise<{ model: GpuModel; spec: TrainToySpec; training: Omit<TrainingRecord, 'logs'> | null }> {
   const ck = decodeCheckpoint(new Uint8Array(await (await fetch(`${BUNDLED}model.safetensors`)).arrayBuffer()));
   const spec = mergeSpec(JSON.parse(ck.metadata?.recipe ?? '{}') as Partial<TrainToySpec>);
   const previous = await fetch(`${BUNDLED}eval.json`).then((r) => (r.ok ? r.json() : null)).catch(() => null);
   const training = previous ? { stepsDone: previous.stepsDone ?? Number(ck.metadata?.sft_steps), throughput: previous.throughput, finalLoss: previous.finalLoss, monitor: previous.monitor } : null;
-  return { model: await GpuModel.create(ctx, ck.config, ck.params), spec: { ...spec, mode: 'eval' }, training };
+  return { model: await GpuModel.create(ctx, ck.config, ck.params), spec: { ...spec, evalProblems: asked.evalProblems, mode: 'eval' }, training };
 }
 
 async function main(): Promise<void> {
@@ -108,7 +108,7 @@ async function main(): Promise<void> {
   let files: OutputFiles;
   let report: unknown;
   if (asked.mode === 'eval') {
-    const { model, spec, training } = await loadBundled(ctx);
+    const { model, spec, training } = await loadBundled(ctx, asked);
     log(`adapter ${adapter}; re-evaluating the bundled ${JSON.stringify(spec.model)}`);
     const { json, responses } = await evaluate(model, spec, adapter, training);
     files = { 'eval.json': jsonFile(json), 'eval-responses.jsonl': new TextEncoder().encode(responses) };

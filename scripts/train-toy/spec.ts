@@ -43,7 +43,8 @@ export const DEFAULT_TRAIN_TOY_SPEC: TrainToySpec = {
     evalEvery: 250,
   },
   monitorProblems: 50,
-  evalProblems: 500,
+  // 2-digit problems have only ~438 distinct held-out pairs (src/task heldOutProblems)
+  evalProblems: 400,
   evalSeed: 777,
   showTrajectories: 8,
   logEvery: 25,
