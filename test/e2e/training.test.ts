@@ -97,7 +97,9 @@ test.skipIf(!HAS_CHECKPOINT)('two runs train side by side, survive a reload and 
 
   // resume both; the step counters continue from the checkpoints
   for (const id of Object.keys(savedStep)) {
-    await page.locator(`[data-testid="saved-run"][data-run-id="${id}"]`).getByTestId('resume-saved').click();
+    // The GPU process (SwiftShader) is busy compiling the resumed run's pipelines, and input events
+    // wait behind it: give the click the time a software adapter needs.
+    await page.locator(`[data-testid="saved-run"][data-run-id="${id}"]`).getByTestId('resume-saved').click({ timeout: 180_000 });
   }
   const minSaved = Math.min(...Object.values(savedStep));
   await untilSteps(page, minSaved + 2, 'both resumed runs take two more steps');
