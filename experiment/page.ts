@@ -36,14 +36,24 @@ async function main(): Promise<void> {
   const rows = configs.repro.per_device_train_batch_size * configs.repro.num_generations;
   const model = await GpuModel.create(ctx, ck.config, ck.params, { maxBatchTokens: Math.max(16, rows) * ck.config.blockSize });
 
-  const evaluate = async (cfg: GrpoConfig): Promise<EvalSummary> => {
-    const r = await evaluatePolicy(model, problems, {
-      maxNewTokens: cfg.max_completion_length, temperature: 0, seed: cfg.seed, delimiter: cfg.segment_delimiter, w: cfg.process_weight_w,
+  // Two views of the policy: greedy (its best guess) and sampled at the training temperature, k
+  // samples per problem — overthinking lives in the sampled distribution GRPO trains, and greedy
+  // decoding of a well-trained SFT model hides most of it.
+  const evaluate = async (cfg: GrpoConfig, temperature: number): Promise<EvalSummary> => {
+    const k = temperature === 0 ? 1 : spec.evalSamples;
+    const set = problems.flatMap((p) => Array.from({ length: k }, () => p));
+    const r = await evaluatePolicy(model, set, {
+      maxNewTokens: cfg.max_completion_length, temperature, seed: cfg.seed + 7919, delimiter: cfg.segment_delimiter, w: cfg.process_weight_w,
     });
     return { accuracy: r.metrics.accuracy, cot_tokens: r.metrics.cotTokens, backtracking: r.metrics.backtracking, tokens_after_certainty: r.metrics.tokensAfterCertainty };
   };
-  const before = await evaluate(configs.repro); // greedy: the same for every run from this checkpoint
-  log(`before: ${JSON.stringify(before)}`);
+  const beforeGreedy = await evaluate(configs.repro, 0); // the same for every run from this checkpoint
+  log(`before (greedy): ${JSON.stringify(beforeGreedy)}`);
+  const beforeSampled = new Map<number, EvalSummary>();
+  for (const seed of spec.seeds) {
+    beforeSampled.set(seed, await evaluate({ ...configs.repro, seed }, configs.repro.temperature));
+    log(`before (sampled, seed ${seed}): ${JSON.stringify(beforeSampled.get(seed))}`);
+  }
 
   const runs: ExperimentRun[] = [];
   for (const seed of spec.seeds) {
@@ -58,12 +68,16 @@ async function main(): Promise<void> {
       });
       const curve: number[] = [];
       for (let s = 0; s < spec.steps; s++) curve.push((await trainer.trainStep()).reward);
-      const after = await evaluate(cfg);
-      log(`[${method} s${seed}] after: ${JSON.stringify(after)}`);
-      runs.push({ method, seed, steps: spec.steps, before, after, reward_curve: curve });
+      const after = await evaluate(cfg, cfg.temperature);
+      const afterGreedy = await evaluate(cfg, 0);
+      log(`[${method} s${seed}] after: sampled ${JSON.stringify(after)} greedy ${JSON.stringify(afterGreedy)}`);
+      runs.push({
+        method, seed, steps: spec.steps, before: beforeSampled.get(seed)!, after,
+        greedy: { before: beforeGreedy, after: afterGreedy }, reward_curve: curve,
+      });
     }
   }
-  const results: ExperimentResults = { config: { grpo: configs, eval_problems: spec.evalProblems, adapter, full: spec.full }, runs };
+  const results: ExperimentResults = { config: { grpo: configs, eval_problems: spec.evalProblems, eval_samples: spec.evalSamples, adapter, full: spec.full }, runs };
   await bridge.__report?.(JSON.stringify(results));
 }
 

@@ -1,4 +1,4 @@
-// `npm run experiment [-- --full] [--seeds 0,1,2] [--steps N] [--timeout-min M]`: outcome-only vs
+// `npm run experiment [-- --full] [--seeds 0,1,2] [--steps N] [--eval-samples K] [--lr X] [--alpha A] [--timeout-min M]`: outcome-only vs
 // RePro GRPO from the bundled SFT checkpoint, same seeds, in headless Chromium on WebGPU
 // (experiment/page.ts through scripts/lib/headless.ts). Writes experiment/results.json,
 // experiment/results.md (mean ± std over seeds, before/after) and experiment/results.svg.
@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runInChromium } from '../scripts/lib/headless.ts';
-import { markdownTable, rewardPlotSvg, type ExperimentResults } from '../src/rl/report.ts';
+import { markdownTable, reproVsOutcome, rewardPlotSvg, type ExperimentResults } from '../src/rl/report.ts';
 import { CI_SPEC, FULL_SPEC, type ExperimentSpec } from './spec.ts';
 
 const here = fileURLToPath(new URL('./', import.meta.url));
@@ -25,6 +25,9 @@ function parseArgs(argv: string[]): { spec: ExperimentSpec; timeoutMs: number } 
     if (a === '--full') continue;
     else if (a === '--seeds') spec = { ...spec, seeds: value().split(',').map((s) => Number(s)) };
     else if (a === '--steps') spec = { ...spec, steps: Number(value()) };
+    else if (a === '--eval-samples') spec = { ...spec, evalSamples: Number(value()) };
+    else if (a === '--lr') spec = { ...spec, overrides: { ...spec.overrides, learning_rate: Number(value()) } };
+    else if (a === '--alpha') spec = { ...spec, overrides: { ...spec.overrides, process_reward_coef: Number(value()) } };
     else if (a === '--timeout-min') timeoutMs = Number(value()) * 60_000;
     else throw new Error(`experiment: unknown argument ${JSON.stringify(a)} (see the header of experiment/run.ts)`);
   }
@@ -41,8 +44,14 @@ async function main(): Promise<void> {
     timeoutMs,
   })) as ExperimentResults;
   writeFileSync(join(here, 'results.json'), JSON.stringify(results, null, 2) + '\n');
+  const c = reproVsOutcome(results);
+  const pct = (x: number) => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)} %`;
   const md = `# GRPO: outcome-only vs RePro (${results.config.adapter}, ${spec.steps} steps, seeds ${spec.seeds.join(', ')})\n\n` +
-    `Held-out set: ${results.config.eval_problems} problems, greedy decoding. Mean ± std over seeds.\n\n${markdownTable(results)}\n![mean train reward](results.svg)\n`;
+    `Held-out set: ${results.config.eval_problems} problems; "sampled" = ${spec.evalSamples} responses per problem at the training ` +
+    `temperature, "greedy" = one greedy response. Mean ± std over seeds.\n\n${markdownTable(results)}\n` +
+    `RePro after vs outcome-only after (sampled): accuracy ${c.accuracy_diff >= 0 ? '+' : ''}${c.accuracy_diff.toFixed(3)}, ` +
+    `CoT tokens ${pct(c.cot_tokens_change)}, backtracking ${pct(c.backtracking_change)} ` +
+    `(the paper's direction: accuracy not lower, CoT tokens ≤ −20 %, backtracking ≤ −50 %).\n\n![mean train reward](results.svg)\n`;
   writeFileSync(join(here, 'results.md'), md);
   writeFileSync(join(here, 'results.svg'), rewardPlotSvg(results));
   console.log(md);

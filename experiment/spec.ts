@@ -6,6 +6,8 @@ export interface ExperimentSpec {
   steps: number;
   /** held-out problems of the before/after evaluations */
   evalProblems: number;
+  /** sampled responses per held-out problem (at the training temperature) */
+  evalSamples: number;
   /** GRPO settings shared by both methods (α comes from the preset) */
   overrides: Partial<GrpoConfig>;
   /** where the page fetches the SFT checkpoint */
@@ -17,6 +19,7 @@ export const CI_SPEC: ExperimentSpec = {
   seeds: [0, 1, 2],
   steps: 16,
   evalProblems: 32,
+  evalSamples: 4,
   // lr 5e-4: the short-run test found lr ≥ 3e-3 erodes a tiny model's arithmetic under Adam.
   overrides: {
     per_device_train_batch_size: 4, num_generations: 6, max_completion_length: 96,

@@ -2,11 +2,8 @@
 // tokenizer and the recipe in its metadata), the ONNX export and its Hugging Face config files.
 import type { ModelConfig } from '../../src/engine/config.ts';
 import { encodeCheckpoint } from '../../src/engine/checkpoint.ts';
-import { exportOnnx } from '../../src/engine/onnx/export.ts';
-import { exportGenerationConfig, exportHfConfig } from '../../src/engine/onnx/hf-config.ts';
+import { toyModelExport } from '../../src/engine/onnx/toyModelFolder.ts';
 import { toHfTokenizerJson } from '../../src/task/tokenizer.ts';
-import { BOS_ID, EOS_ID, PAD_ID } from '../../src/task/vocab.ts';
-import { ANSWER_MARKER } from '../../src/task/format.ts';
 import type { TrainToySpec } from './spec.ts';
 
 export type OutputFiles = Record<string, Uint8Array>;
@@ -14,7 +11,6 @@ export type OutputFiles = Record<string, Uint8Array>;
 const json = (x: unknown) => new TextEncoder().encode(`${JSON.stringify(x, null, 2)}\n`);
 
 export function modelFiles(config: ModelConfig, params: Float32Array, spec: TrainToySpec, stepsDone: number): OutputFiles {
-  const ids = { bosTokenId: BOS_ID, eosTokenId: EOS_ID, padTokenId: PAD_ID };
   return {
     'model.safetensors': encodeCheckpoint({
       config,
@@ -22,10 +18,7 @@ export function modelFiles(config: ModelConfig, params: Float32Array, spec: Trai
       tokenizer: JSON.stringify(toHfTokenizerJson()),
       metadata: { recipe: JSON.stringify(spec), sft_steps: String(stepsDone), producer: 'npm run train:toy' },
     }),
-    'onnx/model.onnx': exportOnnx(config, params),
-    // repro_probe: the toy model's J probe is its own answer marker (repro-method.md §3).
-    'config.json': json(exportHfConfig(config, { ...ids, repro_probe: ANSWER_MARKER })),
-    'generation_config.json': json(exportGenerationConfig({ ...ids, maxLength: config.blockSize })),
+    ...toyModelExport(config, params),
   };
 }
 

@@ -63,6 +63,8 @@ export interface RolloutSample {
   question: string;
   answer: string;
   correct: boolean;
+  /** the whole CoT (segments need not cover the whitespace between them) */
+  cot: string;
   /** CoT segments in order, with r_j when the segment was kept and scored, else null */
   segments: { text: string; reward: number | null; backtracking: boolean }[];
   /** completion text after the CoT (answer marker, answer, <eos>) */

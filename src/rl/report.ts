@@ -13,14 +13,17 @@ export interface ExperimentRun {
   method: 'outcome' | 'repro';
   seed: number;
   steps: number;
+  /** sampled at the training temperature, eval_samples responses per held-out problem */
   before: EvalSummary;
   after: EvalSummary;
+  /** greedy decoding, one response per held-out problem */
+  greedy?: { before: EvalSummary; after: EvalSummary };
   /** mean train reward per step (for the plot) */
   reward_curve: number[];
 }
 
 export interface ExperimentResults {
-  config: { grpo: Record<'outcome' | 'repro', GrpoConfig>; eval_problems: number; adapter: string; full: boolean };
+  config: { grpo: Record<'outcome' | 'repro', GrpoConfig>; eval_problems: number; eval_samples?: number; adapter: string; full: boolean };
   runs: ExperimentRun[];
 }
 
@@ -40,21 +43,44 @@ function cell(xs: number[], digits: number): string {
   return `${mean.toFixed(digits)} ± ${std.toFixed(digits)}`;
 }
 
-/** One row per (method, before/after), one column per metric, mean ± std over seeds. */
+/**
+ * One row per (decoding, method, before/after), one column per metric, mean ± std over seeds;
+ * greedy rows only when the runs carry them.
+ */
 export function markdownTable(results: ExperimentResults): string {
   const lines = [
-    `| method | when | seeds | ${SUMMARY_KEYS.join(' | ')} |`,
-    `|---|---|---|${SUMMARY_KEYS.map(() => '---').join('|')}|`,
+    `| decoding | method | when | seeds | ${SUMMARY_KEYS.join(' | ')} |`,
+    `|---|---|---|---|${SUMMARY_KEYS.map(() => '---').join('|')}|`,
   ];
-  for (const method of ['outcome', 'repro'] as const) {
-    const runs = results.runs.filter((r) => r.method === method);
-    if (runs.length === 0) continue;
-    for (const when of ['before', 'after'] as const) {
-      const cells = SUMMARY_KEYS.map((k) => cell(runs.map((r) => r[when][k]), k === 'accuracy' ? 3 : 2));
-      lines.push(`| ${method} | ${when} | ${runs.length} | ${cells.join(' | ')} |`);
+  const views: [string, (r: ExperimentRun) => { before: EvalSummary; after: EvalSummary } | undefined][] = [
+    ['sampled', (r) => r],
+    ['greedy', (r) => r.greedy],
+  ];
+  for (const [decoding, pick] of views) {
+    for (const method of ['outcome', 'repro'] as const) {
+      const runs = results.runs.filter((r) => r.method === method && pick(r) !== undefined);
+      if (runs.length === 0) continue;
+      for (const when of ['before', 'after'] as const) {
+        const cells = SUMMARY_KEYS.map((k) => cell(runs.map((r) => pick(r)![when][k]), k === 'accuracy' ? 3 : 2));
+        lines.push(`| ${decoding} | ${method} | ${when} | ${runs.length} | ${cells.join(' | ')} |`);
+      }
     }
   }
   return lines.join('\n') + '\n';
+}
+
+/**
+ * RePro after training relative to outcome-only after training (sampled view), as the issue's
+ * criteria read it: accuracy difference, and relative change of CoT tokens and backtracking.
+ */
+export function reproVsOutcome(results: ExperimentResults): { accuracy_diff: number; cot_tokens_change: number; backtracking_change: number } {
+  const after = (m: 'outcome' | 'repro', k: keyof EvalSummary) => meanStd(results.runs.filter((r) => r.method === m).map((r) => r.after[k])).mean;
+  const rel = (k: keyof EvalSummary) => after('repro', k) / after('outcome', k) - 1;
+  return {
+    accuracy_diff: after('repro', 'accuracy') - after('outcome', 'accuracy'),
+    cot_tokens_change: rel('cot_tokens'),
+    backtracking_change: rel('backtracking'),
+  };
 }
 
 /** Mean train-reward curve per method (over seeds), as a small SVG line plot. */

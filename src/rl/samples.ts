@@ -13,6 +13,7 @@ export function rolloutSamples(prep: Pick<PreparedStep, 'rollouts' | 'scores' | 
       question: r.problem.question,
       answer: r.problem.answer,
       correct: r.reward === 1,
+      cot: r.cot,
       segments: r.segments.map((s, k) => {
         const j = score ? score.kept.indexOf(k) : -1;
         return { text: r.cot.slice(s.start, s.end), reward: j >= 0 ? score!.rewards[j] : null, backtracking: backtracking.has(k) };

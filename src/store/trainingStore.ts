@@ -6,6 +6,9 @@ import type { EvalMetrics, RolloutSample, StepMetrics } from '../rl/metrics.ts';
 import { presetConfig, type GrpoConfig } from '../rl/config.ts';
 import type { RunSpec, RunStatus, SavedRunInfo, TrainingEvents } from '../worker/trainingApi.ts';
 import { trainingApi } from '../worker/trainingClient.ts';
+import { useModel } from './modelStore.ts';
+import { useInspector } from './inspectorStore.ts';
+import { useSettings } from './settingsStore.ts';
 
 export interface RunView {
   spec: RunSpec;
@@ -34,6 +37,11 @@ interface TrainingState {
   resumeSaved(runId: string): Promise<void>;
   deleteSaved(runId: string): Promise<void>;
   toggleHidden(runId: string): void;
+  /**
+   * Loads the run's current weights as the inspector's model and switches to the inspector; with
+   * a sample, also puts its question, CoT and answer there and scores it.
+   */
+  openInInspector(runId: string, sample?: RolloutSample): Promise<void>;
 }
 
 const LOG_LINES = 200;
@@ -116,5 +124,21 @@ export const useTraining = create<TrainingState>((set, get) => {
       });
     },
     toggleHidden: (id) => patch(id, (r) => ({ hidden: !r.hidden })),
+    async openInInspector(id, sample) {
+      await guard(async () => {
+        const run = get().runs[id];
+        const saved = get().saved.find((r) => r.spec.runId === id);
+        const label = run?.spec.label ?? saved?.spec.label ?? id;
+        const step = run ? (run.metrics.at(-1)?.step ?? 0) : (saved?.step ?? 0);
+        const ck = await trainingApi().exportCheckpoint(id);
+        useSettings.getState().setTab('inspector');
+        const model = useModel.getState();
+        await model.load({ kind: 'checkpoint', name: `${label} · step ${step}`, bytes: ck.safetensors });
+        if (useModel.getState().error || !sample) return;
+        const inspector = useInspector.getState();
+        inspector.setInput({ question: sample.question, answer: sample.answer, cot: sample.cot });
+        await inspector.score();
+      });
+    },
   };
 });

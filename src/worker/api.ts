@@ -33,7 +33,9 @@ export interface SelfTestReport {
 export type ModelSourceSpec =
   | { kind: 'bundled' }
   | { kind: 'hub'; id: string; revision?: string }
-  | { kind: 'local'; files: { path: string; file: File }[] };
+  | { kind: 'local'; files: { path: string; file: File }[] }
+  /** A toy-reasoner safetensors checkpoint (SFT or a GRPO run's), exported to ONNX in the worker. */
+  | { kind: 'checkpoint'; name: string; bytes: Uint8Array };
 
 export interface LoadProgress {
   file: string;

@@ -6,6 +6,8 @@ import { OrtLanguageModel } from '../llm/ort/ortLanguageModel.ts';
 import { cacheSize as ortCacheSize, clearCache as ortClearCache, readBody, type FetchFile, type FileProgress, type ModelSource } from '../llm/ort/modelFiles.ts';
 import { ModelLoadError, httpError } from '../llm/ort/modelLoadError.ts';
 import { scoreTrajectory as score } from '../repro/scorer.ts';
+import { decodeCheckpoint } from '../engine/checkpoint.ts';
+import { toyModelFolder } from '../engine/onnx/toyModelFolder.ts';
 import type { LoadProgress, ModelSourceSpec } from './api.ts';
 
 /** The bundled toy model, served from public/models/toy-reasoner/. */
@@ -41,20 +43,29 @@ function localSource(files: { path: string; file: File }[]): ModelSource {
   return { kind: 'fetch', id: inFolder ? top : 'local model', fetchFile, files: [...byPath.keys()].sort() };
 }
 
+/** A toy checkpoint's weights as an in-memory model folder (its ONNX export and the toy tokenizer). */
+function checkpointSource(name: string, bytes: Uint8Array, onProgress: (p: FileProgress) => void): ModelSource {
+  let folder: Record<string, Uint8Array>;
+  try {
+    const ck = decodeCheckpoint(bytes);
+    folder = toyModelFolder(ck.config, ck.params);
+  } catch (e) {
+    throw new ModelLoadError('corrupt-file', `${name} is not a usable toy-reasoner checkpoint: ${(e as Error).message}`, { file: name, cause: e });
+  }
+  const fetchFile: FetchFile = async (path) => {
+    const file = folder[path];
+    if (!file) throw new ModelLoadError('missing-file', `Missing file ${path} of the checkpoint's export.`, { file: path });
+    onProgress({ file: path, loaded: file.byteLength, total: file.byteLength, fromCache: true });
+    return file;
+  };
+  return { kind: 'fetch', id: name, fetchFile, files: Object.keys(folder).sort() };
+}
+
 export async function loadLanguageModel(spec: ModelSourceSpec, onProgress: (p: LoadProgress) => void, signal: AbortSignal): Promise<LanguageModel> {
   const progress = (p: FileProgress) =>
     onProgress({ file: p.file, loaded: p.loaded, total: p.total ?? 0, phase: p.fromCache ? 'from cache' : 'download' });
-  let source: ModelSource;
-  if (spec.kind === 'bundled') {
-    source = { kind: 'fetch', id: 'toy-reasoner', fetchFile: bundledFetcher(progress, signal), files: BUNDLED_FILES };
-  } else if (spec.kind === 'hub') {
-    source = { kind: 'hub', id: spec.id, revision: spec.revision };
-  } else {
-    // webkitRelativePath does not survive the trip to the worker, so paths travel beside the files.
-    source = localSource(spec.files);
-  }
   try {
-    return await OrtLanguageModel.load(source, { onProgress: progress, signal });
+    return await OrtLanguageModel.load(sourceOf(spec, progress, signal), { onProgress: progress, signal });
   } catch (e) {
     // Errors cross the worker boundary as name + message: put the loader's kind in the name.
     if (e instanceof ModelLoadError) {
@@ -63,6 +74,16 @@ export async function loadLanguageModel(spec: ModelSourceSpec, onProgress: (p: L
       throw err;
     }
     throw e;
+  }
+}
+
+function sourceOf(spec: ModelSourceSpec, progress: (p: FileProgress) => void, signal: AbortSignal): ModelSource {
+  switch (spec.kind) {
+    case 'bundled': return { kind: 'fetch', id: 'toy-reasoner', fetchFile: bundledFetcher(progress, signal), files: BUNDLED_FILES };
+    case 'checkpoint': return checkpointSource(spec.name, spec.bytes, progress);
+    case 'hub': return { kind: 'hub', id: spec.id, revision: spec.revision };
+    // webkitRelativePath does not survive the trip to the worker, so paths travel beside the files.
+    case 'local': return localSource(spec.files);
   }
 }
 

@@ -31,6 +31,7 @@ function requireModel(): LanguageModel {
 function labelOf(spec: ModelSourceSpec): string {
   if (spec.kind === 'bundled') return 'bundled toy model (toy-reasoner)';
   if (spec.kind === 'hub') return spec.id;
+  if (spec.kind === 'checkpoint') return spec.name;
   const top = spec.files[0]?.path.split('/')[0] ?? 'local files';
   return `local folder ${top}`;
 }

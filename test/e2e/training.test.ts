@@ -1,7 +1,8 @@
 // The Training tab end to end (dev server + headless Chromium on WebGPU): start the two default
 // runs (outcome-only vs RePro, same seed) with a tiny config, see both progress in the step
 // counters and the charts, reload mid-run, resume both from their IndexedDB checkpoints, and check
-// that the step count continues from the checkpoint with the metrics history intact.
+// that the step count continues from the checkpoint with the metrics history intact; then open a
+// rollout sample in the inspector with the run's current weights.
 // Needs the bundled SFT checkpoint (public/models/toy-reasoner/model.safetensors).
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
@@ -116,8 +117,22 @@ test.skipIf(!HAS_CHECKPOINT)('two runs train side by side, survive a reload and 
 
   for (const method of ['outcome', 'repro']) {
     const stop = page.getByTestId(`run-${method}`).getByRole('button', { name: 'Stop' });
-    if (await stop.count()) await stop.click();
+    if (await stop.count()) await stop.click({ timeout: 180_000 });
   }
+
+  // a rollout sample opens in the inspector, scored with the run's current weights
+  await expect.poll(() => page.getByTestId('samples-panel').getByTestId('sample').count(), { timeout: 60_000 }).toBeGreaterThan(0);
+  const sample = page.getByTestId('samples-panel').getByTestId('sample').first();
+  const question = (await sample.locator('strong').textContent())!.trim();
+  await sample.getByTestId('open-sample').click({ timeout: 180_000 });
+  await page.getByTestId('model-loaded').waitFor({ timeout: 120_000 });
+  expect(await page.getByTestId('model-loaded').textContent()).toMatch(/· seed 3 · step \d+/);
+  await page.getByTestId('inspection').waitFor({ timeout: 120_000 });
+  expect(await page.getByTestId('question').inputValue()).toBe(question);
+  const J = await page.evaluate(() => (window as unknown as { __reproDebug: { inspector: { getState(): { trajectory: { J: number[] } | null } } } })
+    .__reproDebug.inspector.getState().trajectory!.J);
+  expect(J.length).toBeGreaterThanOrEqual(2);
+  for (const j of J) expect(j).toBeLessThanOrEqual(0);
   if (errors.length) console.log('page errors:', errors);
   expect(errors).toEqual([]);
 });

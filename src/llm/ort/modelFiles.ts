@@ -83,6 +83,9 @@ export function hubFetcher(id: string, opts: HubFetcherOptions = {}): FetchFile 
     const url = hubUrl(id, revision, path);
     const cache = useCache ? await caches.open(MODEL_CACHE_NAME) : null;
     const hit = await cache?.match(url);
+    // A remembered 404: optional files (external data, generation_config.json) the repository
+    // lacks must stay "missing", not "offline", when the next visit has no network.
+    if (hit?.status === 404) throw httpError(404, 'Not Found (remembered)', path, url);
     if (hit) {
       const bytes = new Uint8Array(await hit.arrayBuffer());
       opts.onProgress?.({ file: path, loaded: bytes.byteLength, total: bytes.byteLength, fromCache: true });
@@ -95,7 +98,10 @@ export function hubFetcher(id: string, opts: HubFetcherOptions = {}): FetchFile 
       if (opts.signal?.aborted) throw new ModelLoadError('aborted', `Download of ${path} was cancelled.`, { file: path, cause: e });
       throw new ModelLoadError('network', `Could not download ${path} from ${url}: ${(e as Error).message} (offline, or the network blocks huggingface.co?).`, { file: path, cause: e });
     }
-    if (!res.ok) throw httpError(res.status, res.statusText, path, url);
+    if (!res.ok) {
+      if (res.status === 404 && cache) await cache.put(url, new Response(null, { status: 404 })).catch(() => undefined);
+      throw httpError(res.status, res.statusText, path, url);
+    }
     const bytes = await readBody(res, path, opts.onProgress, opts.signal);
     if (cache) {
       const headers = { 'content-length': String(bytes.byteLength), 'content-type': 'application/octet-stream' };

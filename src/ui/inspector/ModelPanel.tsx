@@ -1,4 +1,4 @@
-// Model panel: bundled toy model, a hub id, or a local folder; download progress, backend badge,
+// Model panel: bundled toy model, a hub id, a local folder, or a toy checkpoint (.safetensors); download progress, backend badge,
 // cache size + clear, and the loader's precise error text.
 import { useEffect, useRef, useState } from 'react';
 import { useModel } from '../../store/modelStore.ts';
@@ -24,6 +24,11 @@ export function ModelPanel() {
     void load({ kind: 'local', files: picked });
   };
 
+  const onCheckpoint = async (file: File | undefined) => {
+    if (!file) return;
+    await load({ kind: 'checkpoint', name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) });
+  };
+
   return (
     <div className="card" data-testid="model-panel">
       <h3>Model</h3>
@@ -41,6 +46,20 @@ export function ModelPanel() {
         <label className="file-button">
           Local folder…
           <input ref={folderRef} type="file" multiple disabled={loading} onChange={(e) => onFolder(e.target.files)} aria-label="Pick a local model folder" />
+        </label>
+        <label className="file-button" title="A toy-reasoner checkpoint: the bundled model.safetensors or one downloaded from the training screen">
+          Toy checkpoint…
+          <input
+            type="file"
+            accept=".safetensors"
+            disabled={loading}
+            onChange={(e) => {
+              void onCheckpoint(e.target.files?.[0]);
+              e.target.value = '';
+            }}
+            aria-label="Pick a toy-reasoner checkpoint (.safetensors)"
+            data-testid="load-checkpoint"
+          />
         </label>
       </div>
       {loading && (

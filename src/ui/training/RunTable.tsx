@@ -20,7 +20,7 @@ async function downloadOnnx(run: RunView): Promise<void> {
 }
 
 export function RunTable({ runs }: { runs: RunView[] }) {
-  const { pause, resume, stop, toggleHidden } = useTraining();
+  const { pause, resume, stop, toggleHidden, openInInspector } = useTraining();
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     const t = setInterval(() => setNow(Date.now()), 1000);
@@ -49,6 +49,14 @@ export function RunTable({ runs }: { runs: RunView[] }) {
                   {r.status === 'running' && <button onClick={() => void pause(r.spec.runId)}>Pause</button>}
                   {r.status === 'paused' && <button onClick={() => void resume(r.spec.runId)}>Resume</button>}
                   {(r.status === 'running' || r.status === 'paused') && <button onClick={() => void stop(r.spec.runId)}>Stop</button>}
+                  <button
+                    disabled={r.status === 'starting'}
+                    onClick={() => void openInInspector(r.spec.runId)}
+                    title="Load this run's current weights as the inspector's model"
+                    data-testid="open-run-in-inspector"
+                  >
+                    Inspect
+                  </button>
                 </td>
                 <td>
                   <button disabled={r.status === 'starting'} onClick={() => void downloadCheckpoint(r)}>checkpoint</button>

@@ -1,9 +1,12 @@
 // A few rollouts of the latest step, each CoT segment tinted by its process reward
-// (repro-method.md §8). All model text is rendered as text.
+// (repro-method.md §8); each opens in the inspector with the run's current weights. All model text
+// is rendered as text.
 import type { RolloutSample } from '../../rl/metrics.ts';
+import { useTraining } from '../../store/trainingStore.ts';
 import { rewardColor } from './chartData.ts';
 
-export function SamplesPanel({ label, samples }: { label: string; samples: RolloutSample[] }) {
+export function SamplesPanel({ runId, label, samples }: { runId: string; label: string; samples: RolloutSample[] }) {
+  const openInInspector = useTraining((s) => s.openInInspector);
   if (samples.length === 0) return null;
   return (
     <section className="card" data-testid="samples-panel">
@@ -12,7 +15,10 @@ export function SamplesPanel({ label, samples }: { label: string; samples: Rollo
         <div key={i} className="result" data-testid="sample">
           <div className="seg-head">
             <strong>{s.question}</strong> → <span className={s.correct ? 'ok' : 'error'}>{s.correct ? 'correct' : 'wrong'}</span>
-            <span className="muted"> (answer {s.answer}, mean advantage {s.advantage.toFixed(3)})</span>
+            <span className="muted"> (answer {s.answer}, mean advantage {s.advantage.toFixed(3)})</span>{' '}
+            <button type="button" onClick={() => void openInInspector(runId, s)} data-testid="open-sample">
+              Open in inspector
+            </button>
           </div>
           <div className="segments">
             {s.segments.map((seg, k) => (

@@ -92,7 +92,7 @@ export function TrainingScreen() {
           <MetricChart key={c.id} title={c.title} rows={chartRows(series, c.value)} series={lines} testId={`chart-${c.id}`} />
         ))}
       </div>
-      {sampled && <SamplesPanel label={sampled.spec.label} samples={sampled.samples} />}
+      {sampled && <SamplesPanel runId={sampled.spec.runId} label={sampled.spec.label} samples={sampled.samples} />}
     </section>
   );
 }

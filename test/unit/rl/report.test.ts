@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { markdownTable, meanStd, rewardPlotSvg, type ExperimentResults } from '../../../src/rl/report.ts';
+import { markdownTable, meanStd, reproVsOutcome, rewardPlotSvg, type ExperimentResults } from '../../../src/rl/report.ts';
 import { presetConfig } from '../../../src/rl/config.ts';
 
 const s = (accuracy: number, cot: number) => ({ accuracy, cot_tokens: cot, backtracking: 1, tokens_after_certainty: 2 });
@@ -8,7 +8,7 @@ const results: ExperimentResults = {
   runs: [
     { method: 'outcome', seed: 0, steps: 2, before: s(0.5, 10), after: s(0.6, 12), reward_curve: [0.5, 0.7] },
     { method: 'outcome', seed: 1, steps: 2, before: s(0.5, 10), after: s(0.8, 14), reward_curve: [0.3, 0.5] },
-    { method: 'repro', seed: 0, steps: 2, before: s(0.5, 10), after: s(0.7, 8), reward_curve: [0.5, 0.9] },
+    { method: 'repro', seed: 0, steps: 2, before: s(0.5, 10), after: s(0.7, 8), greedy: { before: s(0.9, 9), after: s(0.95, 7) }, reward_curve: [0.5, 0.9] },
   ],
 };
 
@@ -19,8 +19,17 @@ describe('experiment report', () => {
   });
   it('markdown table: mean ± std over seeds per method and phase', () => {
     const md = markdownTable(results);
-    expect(md).toContain('| outcome | after | 2 | 0.700 ± 0.141 | 13.00 ± 1.41 | 1.00 ± 0.00 | 2.00 ± 0.00 |');
-    expect(md).toContain('| repro | after | 1 | 0.700 ± 0.000 | 8.00 ± 0.00 |');
+    expect(md).toContain('| sampled | outcome | after | 2 | 0.700 ± 0.141 | 13.00 ± 1.41 | 1.00 ± 0.00 | 2.00 ± 0.00 |');
+    expect(md).toContain('| sampled | repro | after | 1 | 0.700 ± 0.000 | 8.00 ± 0.00 |');
+    // greedy rows only for runs that carry them
+    expect(md).toContain('| greedy | repro | after | 1 | 0.950 ± 0.000 | 7.00 ± 0.00 |');
+    expect(md).not.toContain('| greedy | outcome |');
+  });
+  it('RePro vs outcome-only after training: accuracy difference and relative changes', () => {
+    const c = reproVsOutcome(results);
+    expect(c.accuracy_diff).toBeCloseTo(0.0, 12);
+    expect(c.cot_tokens_change).toBeCloseTo(8 / 13 - 1, 12);
+    expect(c.backtracking_change).toBeCloseTo(0, 12);
   });
   it('SVG plot: one path per method through the seed-mean curve', () => {
     const svg = rewardPlotSvg(results, 240, 140);
