@@ -1,9 +1,11 @@
 // j-trajectory-vs-forward / j-trajectory-vs-naive: the cost of a whole J trajectory
-// (src/repro/scorer.ts scoreTrajectory: one KV-cached pass over prompt + CoT, segment by segment,
-// plus K + 1 probe branches; repro-method.md §3) against
+// (src/repro/scorer.ts scoreTrajectory: one KV-cached pass over prompt + CoT, then the K + 1 probes
+// branched from prefixes of that cache in one batched call; repro-method.md §3) against
 //   (a) one plain forward pass over prompt + CoT from an empty cache, with the per-token entropy
 //       of every row from the fused logits kernel (the work the trajectory's CoT pass must do anyway);
 //   (b) scoreTrajectoryNaive: every prefix re-encoded from scratch with its probe.
+// Also reported in the detail: scoreTrajectorySequential (one branch per boundary, the fallback for
+// graphs whose attention ignores a masked prefix).
 // Model: a test-built onnx-community decoder (test/fixtures/onnx/tinyDecoder.ts) loaded through the
 // local-files path a user takes (OrtLanguageModel.load({ kind: 'files' })), on ORT's WebGPU EP and
 // its own GPUDevice. Tokenizer: the fixtures' byte-level BPE plus the default probe's words as
@@ -11,7 +13,7 @@
 // All three measured side by side, interleaved, in one run; medians of REPS after a warm-up.
 import type { GpuContext } from '../../src/gpu/device.ts';
 import { OrtLanguageModel } from '../../src/llm/ort/ortLanguageModel.ts';
-import { defaultLogitsStats, scoreTrajectory, scoreTrajectoryNaive, type ScoreInput } from '../../src/repro/scorer.ts';
+import { defaultLogitsStats, probeBatching, scoreTrajectory, scoreTrajectoryNaive, scoreTrajectorySequential, type ScoreInput } from '../../src/repro/scorer.ts';
 import { THINKING_PROBE } from '../../src/llm/ort/hfTokenizer.ts';
 import { buildTinyDecoder, type TinyDecoderOptions } from '../../test/fixtures/onnx/tinyDecoder.ts';
 import { asPickedFiles, modelFolder, type ModelFolder } from '../../test/fixtures/onnx/modelFolder.ts';
@@ -93,25 +95,34 @@ export const jTrajectory: BenchSuite = {
       const probeTokens = model.tokenizer.encode(model.defaultProbe, { addSpecialTokens: false }).length;
       log(`decoder V=${DECODER.vocabSize} C=${DECODER.hidden} L=${DECODER.numLayers}; prompt ${promptIds.length} + CoT ${cotTokens} tokens, K=${K}, probe ${probeTokens} tokens; max |ΔJ| ${jDiff.toExponential(2)}`);
 
-      const ms = { plain: [] as number[], trajectory: [] as number[], naive: [] as number[] };
-      const runs = { plain, trajectory: () => scoreTrajectory(model, input), naive: () => scoreTrajectoryNaive(model, input) };
-      const orders = [['plain', 'trajectory', 'naive'], ['trajectory', 'naive', 'plain'], ['naive', 'plain', 'trajectory']] as const;
+      const batched = probeBatching(model) === true;
+      if (!batched) log('j-trajectory: batched probes were not used (the first-use check failed)');
+      await scoreTrajectorySequential(model, input); // warm-up of its shapes
+      const ms = { plain: [] as number[], trajectory: [] as number[], naive: [] as number[], sequential: [] as number[] };
+      const runs = {
+        plain, trajectory: () => scoreTrajectory(model, input), naive: () => scoreTrajectoryNaive(model, input),
+        sequential: () => scoreTrajectorySequential(model, input),
+      };
+      const orders = [
+        ['plain', 'trajectory', 'naive', 'sequential'], ['trajectory', 'sequential', 'naive', 'plain'], ['sequential', 'naive', 'plain', 'trajectory'],
+      ] as const;
       for (let rep = 0; rep < REPS; rep++) {
         for (const which of orders[rep % orders.length]) {
           const t0 = performance.now();
           await runs[which]();
           ms[which].push(performance.now() - t0);
         }
-        log(`rep ${rep + 1}/${REPS}: plain ${ms.plain[rep].toFixed(0)} ms, trajectory ${ms.trajectory[rep].toFixed(0)} ms, naive ${ms.naive[rep].toFixed(0)} ms`);
+        log(`rep ${rep + 1}/${REPS}: plain ${ms.plain[rep].toFixed(0)} ms, trajectory ${ms.trajectory[rep].toFixed(0)} ms, sequential ${ms.sequential[rep].toFixed(0)} ms, naive ${ms.naive[rep].toFixed(0)} ms`);
       }
       const plainMs = median(ms.plain);
       const trajectoryMs = median(ms.trajectory);
       const naiveMs = median(ms.naive);
+      const sequentialMs = median(ms.sequential);
       const detail = {
-        plainMs, trajectoryMs, naiveMs, reps: REPS,
+        plainMs, trajectoryMs, naiveMs, sequentialMs, sequentialVsForward: sequentialMs / plainMs, batchedProbes: batched, reps: REPS,
         promptTokens: promptIds.length, cotTokens, plainTokens, segments: K, probeTokens, answerTokens: fast.answerLogProbs[0].length,
         decoder: `${DECODER.numLayers} layers, d=${DECODER.hidden}, ${DECODER.numHeads} heads, V=${DECODER.vocabSize}, fp32, MatMul/Softmax attention`,
-        maxJAbsDiff: jDiff, plainRunsMs: ms.plain, trajectoryRunsMs: ms.trajectory, naiveRunsMs: ms.naive,
+        maxJAbsDiff: jDiff, plainRunsMs: ms.plain, trajectoryRunsMs: ms.trajectory, naiveRunsMs: ms.naive, sequentialRunsMs: ms.sequential,
         note: 'ORT WebGPU EP on its own GPUDevice; entropies/log-probs by the fused kernel on that device',
       };
       return [

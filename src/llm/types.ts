@@ -28,6 +28,12 @@ export interface ForwardResult {
   dispose(): void; // frees logits only; the cache is disposed separately
 }
 
+/** Logits of a batch of probes: row b·F + j is probe b's j-th fed token. */
+export interface ProbeBatchResult {
+  logits: LogitsHandle;
+  dispose(): void;
+}
+
 export interface TokenizerLike {
   readonly vocabSize: number;
   encode(text: string, opts?: { addSpecialTokens?: boolean }): number[];
@@ -73,5 +79,14 @@ export interface LanguageModel {
   emptyCache(): CacheState;
   forward(tokens: number[], cache: CacheState): Promise<ForwardResult>;
   generate(promptIds: number[], opts: SamplingOptions, cb?: GenerateCallbacks): Promise<number[]>;
+  /**
+   * Optional batched branching: probe b feeds `tokens` after the first prefixLengths[b] positions
+   * of `cache` (the later positions masked out), all in one call. Every prefix of a KV cache is
+   * the cache of that prefix (causal attention), so this equals forwarding `tokens` from each
+   * boundary's own state — if the graph honours the attention mask; the scorer checks that once.
+   */
+  forwardProbes?(cache: CacheState, prefixLengths: number[], tokens: number[]): Promise<ProbeBatchResult>;
+  /** Most probes one forwardProbes call takes from a cache of this length (memory bound). */
+  maxProbeRows?(cacheLength: number): number;
   dispose(): Promise<void>;
 }

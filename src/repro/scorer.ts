@@ -1,7 +1,8 @@
 // The J-trajectory scorer (repro-method.md §2, §3, §7): drives a LanguageModel over prompt + CoT
 // once with the KV cache, and at every segment boundary k = 0…K branches a probe (probe text +
-// answer tokens) from the cache state at that boundary. Log-probs and entropies come from the
-// fused logits kernel on the GPU; logits are never read back.
+// answer tokens) from the cache state at that boundary — batched from prefixes of one cache when
+// the model can, else one branch per boundary. Log-probs and entropies come from the fused
+// logits kernel on the GPU; logits are never read back.
 import type { CacheState, LanguageModel, LogitsHandle } from '../llm/types.ts';
 import { wrapDevice, type GpuContext } from '../gpu/device.ts';
 import { logitsStatsFromHandle } from '../gpu/logitsStats.ts';
@@ -97,11 +98,131 @@ function prepare(model: LanguageModel, input: ScoreInput): { probe: string; t: S
   return { probe, t };
 }
 
+/** Per model: does forwardProbes agree with real branching (undefined = not checked yet)? */
+const probeBatchVerdict = new WeakMap<LanguageModel, boolean>();
+
+/** Whether scoreTrajectory batches this model's probes: true/false once checked, undefined before. */
+export function probeBatching(model: LanguageModel): boolean | undefined {
+  if (!model.forwardProbes || !model.maxProbeRows) return false;
+  return probeBatchVerdict.get(model);
+}
+
 /**
- * J_0…J_K with one pass over prompt + CoT (segment by segment through the KV cache) plus K + 1
- * short probes branched from the cache at each boundary; no prefix is encoded twice.
+ * J_0…J_K and per-token entropies (repro-method.md §3, §7). With batched probes (the model has
+ * forwardProbes): one forward over prompt + CoT, then every boundary's probe in one call from
+ * prefixes of that single cache — 2 model calls instead of 2(K + 1). The first trajectory of a
+ * model also measures J_0 by real branching (the probe that masks the most positions); if the
+ * graph does not honour the mask that way (fused attention ops that assume contiguous keys,
+ * positions derived from the past length), the model is scored sequentially from then on.
  */
 export async function scoreTrajectory(model: LanguageModel, input: ScoreInput, opts: ScoreOptions = {}): Promise<Trajectory> {
+  const verdict = probeBatchVerdict.get(model);
+  if (!model.forwardProbes || !model.maxProbeRows || verdict === false) return scoreTrajectorySequential(model, input, opts);
+  if (verdict === true) return scoreTrajectoryBatched(model, input, opts);
+  // First use: progress may restart if the check fails; report it without going backwards.
+  let shown = 0;
+  const report = opts.onProgress;
+  opts = {
+    ...opts,
+    onProgress: (done, total) => {
+      shown = Math.max(shown, done);
+      report?.(shown, total);
+    },
+  };
+  let batched: Trajectory;
+  try {
+    batched = await scoreTrajectoryBatched(model, input, opts);
+  } catch (e) {
+    if ((e as Error)?.name === 'AbortError') throw e;
+    probeBatchVerdict.set(model, false);
+    return scoreTrajectorySequential(model, input, opts);
+  }
+  if (batched.cotTokens.length === 0) return batched; // nothing was masked: no evidence either way
+  const lp0 = await branchedJ0(model, input, opts);
+  const agree = lp0.length === batched.answerLogProbs[0].length &&
+    lp0.every((x, j) => Math.abs(x - batched.answerLogProbs[0][j]) <= 1e-3 + 1e-3 * Math.abs(x));
+  probeBatchVerdict.set(model, agree);
+  return agree ? batched : scoreTrajectorySequential(model, input, opts);
+}
+
+/** log p(answer tokens) at boundary 0 by a real branch: prompt forward, then the probe from its state. */
+async function branchedJ0(model: LanguageModel, input: ScoreInput, opts: ScoreOptions): Promise<number[]> {
+  const { t } = prepare(model, input);
+  const stats = opts.kernel ?? defaultLogitsStats(model);
+  const { feed, firstAnswerRow } = probeFeed(t);
+  const prompt = await model.forward(t.promptIds, model.emptyCache());
+  prompt.dispose();
+  try {
+    const probe = await model.forward(feed, prompt.cache);
+    try {
+      const s = await stats(probe.logits, targetsFor(firstAnswerRow, t.answerIds, feed.length));
+      return t.answerIds.map((_, j) => s.targetLogProb[firstAnswerRow + j]);
+    } finally {
+      probe.dispose();
+      probe.cache.dispose();
+    }
+  } finally {
+    prompt.cache.dispose();
+  }
+}
+
+/** The batched path: one forward over prompt + CoT, then the K + 1 probes in as few calls as memory allows. */
+export async function scoreTrajectoryBatched(model: LanguageModel, input: ScoreInput, opts: ScoreOptions = {}): Promise<Trajectory> {
+  if (!model.forwardProbes || !model.maxProbeRows) throw new TypeError(`model ${model.info.id} has no batched probes (forwardProbes)`);
+  const { probe, t } = prepare(model, input);
+  if (t.promptIds.length === 0) throw new RangeError('batched probes need a non-empty prompt to branch from');
+  const stats = opts.kernel ?? defaultLogitsStats(model);
+  const bounds = boundaries(t);
+  const K = bounds.length - 1;
+  const P = t.promptIds.length;
+  const N = t.cotTokens.length;
+  const entropyAt = new Float64Array(N + 1).fill(NaN);
+  const { feed, firstAnswerRow } = probeFeed(t);
+  const F = feed.length;
+  const J: number[] = [];
+  const answerLogProbs: number[][] = [];
+  checkAborted(opts.signal);
+  const full = await model.forward(t.promptIds.concat(t.cotTokens), model.emptyCache());
+  try {
+    try {
+      const s = await stats(full.logits, null);
+      // Row P − 1 + i predicts CoT token i (i = N: the token after the CoT).
+      for (let i = 0; i <= N; i++) entropyAt[i] = s.entropy[P - 1 + i];
+    } finally {
+      full.dispose();
+    }
+    const prefixes = bounds.map((b) => P + b);
+    const chunk = model.maxProbeRows(P + N);
+    for (let start = 0; start <= K; start += chunk) {
+      checkAborted(opts.signal);
+      const lens = prefixes.slice(start, start + chunk);
+      const r = await model.forwardProbes(full.cache, lens, feed);
+      try {
+        const targets = new Int32Array(lens.length * F).fill(-1);
+        for (let b = 0; b < lens.length; b++) targets.set(t.answerIds, b * F + firstAnswerRow);
+        const s = await stats(r.logits, targets);
+        for (let b = 0; b < lens.length; b++) {
+          const lp = t.answerIds.map((_, j) => s.targetLogProb[b * F + firstAnswerRow + j]);
+          answerLogProbs.push(lp);
+          J.push(jOf(lp, start + b));
+        }
+      } finally {
+        r.dispose();
+      }
+      opts.onProgress?.(start + lens.length, K + 1);
+    }
+  } finally {
+    full.cache.dispose();
+  }
+  return assemble(input, probe, t, J, answerLogProbs, entropyAt);
+}
+
+/**
+ * J_0…J_K with one pass over prompt + CoT (segment by segment through the KV cache) plus K + 1
+ * short probes branched from the cache at each boundary; no prefix is encoded twice. 2(K + 1)
+ * model calls: the path for models without forwardProbes.
+ */
+export async function scoreTrajectorySequential(model: LanguageModel, input: ScoreInput, opts: ScoreOptions = {}): Promise<Trajectory> {
   const { probe, t } = prepare(model, input);
   const stats = opts.kernel ?? defaultLogitsStats(model);
   const bounds = boundaries(t);

@@ -1,6 +1,6 @@
 // LanguageModel over an onnx-community decoder run by onnxruntime-web: WebGPU (KV cache and
 // logits stay in GPU buffers, logits handed out as kind 'gpu') or the WASM fallback (kind 'cpu').
-import type { CacheState, ForwardResult, GenerateCallbacks, LanguageModel, LogitsHandle, ModelInfo, SamplingOptions } from '../types.ts';
+import type { CacheState, ForwardResult, GenerateCallbacks, LanguageModel, LogitsHandle, ModelInfo, ProbeBatchResult, SamplingOptions } from '../types.ts';
 import { checkTokenIds, generateWithCache } from '../generate.ts';
 import { halvesToFloat32 } from '../logitsRow.ts';
 import { samplingFromGenerationConfig } from '../sampling.ts';
@@ -10,7 +10,7 @@ import { eosTokenIds } from './ioConventions.ts';
 import type { ModelSource } from './modelFiles.ts';
 import { OrtCacheState } from './ortCacheState.ts';
 import { loadOrtParts, type LoadedOrtParts, type OrtLoadOptions } from './ortModelLoader.ts';
-import { boolTensor, disposeTensor, emptyTensor, gpuBufferOf, int64Tensor, ortWebGpuDevice, type OrtSessionHandle, type OrtTensor } from './ortRuntime.ts';
+import { boolTensor, disposeTensor, emptyTensor, gpuBufferOf, int64Tensor, ortWebGpuDevice, tileBatch, type OrtSessionHandle, type OrtTensor } from './ortRuntime.ts';
 
 export class OrtLanguageModel implements LanguageModel {
   readonly info: ModelInfo;
@@ -114,6 +114,84 @@ export class OrtLanguageModel implements LanguageModel {
         if (logits.location === 'gpu-buffer') disposeTensor(logits);
       },
     };
+  }
+
+  /** Tiled past K/V of one probe batch is kept under this many bytes (chunks otherwise). */
+  static PROBE_BATCH_BYTES = 256 * 2 ** 20;
+
+  maxProbeRows(cacheLength: number): number {
+    const io = this.io;
+    const perRow = io.numLayers * 2 * io.kvHeads * cacheLength * io.headDim * (io.kvDtype === 'float16' ? 2 : 4);
+    return Math.max(1, Math.floor(OrtLanguageModel.PROBE_BATCH_BYTES / Math.max(1, perRow)));
+  }
+
+  /**
+   * Batched branching (LanguageModel.forwardProbes): the cache tiled B times along the batch dim,
+   * row b's attention mask hiding positions ≥ prefixLengths[b], its positions continuing from
+   * there. Needs an attention_mask input; the scorer verifies the result once per model.
+   */
+  async forwardProbes(cache: CacheState, prefixLengths: number[], tokens: number[]): Promise<ProbeBatchResult> {
+    if (this.released) throw new Error(`Model ${this.info.id} was disposed.`);
+    const io = this.io;
+    if (!io.hasAttentionMask) throw new Error('forwardProbes needs a graph with an attention_mask input');
+    if (!(cache instanceof OrtCacheState) || cache.owner !== this || cache.length === 0 || cache.disposed) {
+      throw new TypeError('forwardProbes needs a live, non-empty CacheState of this model');
+    }
+    checkTokenIds(tokens, this.info.vocabSize, 'tokens');
+    const B = prefixLengths.length;
+    const L = cache.length;
+    const F = tokens.length;
+    if (B === 0 || F === 0) throw new RangeError('forwardProbes needs at least one probe and one token');
+    for (const n of prefixLengths) if (!Number.isInteger(n) || n < 1 || n > L) throw new RangeError(`prefix length ${n} outside 1…${L}`);
+    const mask = new Array<number>(B * (L + F)).fill(1);
+    const positions = new Array<number>(B * F);
+    prefixLengths.forEach((n, b) => {
+      mask.fill(0, b * (L + F) + n, b * (L + F) + L);
+      for (let j = 0; j < F; j++) positions[b * F + j] = n + j;
+    });
+    const ids = new Array<number>(B * F);
+    for (let b = 0; b < B; b++) for (let j = 0; j < F; j++) ids[b * F + j] = tokens[j];
+    const feeds: Record<string, OrtTensor> = { input_ids: int64Tensor(ids, [B, F]), attention_mask: int64Tensor(mask, [B, L + F]) };
+    if (io.hasPositionIds) feeds.position_ids = int64Tensor(positions, [B, F]);
+    if (io.logitsToKeepName) feeds[io.logitsToKeepName] = int64Tensor([F], []);
+    if (io.hasUseCacheBranch) feeds.use_cache_branch = boolTensor(true);
+    // The tiled past lives until the caller disposes the logits: ORT may submit its commands late.
+    const tiled: OrtTensor[] = [];
+    const freeTiled = () => {
+      for (const t of tiled.splice(0)) disposeTensor(t);
+    };
+    try {
+      for (let l = 0; l < io.numLayers; l++) {
+        for (const kv of ['key', 'value'] as const) {
+          const t = tileBatch(cache.tensor(io.present[l][kv])!, B, this.device);
+          if (!t) throw new Error(`cannot tile ${io.present[l][kv]} for a probe batch`);
+          tiled.push(t);
+          feeds[io.past[l][kv]] = t;
+        }
+      }
+      const out = await this.session.run(feeds);
+      const logits = out.logits;
+      for (const [name, t] of Object.entries(out)) if (name !== 'logits') disposeTensor(t);
+      const [b, rows, vocab] = logits.dims;
+      if (b !== B || rows !== F || vocab !== io.vocabSize) {
+        disposeTensor(logits);
+        throw new Error(`probe logits came back as [${logits.dims.join(', ')}], expected [${B}, ${F}, ${io.vocabSize}]`);
+      }
+      const handle = await this.logitsHandle(logits, B * F);
+      let done = false;
+      return {
+        logits: handle,
+        dispose: () => {
+          if (done) return;
+          done = true;
+          if (logits.location === 'gpu-buffer') disposeTensor(logits);
+          freeTiled();
+        },
+      };
+    } catch (e) {
+      freeTiled();
+      throw e;
+    }
   }
 
   private async logitsHandle(t: OrtTensor, rows: number): Promise<LogitsHandle> {

@@ -123,3 +123,29 @@ export function emptyTensor(type: 'float32' | 'float16', dims: number[]): OrtTen
 export function gpuBufferOf(t: OrtTensor): GPUBuffer {
   return t.gpuBuffer as unknown as GPUBuffer;
 }
+
+const ELEMENT_BYTES: Record<string, number> = { float32: 4, float16: 2 };
+
+/**
+ * `copies` copies of a [1, …] tensor stacked along dim 0 ([copies, …]); null when the layout
+ * cannot be copied on the GPU (byte size not a multiple of 4). The caller disposes the result.
+ */
+export function tileBatch(t: OrtTensor, copies: number, device: GPUDevice | undefined): OrtTensor | null {
+  const dims = [copies, ...t.dims.slice(1)];
+  const bytesPer = ELEMENT_BYTES[t.type];
+  if (bytesPer === undefined) return null;
+  if (t.location === 'gpu-buffer') {
+    const bytes = t.size * bytesPer;
+    if (!device || bytes % 4 !== 0) return null;
+    const buffer = device.createBuffer({ size: Math.max(4, bytes * copies), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
+    const enc = device.createCommandEncoder();
+    for (let c = 0; c < copies; c++) if (bytes > 0) enc.copyBufferToBuffer(gpuBufferOf(t), 0, buffer, c * bytes, bytes);
+    device.queue.submit([enc.finish()]);
+    liveGpu++;
+    return ort.Tensor.fromGpuBuffer(buffer as never, { dataType: t.type as 'float32' | 'float16', dims, dispose: () => buffer.destroy() });
+  }
+  const src = t.data as Float32Array | Uint16Array;
+  const out = new (src.constructor as Float32ArrayConstructor | Uint16ArrayConstructor)(src.length * copies);
+  for (let c = 0; c < copies; c++) out.set(src, c * src.length);
+  return new ort.Tensor(t.type as 'float32' | 'float16', out, dims);
+}

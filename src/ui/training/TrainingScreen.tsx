@@ -40,7 +40,7 @@ function rewardRows(runs: RunSeries[]): ChartRow[] {
 }
 
 export function TrainingScreen() {
-  const { runs, saved, error, connect, startComparison, resumeSaved, deleteSaved } = useTraining();
+  const { runs, saved, error, connect, startComparison, resumeSaved, deleteSaved, openInInspector } = useTraining();
   const [steps, setSteps] = useState(100);
   const [seed, setSeed] = useState(0);
   const [settings, setSettings] = useState<RunSettingsValue>(DEFAULT_RUN_SETTINGS);
@@ -80,6 +80,7 @@ export function TrainingScreen() {
             <div key={s.spec.runId} className="row" data-testid="saved-run" data-run-id={s.spec.runId} data-step={s.step}>
               <span>{s.spec.label} — step {s.step} / {s.spec.steps}, saved {new Date(s.savedAt).toLocaleString()}</span>
               <button type="button" onClick={() => void resumeSaved(s.spec.runId)} data-testid="resume-saved">Resume</button>
+              <button type="button" onClick={() => void openInInspector(s.spec.runId)} title="Load this checkpoint's weights as the inspector's model">Inspect</button>
               <button onClick={() => void deleteSaved(s.spec.runId)}>Delete</button>
             </div>
           ))}
