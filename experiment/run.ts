@@ -1,9 +1,9 @@
-// `npm run experiment [-- --full] [--seeds 0,1,2] [--steps N] [--eval-samples K] [--lr X] [--alpha A] [--timeout-min M]`: outcome-only vs
+// `npm run experiment [-- --full] [--seeds 0,1,2] [--steps N] [--eval-samples K] [--lr X] [--alpha A] [--out DIR] [--timeout-min M]`: outcome-only vs
 // RePro GRPO from the bundled SFT checkpoint, same seeds, in headless Chromium on WebGPU
 // (experiment/page.ts through scripts/lib/headless.ts). Writes experiment/results.json,
 // experiment/results.md (mean ± std over seeds, before/after) and experiment/results.svg.
 // Defaults are sized for SwiftShader in CI; --full is for a real GPU.
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runInChromium } from '../scripts/lib/headless.ts';
@@ -12,9 +12,10 @@ import { CI_SPEC, FULL_SPEC, type ExperimentSpec } from './spec.ts';
 
 const here = fileURLToPath(new URL('./', import.meta.url));
 
-function parseArgs(argv: string[]): { spec: ExperimentSpec; timeoutMs: number } {
+function parseArgs(argv: string[]): { spec: ExperimentSpec; timeoutMs: number; outDir: string } {
   let spec: ExperimentSpec = argv.includes('--full') ? FULL_SPEC : CI_SPEC;
   let timeoutMs = (spec.full ? 600 : 60) * 60_000;
+  let outDir = here;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -29,31 +30,35 @@ function parseArgs(argv: string[]): { spec: ExperimentSpec; timeoutMs: number } 
     else if (a === '--lr') spec = { ...spec, overrides: { ...spec.overrides, learning_rate: Number(value()) } };
     else if (a === '--alpha') spec = { ...spec, overrides: { ...spec.overrides, process_reward_coef: Number(value()) } };
     else if (a === '--timeout-min') timeoutMs = Number(value()) * 60_000;
+    else if (a === '--out') outDir = value();
     else throw new Error(`experiment: unknown argument ${JSON.stringify(a)} (see the header of experiment/run.ts)`);
   }
   if (spec.seeds.length === 0 || spec.seeds.some((s) => !Number.isInteger(s))) throw new Error('experiment: --seeds must be integers, e.g. 0,1,2');
   if (!Number.isInteger(spec.steps) || spec.steps < 1) throw new Error('experiment: --steps must be a positive integer');
-  return { spec, timeoutMs };
+  return { spec, timeoutMs, outDir };
 }
 
 async function main(): Promise<void> {
-  const { spec, timeoutMs } = parseArgs(process.argv.slice(2));
+  const { spec, timeoutMs, outDir } = parseArgs(process.argv.slice(2));
+  mkdirSync(outDir, { recursive: true });
   const results = (await runInChromium({
     page: '/experiment/index.html',
     query: { spec: JSON.stringify(spec) },
     timeoutMs,
   })) as ExperimentResults;
-  writeFileSync(join(here, 'results.json'), JSON.stringify(results, null, 2) + '\n');
+  writeFileSync(join(outDir, 'results.json'), JSON.stringify(results, null, 2) + '\n');
   const c = reproVsOutcome(results);
   const pct = (x: number) => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)} %`;
   const md = `# GRPO: outcome-only vs RePro (${results.config.adapter}, ${spec.steps} steps, seeds ${spec.seeds.join(', ')})\n\n` +
+    `GRPO: learning_rate ${results.config.grpo.repro.learning_rate}, α (process_reward_coef) ${results.config.grpo.repro.process_reward_coef}, ` +
+    `${results.config.grpo.repro.per_device_train_batch_size} prompts × ${results.config.grpo.repro.num_generations} samples per step, topK ${results.config.grpo.repro.entropy_top_k}. ` +
     `Held-out set: ${results.config.eval_problems} problems; "sampled" = ${spec.evalSamples} responses per problem at the training ` +
     `temperature, "greedy" = one greedy response. Mean ± std over seeds.\n\n${markdownTable(results)}\n` +
     `RePro after vs outcome-only after (sampled): accuracy ${c.accuracy_diff >= 0 ? '+' : ''}${c.accuracy_diff.toFixed(3)}, ` +
     `CoT tokens ${pct(c.cot_tokens_change)}, backtracking ${pct(c.backtracking_change)} ` +
     `(the paper's direction: accuracy not lower, CoT tokens ≤ −20 %, backtracking ≤ −50 %).\n\n![mean train reward](results.svg)\n`;
-  writeFileSync(join(here, 'results.md'), md);
-  writeFileSync(join(here, 'results.svg'), rewardPlotSvg(results));
+  writeFileSync(join(outDir, 'results.md'), md);
+  writeFileSync(join(outDir, 'results.svg'), rewardPlotSvg(results));
   console.log(md);
 }
 
