@@ -166,6 +166,25 @@ async function branchedJ0(model: LanguageModel, input: ScoreInput, opts: ScoreOp
   }
 }
 
+/** One forward over prompt + CoT: entropyAt[i] of the distribution that produced CoT token i (i = N: after the CoT), and the cache. */
+async function cotPass(model: LanguageModel, stats: LogitsStatsFn, t: ScorerTokens): Promise<{ entropyAt: Float64Array; cache: CacheState }> {
+  const P = t.promptIds.length;
+  const N = t.cotTokens.length;
+  const entropyAt = new Float64Array(N + 1).fill(NaN);
+  const full = await model.forward(t.promptIds.concat(t.cotTokens), model.emptyCache());
+  try {
+    const s = await stats(full.logits, null);
+    // Row P − 1 + i predicts CoT token i.
+    for (let i = 0; i <= N; i++) entropyAt[i] = s.entropy[P - 1 + i];
+  } catch (e) {
+    full.cache.dispose();
+    throw e;
+  } finally {
+    full.dispose();
+  }
+  return { entropyAt, cache: full.cache };
+}
+
 /** The batched path: one forward over prompt + CoT, then the K + 1 probes in as few calls as memory allows. */
 export async function scoreTrajectoryBatched(model: LanguageModel, input: ScoreInput, opts: ScoreOptions = {}): Promise<Trajectory> {
   if (!model.forwardProbes || !model.maxProbeRows) throw new TypeError(`model ${model.info.id} has no batched probes (forwardProbes)`);
@@ -176,27 +195,19 @@ export async function scoreTrajectoryBatched(model: LanguageModel, input: ScoreI
   const K = bounds.length - 1;
   const P = t.promptIds.length;
   const N = t.cotTokens.length;
-  const entropyAt = new Float64Array(N + 1).fill(NaN);
   const { feed, firstAnswerRow } = probeFeed(t);
   const F = feed.length;
   const J: number[] = [];
   const answerLogProbs: number[][] = [];
   checkAborted(opts.signal);
-  const full = await model.forward(t.promptIds.concat(t.cotTokens), model.emptyCache());
+  const { entropyAt, cache } = await cotPass(model, stats, t);
   try {
-    try {
-      const s = await stats(full.logits, null);
-      // Row P − 1 + i predicts CoT token i (i = N: the token after the CoT).
-      for (let i = 0; i <= N; i++) entropyAt[i] = s.entropy[P - 1 + i];
-    } finally {
-      full.dispose();
-    }
     const prefixes = bounds.map((b) => P + b);
     const chunk = model.maxProbeRows(P + N);
     for (let start = 0; start <= K; start += chunk) {
       checkAborted(opts.signal);
       const lens = prefixes.slice(start, start + chunk);
-      const r = await model.forwardProbes(full.cache, lens, feed);
+      const r = await model.forwardProbes(cache, lens, feed);
       try {
         const targets = new Int32Array(lens.length * F).fill(-1);
         for (let b = 0; b < lens.length; b++) targets.set(t.answerIds, b * F + firstAnswerRow);
@@ -212,7 +223,7 @@ export async function scoreTrajectoryBatched(model: LanguageModel, input: ScoreI
       opts.onProgress?.(start + lens.length, K + 1);
     }
   } finally {
-    full.cache.dispose();
+    cache.dispose();
   }
   return assemble(input, probe, t, J, answerLogProbs, entropyAt);
 }
@@ -287,19 +298,8 @@ export async function scoreTrajectoryNaive(model: LanguageModel, input: ScoreInp
   const stats = opts.kernel ?? defaultLogitsStats(model);
   const bounds = boundaries(t);
   const K = bounds.length - 1;
-  const P = t.promptIds.length;
-  const N = t.cotTokens.length;
-  const entropyAt = new Float64Array(N + 1).fill(NaN);
-  {
-    const full = await model.forward(t.promptIds.concat(t.cotTokens), model.emptyCache());
-    try {
-      const s = await stats(full.logits, null);
-      for (let i = 0; i <= N; i++) entropyAt[i] = s.entropy[P - 1 + i];
-    } finally {
-      full.dispose();
-      full.cache.dispose();
-    }
-  }
+  const { entropyAt, cache } = await cotPass(model, stats, t);
+  cache.dispose();
   const { feed, firstAnswerRow } = probeFeed(t);
   const J: number[] = [];
   const answerLogProbs: number[][] = [];
