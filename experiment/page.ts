@@ -45,7 +45,11 @@ async function main(): Promise<void> {
     const r = await evaluatePolicy(model, set, {
       maxNewTokens: cfg.max_completion_length, temperature, seed: cfg.seed + 7919, delimiter: cfg.segment_delimiter, w: cfg.process_weight_w,
     });
-    return { accuracy: r.metrics.accuracy, cot_tokens: r.metrics.cotTokens, backtracking: r.metrics.backtracking, tokens_after_certainty: r.metrics.tokensAfterCertainty };
+    const correct = r.rollouts.filter((x) => x.reward === 1);
+    return {
+      accuracy: r.metrics.accuracy, cot_tokens: r.metrics.cotTokens, backtracking: r.metrics.backtracking, tokens_after_certainty: r.metrics.tokensAfterCertainty,
+      cot_tokens_correct: correct.length ? correct.reduce((a, x) => a + x.cotTokens, 0) / correct.length : NaN,
+    };
   };
   const beforeGreedy = await evaluate(configs.repro, 0); // the same for every run from this checkpoint
   log(`before (greedy): ${JSON.stringify(beforeGreedy)}`);

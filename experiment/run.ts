@@ -1,9 +1,10 @@
-// `npm run experiment [-- --full] [--seeds 0,1,2] [--steps N] [--eval-samples K] [--lr X] [--alpha A] [--out DIR] [--timeout-min M]`: outcome-only vs
+// `npm run experiment [-- --full] [--seeds 0,1,2] [--steps N] [--eval-samples K] [--lr X] [--alpha A] [--out DIR] [--timeout-min M]`
+// or `npm run experiment -- --report DIR` to re-render DIR/results.{md,svg} from DIR/results.json: outcome-only vs
 // RePro GRPO from the bundled SFT checkpoint, same seeds, in headless Chromium on WebGPU
 // (experiment/page.ts through scripts/lib/headless.ts). Writes experiment/results.json,
 // experiment/results.md (mean ± std over seeds, before/after) and experiment/results.svg.
 // Defaults are sized for SwiftShader in CI; --full is for a real GPU.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runInChromium } from '../scripts/lib/headless.ts';
@@ -38,8 +39,38 @@ function parseArgs(argv: string[]): { spec: ExperimentSpec; timeoutMs: number; o
   return { spec, timeoutMs, outDir };
 }
 
+/** results.md (table + criteria line) and results.svg next to results.json; from the results alone. */
+function writeReport(results: ExperimentResults, outDir: string): string {
+  const c = reproVsOutcome(results);
+  const g = results.config.grpo.repro;
+  const steps = Math.max(...results.runs.map((r) => r.steps));
+  const seeds = [...new Set(results.runs.map((r) => r.seed))];
+  const pct = (x: number) => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)} %`;
+  const sampled = results.config.eval_samples === undefined
+    ? '"sampled" = greedy (this run predates sampled evaluation)'
+    : `"sampled" = ${results.config.eval_samples} responses per problem at the training temperature`;
+  const md = `# GRPO: outcome-only vs RePro (${results.config.adapter}, ${steps} steps, seeds ${seeds.join(', ')})\n\n` +
+    `GRPO: learning_rate ${g.learning_rate}, α (process_reward_coef) ${g.process_reward_coef}, ` +
+    `${g.per_device_train_batch_size} prompts × ${g.num_generations} samples per step, topK ${g.entropy_top_k}. ` +
+    `Held-out set: ${results.config.eval_problems} problems; ${sampled}, "greedy" = one greedy response. ` +
+    `Mean ± std over seeds; cot_tokens_correct = CoT tokens of the correct responses only.\n\n${markdownTable(results)}\n` +
+    `RePro after vs outcome-only after (sampled): accuracy ${c.accuracy_diff >= 0 ? '+' : ''}${c.accuracy_diff.toFixed(3)}, ` +
+    `CoT tokens ${pct(c.cot_tokens_change)}, backtracking ${pct(c.backtracking_change)} ` +
+    `(the paper's direction: accuracy not lower, CoT tokens ≤ −20 %, backtracking ≤ −50 %).\n\n![mean train reward](results.svg)\n`;
+  writeFileSync(join(outDir, 'results.md'), md);
+  writeFileSync(join(outDir, 'results.svg'), rewardPlotSvg(results));
+  return md;
+}
+
 async function main(): Promise<void> {
-  const { spec, timeoutMs, outDir } = parseArgs(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  if (argv[0] === '--report') {
+    // Re-render results.md / results.svg of an earlier run: --report DIR (holding results.json).
+    const dir = argv[1] ?? here;
+    console.log(writeReport(JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as ExperimentResults, dir));
+    return;
+  }
+  const { spec, timeoutMs, outDir } = parseArgs(argv);
   mkdirSync(outDir, { recursive: true });
   const results = (await runInChromium({
     page: '/experiment/index.html',
@@ -47,19 +78,7 @@ async function main(): Promise<void> {
     timeoutMs,
   })) as ExperimentResults;
   writeFileSync(join(outDir, 'results.json'), JSON.stringify(results, null, 2) + '\n');
-  const c = reproVsOutcome(results);
-  const pct = (x: number) => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)} %`;
-  const md = `# GRPO: outcome-only vs RePro (${results.config.adapter}, ${spec.steps} steps, seeds ${spec.seeds.join(', ')})\n\n` +
-    `GRPO: learning_rate ${results.config.grpo.repro.learning_rate}, α (process_reward_coef) ${results.config.grpo.repro.process_reward_coef}, ` +
-    `${results.config.grpo.repro.per_device_train_batch_size} prompts × ${results.config.grpo.repro.num_generations} samples per step, topK ${results.config.grpo.repro.entropy_top_k}. ` +
-    `Held-out set: ${results.config.eval_problems} problems; "sampled" = ${spec.evalSamples} responses per problem at the training ` +
-    `temperature, "greedy" = one greedy response. Mean ± std over seeds.\n\n${markdownTable(results)}\n` +
-    `RePro after vs outcome-only after (sampled): accuracy ${c.accuracy_diff >= 0 ? '+' : ''}${c.accuracy_diff.toFixed(3)}, ` +
-    `CoT tokens ${pct(c.cot_tokens_change)}, backtracking ${pct(c.backtracking_change)} ` +
-    `(the paper's direction: accuracy not lower, CoT tokens ≤ −20 %, backtracking ≤ −50 %).\n\n![mean train reward](results.svg)\n`;
-  writeFileSync(join(outDir, 'results.md'), md);
-  writeFileSync(join(outDir, 'results.svg'), rewardPlotSvg(results));
-  console.log(md);
+  console.log(writeReport(results, outDir));
 }
 
 main().catch((e: unknown) => {

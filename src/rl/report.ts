@@ -7,6 +7,8 @@ export interface EvalSummary {
   cot_tokens: number;
   backtracking: number;
   tokens_after_certainty: number;
+  /** mean CoT tokens of the correct responses only (NaN when none): length that is not an error */
+  cot_tokens_correct?: number;
 }
 
 export interface ExperimentRun {
@@ -27,7 +29,7 @@ export interface ExperimentResults {
   runs: ExperimentRun[];
 }
 
-export const SUMMARY_KEYS: (keyof EvalSummary)[] = ['accuracy', 'cot_tokens', 'backtracking', 'tokens_after_certainty'];
+export const SUMMARY_KEYS: (keyof EvalSummary)[] = ['accuracy', 'cot_tokens', 'backtracking', 'tokens_after_certainty', 'cot_tokens_correct'];
 
 /** Mean and sample standard deviation (0 for fewer than two values). */
 export function meanStd(xs: number[]): { mean: number; std: number } {
@@ -38,8 +40,10 @@ export function meanStd(xs: number[]): { mean: number; std: number } {
   return { mean, std: Math.sqrt(ss / (xs.length - 1)) };
 }
 
+/** Mean ± std of the values that exist ('—' when none does: a metric an older run did not record). */
 function cell(xs: number[], digits: number): string {
-  const { mean, std } = meanStd(xs);
+  const { mean, std } = meanStd(xs.filter((x) => !Number.isNaN(x)));
+  if (Number.isNaN(mean)) return '—';
   return `${mean.toFixed(digits)} ± ${std.toFixed(digits)}`;
 }
 
@@ -61,7 +65,7 @@ export function markdownTable(results: ExperimentResults): string {
       const runs = results.runs.filter((r) => r.method === method && pick(r) !== undefined);
       if (runs.length === 0) continue;
       for (const when of ['before', 'after'] as const) {
-        const cells = SUMMARY_KEYS.map((k) => cell(runs.map((r) => pick(r)![when][k]), k === 'accuracy' ? 3 : 2));
+        const cells = SUMMARY_KEYS.map((k) => cell(runs.map((r) => pick(r)![when][k] ?? NaN), k === 'accuracy' ? 3 : 2));
         lines.push(`| ${decoding} | ${method} | ${when} | ${runs.length} | ${cells.join(' | ')} |`);
       }
     }
@@ -74,7 +78,7 @@ export function markdownTable(results: ExperimentResults): string {
  * criteria read it: accuracy difference, and relative change of CoT tokens and backtracking.
  */
 export function reproVsOutcome(results: ExperimentResults): { accuracy_diff: number; cot_tokens_change: number; backtracking_change: number } {
-  const after = (m: 'outcome' | 'repro', k: keyof EvalSummary) => meanStd(results.runs.filter((r) => r.method === m).map((r) => r.after[k])).mean;
+  const after = (m: 'outcome' | 'repro', k: keyof EvalSummary) => meanStd(results.runs.filter((r) => r.method === m).map((r) => r.after[k] ?? NaN)).mean;
   const rel = (k: keyof EvalSummary) => after('repro', k) / after('outcome', k) - 1;
   return {
     accuracy_diff: after('repro', 'accuracy') - after('outcome', 'accuracy'),
