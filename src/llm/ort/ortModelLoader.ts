@@ -1,6 +1,6 @@
 // One loader for every source: reads config, generation config, tokenizer files and the ONNX
 // weights (+ external data) through a FetchFile, picks backend and dtype, creates the session.
-import { chooseDtype, modelFileName, type OrtDtype } from './dtypeChoice.ts';
+import { chooseDtype, dtypePreference, modelFileName, type OrtDtype } from './dtypeChoice.ts';
 import { HfTokenizer } from './hfTokenizer.ts';
 import { detectDecoderIo, type DecoderIo } from './ioConventions.ts';
 import { ModelLoadError, classifyOrtError, parseJsonFile } from './modelLoadError.ts';
@@ -120,17 +120,34 @@ export async function loadOrtParts(source: ModelSource, opts: OrtLoadOptions = {
       if (opts.backend === 'webgpu') throw new ModelLoadError('invalid-config', `WebGPU was required but ${gpu.reason}.`);
     }
   }
-  const dtype = chooseDtype({ backend, features, override: opts.dtype, available });
-  const onnxPath = modelFileName(dtype);
-  let model: Uint8Array;
-  try {
-    model = await fetchFile(onnxPath);
-  } catch (e) {
-    if (e instanceof ModelLoadError && e.kind === 'missing-file') {
-      throw new ModelLoadError('missing-file', `${e.message} This model may not ship dtype ${dtype}; pick another dtype.`, { file: onnxPath, cause: e });
+  // With the file list at hand (or a dtype asked for) there is one candidate; from the hub the
+  // preferences in order, since repositories ship different subsets of onnx/model_*.onnx.
+  const candidates = opts.dtype || available ? [chooseDtype({ backend, features, override: opts.dtype, available })] : dtypePreference(backend, features);
+  let dtype: OrtDtype | null = null;
+  let model: Uint8Array | null = null;
+  const missing: ModelLoadError[] = [];
+  for (const d of candidates) {
+    try {
+      model = await fetchFile(modelFileName(d));
+      dtype = d;
+      break;
+    } catch (e) {
+      if (!(e instanceof ModelLoadError && e.kind === 'missing-file')) throw e;
+      missing.push(e);
     }
-    throw e;
   }
+  if (model === null || dtype === null) {
+    const first = missing[0];
+    const tried = candidates.map(modelFileName);
+    throw new ModelLoadError(
+      'missing-file',
+      candidates.length === 1
+        ? `${first.message} This model may not ship dtype ${candidates[0]}; pick another dtype.`
+        : `${first.message} No other weight file was found either (tried ${tried.join(', ')}); pick a dtype this repository ships, or another model.`,
+      { file: tried[0], cause: first },
+    );
+  }
+  const onnxPath = modelFileName(dtype);
   const externalData = await externalDataFor(fetchFile, onnxPath, config, available);
   if (opts.signal?.aborted) throw new ModelLoadError('aborted', 'Model loading was cancelled.');
 

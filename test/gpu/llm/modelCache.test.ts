@@ -1,4 +1,5 @@
-// The hub path's browser cache (Cache API): a first load downloads every file and stores it; a
+// The hub path's browser cache (Cache API): a first load downloads every file and stores it (404s
+// included, so optional files stay "missing" offline); a
 // second visit with the network gone loads from the cache alone and runs the same model; the cache
 // size is the bytes stored; clearing it empties it and an offline load then fails as 'network'.
 // The hub is a fetchImpl serving a test-built model folder (no network here).
@@ -54,7 +55,10 @@ test('first visit downloads and stores; an offline second visit loads the same m
 
   const { fetchImpl, served } = hub();
   const first: FileProgress[] = [];
-  const online = await OrtLanguageModel.load({ kind: 'hub', id: ID }, { dtype: 'fp32', fetchImpl, onProgress: (p) => first.push(p) });
+  const online = await OrtLanguageModel.load({ kind: 'hub', id: ID }, { fetchImpl, onProgress: (p) => first.push(p) });
+  // The repository ships only onnx/model.onnx: the preferred quantised file is a 404, and the
+  // loader goes on down its preference list to fp32.
+  expect(online.info.dtype).toBe('fp32');
   const expected = await firstRowLogits(online);
   await online.dispose();
   expect(served.has('onnx/model.onnx')).toBe(true);
@@ -64,7 +68,7 @@ test('first visit downloads and stores; an offline second visit loads the same m
   expect(await cacheSize()).toBe(downloaded);
 
   const second: FileProgress[] = [];
-  const cached = await OrtLanguageModel.load({ kind: 'hub', id: ID }, { dtype: 'fp32', fetchImpl: offline, onProgress: (p) => second.push(p) });
+  const cached = await OrtLanguageModel.load({ kind: 'hub', id: ID }, { fetchImpl: offline, onProgress: (p) => second.push(p) });
   try {
     const files = new Set(second.map((p) => p.file));
     expect(files).toEqual(new Set(served.keys()));
@@ -76,7 +80,7 @@ test('first visit downloads and stores; an offline second visit loads the same m
 
   await clearCache();
   expect(await cacheSize()).toBe(0);
-  const e = await OrtLanguageModel.load({ kind: 'hub', id: ID }, { dtype: 'fp32', fetchImpl: offline }).catch((x: unknown) => x);
+  const e = await OrtLanguageModel.load({ kind: 'hub', id: ID }, { fetchImpl: offline }).catch((x: unknown) => x);
   expect(e).toBeInstanceOf(ModelLoadError);
   expect((e as ModelLoadError).kind).toBe('network');
   expect((e as ModelLoadError).message).toMatch(/Could not download .* Failed to fetch/);
