@@ -1,7 +1,8 @@
 // Aggregate charts of a batch: CoT length and backtracking histograms, mean J vs normalised
 // position (all / correct / wrong), and §10 metrics of correct vs wrong responses.
 import { useMemo } from 'react';
-import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { ChartCard } from '../ChartCard.tsx';
+import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import { useBatch } from '../../store/batchStore.ts';
 import { histogram, meanJByPosition } from '../../store/batchRows.ts';
 import { exact, useChartColors } from '../chartTheme.ts';
@@ -38,7 +39,7 @@ export function BatchCharts() {
   const tip = { formatter: exact, contentStyle: { background: c.bg } };
   return (
     <div className="grid-2" data-testid="batch-charts">
-      <Chart title="CoT length (tokens)">
+      <ChartCard title="CoT length (tokens)">
         <BarChart data={data.lengths}>
           <CartesianGrid stroke={c.grid} strokeDasharray="3 3" />
           <XAxis dataKey="label" {...axis} />
@@ -46,8 +47,8 @@ export function BatchCharts() {
           <Tooltip {...tip} />
           <Bar dataKey="count" fill={c.c1} isAnimationActive={false} />
         </BarChart>
-      </Chart>
-      <Chart title="Backtracking segments per response">
+      </ChartCard>
+      <ChartCard title="Backtracking segments per response">
         <BarChart data={data.backtracking}>
           <CartesianGrid stroke={c.grid} strokeDasharray="3 3" />
           <XAxis dataKey="label" {...axis} />
@@ -55,8 +56,8 @@ export function BatchCharts() {
           <Tooltip {...tip} />
           <Bar dataKey="count" fill={c.c2} isAnimationActive={false} />
         </BarChart>
-      </Chart>
-      <Chart title="Mean J vs normalised position in the CoT (0 = baseline, 1 = end)">
+      </ChartCard>
+      <ChartCard title="Mean J vs normalised position in the CoT (0 = baseline, 1 = end)">
         <LineChart data={data.meanJ}>
           <CartesianGrid stroke={c.grid} strokeDasharray="3 3" />
           <XAxis dataKey="p" type="number" domain={[0, 1]} {...axis} />
@@ -67,9 +68,9 @@ export function BatchCharts() {
           {data.anyCorrectness && <Line dataKey="correct" stroke={c.pos} dot={false} isAnimationActive={false} connectNulls />}
           {data.anyCorrectness && <Line dataKey="wrong" stroke={c.neg} dot={false} isAnimationActive={false} connectNulls />}
         </LineChart>
-      </Chart>
+      </ChartCard>
       {data.anyCorrectness && (
-        <Chart title="Correct vs wrong: mean CoT tokens, backtracking, tokens after certainty">
+        <ChartCard title="Correct vs wrong: mean CoT tokens, backtracking, tokens after certainty">
           <BarChart data={data.groups}>
             <CartesianGrid stroke={c.grid} strokeDasharray="3 3" />
             <XAxis dataKey="group" {...axis} />
@@ -80,21 +81,9 @@ export function BatchCharts() {
             <Bar dataKey="backtracking" fill={c.c2} isAnimationActive={false} />
             <Bar dataKey="tokensAfterCertainty" fill={c.c4} isAnimationActive={false} />
           </BarChart>
-        </Chart>
+        </ChartCard>
       )}
     </div>
   );
 }
 
-function Chart({ title, children }: { title: string; children: React.ReactElement }) {
-  return (
-    <figure className="card chart-card" style={{ margin: 0 }}>
-      <figcaption className="chart-title">{title}</figcaption>
-      <div style={{ width: '100%', height: 220 }}>
-        <ResponsiveContainer width="100%" height="100%">
-          {children}
-        </ResponsiveContainer>
-      </div>
-    </figure>
-  );
-}

@@ -1,7 +1,8 @@
 // The inspector's charts (recharts): J_k with the J_0 baseline, magnitude / stability / process
 // score S(k), per-segment process rewards, per-token entropy — each with a cursor at the step.
 import { useMemo } from 'react';
-import { Bar, BarChart, CartesianGrid, Cell, Legend, Line, LineChart, ReferenceArea, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { ChartCard } from '../ChartCard.tsx';
+import { Bar, BarChart, CartesianGrid, Cell, Legend, Line, LineChart, ReferenceArea, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Trajectory } from '../../repro/types.ts';
 import type { InspectionAnalysis } from '../../store/inspectionAnalysis.ts';
 import { exact, useChartColors, type ChartColors } from '../chartTheme.ts';
@@ -73,18 +74,6 @@ export function InspectorCharts({ t, a, step }: Props) {
   );
 }
 
-function ChartCard({ title, testId, children }: { title: string; testId: string; children: React.ReactElement }) {
-  return (
-    <figure className="card chart-card" data-testid={testId} style={{ margin: 0 }}>
-      <figcaption className="chart-title">{title}</figcaption>
-      <div style={{ width: '100%', height: 220 }}>
-        <ResponsiveContainer width="100%" height="100%">
-          {children}
-        </ResponsiveContainer>
-      </div>
-    </figure>
-  );
-}
 
 type Bound = number | ((v: number) => number);
 
