@@ -92,7 +92,9 @@ function assemble(input: ScoreInput, probe: string, t: ScorerTokens, J: number[]
   };
 }
 
-function prepare(model: LanguageModel, input: ScoreInput): { probe: string; t: ScorerTokens } {
+type Prepared = { probe: string; t: ScorerTokens };
+
+function prepare(model: LanguageModel, input: ScoreInput): Prepared {
   const probe = input.probe ?? model.defaultProbe;
   const t = scorerTokens(model.tokenizer, { prompt: model.formatPrompt(input.question), cot: input.cot, answer: input.answer, probe, delimiter: input.delimiter });
   return { probe, t };
@@ -117,8 +119,9 @@ export function probeBatching(model: LanguageModel): boolean | undefined {
  */
 export async function scoreTrajectory(model: LanguageModel, input: ScoreInput, opts: ScoreOptions = {}): Promise<Trajectory> {
   const verdict = probeBatchVerdict.get(model);
-  if (!model.forwardProbes || !model.maxProbeRows || verdict === false) return scoreTrajectorySequential(model, input, opts);
-  if (verdict === true) return scoreTrajectoryBatched(model, input, opts);
+  const prepared = prepare(model, input); // tokenized once, whichever path runs
+  if (!model.forwardProbes || !model.maxProbeRows || verdict === false) return sequential(model, input, prepared, opts);
+  if (verdict === true) return batched(model, input, prepared, opts);
   // First use: progress may restart if the check fails; report it without going backwards.
   let shown = 0;
   const report = opts.onProgress;
@@ -129,25 +132,24 @@ export async function scoreTrajectory(model: LanguageModel, input: ScoreInput, o
       report?.(shown, total);
     },
   };
-  let batched: Trajectory;
+  let fast: Trajectory;
   try {
-    batched = await scoreTrajectoryBatched(model, input, opts);
+    fast = await batched(model, input, prepared, opts);
   } catch (e) {
     if ((e as Error)?.name === 'AbortError') throw e;
     probeBatchVerdict.set(model, false);
-    return scoreTrajectorySequential(model, input, opts);
+    return sequential(model, input, prepared, opts);
   }
-  if (batched.cotTokens.length === 0) return batched; // nothing was masked: no evidence either way
-  const lp0 = await branchedJ0(model, input, opts);
-  const agree = lp0.length === batched.answerLogProbs[0].length &&
-    lp0.every((x, j) => Math.abs(x - batched.answerLogProbs[0][j]) <= 1e-3 + 1e-3 * Math.abs(x));
+  if (fast.cotTokens.length === 0) return fast; // nothing was masked: no evidence either way
+  const lp0 = await branchedJ0(model, prepared.t, opts);
+  const agree = lp0.length === fast.answerLogProbs[0].length &&
+    lp0.every((x, j) => Math.abs(x - fast.answerLogProbs[0][j]) <= 1e-3 + 1e-3 * Math.abs(x));
   probeBatchVerdict.set(model, agree);
-  return agree ? batched : scoreTrajectorySequential(model, input, opts);
+  return agree ? fast : sequential(model, input, prepared, opts);
 }
 
 /** log p(answer tokens) at boundary 0 by a real branch: prompt forward, then the probe from its state. */
-async function branchedJ0(model: LanguageModel, input: ScoreInput, opts: ScoreOptions): Promise<number[]> {
-  const { t } = prepare(model, input);
+async function branchedJ0(model: LanguageModel, t: ScorerTokens, opts: ScoreOptions): Promise<number[]> {
   const stats = opts.kernel ?? defaultLogitsStats(model);
   const { feed, firstAnswerRow } = probeFeed(t);
   const prompt = await model.forward(t.promptIds, model.emptyCache());
@@ -186,9 +188,12 @@ async function cotPass(model: LanguageModel, stats: LogitsStatsFn, t: ScorerToke
 }
 
 /** The batched path: one forward over prompt + CoT, then the K + 1 probes in as few calls as memory allows. */
-export async function scoreTrajectoryBatched(model: LanguageModel, input: ScoreInput, opts: ScoreOptions = {}): Promise<Trajectory> {
+export function scoreTrajectoryBatched(model: LanguageModel, input: ScoreInput, opts: ScoreOptions = {}): Promise<Trajectory> {
+  return batched(model, input, prepare(model, input), opts);
+}
+
+async function batched(model: LanguageModel, input: ScoreInput, { probe, t }: Prepared, opts: ScoreOptions): Promise<Trajectory> {
   if (!model.forwardProbes || !model.maxProbeRows) throw new TypeError(`model ${model.info.id} has no batched probes (forwardProbes)`);
-  const { probe, t } = prepare(model, input);
   if (t.promptIds.length === 0) throw new RangeError('batched probes need a non-empty prompt to branch from');
   const stats = opts.kernel ?? defaultLogitsStats(model);
   const bounds = boundaries(t);
@@ -233,8 +238,11 @@ export async function scoreTrajectoryBatched(model: LanguageModel, input: ScoreI
  * short probes branched from the cache at each boundary; no prefix is encoded twice. 2(K + 1)
  * model calls: the path for models without forwardProbes.
  */
-export async function scoreTrajectorySequential(model: LanguageModel, input: ScoreInput, opts: ScoreOptions = {}): Promise<Trajectory> {
-  const { probe, t } = prepare(model, input);
+export function scoreTrajectorySequential(model: LanguageModel, input: ScoreInput, opts: ScoreOptions = {}): Promise<Trajectory> {
+  return sequential(model, input, prepare(model, input), opts);
+}
+
+async function sequential(model: LanguageModel, input: ScoreInput, { probe, t }: Prepared, opts: ScoreOptions): Promise<Trajectory> {
   const stats = opts.kernel ?? defaultLogitsStats(model);
   const bounds = boundaries(t);
   const K = bounds.length - 1;

@@ -44,7 +44,7 @@ function localSource(files: { path: string; file: File }[]): ModelSource {
 }
 
 /** A toy checkpoint's weights as an in-memory model folder (its ONNX export and the toy tokenizer). */
-function checkpointSource(name: string, bytes: Uint8Array, onProgress: (p: FileProgress) => void): ModelSource {
+function checkpointSource(name: string, bytes: Uint8Array, onProgress: (p: LoadProgress) => void): ModelSource {
   let folder: Record<string, Uint8Array>;
   try {
     const ck = decodeCheckpoint(bytes);
@@ -55,7 +55,7 @@ function checkpointSource(name: string, bytes: Uint8Array, onProgress: (p: FileP
   const fetchFile: FetchFile = async (path) => {
     const file = folder[path];
     if (!file) throw new ModelLoadError('missing-file', `Missing file ${path} of the checkpoint's export.`, { file: path });
-    onProgress({ file: path, loaded: file.byteLength, total: file.byteLength, fromCache: true });
+    onProgress({ file: path, loaded: file.byteLength, total: file.byteLength, phase: 'exported from the checkpoint' });
     return file;
   };
   return { kind: 'fetch', id: name, fetchFile, files: Object.keys(folder).sort() };
@@ -65,7 +65,7 @@ export async function loadLanguageModel(spec: ModelSourceSpec, onProgress: (p: L
   const progress = (p: FileProgress) =>
     onProgress({ file: p.file, loaded: p.loaded, total: p.total ?? 0, phase: p.fromCache ? 'from cache' : 'download' });
   try {
-    return await OrtLanguageModel.load(sourceOf(spec, progress, signal), { onProgress: progress, signal });
+    return await OrtLanguageModel.load(sourceOf(spec, progress, onProgress, signal), { onProgress: progress, signal });
   } catch (e) {
     // Errors cross the worker boundary as name + message: put the loader's kind in the name.
     if (e instanceof ModelLoadError) {
@@ -77,10 +77,10 @@ export async function loadLanguageModel(spec: ModelSourceSpec, onProgress: (p: L
   }
 }
 
-function sourceOf(spec: ModelSourceSpec, progress: (p: FileProgress) => void, signal: AbortSignal): ModelSource {
+function sourceOf(spec: ModelSourceSpec, progress: (p: FileProgress) => void, onProgress: (p: LoadProgress) => void, signal: AbortSignal): ModelSource {
   switch (spec.kind) {
     case 'bundled': return { kind: 'fetch', id: 'toy-reasoner', fetchFile: bundledFetcher(progress, signal), files: BUNDLED_FILES };
-    case 'checkpoint': return checkpointSource(spec.name, spec.bytes, progress);
+    case 'checkpoint': return checkpointSource(spec.name, spec.bytes, onProgress);
     case 'hub': return { kind: 'hub', id: spec.id, revision: spec.revision };
     // webkitRelativePath does not survive the trip to the worker, so paths travel beside the files.
     case 'local': return localSource(spec.files);
