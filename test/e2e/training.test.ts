@@ -119,6 +119,11 @@ test.skipIf(!HAS_CHECKPOINT)('two runs train side by side, survive a reload and 
     const stop = page.getByTestId(`run-${method}`).getByRole('button', { name: 'Stop' });
     if (await stop.count()) await stop.click({ timeout: 180_000 });
   }
+  // A stop lets the step in flight finish, and that step still publishes its samples: wait for
+  // 'stopped' so the sample read below is the one clicked.
+  await expect.poll(async () => Object.values(await runs(page)).every((r) => r.status === 'stopped' || r.status === 'finished'), {
+    timeout: 240_000, interval: 500, message: 'both runs stopped',
+  }).toBe(true);
 
   // a rollout sample opens in the inspector, scored with the run's current weights
   await expect.poll(() => page.getByTestId('samples-panel').getByTestId('sample').count(), { timeout: 60_000 }).toBeGreaterThan(0);
