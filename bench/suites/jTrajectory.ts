@@ -4,8 +4,9 @@
 //   (a) one plain forward pass over prompt + CoT from an empty cache, with the per-token entropy
 //       of every row from the fused logits kernel (the work the trajectory's CoT pass must do anyway);
 //   (b) scoreTrajectoryNaive: every prefix re-encoded from scratch with its probe.
-// Also reported in the detail: scoreTrajectorySequential (one branch per boundary, the fallback for
-// graphs whose attention ignores a masked prefix).
+// Also reported in the detail: the batched probes in one call with the whole cache
+// (probeChunks 1, the first-use path) and scoreTrajectorySequential (one branch per boundary, the
+// fallback for graphs whose attention ignores a masked prefix).
 // Model: a test-built onnx-community decoder (test/fixtures/onnx/tinyDecoder.ts) loaded through the
 // local-files path a user takes (OrtLanguageModel.load({ kind: 'files' })), on ORT's WebGPU EP and
 // its own GPUDevice. Tokenizer: the fixtures' byte-level BPE plus the default probe's words as
@@ -13,7 +14,10 @@
 // All three measured side by side, interleaved, in one run; medians of REPS after a warm-up.
 import type { GpuContext } from '../../src/gpu/device.ts';
 import { OrtLanguageModel } from '../../src/llm/ort/ortLanguageModel.ts';
-import { defaultLogitsStats, probeBatching, scoreTrajectory, scoreTrajectoryNaive, scoreTrajectorySequential, type ScoreInput } from '../../src/repro/scorer.ts';
+import {
+  DEFAULT_PROBE_CHUNKS, defaultLogitsStats, probeBatching, scoreTrajectory, scoreTrajectoryBatched, scoreTrajectoryNaive, scoreTrajectorySequential,
+  type ScoreInput,
+} from '../../src/repro/scorer.ts';
 import { THINKING_PROBE } from '../../src/llm/ort/hfTokenizer.ts';
 import { buildTinyDecoder, type TinyDecoderOptions } from '../../test/fixtures/onnx/tinyDecoder.ts';
 import { asPickedFiles, modelFolder, type ModelFolder } from '../../test/fixtures/onnx/modelFolder.ts';
@@ -98,13 +102,15 @@ export const jTrajectory: BenchSuite = {
       const batched = probeBatching(model) === true;
       if (!batched) log('j-trajectory: batched probes were not used (the first-use check failed)');
       await scoreTrajectorySequential(model, input); // warm-up of its shapes
-      const ms = { plain: [] as number[], trajectory: [] as number[], naive: [] as number[], sequential: [] as number[] };
+      await scoreTrajectory(model, input); // … and of the chunked probe calls
+      const ms = { plain: [] as number[], trajectory: [] as number[], naive: [] as number[], sequential: [] as number[], oneCall: [] as number[] };
       const runs = {
         plain, trajectory: () => scoreTrajectory(model, input), naive: () => scoreTrajectoryNaive(model, input),
-        sequential: () => scoreTrajectorySequential(model, input),
+        sequential: () => scoreTrajectorySequential(model, input), oneCall: () => scoreTrajectoryBatched(model, input, { probeChunks: 1 }),
       };
       const orders = [
-        ['plain', 'trajectory', 'naive', 'sequential'], ['trajectory', 'sequential', 'naive', 'plain'], ['sequential', 'naive', 'plain', 'trajectory'],
+        ['plain', 'trajectory', 'oneCall', 'naive', 'sequential'], ['trajectory', 'sequential', 'naive', 'plain', 'oneCall'],
+        ['oneCall', 'sequential', 'naive', 'plain', 'trajectory'],
       ] as const;
       for (let rep = 0; rep < REPS; rep++) {
         for (const which of orders[rep % orders.length]) {
@@ -112,17 +118,19 @@ export const jTrajectory: BenchSuite = {
           await runs[which]();
           ms[which].push(performance.now() - t0);
         }
-        log(`rep ${rep + 1}/${REPS}: plain ${ms.plain[rep].toFixed(0)} ms, trajectory ${ms.trajectory[rep].toFixed(0)} ms, sequential ${ms.sequential[rep].toFixed(0)} ms, naive ${ms.naive[rep].toFixed(0)} ms`);
+        log(`rep ${rep + 1}/${REPS}: plain ${ms.plain[rep].toFixed(0)} ms, trajectory ${ms.trajectory[rep].toFixed(0)} ms, one probe call ${ms.oneCall[rep].toFixed(0)} ms, sequential ${ms.sequential[rep].toFixed(0)} ms, naive ${ms.naive[rep].toFixed(0)} ms`);
       }
       const plainMs = median(ms.plain);
       const trajectoryMs = median(ms.trajectory);
       const naiveMs = median(ms.naive);
       const sequentialMs = median(ms.sequential);
+      const oneCallMs = median(ms.oneCall);
       const detail = {
-        plainMs, trajectoryMs, naiveMs, sequentialMs, sequentialVsForward: sequentialMs / plainMs, batchedProbes: batched, reps: REPS,
+        plainMs, trajectoryMs, naiveMs, sequentialMs, oneCallMs, sequentialVsForward: sequentialMs / plainMs, oneCallVsForward: oneCallMs / plainMs,
+        batchedProbes: batched, probeChunks: DEFAULT_PROBE_CHUNKS, reps: REPS,
         promptTokens: promptIds.length, cotTokens, plainTokens, segments: K, probeTokens, answerTokens: fast.answerLogProbs[0].length,
         decoder: `${DECODER.numLayers} layers, d=${DECODER.hidden}, ${DECODER.numHeads} heads, V=${DECODER.vocabSize}, fp32, MatMul/Softmax attention`,
-        maxJAbsDiff: jDiff, plainRunsMs: ms.plain, trajectoryRunsMs: ms.trajectory, naiveRunsMs: ms.naive, sequentialRunsMs: ms.sequential,
+        maxJAbsDiff: jDiff, plainRunsMs: ms.plain, trajectoryRunsMs: ms.trajectory, naiveRunsMs: ms.naive, sequentialRunsMs: ms.sequential, oneCallRunsMs: ms.oneCall,
         note: 'ORT WebGPU EP on its own GPUDevice; entropies/log-probs by the fused kernel on that device',
       };
       return [

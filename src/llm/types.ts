@@ -84,9 +84,10 @@ export interface LanguageModel {
    * of `cache` (the later positions masked out), all in one call. Every prefix of a KV cache is
    * the cache of that prefix (causal attention), so this equals forwarding `tokens` from each
    * boundary's own state — if the graph honours the attention mask; the scorer checks that once.
+   * Positions past max(prefixLengths) are hidden from every row, so a call may drop them.
    */
   forwardProbes?(cache: CacheState, prefixLengths: number[], tokens: number[]): Promise<ProbeBatchResult>;
-  /** Most probes one forwardProbes call takes from a cache of this length (memory bound). */
+  /** Most probes one forwardProbes call takes when its longest prefix is this long (memory bound). */
   maxProbeRows?(cacheLength: number): number;
   dispose(): Promise<void>;
 }

@@ -7,6 +7,7 @@ import type { CacheState, LanguageModel, LogitsHandle } from '../llm/types.ts';
 import { wrapDevice, type GpuContext } from '../gpu/device.ts';
 import { logitsStatsFromHandle } from '../gpu/logitsStats.ts';
 import { objectiveJ } from './objectiveJ.ts';
+import { planProbeChunks } from './probeChunks.ts';
 import { scorerTokens, type ScorerTokens } from './scorerTokens.ts';
 import type { Trajectory } from './types.ts';
 
@@ -29,7 +30,14 @@ export interface ScoreOptions {
   onProgress?(done: number, total: number): void;
   /** Stats of a logits handle; default: the fused kernel on the model's device (CPU reference on WASM). */
   kernel?: LogitsStatsFn;
+  /**
+   * Batched probes (once the model passed the first-use check): at most this many calls, probes of
+   * similar prefix length grouped so each call's cache is cut short (probeChunks.ts). Default 4.
+   */
+  probeChunks?: number;
 }
+
+export const DEFAULT_PROBE_CHUNKS = 4;
 
 const contexts = new WeakMap<GPUDevice, GpuContext>();
 
@@ -111,9 +119,10 @@ export function probeBatching(model: LanguageModel): boolean | undefined {
 
 /**
  * J_0…J_K and per-token entropies (repro-method.md §3, §7). With batched probes (the model has
- * forwardProbes): one forward over prompt + CoT, then every boundary's probe in one call from
- * prefixes of that single cache — 2 model calls instead of 2(K + 1). The first trajectory of a
- * model also measures J_0 by real branching (the probe that masks the most positions); if the
+ * forwardProbes): one forward over prompt + CoT, then every boundary's probe from prefixes of that
+ * single cache in a few batched calls (probeChunks.ts) — 1 + opts.probeChunks model calls instead
+ * of 2(K + 1). The first trajectory of a model batches all probes in one call and also measures
+ * J_0 by real branching (the probe that masks the most positions); if the
  * graph does not honour the mask that way (fused attention ops that assume contiguous keys,
  * positions derived from the past length), the model is scored sequentially from then on.
  */
@@ -121,7 +130,7 @@ export async function scoreTrajectory(model: LanguageModel, input: ScoreInput, o
   const verdict = probeBatchVerdict.get(model);
   const prepared = prepare(model, input); // tokenized once, whichever path runs
   if (!model.forwardProbes || !model.maxProbeRows || verdict === false) return sequential(model, input, prepared, opts);
-  if (verdict === true) return batched(model, input, prepared, opts);
+  if (verdict === true) return (await batched(model, input, prepared, opts, opts.probeChunks ?? DEFAULT_PROBE_CHUNKS)).trajectory;
   // First use: progress may restart if the check fails; report it without going backwards.
   let shown = 0;
   const report = opts.onProgress;
@@ -133,14 +142,17 @@ export async function scoreTrajectory(model: LanguageModel, input: ScoreInput, o
     },
   };
   let fast: Trajectory;
+  let j0Masked: boolean;
   try {
-    fast = await batched(model, input, prepared, opts);
+    // One call as memory allows: J_0's row then masks (most of) the CoT.
+    ({ trajectory: fast, j0Masked } = await batched(model, input, prepared, opts, 1));
   } catch (e) {
     if ((e as Error)?.name === 'AbortError') throw e;
     probeBatchVerdict.set(model, false);
     return sequential(model, input, prepared, opts);
   }
-  if (fast.cotTokens.length === 0) return fast; // nothing was masked: no evidence either way
+  // J_0's probe masked nothing (no CoT, or alone in its call): no evidence either way.
+  if (!j0Masked) return fast;
   const lp0 = await branchedJ0(model, prepared.t, opts);
   const agree = lp0.length === fast.answerLogProbs[0].length &&
     lp0.every((x, j) => Math.abs(x - fast.answerLogProbs[0][j]) <= 1e-3 + 1e-3 * Math.abs(x));
@@ -187,31 +199,37 @@ async function cotPass(model: LanguageModel, stats: LogitsStatsFn, t: ScorerToke
   return { entropyAt, cache: full.cache };
 }
 
-/** The batched path: one forward over prompt + CoT, then the K + 1 probes in as few calls as memory allows. */
-export function scoreTrajectoryBatched(model: LanguageModel, input: ScoreInput, opts: ScoreOptions = {}): Promise<Trajectory> {
-  return batched(model, input, prepare(model, input), opts);
+/**
+ * The batched path: one forward over prompt + CoT, then the K + 1 probes in at most
+ * opts.probeChunks calls (more if memory needs), each call's cache cut at its longest prefix.
+ */
+export async function scoreTrajectoryBatched(model: LanguageModel, input: ScoreInput, opts: ScoreOptions = {}): Promise<Trajectory> {
+  return (await batched(model, input, prepare(model, input), opts, opts.probeChunks ?? DEFAULT_PROBE_CHUNKS)).trajectory;
 }
 
-async function batched(model: LanguageModel, input: ScoreInput, { probe, t }: Prepared, opts: ScoreOptions): Promise<Trajectory> {
+async function batched(
+  model: LanguageModel, input: ScoreInput, { probe, t }: Prepared, opts: ScoreOptions, maxChunks: number,
+): Promise<{ trajectory: Trajectory; j0Masked: boolean }> {
   if (!model.forwardProbes || !model.maxProbeRows) throw new TypeError(`model ${model.info.id} has no batched probes (forwardProbes)`);
   if (t.promptIds.length === 0) throw new RangeError('batched probes need a non-empty prompt to branch from');
   const stats = opts.kernel ?? defaultLogitsStats(model);
   const bounds = boundaries(t);
   const K = bounds.length - 1;
   const P = t.promptIds.length;
-  const N = t.cotTokens.length;
   const { feed, firstAnswerRow } = probeFeed(t);
   const F = feed.length;
   const J: number[] = [];
   const answerLogProbs: number[][] = [];
+  let j0Masked = false;
   checkAborted(opts.signal);
   const { entropyAt, cache } = await cotPass(model, stats, t);
   try {
     const prefixes = bounds.map((b) => P + b);
-    const chunk = model.maxProbeRows(P + N);
-    for (let start = 0; start <= K; start += chunk) {
+    const chunks = planProbeChunks(prefixes, maxChunks, (keep) => model.maxProbeRows!(keep));
+    j0Masked = chunks[0].keep > prefixes[0];
+    for (const { start, end } of chunks) {
       checkAborted(opts.signal);
-      const lens = prefixes.slice(start, start + chunk);
+      const lens = prefixes.slice(start, end);
       const r = await model.forwardProbes(cache, lens, feed);
       try {
         const targets = new Int32Array(lens.length * F).fill(-1);
@@ -230,7 +248,7 @@ async function batched(model: LanguageModel, input: ScoreInput, { probe, t }: Pr
   } finally {
     cache.dispose();
   }
-  return assemble(input, probe, t, J, answerLogProbs, entropyAt);
+  return { trajectory: assemble(input, probe, t, J, answerLogProbs, entropyAt), j0Masked };
 }
 
 /**

@@ -119,6 +119,7 @@ export class OrtLanguageModel implements LanguageModel {
   /** Tiled past K/V of one probe batch is kept under this many bytes (chunks otherwise). */
   static PROBE_BATCH_BYTES = 256 * 2 ** 20;
 
+  /** Rows whose tiled past (of `cacheLength` positions, the longest prefix) fits PROBE_BATCH_BYTES. */
   maxProbeRows(cacheLength: number): number {
     const io = this.io;
     const perRow = io.numLayers * 2 * io.kvHeads * cacheLength * io.headDim * (io.kvDtype === 'float16' ? 2 : 4);
@@ -126,9 +127,10 @@ export class OrtLanguageModel implements LanguageModel {
   }
 
   /**
-   * Batched branching (LanguageModel.forwardProbes): the cache tiled B times along the batch dim,
-   * row b's attention mask hiding positions ≥ prefixLengths[b], its positions continuing from
-   * there. Needs an attention_mask input; the scorer verifies the result once per model.
+   * Batched branching (LanguageModel.forwardProbes): the first max(prefixLengths) positions of the
+   * cache tiled B times along the batch dim, row b's attention mask hiding positions
+   * ≥ prefixLengths[b], its positions continuing from there. Needs an attention_mask input; the
+   * scorer verifies the result once per model.
    */
   async forwardProbes(cache: CacheState, prefixLengths: number[], tokens: number[]): Promise<ProbeBatchResult> {
     if (this.released) throw new Error(`Model ${this.info.id} was disposed.`);
@@ -143,15 +145,19 @@ export class OrtLanguageModel implements LanguageModel {
     const F = tokens.length;
     if (B === 0 || F === 0) throw new RangeError('forwardProbes needs at least one probe and one token');
     for (const n of prefixLengths) if (!Number.isInteger(n) || n < 1 || n > L) throw new RangeError(`prefix length ${n} outside 1…${L}`);
-    const mask = new Array<number>(B * (L + F)).fill(1);
+    // Positions past the longest prefix are hidden from every row: they are not copied at all
+    // (unless a half-precision span would not be 4-byte aligned).
+    const longest = Math.max(...prefixLengths);
+    const Lk = (longest * io.headDim * (io.kvDtype === 'float16' ? 2 : 4)) % 4 === 0 ? longest : L;
+    const mask = new Array<number>(B * (Lk + F)).fill(1);
     const positions = new Array<number>(B * F);
     prefixLengths.forEach((n, b) => {
-      mask.fill(0, b * (L + F) + n, b * (L + F) + L);
+      mask.fill(0, b * (Lk + F) + n, b * (Lk + F) + Lk);
       for (let j = 0; j < F; j++) positions[b * F + j] = n + j;
     });
     const ids = new Array<number>(B * F);
     for (let b = 0; b < B; b++) for (let j = 0; j < F; j++) ids[b * F + j] = tokens[j];
-    const feeds: Record<string, OrtTensor> = { input_ids: int64Tensor(ids, [B, F]), attention_mask: int64Tensor(mask, [B, L + F]) };
+    const feeds: Record<string, OrtTensor> = { input_ids: int64Tensor(ids, [B, F]), attention_mask: int64Tensor(mask, [B, Lk + F]) };
     if (io.hasPositionIds) feeds.position_ids = int64Tensor(positions, [B, F]);
     if (io.logitsToKeepName) feeds[io.logitsToKeepName] = int64Tensor([F], []);
     if (io.hasUseCacheBranch) feeds.use_cache_branch = boolTensor(true);
@@ -163,7 +169,7 @@ export class OrtLanguageModel implements LanguageModel {
     try {
       for (let l = 0; l < io.numLayers; l++) {
         for (const kv of ['key', 'value'] as const) {
-          const t = tileBatch(cache.tensor(io.present[l][kv])!, B, this.device);
+          const t = tileBatch(cache.tensor(io.present[l][kv])!, B, this.device, Lk);
           if (!t) throw new Error(`cannot tile ${io.present[l][kv]} for a probe batch`);
           tiled.push(t);
           feeds[io.past[l][kv]] = t;

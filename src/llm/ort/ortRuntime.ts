@@ -127,25 +127,39 @@ export function gpuBufferOf(t: OrtTensor): GPUBuffer {
 const ELEMENT_BYTES: Record<string, number> = { float32: 4, float16: 2 };
 
 /**
- * `copies` copies of a [1, …] tensor stacked along dim 0 ([copies, …]); null when the layout
- * cannot be copied on the GPU (byte size not a multiple of 4). The caller disposes the result.
+ * `copies` copies of a [1, H, L, D] tensor stacked along dim 0, keeping only the first `keep`
+ * positions of dim 2 ([copies, H, keep, D]; default: all L); null when the layout cannot be copied
+ * on the GPU (a span not a multiple of 4 bytes). The caller disposes the result.
  */
-export function tileBatch(t: OrtTensor, copies: number, device: GPUDevice | undefined): OrtTensor | null {
-  const dims = [copies, ...t.dims.slice(1)];
+export function tileBatch(t: OrtTensor, copies: number, device: GPUDevice | undefined, keep?: number): OrtTensor | null {
   const bytesPer = ELEMENT_BYTES[t.type];
-  if (bytesPer === undefined) return null;
+  if (bytesPer === undefined || t.dims.length !== 4) return null;
+  const [, H, L, D] = t.dims;
+  const n = keep ?? L;
+  if (!Number.isInteger(n) || n < 0 || n > L) throw new RangeError(`keep ${n} outside 0…${L}`);
+  const dims = [copies, H, n, D];
+  // One contiguous span per head: the first n positions of its L × D block.
+  const span = n * D;
   if (t.location === 'gpu-buffer') {
-    const bytes = t.size * bytesPer;
-    if (!device || bytes % 4 !== 0) return null;
-    const buffer = device.createBuffer({ size: Math.max(4, bytes * copies), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
-    const enc = device.createCommandEncoder();
-    for (let c = 0; c < copies; c++) if (bytes > 0) enc.copyBufferToBuffer(gpuBufferOf(t), 0, buffer, c * bytes, bytes);
-    device.queue.submit([enc.finish()]);
+    const spanBytes = span * bytesPer;
+    if (!device || spanBytes % 4 !== 0 || (L * D * bytesPer) % 4 !== 0) return null;
+    const buffer = device.createBuffer({ size: Math.max(4, spanBytes * H * copies), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
+    if (spanBytes > 0) {
+      const enc = device.createCommandEncoder();
+      const src = gpuBufferOf(t);
+      for (let c = 0; c < copies; c++) {
+        if (n === L) enc.copyBufferToBuffer(src, 0, buffer, c * H * spanBytes, H * spanBytes);
+        else for (let h = 0; h < H; h++) enc.copyBufferToBuffer(src, h * L * D * bytesPer, buffer, (c * H + h) * spanBytes, spanBytes);
+      }
+      device.queue.submit([enc.finish()]);
+    }
     liveGpu++;
     return ort.Tensor.fromGpuBuffer(buffer as never, { dataType: t.type as 'float32' | 'float16', dims, dispose: () => buffer.destroy() });
   }
   const src = t.data as Float32Array | Uint16Array;
-  const out = new (src.constructor as Float32ArrayConstructor | Uint16ArrayConstructor)(src.length * copies);
-  for (let c = 0; c < copies; c++) out.set(src, c * src.length);
+  const out = new (src.constructor as Float32ArrayConstructor | Uint16ArrayConstructor)(copies * H * span);
+  for (let c = 0; c < copies; c++) {
+    for (let h = 0; h < H; h++) out.set(src.subarray(h * L * D, h * L * D + span), (c * H + h) * span);
+  }
   return new ort.Tensor(t.type as 'float32' | 'float16', out, dims);
 }

@@ -6,7 +6,7 @@
 // honours the attention mask) and one branch per boundary (the fallback, checked here directly).
 import { expect, test } from 'vitest';
 import type { LanguageModel } from '../../../src/llm/types.ts';
-import { probeBatching, scoreTrajectory, scoreTrajectoryNaive, scoreTrajectorySequential } from '../../../src/repro/scorer.ts';
+import { probeBatching, scoreTrajectory, scoreTrajectoryBatched, scoreTrajectoryNaive, scoreTrajectorySequential } from '../../../src/repro/scorer.ts';
 import { liveGpuTensorCount } from '../../../src/llm/ort/ortRuntime.ts';
 import type { TinyDecoderOptions } from '../../fixtures/onnx/tinyDecoder.ts';
 import { expectAllclose } from '../../util/allclose.ts';
@@ -58,6 +58,11 @@ for (const [name, over, batched] of cases) {
       expectSameTrajectory(await scoreTrajectorySequential(model, input, { onProgress: (d, t) => seqProgress.push([d, t]) }), slow);
       expect(seqProgress).toEqual([[1, 4], [2, 4], [3, 4], [4, 4]]);
       expectSameTrajectory(await scoreTrajectory(model, input), slow);
+      if (batched) {
+        // Chunked calls, each cache cut at its chunk's longest prefix (rows 0 and 2 keep masked holes).
+        expectSameTrajectory(await scoreTrajectoryBatched(model, input, { probeChunks: 2 }), slow);
+        expectSameTrajectory(await scoreTrajectoryBatched(model, input, { probeChunks: 1 }), slow);
+      }
       expect(liveGpuTensorCount()).toBe(before);
       expect(fast.tokenSpans.at(-1)!.end).toBe(fast.cotTokens.length);
       expectSameTrajectory(fast, slow);
