@@ -1,4 +1,4 @@
-// `npm run experiment [-- --full] [--seeds 0,1,2] [--steps N] [--eval-samples K] [--lr X] [--alpha A] [--out DIR] [--timeout-min M]`
+// `npm run experiment [-- --full] [--seeds 0,1,2] [--steps N] [--eval-samples K] [--lr X] [--alpha A] [--top-k K] [--out DIR] [--timeout-min M]`
 // or `npm run experiment -- --report DIR` to re-render DIR/results.{md,svg} from DIR/results.json: outcome-only vs
 // RePro GRPO from the bundled SFT checkpoint, same seeds, in headless Chromium on WebGPU
 // (experiment/page.ts through scripts/lib/headless.ts). Writes experiment/results.json,
@@ -30,6 +30,7 @@ function parseArgs(argv: string[]): { spec: ExperimentSpec; timeoutMs: number; o
     else if (a === '--eval-samples') spec = { ...spec, evalSamples: Number(value()) };
     else if (a === '--lr') spec = { ...spec, overrides: { ...spec.overrides, learning_rate: Number(value()) } };
     else if (a === '--alpha') spec = { ...spec, overrides: { ...spec.overrides, process_reward_coef: Number(value()) } };
+    else if (a === '--top-k') spec = { ...spec, overrides: { ...spec.overrides, entropy_top_k: Number(value()) } };
     else if (a === '--timeout-min') timeoutMs = Number(value()) * 60_000;
     else if (a === '--out') outDir = value();
     else throw new Error(`experiment: unknown argument ${JSON.stringify(a)} (see the header of experiment/run.ts)`);

@@ -101,8 +101,8 @@ test.skipIf(!existsSync(MODEL))('inspect → step → compare with the in-page s
     .toBeNull();
   const longest = await page.evaluate(() => Math.max(0, ...(window as unknown as DebugWindow).__longTasks));
   console.log(`longest main-thread task during the batch: ${longest.toFixed(0)} ms`);
-  const rows = page.getByTestId('result-row');
-  expect(await rows.count()).toBe(examples.length);
+  // The table renders from a deferred copy of the results: it may trail the store for a moment.
+  await expect.poll(() => page.getByTestId('result-row').count(), { timeout: 30_000 }).toBe(examples.length);
   await shot(page, 'batch', true);
 
   // Sort by S(K), descending: the rendered column is non-increasing.

@@ -1,14 +1,22 @@
 // Aggregate charts of a batch: CoT length and backtracking histograms, mean J vs normalised
 // position (all / correct / wrong), and §10 metrics of correct vs wrong responses.
-import { useMemo } from 'react';
+// Results stream in one by one during a run: the charts render from deferred copies in a
+// background (interruptible) render, so a growing batch never blocks the page for long.
+import { memo, useDeferredValue, useMemo } from 'react';
 import { ChartCard } from '../ChartCard.tsx';
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import { useBatch } from '../../store/batchStore.ts';
-import { histogram, meanJByPosition } from '../../store/batchRows.ts';
+import { histogram, meanJByPosition, type BatchRow } from '../../store/batchRows.ts';
+import type { BatchItemResult } from '../../worker/api.ts';
 import { exact, useChartColors } from '../chartTheme.ts';
 
 export function BatchCharts() {
-  const { rows, results } = useBatch();
+  const rows = useDeferredValue(useBatch((s) => s.rows));
+  const results = useDeferredValue(useBatch((s) => s.results));
+  return <BatchChartsView rows={rows} results={results} />;
+}
+
+const BatchChartsView = memo(function BatchChartsView({ rows, results }: { rows: BatchRow[]; results: BatchItemResult[] }) {
   const c = useChartColors();
   const data = useMemo(() => {
     const ok = rows.filter((r) => r.cotTokens !== null);
@@ -85,5 +93,4 @@ export function BatchCharts() {
       )}
     </div>
   );
-}
-
+});

@@ -1,10 +1,12 @@
 // Batch results: one row per prompt, sortable (click a header) and filterable; click or Enter on
-// a row opens it in the inspector. Exports CSV and JSON.
-import { useMemo, useState } from 'react';
+// a row opens it in the inspector. Exports CSV and JSON. Rendered from deferred copies of the
+// results (a background render), so rows streaming in never block the page for long.
+import { memo, useDeferredValue, useMemo, useState } from 'react';
 import { useBatch } from '../../store/batchStore.ts';
 import { useInspector } from '../../store/inspectorStore.ts';
 import { useSettings } from '../../store/settingsStore.ts';
 import { CSV_COLUMNS, filterRows, sortRows, type BatchRow, type SortKey } from '../../store/batchRows.ts';
+import type { BatchItemResult } from '../../worker/api.ts';
 import { toCsv, toJson } from '../../data/index.ts';
 import { downloadText } from '../download.ts';
 import { fixed } from '../format.ts';
@@ -27,7 +29,13 @@ const COLUMNS: { key: SortKey; label: string; num?: boolean; digits?: number }[]
 const PAGE = 200;
 
 export function ResultsTable() {
-  const { rows, results, runId } = useBatch();
+  const rows = useDeferredValue(useBatch((s) => s.rows));
+  const results = useDeferredValue(useBatch((s) => s.results));
+  const runId = useBatch((s) => s.runId);
+  return <ResultsTableView rows={rows} results={results} runId={runId} />;
+}
+
+const ResultsTableView = memo(function ResultsTableView({ rows, results, runId }: { rows: BatchRow[]; results: BatchItemResult[]; runId: string | null }) {
   const [sort, setSort] = useState<{ key: SortKey; dir: 'asc' | 'desc' }>({ key: 'line', dir: 'asc' });
   const [query, setQuery] = useState('');
   const [show, setShow] = useState<'all' | 'correct' | 'wrong' | 'errors'>('all');
@@ -114,7 +122,7 @@ export function ResultsTable() {
       )}
     </div>
   );
-}
+});
 
 function cell(r: BatchRow, key: SortKey, digits?: number): string {
   const v = r[key];
