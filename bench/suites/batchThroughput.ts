@@ -4,7 +4,7 @@
 // (src/worker/modelHost.ts modelApi.runBatch: generation when an item has no CoT, then the J
 // trajectory, src/repro/scorer.ts), the per-row §10 metrics the batch store computes
 // (src/store/batchRows.ts rowOf) and the CSV + JSON exports (src/data toCsv / toJson).
-// Time "inside the model" = time inside OrtLanguageModel.forward / .generate (outermost call only)
+// Time "inside the model" = time inside OrtLanguageModel.forward / .forwardProbes / .generate (outermost call only)
 // plus the fused logits kernel that reads their logits (LogitsStatsKernel.run: its readback is
 // where the wait for ORT's GPU work lands); everything else is overhead. Both are measured by
 // wrapping those prototypes' methods with timers for the duration of the suite.
@@ -114,7 +114,7 @@ interface RunTimes { wallMs: number; parseMs: number; runBatchMs: number; metric
 
 async function analyseOnce(file: { blob: Blob; name: string }, jobId: string, limit = Infinity): Promise<RunTimes> {
   const inside = { ms: 0, calls: 0 };
-  const undo = timeMethods([[OrtLanguageModel.prototype, 'forward'], [OrtLanguageModel.prototype, 'generate'], [LogitsStatsKernel.prototype, 'run']], inside);
+  const undo = timeMethods([[OrtLanguageModel.prototype, 'forward'], [OrtLanguageModel.prototype, 'forwardProbes'], [OrtLanguageModel.prototype, 'generate'], [LogitsStatsKernel.prototype, 'run']], inside);
   try {
     const rowOpts = { w: DEFAULT_SETTINGS.w, eps: DEFAULT_SETTINGS.eps, markers: DEFAULT_SETTINGS.markers };
     const t0 = performance.now();

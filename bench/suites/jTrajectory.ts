@@ -29,7 +29,7 @@ const DECODER: TinyDecoderOptions = {
 };
 const SEGMENTS = 16;
 const SEGMENT_CHARS = 31; // byte-level: ~31 tokens + the "\n\n" delimiter ≈ 32 per segment
-const REPS = 3;
+const REPS = 5;
 const J_TOLERANCE = 1e-3;
 
 function median(xs: number[]): number {
