@@ -35,6 +35,9 @@ export default mergeConfig(
         },
         {
           extends: true,
+          // Pre-bundled up front: discovered mid-run, react-dom would be optimised apart from the
+          // react already loaded, and the first UI test would see two Reacts ("Invalid hook call").
+          optimizeDeps: { include: ['react', 'react-dom', 'react-dom/client'] },
           test: {
             name: 'browser',
             include: ['test/gpu/**/*.test.ts'],

@@ -103,6 +103,18 @@ test.skipIf(!existsSync(MODEL))('inspect → step → compare with the in-page s
   console.log(`longest main-thread task during the batch: ${longest.toFixed(0)} ms`);
   // The table renders from a deferred copy of the results: it may trail the store for a moment.
   await expect.poll(() => page.getByTestId('result-row').count(), { timeout: 30_000 }).toBe(examples.length);
+  // The charts (redrawn at most every 2 s during the run) end on the whole set: 4 charts, and the
+  // correct-vs-wrong chart's group labels count the store's final rows.
+  await expect.poll(() => page.getByTestId('batch-charts').locator('figure').count(), { timeout: 30_000 }).toBe(4);
+  const groups = await page.evaluate(() => {
+    const rs = (window as unknown as { __reproDebug: { batch: Store<{ rows: { correct: boolean | null; cotTokens: number | null }[] }> } })
+      .__reproDebug.batch.getState().rows.filter((r) => r.cotTokens !== null);
+    return `correct (${rs.filter((r) => r.correct === true).length}) wrong (${rs.filter((r) => r.correct === false).length})`;
+  });
+  await expect.poll(async () => {
+    const text = (await page.getByTestId('batch-charts').textContent()) ?? '';
+    return `${/correct \(\d+\)/.exec(text)?.[0]} ${/wrong \(\d+\)/.exec(text)?.[0]}`;
+  }, { timeout: 30_000 }).toBe(groups);
   await shot(page, 'batch', true);
 
   // Sort by S(K), descending: the rendered column is non-increasing.

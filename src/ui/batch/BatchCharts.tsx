@@ -1,18 +1,26 @@
 // Aggregate charts of a batch: CoT length and backtracking histograms, mean J vs normalised
 // position (all / correct / wrong), and §10 metrics of correct vs wrong responses.
-// Results stream in one by one during a run: the charts render from deferred copies in a
-// background (interruptible) render, so a growing batch never blocks the page for long.
-import { memo, useDeferredValue, useMemo } from 'react';
+// Results stream in one by one during a run: the charts redraw at most every CHART_INTERVAL_MS
+// while it runs (a recharts redraw is a long main-thread task: ~0.2–0.4 s in a dev build on a slow
+// machine, and a fast model delivers several results a second), from deferred copies in a
+// background render.
+import { memo, useDeferredValue, useEffect, useMemo, useState } from 'react';
 import { ChartCard } from '../ChartCard.tsx';
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
+import { useShallow } from 'zustand/react/shallow';
 import { useBatch } from '../../store/batchStore.ts';
+import { useThrottledValue } from '../useThrottledValue.ts';
 import { histogram, meanJByPosition, type BatchRow } from '../../store/batchRows.ts';
 import type { BatchItemResult } from '../../worker/api.ts';
 import { exact, useChartColors } from '../chartTheme.ts';
 
+const CHART_INTERVAL_MS = 2000;
+const CHART_COUNT = 4;
+
 export function BatchCharts() {
-  const rows = useDeferredValue(useBatch((s) => s.rows));
-  const results = useDeferredValue(useBatch((s) => s.results));
+  const running = useBatch((s) => s.running !== null);
+  const latest = useBatch(useShallow((s) => ({ rows: s.rows, results: s.results })));
+  const { rows, results } = useDeferredValue(useThrottledValue(latest, running, CHART_INTERVAL_MS));
   return <BatchChartsView rows={rows} results={results} />;
 }
 
@@ -42,12 +50,20 @@ const BatchChartsView = memo(function BatchChartsView({ rows, results }: { rows:
       anyCorrectness: ok.some((r) => r.correct !== null),
     };
   }, [rows, results]);
+  // One chart mounts per task: a recharts mount is ~0.2 s of main-thread work in a dev build, and
+  // four at once made one ~1 s task.
+  const [mounted, setMounted] = useState(1);
+  useEffect(() => {
+    if (rows.length === 0 || mounted >= CHART_COUNT) return;
+    const timer = setTimeout(() => setMounted((m) => m + 1), 0);
+    return () => clearTimeout(timer);
+  }, [mounted, rows.length]);
   if (rows.length === 0) return null;
   const axis = { stroke: c.axis, tick: { fill: c.axis, fontSize: 11 } };
   const tip = { formatter: exact, contentStyle: { background: c.bg } };
   return (
     <div className="grid-2" data-testid="batch-charts">
-      <ChartCard title="CoT length (tokens)">
+      {mounted > 0 && (<ChartCard title="CoT length (tokens)">
         <BarChart data={data.lengths}>
           <CartesianGrid stroke={c.grid} strokeDasharray="3 3" />
           <XAxis dataKey="label" {...axis} />
@@ -55,8 +71,8 @@ const BatchChartsView = memo(function BatchChartsView({ rows, results }: { rows:
           <Tooltip {...tip} />
           <Bar dataKey="count" fill={c.c1} isAnimationActive={false} />
         </BarChart>
-      </ChartCard>
-      <ChartCard title="Backtracking segments per response">
+      </ChartCard>)}
+      {mounted > 1 && (<ChartCard title="Backtracking segments per response">
         <BarChart data={data.backtracking}>
           <CartesianGrid stroke={c.grid} strokeDasharray="3 3" />
           <XAxis dataKey="label" {...axis} />
@@ -64,8 +80,8 @@ const BatchChartsView = memo(function BatchChartsView({ rows, results }: { rows:
           <Tooltip {...tip} />
           <Bar dataKey="count" fill={c.c2} isAnimationActive={false} />
         </BarChart>
-      </ChartCard>
-      <ChartCard title="Mean J vs normalised position in the CoT (0 = baseline, 1 = end)">
+      </ChartCard>)}
+      {mounted > 2 && (<ChartCard title="Mean J vs normalised position in the CoT (0 = baseline, 1 = end)">
         <LineChart data={data.meanJ}>
           <CartesianGrid stroke={c.grid} strokeDasharray="3 3" />
           <XAxis dataKey="p" type="number" domain={[0, 1]} {...axis} />
@@ -76,8 +92,8 @@ const BatchChartsView = memo(function BatchChartsView({ rows, results }: { rows:
           {data.anyCorrectness && <Line dataKey="correct" stroke={c.pos} dot={false} isAnimationActive={false} connectNulls />}
           {data.anyCorrectness && <Line dataKey="wrong" stroke={c.neg} dot={false} isAnimationActive={false} connectNulls />}
         </LineChart>
-      </ChartCard>
-      {data.anyCorrectness && (
+      </ChartCard>)}
+      {mounted > 3 && data.anyCorrectness && (
         <ChartCard title="Correct vs wrong: mean CoT tokens, backtracking, tokens after certainty">
           <BarChart data={data.groups}>
             <CartesianGrid stroke={c.grid} strokeDasharray="3 3" />
