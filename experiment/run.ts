@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runInChromium } from '../scripts/lib/headless.ts';
 import { markdownTable, reproVsOutcome, rewardPlotSvg, type ExperimentResults } from '../src/rl/report.ts';
+import { presetConfig } from '../src/rl/config.ts';
 import { CI_SPEC, FULL_SPEC, type ExperimentSpec } from './spec.ts';
 
 const here = fileURLToPath(new URL('./', import.meta.url));
@@ -37,6 +38,12 @@ function parseArgs(argv: string[]): { spec: ExperimentSpec; timeoutMs: number; o
   }
   if (spec.seeds.length === 0 || spec.seeds.some((s) => !Number.isInteger(s))) throw new Error('experiment: --seeds must be integers, e.g. 0,1,2');
   if (!Number.isInteger(spec.steps) || spec.steps < 1) throw new Error('experiment: --steps must be a positive integer');
+  if (!Number.isInteger(spec.evalSamples) || spec.evalSamples < 1) throw new Error('experiment: --eval-samples must be a positive integer');
+  try {
+    presetConfig('repro', spec.overrides); // --lr, --alpha, --top-k: checked here, not hours later in the page
+  } catch (e) {
+    throw new Error(`experiment: ${(e as Error).message}`);
+  }
   return { spec, timeoutMs, outDir };
 }
 

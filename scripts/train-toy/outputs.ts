@@ -2,13 +2,11 @@
 // tokenizer and the recipe in its metadata), the ONNX export and its Hugging Face config files.
 import type { ModelConfig } from '../../src/engine/config.ts';
 import { encodeCheckpoint } from '../../src/engine/checkpoint.ts';
-import { toyModelExport } from '../../src/engine/onnx/toyModelFolder.ts';
+import { jsonBytes, toyModelExport } from '../../src/engine/onnx/toyModelFolder.ts';
 import { toHfTokenizerJson } from '../../src/task/tokenizer.ts';
 import type { TrainToySpec } from './spec.ts';
 
 export type OutputFiles = Record<string, Uint8Array>;
-
-const json = (x: unknown) => new TextEncoder().encode(`${JSON.stringify(x, null, 2)}\n`);
 
 export function modelFiles(config: ModelConfig, params: Float32Array, spec: TrainToySpec, stepsDone: number): OutputFiles {
   return {
@@ -22,9 +20,7 @@ export function modelFiles(config: ModelConfig, params: Float32Array, spec: Trai
   };
 }
 
-export function jsonFile(x: unknown): Uint8Array {
-  return json(x);
-}
+export const jsonFile = jsonBytes;
 
 /** base64 of bytes, in chunks (String.fromCharCode has an argument limit). */
 export function toBase64(bytes: Uint8Array): string {

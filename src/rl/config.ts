@@ -148,7 +148,7 @@ export function validateGrpoConfig(c: GrpoConfig): void {
   for (const [key, ok, what] of CHECKS) {
     const v = c[key];
     if (typeof v !== 'number' || !Number.isFinite(v) || !ok(v)) {
-      throw new RangeError(`GrpoConfig.${key} must be ${what} (got ${JSON.stringify(v)})`);
+      throw new RangeError(`GrpoConfig.${key} must be ${what} (got ${typeof v === 'number' ? String(v) : JSON.stringify(v)})`);
     }
   }
   if (c.max_digits < c.min_digits) {

@@ -10,7 +10,8 @@ import { ANSWER_MARKER } from '../../task/format.ts';
 
 export type ModelFolder = Record<string, Uint8Array>;
 
-const json = (x: unknown) => new TextEncoder().encode(`${JSON.stringify(x, null, 2)}\n`);
+/** Pretty-printed JSON file bytes, as the Hugging Face config files are written. */
+export const jsonBytes = (x: unknown): Uint8Array => new TextEncoder().encode(`${JSON.stringify(x, null, 2)}\n`);
 
 /** config.json, generation_config.json and onnx/model.onnx of a toy-task model. */
 export function toyModelExport(config: ModelConfig, params: Float32Array): ModelFolder {
@@ -18,8 +19,8 @@ export function toyModelExport(config: ModelConfig, params: Float32Array): Model
   return {
     'onnx/model.onnx': exportOnnx(config, params),
     // repro_probe: the toy model's J probe is its own answer marker (repro-method.md §3).
-    'config.json': json(exportHfConfig(config, { ...ids, repro_probe: ANSWER_MARKER })),
-    'generation_config.json': json(exportGenerationConfig({ ...ids, maxLength: config.blockSize })),
+    'config.json': jsonBytes(exportHfConfig(config, { ...ids, repro_probe: ANSWER_MARKER })),
+    'generation_config.json': jsonBytes(exportGenerationConfig({ ...ids, maxLength: config.blockSize })),
   };
 }
 
@@ -33,7 +34,7 @@ export function toyModelFolder(config: ModelConfig, params: Float32Array): Model
   }
   return {
     ...toyModelExport(config, params),
-    'tokenizer.json': json(toHfTokenizerJson()),
-    'tokenizer_config.json': json(toHfTokenizerConfig()),
+    'tokenizer.json': jsonBytes(toHfTokenizerJson()),
+    'tokenizer_config.json': jsonBytes(toHfTokenizerConfig()),
   };
 }

@@ -116,13 +116,17 @@ export class OrtLanguageModel implements LanguageModel {
     };
   }
 
+  private get kvBytes(): number {
+    return this.io.kvDtype === 'float16' ? 2 : 4;
+  }
+
   /** Tiled past K/V of one probe batch is kept under this many bytes (chunks otherwise). */
   static PROBE_BATCH_BYTES = 256 * 2 ** 20;
 
   /** Rows whose tiled past (of `cacheLength` positions, the longest prefix) fits PROBE_BATCH_BYTES. */
   maxProbeRows(cacheLength: number): number {
     const io = this.io;
-    const perRow = io.numLayers * 2 * io.kvHeads * cacheLength * io.headDim * (io.kvDtype === 'float16' ? 2 : 4);
+    const perRow = io.numLayers * 2 * io.kvHeads * cacheLength * io.headDim * this.kvBytes;
     return Math.max(1, Math.floor(OrtLanguageModel.PROBE_BATCH_BYTES / Math.max(1, perRow)));
   }
 
@@ -148,7 +152,7 @@ export class OrtLanguageModel implements LanguageModel {
     // Positions past the longest prefix are hidden from every row: they are not copied at all
     // (unless a half-precision span would not be 4-byte aligned).
     const longest = Math.max(...prefixLengths);
-    const Lk = (longest * io.headDim * (io.kvDtype === 'float16' ? 2 : 4)) % 4 === 0 ? longest : L;
+    const Lk = (longest * io.headDim * this.kvBytes) % 4 === 0 ? longest : L;
     const mask = new Array<number>(B * (Lk + F)).fill(1);
     const positions = new Array<number>(B * F);
     prefixLengths.forEach((n, b) => {

@@ -21,7 +21,8 @@ export function BatchCharts() {
   const running = useBatch((s) => s.running !== null);
   const latest = useBatch(useShallow((s) => ({ rows: s.rows, results: s.results })));
   const { rows, results } = useDeferredValue(useThrottledValue(latest, running, CHART_INTERVAL_MS));
-  return <BatchChartsView rows={rows} results={results} />;
+  // Unmounted while empty, so every new set of results mounts its charts one by one again.
+  return rows.length === 0 ? null : <BatchChartsView rows={rows} results={results} />;
 }
 
 const BatchChartsView = memo(function BatchChartsView({ rows, results }: { rows: BatchRow[]; results: BatchItemResult[] }) {
@@ -54,16 +55,15 @@ const BatchChartsView = memo(function BatchChartsView({ rows, results }: { rows:
   // four at once made one ~1 s task.
   const [mounted, setMounted] = useState(1);
   useEffect(() => {
-    if (rows.length === 0 || mounted >= CHART_COUNT) return;
+    if (mounted >= CHART_COUNT) return;
     const timer = setTimeout(() => setMounted((m) => m + 1), 0);
     return () => clearTimeout(timer);
-  }, [mounted, rows.length]);
-  if (rows.length === 0) return null;
+  }, [mounted]);
   const axis = { stroke: c.axis, tick: { fill: c.axis, fontSize: 11 } };
   const tip = { formatter: exact, contentStyle: { background: c.bg } };
   return (
     <div className="grid-2" data-testid="batch-charts">
-      {mounted > 0 && (<ChartCard title="CoT length (tokens)">
+      <ChartCard title="CoT length (tokens)">
         <BarChart data={data.lengths}>
           <CartesianGrid stroke={c.grid} strokeDasharray="3 3" />
           <XAxis dataKey="label" {...axis} />
@@ -71,28 +71,32 @@ const BatchChartsView = memo(function BatchChartsView({ rows, results }: { rows:
           <Tooltip {...tip} />
           <Bar dataKey="count" fill={c.c1} isAnimationActive={false} />
         </BarChart>
-      </ChartCard>)}
-      {mounted > 1 && (<ChartCard title="Backtracking segments per response">
-        <BarChart data={data.backtracking}>
-          <CartesianGrid stroke={c.grid} strokeDasharray="3 3" />
-          <XAxis dataKey="label" {...axis} />
-          <YAxis allowDecimals={false} {...axis} />
-          <Tooltip {...tip} />
-          <Bar dataKey="count" fill={c.c2} isAnimationActive={false} />
-        </BarChart>
-      </ChartCard>)}
-      {mounted > 2 && (<ChartCard title="Mean J vs normalised position in the CoT (0 = baseline, 1 = end)">
-        <LineChart data={data.meanJ}>
-          <CartesianGrid stroke={c.grid} strokeDasharray="3 3" />
-          <XAxis dataKey="p" type="number" domain={[0, 1]} {...axis} />
-          <YAxis {...axis} width={56} tickFormatter={(v: number) => Number(v.toPrecision(3)).toString()} />
-          <Tooltip {...tip} />
-          <Legend />
-          <Line dataKey="all" stroke={c.c1} dot={false} isAnimationActive={false} connectNulls />
-          {data.anyCorrectness && <Line dataKey="correct" stroke={c.pos} dot={false} isAnimationActive={false} connectNulls />}
-          {data.anyCorrectness && <Line dataKey="wrong" stroke={c.neg} dot={false} isAnimationActive={false} connectNulls />}
-        </LineChart>
-      </ChartCard>)}
+      </ChartCard>
+      {mounted > 1 && (
+        <ChartCard title="Backtracking segments per response">
+          <BarChart data={data.backtracking}>
+            <CartesianGrid stroke={c.grid} strokeDasharray="3 3" />
+            <XAxis dataKey="label" {...axis} />
+            <YAxis allowDecimals={false} {...axis} />
+            <Tooltip {...tip} />
+            <Bar dataKey="count" fill={c.c2} isAnimationActive={false} />
+          </BarChart>
+        </ChartCard>
+      )}
+      {mounted > 2 && (
+        <ChartCard title="Mean J vs normalised position in the CoT (0 = baseline, 1 = end)">
+          <LineChart data={data.meanJ}>
+            <CartesianGrid stroke={c.grid} strokeDasharray="3 3" />
+            <XAxis dataKey="p" type="number" domain={[0, 1]} {...axis} />
+            <YAxis {...axis} width={56} tickFormatter={(v: number) => Number(v.toPrecision(3)).toString()} />
+            <Tooltip {...tip} />
+            <Legend />
+            <Line dataKey="all" stroke={c.c1} dot={false} isAnimationActive={false} connectNulls />
+            {data.anyCorrectness && <Line dataKey="correct" stroke={c.pos} dot={false} isAnimationActive={false} connectNulls />}
+            {data.anyCorrectness && <Line dataKey="wrong" stroke={c.neg} dot={false} isAnimationActive={false} connectNulls />}
+          </LineChart>
+        </ChartCard>
+      )}
       {mounted > 3 && data.anyCorrectness && (
         <ChartCard title="Correct vs wrong: mean CoT tokens, backtracking, tokens after certainty">
           <BarChart data={data.groups}>

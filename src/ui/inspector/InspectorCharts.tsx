@@ -74,7 +74,6 @@ export function InspectorCharts({ t, a, step }: Props) {
   );
 }
 
-
 type Bound = number | ((v: number) => number);
 
 function Axes({ c, x, domain, category }: { c: ChartColors; x: string; domain?: [Bound, Bound]; category?: boolean }) {

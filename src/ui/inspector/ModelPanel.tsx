@@ -1,5 +1,5 @@
-// Model panel: bundled toy model, a hub id, a local folder, or a toy checkpoint (.safetensors); download progress, backend badge,
-// cache size + clear, and the loader's precise error text.
+// Model panel: bundled toy model, a hub id, a local folder, or a toy checkpoint (.safetensors);
+// download progress, backend badge, cache size + clear, and the loader's precise error text.
 import { useEffect, useRef, useState } from 'react';
 import { useModel } from '../../store/modelStore.ts';
 import { BackendBadge } from '../BackendBadge.tsx';
