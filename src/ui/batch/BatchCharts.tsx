@@ -61,28 +61,22 @@ const BatchChartsView = memo(function BatchChartsView({ rows, results }: { rows:
   }, [mounted]);
   const axis = { stroke: c.axis, tick: { fill: c.axis, fontSize: 11 } };
   const tip = { formatter: exact, contentStyle: { background: c.bg } };
+  // A plain element (not a component): recharts reads its chart's direct children.
+  const histogramCard = (title: string, bins: { label: string; count: number }[], fill: string) => (
+    <ChartCard title={title}>
+      <BarChart data={bins}>
+        <CartesianGrid stroke={c.grid} strokeDasharray="3 3" />
+        <XAxis dataKey="label" {...axis} />
+        <YAxis allowDecimals={false} {...axis} />
+        <Tooltip {...tip} />
+        <Bar dataKey="count" fill={fill} isAnimationActive={false} />
+      </BarChart>
+    </ChartCard>
+  );
   return (
     <div className="grid-2" data-testid="batch-charts">
-      <ChartCard title="CoT length (tokens)">
-        <BarChart data={data.lengths}>
-          <CartesianGrid stroke={c.grid} strokeDasharray="3 3" />
-          <XAxis dataKey="label" {...axis} />
-          <YAxis allowDecimals={false} {...axis} />
-          <Tooltip {...tip} />
-          <Bar dataKey="count" fill={c.c1} isAnimationActive={false} />
-        </BarChart>
-      </ChartCard>
-      {mounted > 1 && (
-        <ChartCard title="Backtracking segments per response">
-          <BarChart data={data.backtracking}>
-            <CartesianGrid stroke={c.grid} strokeDasharray="3 3" />
-            <XAxis dataKey="label" {...axis} />
-            <YAxis allowDecimals={false} {...axis} />
-            <Tooltip {...tip} />
-            <Bar dataKey="count" fill={c.c2} isAnimationActive={false} />
-          </BarChart>
-        </ChartCard>
-      )}
+      {histogramCard('CoT length (tokens)', data.lengths, c.c1)}
+      {mounted > 1 && histogramCard('Backtracking segments per response', data.backtracking, c.c2)}
       {mounted > 2 && (
         <ChartCard title="Mean J vs normalised position in the CoT (0 = baseline, 1 = end)">
           <LineChart data={data.meanJ}>
