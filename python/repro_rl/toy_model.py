@@ -75,7 +75,9 @@ class ToyGPT(torch.nn.Module):
                 v = torch.cat([past_key_values[l][1], v], dim=2)
             presents.append((k, v))
             att = (q @ k.transpose(-1, -2)) / math.sqrt(HS)
-            att = att.masked_fill(~visible, float("-inf")).softmax(dim=-1)
+            # The dtype's lowest finite value, as HF models: a fully masked (padding) query row stays
+            # finite instead of NaN, and NaN never reaches real rows through 0 · NaN.
+            att = att.masked_fill(~visible, torch.finfo(att.dtype).min).softmax(dim=-1)
             y = (att @ v).transpose(1, 2).reshape(B, T, C)
             x = x + y @ self.attprojw[l].T + self.attprojb[l]
             h = torch.nn.functional.layer_norm(x, (C,), self.ln2w[l], self.ln2b[l], LN_EPS)
