@@ -14,7 +14,7 @@ class ReproSettings:
     process_reward_coef: float = 0.1
     #: w, weight of the magnitude score in the process score (§6).
     process_weight_w: float = 0.5
-    #: topK, segments probed per rollout by first-token entropy (§7).
+    #: topK, segments probed per rollout by first-token entropy (§7); 0 = every segment.
     entropy_top_k: int = 8
     #: ε of §4 (magnitude) — the scores' ε, not the advantage's.
     score_eps: float = 1e-6
@@ -22,12 +22,22 @@ class ReproSettings:
     advantage_eps: float = 1e-6
     #: segment delimiter (a literal string; null = the blank-line RegExp of §2).
     segment_delimiter: Optional[str] = "\n\n"
+    #: segment_delimiter is a (JavaScript) RegExp source, not a literal string.
+    segment_delimiter_is_regex: bool = False
     #: probe text between the CoT prefix and the answer (§3).
     probe: str = "\nThe final answer is "
     #: the CoT ends where the first of these occurs in the response text (else: the whole response).
     cot_end: List[str] = field(default_factory=lambda: ["</think>"])
     #: which estimator the process term goes into.
     estimator: str = "grpo"
+
+    def delimiter(self):
+        """What segment_cot takes: None (the default RegExp), a literal string, or a compiled pattern."""
+        from .segment import js_regex
+
+        if self.segment_delimiter is None:
+            return None
+        return js_regex(self.segment_delimiter) if self.segment_delimiter_is_regex else self.segment_delimiter
 
     @classmethod
     def from_config(cls, cfg: Mapping[str, Any]) -> "ReproSettings":
@@ -44,8 +54,10 @@ class ReproSettings:
             raise ValueError(f"repro.process_reward_coef must be ≥ 0 (got {self.process_reward_coef})")
         if not (0 <= self.process_weight_w <= 1):
             raise ValueError(f"repro.process_weight_w must be in [0, 1] (got {self.process_weight_w})")
-        if int(self.entropy_top_k) != self.entropy_top_k or self.entropy_top_k < 1:
-            raise ValueError(f"repro.entropy_top_k must be a positive integer (got {self.entropy_top_k})")
+        if int(self.entropy_top_k) != self.entropy_top_k or self.entropy_top_k < 0:
+            raise ValueError(f"repro.entropy_top_k must be an integer ≥ 0 (got {self.entropy_top_k}; 0 = every segment)")
+        if self.segment_delimiter_is_regex and not self.segment_delimiter:
+            raise ValueError("repro.segment_delimiter_is_regex needs a segment_delimiter (a RegExp source)")
         if self.estimator not in ESTIMATORS:
             raise ValueError(f"repro.estimator must be one of {ESTIMATORS} (got {self.estimator!r})")
         if not self.probe:

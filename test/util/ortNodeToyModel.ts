@@ -61,7 +61,7 @@ export async function loadToyModelNode(): Promise<ToyModel> {
 
   const info: ModelInfo = { id: 'toy-reasoner (onnxruntime-node)', backend: 'wasm', dtype: 'float32', vocabSize: V, numLayers: L, thinking: false, eosIds: [2] };
   const empty = new NodeCache(0, null);
-  return {
+  const model: ToyModel = {
     info,
     tokenizer,
     defaultProbe: String(config.repro_probe),
@@ -86,6 +86,8 @@ export async function loadToyModelNode(): Promise<ToyModel> {
       return { logits: { kind: 'cpu', data: r.logits.data as Float32Array, rows: B * F, vocab: V }, dispose() {} };
     },
     maxProbeRows: () => 64,
+    generate: () => Promise.reject(new Error('the Node toy model only scores; it does not generate')),
     async dispose() { await session.release(); },
-  } as ToyModel;
+  };
+  return model;
 }

@@ -41,10 +41,10 @@ def plan_rollout(prompt_ids: List[int], response_ids: List[int], entropy: Sequen
     cot = cot_of(text, s.cot_end)
     offsets = fast_token_char_offsets(decode, prompt_ids, response_ids, text)
     n_cot = sum(1 for o in offsets if o < len(cot))
-    segments = segment_cot(cot, s.segment_delimiter)
+    segments = segment_cot(cot, s.delimiter())
     spans = token_spans_from_offsets(segments, offsets[:n_cot]) if segments else []
     last = max(0, len(response_ids) - 1)
     H = [max(0.0, float(entropy[min(a, last)])) for a, _ in spans] if response_ids else []
-    ranked = select_top_k_by_entropy(H, s.entropy_top_k) if spans else []
+    ranked = select_top_k_by_entropy(H, s.entropy_top_k or len(H)) if spans else []
     kept = [k for k in ranked if spans[k][1] > spans[k][0]]
     return RolloutPlan(cot, n_cot, segments, spans, H, kept, [spans[k][1] for k in kept])

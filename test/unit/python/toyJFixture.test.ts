@@ -62,7 +62,7 @@ describe('toy-model J fixture for python/ (TS scorer over onnxruntime-node)', ()
 
   it('scores every input, batched probes agreeing with one branch per boundary, and matches the committed fixture', async () => {
     model = await loadToyModelNode();
-    const cases = [];
+    const cases: ReturnType<typeof record>[] = [];
     for (const input of inputs()) {
       const t = await scoreTrajectory(model, input);
       const seq = await scoreTrajectorySequential(model, input);
@@ -76,7 +76,7 @@ describe('toy-model J fixture for python/ (TS scorer over onnxruntime-node)', ()
     expect(existsSync(FILE), `${FILE} is missing: run npm run fixtures:python`).toBe(true);
     const committed = JSON.parse(readFileSync(FILE, 'utf8'));
     expect(committed.cases.length).toBe(cases.length);
-    committed.cases.forEach((c: typeof cases[number], i: number) => {
+    committed.cases.forEach((c: ReturnType<typeof record>, i: number) => {
       const f = cases[i];
       // Integers and spans exactly; floats within float32 run-to-run noise of ORT's CPU kernels.
       expect({ ...c, J: 0, answerLogProbs: 0, tokenEntropy: 0, firstTokenEntropy: 0 }).toEqual({ ...f, J: 0, answerLogProbs: 0, tokenEntropy: 0, firstTokenEntropy: 0 });
@@ -84,7 +84,7 @@ describe('toy-model J fixture for python/ (TS scorer over onnxruntime-node)', ()
       close(c.J, f.J);
       close(c.tokenEntropy, f.tokenEntropy);
       close(c.firstTokenEntropy, f.firstTokenEntropy);
-      c.answerLogProbs.forEach((lp, k) => close(lp, f.answerLogProbs[k]));
+      c.answerLogProbs.forEach((lp: number[], k: number) => close(lp, f.answerLogProbs[k]));
     });
   });
 });
