@@ -134,3 +134,10 @@ def score_trajectory(model, encode, decode, prompt: str, cot: str, answer: str, 
 
     t = scorer_tokens(encode, decode, prompt, cot, answer, probe, delimiter)
     return score_tokens(model, t, cot=cot, probe=probe, **kwargs)
+
+
+def hf_codec(tokenizer):
+    """(encode, decode) of a Hugging Face tokenizer as the scorer tokenizes: no special tokens added
+    by encode (the chat template already put them in the prompt text), none skipped by decode."""
+    return (lambda s: tokenizer.encode(s, add_special_tokens=False),
+            lambda ids: tokenizer.decode(ids, skip_special_tokens=False, clean_up_tokenization_spaces=False))
