@@ -21,8 +21,37 @@ _WHITESPACE_ONLY = re.compile(f"[{JS_WHITESPACE}]*")
 Delimiter = Union[str, Pattern[str]]
 
 
+_JS_CLASSES = {"d": "0-9", "w": "A-Za-z0-9_", "s": JS_WHITESPACE}
+
+
+def _translate_js_source(source: str) -> str:
+    """JS's \\d, \\w, \\s (ASCII digits / word chars, JS whitespace) as explicit classes: Python's
+    are Unicode-wide and its \\s has a different set. \\D \\W \\S become negated classes outside [...]."""
+    out, i, in_class = [], 0, False
+    while i < len(source):
+        c = source[i]
+        if c == "\\" and i + 1 < len(source):
+            e = source[i + 1]
+            if e in _JS_CLASSES:
+                out.append(_JS_CLASSES[e] if in_class else f"[{_JS_CLASSES[e]}]")
+            elif e.lower() in _JS_CLASSES and not in_class:
+                out.append(f"[^{_JS_CLASSES[e.lower()]}]")
+            else:
+                out.append(c + e)
+            i += 2
+            continue
+        if c == "[" and not in_class:
+            in_class = True
+        elif c == "]" and in_class:
+            in_class = False
+        out.append(c)
+        i += 1
+    return "".join(out)
+
+
 def js_regex(source: str, flags: str = "") -> Pattern[str]:
-    """A JS RegExp (source, flags) as a Python pattern: i, m, s map over; g, y, u, d do not matter here."""
+    """A JS RegExp (source, flags) as a Python pattern: \\d \\w \\s with JS's meaning; i, m, s map over;
+    g, y, u, d do not matter here. (\\b and Unicode property escapes keep Python's meaning.)"""
     f = 0
     for ch in flags:
         if ch == "i":
@@ -33,7 +62,7 @@ def js_regex(source: str, flags: str = "") -> Pattern[str]:
             f |= re.DOTALL
         elif ch not in "gyud":
             raise ValueError(f"unsupported RegExp flag {ch!r}")
-    return re.compile(source, f)
+    return re.compile(_translate_js_source(source), f)
 
 
 def _blank(text: str) -> bool:

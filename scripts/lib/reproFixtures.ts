@@ -53,8 +53,13 @@ const EDGE_COTS = [
   'Wait, what?\n\nBut  Wait — no.\n\nwaiting is not a marker\n\n…hmm\n\n¡Actually!', '😀\n\n𝔸 astral\n\nÉcole',
   'x\n\n   \n\n\ty', '\u00a0\n\n\u00a0', 'No, that is wrong.\n\nNo.\n\nno,', '数学\n\n推理\n\n答案',
   'ΣΑΣ\n\nhmm', 'a\u2028\u2028b', '\ufeff\n\nwait',
+  // Whitespace where JS's \s and Python's differ (\x1c-\x1f, \x85 are Python-only; \ufeff JS-only).
+  'a\n\x1c\nb\n\x85\nc\n\ufeff\nd', 'x\n\u3000\ny\n\u00a0\nz', 'Step ３: wide digit\nStep 3: ascii', 'word_é\n\nnaïve_x',
 ];
-const DELIMS: Delim[] = [null, { string: '\n' }, { string: '---' }, { regex: '(?=Wait)', flags: '' }, { regex: '\\n\\s*\\n', flags: 'g' }, { regex: 'step \\d+:', flags: 'i' }];
+const DELIMS: Delim[] = [
+  null, { string: '\n' }, { string: '---' }, { regex: '(?=Wait)', flags: '' }, { regex: '\\n\\s*\\n', flags: 'g' },
+  { regex: 'step \\d+:', flags: 'i' }, { regex: '\\n[\\s\\d]*\\n', flags: '' }, { regex: '\\w_\\S', flags: '' },
+];
 
 function segmentationCases(rng: Rng) {
   const cots = [...EDGE_COTS];
