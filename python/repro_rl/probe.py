@@ -21,8 +21,11 @@ from .scores import objective_j
 
 @dataclass
 class Trajectory:
-    """The fields of src/repro/types.ts Trajectory (snake_case); offsets are Python str indices."""
+    """The fields of src/repro/types.ts Trajectory (snake_case); offsets are Python str indices.
+    `prompt` is the formatted prompt text (the TS keeps the raw question beside it)."""
+    prompt: str
     cot: str
+    answer: str
     probe: str
     segments: List[tuple]
     cot_tokens: List[int]
@@ -91,13 +94,23 @@ def probe_log_probs_reencode(model, context: List[int], prefixes: Sequence[int],
     return torch.stack([lp[b, n:n + F] for b, n in enumerate(prefixes)])
 
 
-def score_tokens(model, t: ScorerTokens, cot: str = "", probe: str = "", mode: str = "cache",
+#: A batched cached probe must agree with a real re-encoding this well (as the TS scorer's check).
+BRANCH_CHECK_TOL = 1e-3
+
+
+def score_tokens(model, t: ScorerTokens, cot: str = "", probe: str = "", mode: str = "auto",
                  segments_to_probe: Optional[Sequence[int]] = None, device=None,
-                 cache_from_legacy: Optional[Callable] = None, pad_id: int = 0) -> Trajectory:
+                 cache_from_legacy: Optional[Callable] = None, pad_id: int = 0,
+                 prompt: str = "", answer: str = "") -> Trajectory:
     """J at boundary 0 and after every segment (or only after `segments_to_probe`, 0-based, e.g.
-    select_top_k_by_entropy's choice) plus per-token entropies, for already tokenized input."""
-    if mode not in ("cache", "reencode"):
-        raise ValueError(f'mode must be "cache" or "reencode" (got {mode!r})')
+    select_top_k_by_entropy's choice) plus per-token entropies, for already tokenized input.
+
+    mode "cache": probes batched from the prefix pass's cache; "reencode": every boundary's sequence
+    re-encoded; "auto" (default): cached, then J_0's row (the one that masks the most positions) is
+    checked against a re-encoding and, if they disagree (a model that takes positions from the past
+    length, or ignores a masked middle), every probe is re-encoded — the TS scorer's first-use check."""
+    if mode not in ("auto", "cache", "reencode"):
+        raise ValueError(f'mode must be "auto", "cache" or "reencode" (got {mode!r})')
     P, N = len(t.prompt_ids), len(t.cot_tokens)
     entropy_at, cache = prefix_pass(model, t, device)
     ks = list(range(len(t.token_spans))) if segments_to_probe is None else list(segments_to_probe)
@@ -105,10 +118,15 @@ def score_tokens(model, t: ScorerTokens, cot: str = "", probe: str = "", mode: s
     prefixes = [P + b for b in bounds]
     seq = t.probe_ids + t.answer_ids
     feed, first = seq[:-1], len(t.probe_ids) - 1
-    if mode == "cache":
-        lp = probe_log_probs_cached(model, cache, prefixes, feed, device, cache_from_legacy)
+    context = t.prompt_ids + t.cot_tokens
+    if mode == "reencode":
+        lp = probe_log_probs_reencode(model, context, prefixes, feed, pad_id, device)
     else:
-        lp = probe_log_probs_reencode(model, t.prompt_ids + t.cot_tokens, prefixes, feed, pad_id, device)
+        lp = probe_log_probs_cached(model, cache, prefixes, feed, device, cache_from_legacy)
+        if mode == "auto" and prefixes[0] < P + N:
+            real = probe_log_probs_reencode(model, context, prefixes[:1], feed, pad_id, device)
+            if not torch.allclose(lp[:1], real, atol=BRANCH_CHECK_TOL, rtol=BRANCH_CHECK_TOL):
+                lp = probe_log_probs_reencode(model, context, prefixes, feed, pad_id, device)
     A = len(t.answer_ids)
     idx = torch.tensor(t.answer_ids, device=lp.device)
     rows = lp[:, first:first + A, :].gather(-1, idx.expand(len(prefixes), A)[..., None])[..., 0]
@@ -120,7 +138,7 @@ def score_tokens(model, t: ScorerTokens, cot: str = "", probe: str = "", mode: s
         except ValueError as e:
             raise ValueError(f"J_{k}: {e}") from e
     return Trajectory(
-        cot=cot, probe=probe, segments=list(t.segments), cot_tokens=list(t.cot_tokens),
+        prompt=prompt, cot=cot, answer=answer, probe=probe, segments=list(t.segments), cot_tokens=list(t.cot_tokens),
         token_offsets=list(t.token_offsets), token_spans=list(t.token_spans), J=J, answer_log_probs=answer_lp,
         token_entropy=entropy_at[:N], first_token_entropy=[entropy_at[s[0]] for s in t.token_spans],
         boundaries=[0] + [s + 1 for s in ks],
@@ -133,7 +151,7 @@ def score_trajectory(model, encode, decode, prompt: str, cot: str, answer: str, 
     from .scorer_tokens import scorer_tokens
 
     t = scorer_tokens(encode, decode, prompt, cot, answer, probe, delimiter)
-    return score_tokens(model, t, cot=cot, probe=probe, **kwargs)
+    return score_tokens(model, t, cot=cot, probe=probe, prompt=prompt, answer=answer, **kwargs)
 
 
 def hf_codec(tokenizer):

@@ -38,7 +38,7 @@ def test_safetensors_reader_reads_the_checkpoint_layout():
         read_safetensors(b"\x01\x00")
 
 
-@pytest.mark.parametrize("mode", ["cache", "reencode"])
+@pytest.mark.parametrize("mode", ["auto", "cache", "reencode"])
 def test_j_trajectories_match_the_ts_scorer(toy, fixture, mode):
     model, tok = toy
     assert len(fixture["cases"]) >= 10
@@ -84,3 +84,61 @@ def test_batched_cache_probes_equal_one_forward_per_boundary(toy):
     lp = probe_log_probs_cached(model, cache, [cut, len(ids)], feed)
     assert torch.allclose(lp[0], out[cut:], atol=1e-10)
     assert not torch.allclose(lp[0][-1], full[-1], atol=1e-3)  # the branch really saw less context
+
+
+class PositionsFromPastLength(torch.nn.Module):
+    """A causal LM that ignores position_ids and numbers positions from the past length (as some
+    exported graphs do): its cache cannot branch from a masked prefix."""
+
+    def __init__(self, inner):
+        super().__init__()
+        self.inner = inner
+
+    def forward(self, input_ids, attention_mask=None, position_ids=None, past_key_values=None, use_cache=True):
+        return self.inner(input_ids, attention_mask=attention_mask, past_key_values=past_key_values, use_cache=use_cache)
+
+
+class CacheObject:
+    """A stand-in for transformers' Cache classes: the model only accepts this, not a tuple."""
+
+    def __init__(self, legacy):
+        self.legacy = tuple(legacy)
+
+    def to_legacy_cache(self):
+        return self.legacy
+
+
+class WantsCacheObject(torch.nn.Module):
+    def __init__(self, inner):
+        super().__init__()
+        self.inner = inner
+
+    def forward(self, input_ids, attention_mask=None, position_ids=None, past_key_values=None, use_cache=True):
+        assert past_key_values is None or isinstance(past_key_values, CacheObject)
+        out = self.inner(input_ids, attention_mask=attention_mask, position_ids=position_ids,
+                         past_key_values=past_key_values.legacy if past_key_values is not None else None)
+        out.past_key_values = CacheObject(out.past_key_values)
+        return out
+
+
+def test_auto_mode_catches_a_cache_that_cannot_branch(toy, fixture):
+    model, tok = toy
+    odd = PositionsFromPastLength(model)
+    c = max(fixture["cases"], key=lambda c: len(c["segments"]))
+    inp = c["input"]
+    args = (tok.encode, tok.decode, inp["prompt"], inp["cot"], inp["answer"], inp["probe"])
+    wrong = score_trajectory(odd, *args, mode="cache")
+    assert max(abs(a - b) for a, b in zip(wrong.J, c["J"])) > 1e-2  # the masked branch is wrong for this model
+    right = score_trajectory(odd, *args, mode="auto")
+    close(right.J, c["J"], 1e-4, "J after the fallback")
+
+
+def test_models_with_cache_objects(toy, fixture):
+    model, tok = toy
+    wrapped = WantsCacheObject(model)
+    c = fixture["cases"][1]
+    inp = c["input"]
+    t = score_trajectory(wrapped, tok.encode, tok.decode, inp["prompt"], inp["cot"], inp["answer"], inp["probe"],
+                         mode="cache", cache_from_legacy=CacheObject)
+    close(t.J, c["J"], 1e-4, "J")
+    assert t.answer == inp["answer"] and t.prompt == inp["prompt"]
