@@ -1,5 +1,6 @@
 // The training screen's state: every run the worker reports on (spec, status, metric history,
 // held-out evals, latest samples, log), which runs the charts show, and the RPC actions.
+import { REGIME_LABEL, type TaskRegime } from '../task/regime.ts';
 import { create } from 'zustand';
 import { proxy } from 'comlink';
 import type { EvalMetrics, RolloutSample, StepMetrics } from '../rl/metrics.ts';
@@ -30,7 +31,7 @@ interface TrainingState {
   error: string | null;
   subscribed: boolean;
   connect(): Promise<void>;
-  startComparison(opts: { steps: number; seed: number; overrides?: Partial<GrpoConfig> }): Promise<void>;
+  startComparison(opts: { steps: number; seed: number; overrides?: Partial<GrpoConfig>; regime?: TaskRegime }): Promise<void>;
   pause(runId: string): Promise<void>;
   resume(runId: string): Promise<void>;
   stop(runId: string): Promise<void>;
@@ -88,15 +89,15 @@ export const useTraining = create<TrainingState>((set, get) => {
         set({ saved: await trainingApi().listSaved() });
       });
     },
-    async startComparison({ steps, seed, overrides = {} }) {
+    async startComparison({ steps, seed, overrides = {}, regime = 'mixed' }) {
       await get().connect();
       const stamp = Date.now().toString(36);
       for (const method of ['outcome', 'repro'] as const) {
         const config = presetConfig(method, { ...overrides, seed });
         const spec: RunSpec = {
           runId: `${method}-s${seed}-${stamp}`,
-          label: `${method === 'outcome' ? 'Outcome only (GRPO)' : 'RePro (GRPO + process reward)'} · seed ${seed}`,
-          method, config, steps,
+          label: `${method === 'outcome' ? 'Outcome only (GRPO)' : 'RePro (GRPO + process reward)'} · seed ${seed}${regime === 'mixed' ? '' : ` · ${REGIME_LABEL[regime]}`}`,
+          method, config, steps, regime,
         };
         set((s) => ({ runs: { ...s.runs, [spec.runId]: emptyView(spec) } }));
         await guard(() => trainingApi().start(spec));
