@@ -31,7 +31,7 @@ test.skipIf(!HAS_CHECKPOINTS)('each regime preset trains both methods from its o
   const { page, errors } = await e2e.newPage();
   const fetched: string[] = [];
   page.context().on('request', (r) => { if (r.url().endsWith('model.safetensors')) fetched.push(new URL(r.url()).pathname); });
-  await page.goto(`${e2e.baseUrl}/?tab=training`);
+  await page.goto(`${e2e.baseUrl}/?tab=training`, { timeout: 300_000 }); // a cold dev-server transform on a loaded machine
   await page.getByTestId('training-screen').waitFor({ timeout: 60_000 });
 
   for (const [preset, dir] of [['verbose', '/models/toy-reasoner-verbose/model.safetensors'], ['mixed', '/models/toy-reasoner/model.safetensors']] as const) {
