@@ -7,6 +7,7 @@ import { chartRows, evalRows, type ChartRow, type RunSeries } from './chartData.
 import { MetricChart, type ChartSeries } from './MetricChart.tsx';
 import { RunTable } from './RunTable.tsx';
 import { SamplesPanel } from './SamplesPanel.tsx';
+import { VerlExportButton } from '../export/VerlExportButton.tsx';
 import { DEFAULT_RUN_SETTINGS, RunSettings, type RunSettingsValue } from './RunSettings.tsx';
 import { RunSummaryCard } from './RunSummaryCard.tsx';
 import { TRAINING_PRESETS } from './presets.ts';
@@ -107,6 +108,7 @@ export function TrainingScreen() {
           {visible.map((r) => <RunSummaryCard key={r.spec.runId} run={r} />)}
         </div>
       )}
+      <VerlExportButton source="training" />
       <div className="summary-grid">
         <MetricChart title="Reward (train) and accuracy (held-out, dashed)" rows={rewards} series={rewardLines} testId="chart-reward" height={300} />
         {STEP_CHARTS.map((c) => (
