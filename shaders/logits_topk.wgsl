@@ -8,8 +8,8 @@
 //             rank 0 is the argmax and rank(c) < k ⇔ ids[rank(c)] = c
 // Each thread streams its columns keeping an online softmax pair (m, s = Σ exp(x − m)), a count of
 // columns ahead of c in the order, NaN / +inf flags and a sorted private list of its k best; the
-// workgroup merges (m, s, count, flags) in a tree, then extracts the k winners in k rounds of a
-// workgroup argmax over the heads of the threads' lists (the global top-k lies in their union).
+// workgroup merges (m, s, count, flags), then extracts the k winners in k rounds of a workgroup
+// argmax over the heads of the threads' lists (the global top-k lies in their union).
 //
 // Bindings (group 0):
 //   @binding(0) uniform             params  Params (element offset, sizes, k, flags)
@@ -71,10 +71,14 @@ var<workgroup> red_c: array<u32, WG>;
 var<workgroup> red_f: array<u32, WG>;
 var<workgroup> red_v: array<f32, WG>;
 var<workgroup> red_i: array<u32, WG>;
+var<workgroup> win_v: f32;
+var<workgroup> win_i: u32;
 
 // Per-invocation state of the streaming pass.
 var<private> top_v: array<f32, MAX_K>; // this thread's k best, in order
 var<private> top_i: array<u32, MAX_K>;
+var<private> thr_v: f32; // = top_v[k − 1], top_i[k − 1]: the bar to enter the list, kept in registers
+var<private> thr_i: u32;
 var<private> acc_m: f32;
 var<private> acc_s: f32;
 var<private> ahead: u32; // columns ahead of the chosen token in the order
@@ -87,11 +91,21 @@ fn before(av: f32, ai: u32, bv: f32, bi: u32) -> bool {
   return av > bv || (av == bv && ai < bi);
 }
 
+fn before4(v: vec4<f32>, ids: vec4<u32>, bv: f32, bi: u32) -> vec4<bool> {
+  return (v > vec4<f32>(bv)) | ((v == vec4<f32>(bv)) & (ids < vec4<u32>(bi)));
+}
+
 // f32 bit pattern → clamped value; NaN / +inf flag the row and count as −inf here.
 fn load_f32(bits: u32) -> f32 {
   let mag = bits & 0x7fffffffu;
   flags = flags | select(0u, ST_NAN, mag > 0x7f800000u) | select(0u, ST_POS_INF, bits == 0x7f800000u);
   return select(max(bitcast<f32>(bits), NEG_BIG), NEG_BIG, mag >= 0x7f800000u);
+}
+
+fn load4_f32(bits: vec4<u32>) -> vec4<f32> {
+  let mag = bits & vec4<u32>(0x7fffffffu);
+  flags = flags | select(0u, ST_NAN, any(mag > vec4<u32>(0x7f800000u))) | select(0u, ST_POS_INF, any(bits == vec4<u32>(0x7f800000u)));
+  return select(max(bitcast<vec4<f32>>(bits), vec4<f32>(NEG_BIG)), vec4<f32>(NEG_BIG), mag >= vec4<u32>(0x7f800000u));
 }
 
 // One binary16 pattern (low 16 bits of h) → clamped value, flags as load_f32.
@@ -101,8 +115,34 @@ fn load_half(h: u32) -> f32 {
   return select(max(unpack2x16float(h).x, NEG_BIG), NEG_BIG, mag >= 0x7c00u);
 }
 
+// Two words = four halves (a.lo, a.hi, b.lo, b.hi).
+fn load4_half(a: u32, b: u32) -> vec4<f32> {
+  let h = vec4<u32>(a & 0xffffu, a >> 16u, b & 0xffffu, b >> 16u);
+  let mag = h & vec4<u32>(0x7fffu);
+  flags = flags | select(0u, ST_NAN, any(mag > vec4<u32>(0x7c00u))) | select(0u, ST_POS_INF, any(h == vec4<u32>(0x7c00u)));
+  let v = vec4<f32>(unpack2x16float(a), unpack2x16float(b));
+  return select(max(v, vec4<f32>(NEG_BIG)), vec4<f32>(NEG_BIG), mag >= vec4<u32>(0x7c00u));
+}
+
 fn f16_at(i: u32) -> f32 {
   return load_half((logits[i >> 1u] >> ((i & 1u) * 16u)) & 0xffffu);
+}
+
+// Insertion into the sorted list; rare after the first columns.
+fn insert(x: f32, j: u32) {
+  if (!before(x, j, thr_v, thr_i)) { return; }
+  var p = kk - 1u;
+  loop {
+    if (p == 0u) { break; }
+    if (!before(x, j, top_v[p - 1u], top_i[p - 1u])) { break; }
+    top_v[p] = top_v[p - 1u];
+    top_i[p] = top_i[p - 1u];
+    p = p - 1u;
+  }
+  top_v[p] = x;
+  top_i[p] = j;
+  thr_v = top_v[kk - 1u];
+  thr_i = top_i[kk - 1u];
 }
 
 fn push(x: f32, j: u32) {
@@ -113,19 +153,25 @@ fn push(x: f32, j: u32) {
     acc_s = acc_s + exp(x - acc_m);
   }
   ahead = ahead + select(0u, 1u, before(x, j, chosen_v, chosen_i));
-  let last = kk - 1u;
-  if (!before(x, j, top_v[last], top_i[last])) { return; }
-  // Insertion into the sorted list; rare after the first columns.
-  var p = last;
-  loop {
-    if (p == 0u) { break; }
-    if (!before(x, j, top_v[p - 1u], top_i[p - 1u])) { break; }
-    top_v[p] = top_v[p - 1u];
-    top_i[p] = top_i[p - 1u];
-    p = p - 1u;
+  insert(x, j);
+}
+
+// Four values of ascending ids: one rescale, four exps, and the list touched only when one of
+// them clears the bar.
+fn push4(v: vec4<f32>, ids: vec4<u32>) {
+  let mx = max(max(v.x, v.y), max(v.z, v.w));
+  if (mx > acc_m) {
+    acc_s = acc_s * exp(acc_m - mx);
+    acc_m = mx;
   }
-  top_v[p] = x;
-  top_i[p] = j;
+  acc_s = acc_s + dot(exp(v - vec4<f32>(acc_m)), vec4<f32>(1.0));
+  ahead = ahead + dot(select(vec4<u32>(0u), vec4<u32>(1u), before4(v, ids, chosen_v, chosen_i)), vec4<u32>(1u));
+  if (any(before4(v, ids, thr_v, thr_i))) {
+    insert(v.x, ids.x);
+    insert(v.y, ids.y);
+    insert(v.z, ids.z);
+    insert(v.w, ids.w);
+  }
 }
 
 // Reset the per-thread state; every thread reads the chosen column's value before its pass.
@@ -135,6 +181,8 @@ fn begin(row: u32, is_f16: bool) {
     top_v[i] = NONE_V;
     top_i[i] = NONE_I;
   }
+  thr_v = NONE_V;
+  thr_i = NONE_I;
   acc_m = NEG_BIG;
   acc_s = 0.0;
   ahead = 0u;
@@ -151,27 +199,54 @@ fn begin(row: u32, is_f16: bool) {
   }
 }
 
+// Merges scan instead of halving trees: SCAN threads each fold WG / SCAN slots, then thread 0 folds
+// theirs — two barriers per merge instead of log2(WG), which matters over k rounds.
+const SCAN: u32 = 16u;
+
 fn finish(row: u32, lid: u32) {
+  let lanes = min(SCAN, WG);
+  let per = WG / lanes;
   red_m[lid] = acc_m;
   red_s[lid] = acc_s;
   red_c[lid] = ahead;
   red_f[lid] = flags;
   workgroupBarrier();
-  for (var stride = WG / 2u; stride > 0u; stride = stride / 2u) {
-    if (lid < stride) {
-      let ma = red_m[lid];
-      let mb = red_m[lid + stride];
-      let m = max(ma, mb);
-      red_s[lid] = red_s[lid] * exp(ma - m) + red_s[lid + stride] * exp(mb - m);
-      red_m[lid] = m;
-      red_c[lid] = red_c[lid] + red_c[lid + stride];
-      red_f[lid] = red_f[lid] | red_f[lid + stride];
+  // Stage 1: thread q < lanes folds slots [q·per, (q+1)·per) into slot q·per.
+  if (lid < lanes) {
+    let q0 = lid * per;
+    var m = red_m[q0];
+    var s_ = red_s[q0];
+    var c = red_c[q0];
+    var f = red_f[q0];
+    for (var q = q0 + 1u; q < q0 + per; q = q + 1u) {
+      let mq = red_m[q];
+      let mn = max(m, mq);
+      s_ = s_ * exp(m - mn) + red_s[q] * exp(mq - mn);
+      m = mn;
+      c = c + red_c[q];
+      f = f | red_f[q];
     }
-    workgroupBarrier();
+    red_m[q0] = m;
+    red_s[q0] = s_;
+    red_c[q0] = c;
+    red_f[q0] = f;
   }
-  let m = red_m[0];
-  let log_s = log(red_s[0]);
-  let status = red_f[0] | select(0u, ST_NO_FINITE, m <= NEG_BIG);
+  workgroupBarrier();
+  // Stage 2, every thread alike (no third barrier needed): fold the lanes' partials.
+  var m = red_m[0];
+  var s_ = red_s[0];
+  var c = red_c[0];
+  var f = red_f[0];
+  for (var q = per; q < WG; q = q + per) {
+    let mq = red_m[q];
+    let mn = max(m, mq);
+    s_ = s_ * exp(m - mn) + red_s[q] * exp(mq - mn);
+    m = mn;
+    c = c + red_c[q];
+    f = f | red_f[q];
+  }
+  let log_s = log(s_);
+  let status = f | select(0u, ST_NO_FINITE, m <= NEG_BIG);
   let invalid = status != 0u;
   let k = params.k; // from the uniform, not the private copy: the round loop's barriers need it uniform
   let rec = 4u + 2u * k;
@@ -185,7 +260,7 @@ fn finish(row: u32, lid: u32) {
       out[o + 1u] = NONE_I; // −1 as i32
       out[o + 2u] = NAN_BITS;
     } else {
-      out[o + 1u] = red_c[0];
+      out[o + 1u] = c;
       // (x − m) − log s keeps precision when x ≈ m ≈ 1e4.
       out[o + 2u] = select(bitcast<u32>((chosen_v - m) - log_s), NEG_INF_BITS, chosen_v <= NEG_BIG);
     }
@@ -203,26 +278,43 @@ fn finish(row: u32, lid: u32) {
     red_v[lid] = v;
     red_i[lid] = id;
     workgroupBarrier();
-    for (var stride = WG / 2u; stride > 0u; stride = stride / 2u) {
-      if (lid < stride && before(red_v[lid + stride], red_i[lid + stride], red_v[lid], red_i[lid])) {
-        red_v[lid] = red_v[lid + stride];
-        red_i[lid] = red_i[lid + stride];
+    if (lid < lanes) {
+      let q0 = lid * per;
+      var bv = red_v[q0];
+      var bi = red_i[q0];
+      for (var q = q0 + 1u; q < q0 + per; q = q + 1u) {
+        if (before(red_v[q], red_i[q], bv, bi)) {
+          bv = red_v[q];
+          bi = red_i[q];
+        }
       }
-      workgroupBarrier();
+      red_v[q0] = bv;
+      red_i[q0] = bi;
     }
-    let win_v = red_v[0];
-    let win_i = red_i[0];
-    if (head < kk && id == win_i) { head = head + 1u; } // ids are unique: one owner
+    workgroupBarrier();
     if (lid == 0u) {
+      var bv = red_v[0];
+      var bi = red_i[0];
+      for (var q = per; q < WG; q = q + per) {
+        if (before(red_v[q], red_i[q], bv, bi)) {
+          bv = red_v[q];
+          bi = red_i[q];
+        }
+      }
+      win_v = bv;
+      win_i = bi;
       if (invalid) {
         out[o + 4u + r] = NONE_I;
         out[o + 4u + k + r] = NAN_BITS;
       } else {
-        out[o + 4u + r] = win_i;
-        out[o + 4u + k + r] = select(bitcast<u32>((win_v - m) - log_s), NEG_INF_BITS, win_v <= NEG_BIG);
+        out[o + 4u + r] = bi;
+        out[o + 4u + k + r] = select(bitcast<u32>((bv - m) - log_s), NEG_INF_BITS, bv <= NEG_BIG);
       }
     }
-    workgroupBarrier(); // everyone has read red_*[0] before the next round overwrites it
+    // Everyone reads the winner before the next round rewrites red_* (after its first barrier)
+    // and win_* (after its second).
+    workgroupBarrier();
+    if (head < kk && id == win_i) { head = head + 1u; } // ids are unique: one owner
   }
 }
 
@@ -231,7 +323,15 @@ fn main_f32(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_inde
   let row = wg.x;
   begin(row, false);
   let start = params.elem_offset + row * params.vocab;
-  for (var j = lid; j < params.vocab; j = j + WG) {
+  let V = params.vocab;
+  // Four strided columns per step (coalesced across the workgroup, ascending per thread), then the rest.
+  var j = lid;
+  for (; j + 3u * WG < V; j = j + 4u * WG) {
+    let i = start + j;
+    let ids = vec4<u32>(j, j + WG, j + 2u * WG, j + 3u * WG);
+    push4(load4_f32(vec4<u32>(logits[i], logits[i + WG], logits[i + 2u * WG], logits[i + 3u * WG])), ids);
+  }
+  for (; j < V; j = j + WG) {
     push(load_f32(logits[start + j]), j);
   }
   finish(row, lid);
@@ -248,7 +348,13 @@ fn main_f16(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_inde
   let w0 = (start + 1u) >> 1u;
   let w1 = end >> 1u;
   if (lid == 0u && (start & 1u) == 1u) { push(f16_at(start), 0u); }
-  for (var w = w0 + lid; w < w1; w = w + WG) {
+  var w = w0 + lid;
+  for (; w + WG < w1; w = w + 2u * WG) {
+    let col = 2u * w - start;
+    let col2 = col + 2u * WG;
+    push4(load4_half(logits[w], logits[w + WG]), vec4<u32>(col, col + 1u, col2, col2 + 1u));
+  }
+  for (; w < w1; w = w + WG) {
     let word = logits[w];
     let col = 2u * w - start;
     push(load_half(word & 0xffffu), col);
