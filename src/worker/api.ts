@@ -4,6 +4,7 @@
 import type { Trajectory } from '../repro/types.ts';
 import type { ModelInfo, SamplingOptions } from '../llm/types.ts';
 import type { ParsedPromptSet } from '../data/parsePromptSet.ts';
+import type { FieldMapping } from '../data/promptItem.ts';
 
 export type GpuStatus =
   | {
@@ -118,7 +119,7 @@ export type ParsedPromptFile = ParsedPromptSet & { name: string; bytes: number }
 
 export interface DataApi {
   /** Reads and parses a prompt file in the worker (big files never block the page). */
-  parsePromptFile(file: Blob, name: string): Promise<ParsedPromptFile>;
+  parsePromptFile(file: Blob, name: string, mapping?: FieldMapping): Promise<ParsedPromptFile>;
 }
 
 export interface StatusApi {
