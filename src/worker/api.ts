@@ -5,6 +5,8 @@ import type { Trajectory } from '../repro/types.ts';
 import type { ModelInfo, SamplingOptions } from '../llm/types.ts';
 import type { ParsedPromptSet } from '../data/parsePromptSet.ts';
 import type { FieldMapping } from '../data/promptItem.ts';
+import type { OrtDtype } from '../llm/ort/dtypeChoice.ts';
+import type { CachedModel } from '../llm/ort/modelCache.ts';
 
 export type GpuStatus =
   | {
@@ -33,7 +35,8 @@ export interface SelfTestReport {
 /** Where a model comes from. Local files carry their folder-relative paths. */
 export type ModelSourceSpec =
   | { kind: 'bundled' }
-  | { kind: 'hub'; id: string; revision?: string }
+  /** dtype: a weight variant the user picked; token: a Hugging Face access token (kept in memory, never stored). */
+  | { kind: 'hub'; id: string; revision?: string; dtype?: OrtDtype; token?: string }
   | { kind: 'local'; files: { path: string; file: File }[] }
   /** A toy-reasoner safetensors checkpoint (SFT or a GRPO run's), exported to ONNX in the worker. */
   | { kind: 'checkpoint'; name: string; bytes: Uint8Array };
@@ -132,6 +135,9 @@ export interface ModelApi {
   unloadModel(): Promise<void>;
   cacheSize(): Promise<number>;
   clearCache(): Promise<void>;
+  /** Cached models (per repository and revision) with their sizes; delete one. */
+  listCachedModels(): Promise<CachedModel[]>;
+  deleteCachedModel(id: string, revision?: string): Promise<number>;
   /** Streamed: onText gets the full text so far after every token. */
   generate(jobId: string, req: GenerateRequest, onText: (text: string, tokens: number) => void): Promise<GenerateResult>;
   score(jobId: string, req: ScoreRequest, onProgress: (done: number, total: number) => void): Promise<Trajectory>;

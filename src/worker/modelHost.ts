@@ -16,6 +16,7 @@ import type {
   ScoreRequest,
 } from './api.ts';
 import { cancelJob, endJob, isAbort, startJob } from './jobs.ts';
+import { deleteCachedModel, listCachedModels } from '../llm/ort/modelCache.ts';
 import * as llm from './llmAdapter.ts';
 import { answersMatch, extractAnswer, splitResponse } from './responseSplit.ts';
 
@@ -106,6 +107,8 @@ export const modelApi: ModelApi = {
   },
   cacheSize: () => llm.cacheSize(),
   clearCache: () => llm.clearCache(),
+  listCachedModels: () => listCachedModels(),
+  deleteCachedModel: (id, revision) => deleteCachedModel(id, revision),
   generate(jobId, req, onText) {
     const m = requireModel();
     return withJob(jobId, (signal) => generateWith(m, req, signal, onText));
