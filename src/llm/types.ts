@@ -36,6 +36,8 @@ export interface ProbeBatchResult {
 
 export interface TokenizerLike {
   readonly vocabSize: number;
+  /** True when prompts come from a chat template (which writes any BOS itself); see promptIds.ts. */
+  readonly chatTemplated?: boolean;
   encode(text: string, opts?: { addSpecialTokens?: boolean }): number[];
   decode(ids: number[], opts?: { skipSpecialTokens?: boolean }): string;
 }

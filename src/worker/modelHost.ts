@@ -17,6 +17,7 @@ import type {
 } from './api.ts';
 import { cancelJob, endJob, isAbort, startJob } from './jobs.ts';
 import { deleteCachedModel, listCachedModels } from '../llm/ort/modelCache.ts';
+import { formPromptIds } from '../llm/promptIds.ts';
 import * as llm from './llmAdapter.ts';
 import { answersMatch, extractAnswer, splitResponse } from './responseSplit.ts';
 
@@ -43,7 +44,8 @@ async function generateWith(
   signal: AbortSignal,
   onText?: (text: string, tokens: number) => void,
 ): Promise<GenerateResult> {
-  const promptIds = m.tokenizer.encode(m.formatPrompt(req.question));
+  // The same ids the scorer conditions on (no doubled BOS after a template that writes one).
+  const promptIds = formPromptIds(m.tokenizer, m.formatPrompt(req.question));
   const ids: number[] = [];
   let lastSent = 0;
   let stopped: GenerateResult['stopped'] = 'max-tokens';
