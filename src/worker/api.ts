@@ -7,6 +7,7 @@ import type { ParsedPromptSet } from '../data/parsePromptSet.ts';
 import type { FieldMapping } from '../data/promptItem.ts';
 import type { OrtDtype } from '../llm/ort/dtypeChoice.ts';
 import type { CachedModel } from '../llm/ort/modelCache.ts';
+import type { ScoringPathInfo } from '../llm/scoringPath.ts';
 
 export type GpuStatus =
   | {
@@ -54,6 +55,8 @@ export interface LoadedModel {
   defaultProbe: string;
   /** What the worker used to load it, for display ("bundled toy model", a hub id, a folder). */
   label: string;
+  /** How J is scored on this graph (cached / one token at a time / re-encoding) and its cost. */
+  scoring?: ScoringPathInfo;
 }
 
 /** Error that crossed the worker boundary: a message to show and the loader's error kind. */

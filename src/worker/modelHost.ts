@@ -18,6 +18,7 @@ import type {
 import { cancelJob, endJob, isAbort, startJob } from './jobs.ts';
 import { deleteCachedModel, listCachedModels } from '../llm/ort/modelCache.ts';
 import { formPromptIds } from '../llm/promptIds.ts';
+import { scoringPath } from '../llm/scoringPath.ts';
 import * as llm from './llmAdapter.ts';
 import { answersMatch, extractAnswer, splitResponse } from './responseSplit.ts';
 
@@ -99,7 +100,8 @@ export const modelApi: ModelApi = {
     }
     return withJob('load', async (signal) => {
       model = await llm.loadLanguageModel(source, onProgress, signal);
-      return { info: { ...model.info, eosIds: [...model.info.eosIds] }, defaultProbe: model.defaultProbe, label: labelOf(source) };
+      const scoring = await scoringPath(model); // detected once, shown in the model panel
+      return { info: { ...model.info, eosIds: [...model.info.eosIds] }, defaultProbe: model.defaultProbe, label: labelOf(source), scoring };
     });
   },
   async unloadModel() {

@@ -131,6 +131,11 @@ export function ModelPanel() {
           Clear cache
         </button>
       </div>
+      {loaded?.scoring && (
+        <p className={loaded.scoring.path === 'cached' ? 'muted' : 'warning'} data-testid="scoring-path" title={loaded.scoring.reason}>
+          Scoring: {loaded.scoring.note}
+        </p>
+      )}
       {loaded?.info.backendNote && (
         <p className="warning" role="note" data-testid="backend-note">
           {loaded.info.backendNote}
