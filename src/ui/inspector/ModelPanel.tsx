@@ -111,9 +111,9 @@ export function ModelPanel() {
       <div className="row model-info">
         {loaded ? (
           <span data-testid="model-loaded">
-            Loaded: <strong>{loaded.label}</strong> · <span data-testid="model-dtype">{loaded.info.dtype}</span>
-            {loaded.info.weightsPath && <> (<code>{loaded.info.weightsPath}</code>{loaded.info.ioDtype === 'float16' ? ', float16 I/O' : ''})</>} · vocab{' '}
+            Loaded: <strong>{loaded.label}</strong> · <span data-testid="model-dtype">{loaded.info.dtype}</span> · vocab{' '}
             {loaded.info.vocabSize.toLocaleString('en-US')} · {loaded.info.numLayers} layers{loaded.info.thinking ? ' · thinking' : ''}
+            {loaded.info.weightsPath && <> · <code>{loaded.info.weightsPath}</code>{loaded.info.ioDtype === 'float16' ? ' (float16 I/O)' : ''}</>}
             {loaded.info.availableDtypes && <> · ships {loaded.info.availableDtypes.join(', ')}</>}
             {loaded.info.estimate && (
               <>
