@@ -70,7 +70,8 @@ export async function loadLanguageModel(spec: ModelSourceSpec, onProgress: (p: L
   const progress = (p: FileProgress) =>
     onProgress({ file: p.file, loaded: p.loaded, total: p.total ?? 0, phase: p.fromCache ? 'from cache' : 'download' });
   try {
-    return await OrtLanguageModel.load(sourceOf(spec, progress, onProgress, signal), { onProgress: progress, signal });
+    const hub = spec.kind === 'hub' ? { dtype: spec.dtype, token: spec.token } : {};
+    return await OrtLanguageModel.load(sourceOf(spec, progress, onProgress, signal), { onProgress: progress, signal, ...hub });
   } catch (e) {
     // Errors cross the worker boundary as name + message: put the loader's kind in the name.
     if (e instanceof ModelLoadError) {

@@ -17,6 +17,9 @@ import type {
   ScoreRequest,
 } from './api.ts';
 import { cancelJob, endJob, isAbort, startJob } from './jobs.ts';
+import { deleteCachedModel, listCachedModels } from '../llm/ort/modelCache.ts';
+import { formPromptIds } from '../llm/promptIds.ts';
+import { scoringPath } from '../llm/scoringPath.ts';
 import * as llm from './llmAdapter.ts';
 import { answersMatch, extractAnswer, splitResponse } from './responseSplit.ts';
 
@@ -43,7 +46,8 @@ async function generateWith(
   signal: AbortSignal,
   onText?: (text: string, tokens: number) => void,
 ): Promise<GenerateResult> {
-  const promptIds = m.tokenizer.encode(m.formatPrompt(req.question));
+  // The same ids the scorer conditions on (no doubled BOS after a template that writes one).
+  const promptIds = formPromptIds(m.tokenizer, m.formatPrompt(req.question));
   const ids: number[] = [];
   let lastSent = 0;
   let stopped: GenerateResult['stopped'] = 'max-tokens';
@@ -97,7 +101,8 @@ export const modelApi: ModelApi = {
     }
     return withJob('load', async (signal) => {
       model = await llm.loadLanguageModel(source, onProgress, signal);
-      return { info: { ...model.info, eosIds: [...model.info.eosIds] }, defaultProbe: model.defaultProbe, label: labelOf(source) };
+      const scoring = await scoringPath(model); // detected once, shown in the model panel
+      return { info: { ...model.info, eosIds: [...model.info.eosIds] }, defaultProbe: model.defaultProbe, label: labelOf(source), scoring };
     });
   },
   async unloadModel() {
@@ -107,6 +112,8 @@ export const modelApi: ModelApi = {
   },
   cacheSize: () => llm.cacheSize(),
   clearCache: () => llm.clearCache(),
+  listCachedModels: () => listCachedModels(),
+  deleteCachedModel: (id, revision) => deleteCachedModel(id, revision),
   generate(jobId, req, onText) {
     const m = requireModel();
     return withJob(jobId, (signal) => generateWith(m, req, signal, onText));
