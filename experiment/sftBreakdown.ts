@@ -20,6 +20,7 @@ const problems = heldOutProblems(HELDOUT_SEED, CI_SPEC.evalProblems, { minDigits
 const set = problems.flatMap((p) => Array.from({ length: k }, () => p));
 const r = await evaluatePolicy(model, set, {
   maxNewTokens: 96, temperature: 1, seed: 1, delimiter: DEFAULT_GRPO_CONFIG.segment_delimiter, w: DEFAULT_GRPO_CONFIG.process_weight_w,
+  chunkSize: set.length,
 });
 type Row = { overthinks: boolean; correct: number; tokens: number; S: number | null };
 const rows: Row[] = r.rollouts.map((ro) => {

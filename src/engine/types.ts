@@ -42,13 +42,9 @@ export interface SampleOutput {
   entropy: number[][];
 }
 
-/** Log-probs of `continuation[scoreFrom:]` after `context[0:b]` for every boundary b (KV branching on GPU). */
-export interface ProbeRequest {
-  context: number[];
-  boundaries: number[]; // token counts into context, each 0 … context.length
-  continuation: number[]; // probe tokens then answer tokens
-  scoreFrom: number; // index in continuation of the first scored token
-}
+// The J-probe request is the RePro library's (one probe path for every scorer).
+import type { ProbeRequest } from '../repro/jProbe.ts';
+export type { ProbeRequest };
 
 export interface TrainableModel {
   readonly config: ModelConfig;

@@ -2,6 +2,7 @@
 // inputs with the same messages.
 import type { ModelConfig } from './config.ts';
 import type { ProbeRequest, SampleOptions } from './types.ts';
+import { probeFits } from '../repro/jProbe.ts';
 
 export function checkIds(ids: unknown, V: number, what: string): void {
   if (!Array.isArray(ids)) throw new TypeError(`${what} must be an array of token ids`);
@@ -40,7 +41,7 @@ export function validateProbe(config: ModelConfig, req: ProbeRequest, r: number)
     if (bnd + req.scoreFrom === 0) {
       throw new RangeError(`${at}.boundaries[${i}] = 0 with scoreFrom 0: the first scored token has no context`);
     }
-    if (bnd + req.continuation.length - 1 > config.blockSize) {
+    if (!probeFits(bnd, req.continuation.length, config.blockSize)) {
       throw new RangeError(`${at}.boundaries[${i}] = ${bnd}: context + continuation needs ${bnd + req.continuation.length - 1} positions, blockSize is ${config.blockSize}`);
     }
   });

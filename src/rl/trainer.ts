@@ -195,6 +195,7 @@ export class GrpoTrainer {
     this.heldOut ??= heldOutProblems(HELDOUT_SEED, c.eval_size, { minDigits: c.min_digits, maxDigits: c.max_digits });
     const r = await evaluatePolicy(this.engine, this.heldOut, {
       maxNewTokens: c.max_completion_length, temperature: 0, seed: c.seed, delimiter: c.segment_delimiter, w: c.process_weight_w,
+      chunkSize: this.heldOut.length,
     });
     const e: EvalMetrics = { step: this.step, ...r.metrics };
     this.evalHistory.push(e);

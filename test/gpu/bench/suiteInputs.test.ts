@@ -7,7 +7,7 @@ import { syntheticCot, tokenizerWithProbeWords } from '../../../bench/suites/jTr
 import { timeMethods } from '../../../bench/suites/batchThroughput.ts';
 import { meanCrossEntropy } from '../../../bench/suites/trainStep.ts';
 import { HfTokenizer } from '../../../src/llm/ort/hfTokenizer.ts';
-import { scorerTokens } from '../../../src/repro/scorerTokens.ts';
+import { scorerTokens } from '../../../src/llm/scorer/scorerTokens.ts';
 
 test('j-trajectory input: 16 segments, ~512 CoT tokens, a probe of at most 10 tokens', () => {
   const files = tokenizerWithProbeWords();

@@ -45,7 +45,7 @@ const STEPS = 20;
 async function meanReward(m: TrainableModel, temperature: number, seeds: number[]): Promise<number> {
   let sum = 0;
   for (const seed of seeds) {
-    const r = await evaluatePolicy(m, ALL, { maxNewTokens: GRPO.max_completion_length, temperature, seed, delimiter: '\n\n', w: 0.5 });
+    const r = await evaluatePolicy(m, ALL, { maxNewTokens: GRPO.max_completion_length, temperature, seed, delimiter: '\n\n', w: 0.5, chunkSize: ALL.length });
     sum += r.metrics.accuracy;
   }
   return sum / seeds.length;
