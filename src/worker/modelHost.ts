@@ -2,7 +2,7 @@
 // that touches the LanguageModel (and so GPU buffers) happens here.
 import type { LanguageModel } from '../llm/types.ts';
 import type { Trajectory } from '../repro/types.ts';
-import { delimiterOf } from '../store/settings.ts';
+import { delimiterOf } from '../analysis/delimiter.ts';
 import type {
   BatchItemInput,
   BatchItemResult,
@@ -17,7 +17,7 @@ import type {
 } from './api.ts';
 import { cancelJob, endJob, isAbort, startJob } from './jobs.ts';
 import * as llm from './llmAdapter.ts';
-import { answersMatch, extractAnswer, splitResponse } from './responseSplit.ts';
+import { answersMatch, extractAnswer, splitResponse } from '../analysis/responseSplit.ts';
 
 let model: LanguageModel | null = null;
 /** Streamed text is sent at most this often, so a fast model does not flood the main thread. */
