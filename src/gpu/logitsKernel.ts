@@ -1,8 +1,7 @@
 // The logits kernel the J-trajectory scorer is given (src/llm/scorer): logitsStats.ts on a
 // model's GPUDevice, one GpuContext per device; the float64 CPU reference for a model without
 // one (WASM).
-import type { LanguageModel } from '../llm/types.ts';
-import type { LogitsStatsFn } from '../llm/scorer/scoreTrajectory.ts';
+import type { LanguageModel, LogitsStatsFn } from '../llm/types.ts';
 import { wrapDevice, type GpuContext } from './device.ts';
 import { logitsStatsFromHandle } from './logitsStats.ts';
 

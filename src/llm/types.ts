@@ -91,3 +91,9 @@ export interface LanguageModel {
   maxProbeRows?(cacheLength: number): number;
   dispose(): Promise<void>;
 }
+
+/**
+ * Per-row entropy and log p(target) of a logits handle (targets −1 = none): the kernel the
+ * J-trajectory scorer is given (src/gpu/logitsKernel.ts in the app).
+ */
+export type LogitsStatsFn = (logits: LogitsHandle, targets: Int32Array | null) => Promise<{ entropy: ArrayLike<number>; targetLogProb: ArrayLike<number> }>;

@@ -4,14 +4,13 @@
 // the model can, else one branch per boundary (probePaths.ts). Log-probs and entropies come from
 // the injected logits kernel (src/gpu/logitsKernel.ts in the app), so logits are never read back
 // and this folder needs no GPU code.
-import type { LanguageModel, LogitsHandle } from '../types.ts';
+import type { LanguageModel, LogitsStatsFn } from '../types.ts';
 import type { Trajectory } from '../../repro/types.ts';
 import { batchedPath, branchedJ0, naivePath, sequentialPath, type ScoringPlan } from './probePaths.ts';
 import { scorerTokens } from './scorerTokens.ts';
 import { planJProbe } from '../../repro/jProbe.ts';
 
-/** Per-row entropy and log p(target) of a logits handle (targets −1 = none). */
-export type LogitsStatsFn = (logits: LogitsHandle, targets: Int32Array | null) => Promise<{ entropy: ArrayLike<number>; targetLogProb: ArrayLike<number> }>;
+export type { LogitsStatsFn };
 
 export interface ScoreInput {
   question: string;
