@@ -4,7 +4,7 @@
 // trajectory's process score S(K) by whether a response has backtracking/redundant segments.
 import { readFileSync } from 'node:fs';
 import { decodeCheckpoint } from '../src/engine/checkpoint.ts';
-import { CpuModel } from '../src/engine/cpu/cpu-model.ts';
+import { CpuModel } from '../src/engine/cpu/cpuModel.ts';
 import { heldOutProblems } from '../src/task/problem.ts';
 import { classifySegments } from '../src/task/classify.ts';
 import { evaluatePolicy } from '../src/rl/evaluate.ts';

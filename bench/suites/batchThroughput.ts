@@ -18,7 +18,7 @@ import { CSV_COLUMNS, rowOf } from '../../src/analysis/batchRows.ts';
 import { DEFAULT_SETTINGS } from '../../src/store/settings.ts';
 import { toCsv, toJson } from '../../src/data/index.ts';
 import { exportOnnx } from '../../src/engine/onnx/export.ts';
-import { exportGenerationConfig, exportHfConfig } from '../../src/engine/onnx/hf-config.ts';
+import { exportGenerationConfig, exportHfConfig } from '../../src/engine/onnx/hfConfig.ts';
 import { initParams } from '../../src/engine/init.ts';
 import { createRng } from '../../src/task/rng.ts';
 import { makeProblem } from '../../src/task/problem.ts';

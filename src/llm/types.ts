@@ -40,14 +40,9 @@ export interface TokenizerLike {
   decode(ids: number[], opts?: { skipSpecialTokens?: boolean }): string;
 }
 
-export interface SamplingOptions {
-  maxNewTokens: number;
-  temperature: number; // 0 = greedy
-  topK: number; // 0 = off
-  topP: number; // 1 = off
-  seed: number;
-  stopStrings?: string[];
-}
+// The one sampling option type (src/sampling/options.ts).
+import type { SamplingOptions } from '../sampling/options.ts';
+export type { SamplingOptions };
 
 export interface GenerateCallbacks {
   onToken?: (id: number, text: string) => void;

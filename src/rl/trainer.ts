@@ -6,7 +6,7 @@
 //   J probes batched over the whole step; skipped when α = 0) → advantages → μ × (forward, loss,
 //   backward, step) → metrics → held-out eval every eval_every steps.
 import type { TrainableModel } from '../engine/types.ts';
-import { Rng } from '../engine/rng.ts';
+import { Rng } from '../sampling/rng.ts';
 import { ANSWER_MARKER, formatPrompt } from '../task/format.ts';
 import { heldOutProblems, makeProblem, type Problem } from '../task/problem.ts';
 import { createRng, type TaskRng } from '../task/rng.ts';
@@ -163,7 +163,6 @@ export class GrpoTrainer {
     const m: StepMetrics = {
       step: this.step,
       reward: mean(rollouts.map((r) => r.reward)),
-      accuracy: mean(rollouts.map((r) => r.reward)),
       responseTokens: mean(rollouts.map((r) => r.completion.length)),
       cotTokens: mean(rollouts.map((r) => r.cotTokens)),
       backtracking: mean(rollouts.map((r) => r.backtracking.length)),

@@ -16,7 +16,7 @@ import { matmulBackward, matmulForward } from './layers/matmul.ts';
 import { attentionBackward, attentionForward } from './layers/attention.ts';
 import { geluBackward, geluForward } from './layers/gelu.ts';
 import { fanOutBackward, residualBackward, residualForward } from './layers/residual.ts';
-import { logProbHeadBackward, logProbHeadForward } from './layers/logprob-head.ts';
+import { logProbHeadBackward, logProbHeadForward } from './layers/logprobHead.ts';
 
 /** Forward of a [B,T] batch into `acts` (sized for B, T); fills logits, logp and entropy. */
 export function gptForward(

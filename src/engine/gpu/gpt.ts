@@ -15,7 +15,7 @@ import { matmulBackward, matmulForward } from './layers/matmul.ts';
 import { attentionBackward, attentionForward } from './layers/attention.ts';
 import { geluBackward, geluForward } from './layers/gelu.ts';
 import { residualForward } from './layers/residual.ts';
-import { logProbHeadBackward, logProbHeadForward } from './layers/logprob-head.ts';
+import { logProbHeadBackward, logProbHeadForward } from './layers/logprobHead.ts';
 
 export interface GptGpu {
   config: ModelConfig;

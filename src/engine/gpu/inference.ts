@@ -17,7 +17,7 @@ import { matmulForward } from './layers/matmul.ts';
 import { attentionCached, kvWrite, MAX_HEAD_SIZE, type KvCacheShape } from './layers/attention.ts';
 import { geluForward } from './layers/gelu.ts';
 import { residualForward } from './layers/residual.ts';
-import { logProbHeadForward } from './layers/logprob-head.ts';
+import { logProbHeadForward } from './layers/logprobHead.ts';
 import { submitAndRead } from './readback.ts';
 
 export interface InferenceRow {

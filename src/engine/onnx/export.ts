@@ -8,7 +8,7 @@
 // masked row (a pad query) gives a uniform softmax instead of NaN. The forward pass is the CPU
 // reference's (src/engine/cpu/gpt.ts): LN eps LN_EPS, GELU tanh form, scale 1/sqrt(HS), tied wte head.
 import { LN_EPS, paramLayout, type ModelConfig, type ParamName } from '../config.ts';
-import { DT, GraphBuilder } from './graph-builder.ts';
+import { DT, GraphBuilder } from './graphBuilder.ts';
 
 export const ONNX_OPSET = 17;
 const FLOAT32_LOWEST = -3.4028234663852886e38;

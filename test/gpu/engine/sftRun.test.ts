@@ -5,7 +5,7 @@
 // float64 CPU reference, verified here by the task's verifier, and that to eval.json's guard.
 import { describe, expect, it } from 'vitest';
 import { GpuModel } from '../../../src/engine/gpu/model.ts';
-import { CpuModel } from '../../../src/engine/cpu/cpu-model.ts';
+import { CpuModel } from '../../../src/engine/cpu/cpuModel.ts';
 import { decodeCheckpoint } from '../../../src/engine/checkpoint.ts';
 import { initParams } from '../../../src/engine/init.ts';
 import type { ModelConfig } from '../../../src/engine/config.ts';

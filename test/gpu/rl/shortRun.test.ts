@@ -17,7 +17,7 @@
 import { describe, expect, it } from 'vitest';
 import { acquireGpu } from '../../../src/gpu/device.ts';
 import { GpuModel } from '../../../src/engine/gpu/model.ts';
-import { CpuModel } from '../../../src/engine/cpu/cpu-model.ts';
+import { CpuModel } from '../../../src/engine/cpu/cpuModel.ts';
 import { initParams } from '../../../src/engine/init.ts';
 import type { ModelConfig } from '../../../src/engine/config.ts';
 import type { TrainableModel } from '../../../src/engine/types.ts';

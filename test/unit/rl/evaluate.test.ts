@@ -1,7 +1,7 @@
 // evaluatePolicy / summarizeToyEval: aggregates against hand-computed values, and J trajectories of a
 // (random) CpuModel's responses against log-softmax recomputed here from CpuModel.logits.
 import { describe, expect, it } from 'vitest';
-import { CpuModel } from '../../../src/engine/cpu/cpu-model.ts';
+import { CpuModel } from '../../../src/engine/cpu/cpuModel.ts';
 import { initParams } from '../../../src/engine/init.ts';
 import type { ModelConfig } from '../../../src/engine/config.ts';
 import { evaluatePolicy } from '../../../src/rl/evaluate.ts';
