@@ -1,4 +1,4 @@
-// `npm run experiment [-- --full] [--seeds 0,1,2] [--steps N] [--eval-samples K] [--lr X] [--alpha A] [--top-k K] [--out DIR] [--timeout-min M]`
+// `npm run experiment [-- --full] [--estimator grpo,gae,reinforce_plus_plus] [--seeds 0,1,2] [--steps N] [--eval-samples K] [--lr X] [--alpha A] [--top-k K] [--out DIR] [--timeout-min M]`
 // or `npm run experiment -- --report DIR` to re-render DIR/results.{md,svg} from DIR/results.json: outcome-only vs
 // RePro GRPO from the bundled SFT checkpoint, same seeds, in headless Chromium on WebGPU
 // (experiment/page.ts through scripts/lib/headless.ts). Writes experiment/results.json,
@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runInChromium } from '../scripts/lib/headless.ts';
 import { markdownTable, reproVsOutcome, rewardPlotSvg, type ExperimentResults } from '../src/rl/report.ts';
-import { presetConfig } from '../src/rl/config.ts';
+import { ADV_ESTIMATORS, ESTIMATOR_LABELS, presetConfig, type AdvEstimator } from '../src/rl/config.ts';
+import { estimatorOf, estimatorTable } from '../src/rl/estimatorTable.ts';
 import { CI_SPEC, FULL_SPEC, type ExperimentSpec } from './spec.ts';
 
 const here = fileURLToPath(new URL('./', import.meta.url));
@@ -32,7 +33,12 @@ function parseArgs(argv: string[]): { spec: ExperimentSpec; timeoutMs: number; o
     else if (a === '--lr') spec = { ...spec, overrides: { ...spec.overrides, learning_rate: Number(value()) } };
     else if (a === '--alpha') spec = { ...spec, overrides: { ...spec.overrides, process_reward_coef: Number(value()) } };
     else if (a === '--top-k') spec = { ...spec, overrides: { ...spec.overrides, entropy_top_k: Number(value()) } };
-    else if (a === '--timeout-min') timeoutMs = Number(value()) * 60_000;
+    else if (a === '--estimator') {
+      const list = value().split(',') as AdvEstimator[];
+      const bad = list.find((e) => !ADV_ESTIMATORS.includes(e));
+      if (bad !== undefined) throw new Error(`experiment: --estimator must be ${ADV_ESTIMATORS.join(' | ')} (comma-separated for several), got ${JSON.stringify(bad)}`);
+      spec = { ...spec, estimators: list };
+    } else if (a === '--timeout-min') timeoutMs = Number(value()) * 60_000;
     else if (a === '--out') outDir = value();
     else throw new Error(`experiment: unknown argument ${JSON.stringify(a)} (see the header of experiment/run.ts)`);
   }
@@ -57,6 +63,20 @@ function writeReport(results: ExperimentResults, outDir: string): string {
   const sampled = results.config.eval_samples === undefined
     ? '"sampled" = greedy (this run predates sampled evaluation)'
     : `"sampled" = ${results.config.eval_samples} responses per problem at the training temperature`;
+  const estimators = ADV_ESTIMATORS.filter((e) => results.runs.some((r) => estimatorOf(r) === e));
+  if (estimators.length > 1 || estimators[0] !== 'grpo') {
+    // several estimators: the paper-shaped table first, then each estimator's own report
+    const parts = estimators.map((e) => {
+      const sub: ExperimentResults = { ...results, runs: results.runs.filter((r) => estimatorOf(r) === e) };
+      return `## ${ESTIMATOR_LABELS[e]}\n\n${markdownTable(sub)}`;
+    });
+    const mdAll = `# RePro vs outcome-only per RL estimator (${results.config.adapter}, ${steps} steps, seeds ${seeds.join(', ')})\n\n` +
+      `After training, sampled view; each cell: outcome → RePro (paired difference RePro − outcome over seeds ± its 95 % CI, Student t).\n\n` +
+      `${estimatorTable(results)}\n${parts.join('\n')}`;
+    writeFileSync(join(outDir, 'results.md'), mdAll);
+    writeFileSync(join(outDir, 'results.svg'), rewardPlotSvg({ ...results, runs: results.runs.filter((r) => estimatorOf(r) === estimators[0]) }));
+    return mdAll;
+  }
   const md = `# GRPO: outcome-only vs RePro (${results.config.adapter}, ${steps} steps, seeds ${seeds.join(', ')})\n\n` +
     `GRPO: learning_rate ${g.learning_rate}, α (process_reward_coef) ${g.process_reward_coef}, ` +
     `${g.per_device_train_batch_size} prompts × ${g.num_generations} samples per step, topK ${g.entropy_top_k}. ` +

@@ -1,5 +1,5 @@
 // The experiment's settings: CI-sized defaults for SwiftShader, and --full for a real GPU.
-import type { GrpoConfig } from '../src/rl/config.ts';
+import type { AdvEstimator, GrpoConfig } from '../src/rl/config.ts';
 
 export interface ExperimentSpec {
   seeds: number[];
@@ -13,6 +13,8 @@ export interface ExperimentSpec {
   /** where the page fetches the SFT checkpoint */
   checkpointUrl: string;
   full: boolean;
+  /** RL estimators to run, each × {outcome, RePro} × seeds (--estimator; default GRPO only) */
+  estimators?: AdvEstimator[];
 }
 
 export const CI_SPEC: ExperimentSpec = {

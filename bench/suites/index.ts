@@ -3,6 +3,7 @@
 import type { GpuContext } from '../../src/gpu/device.ts';
 import { fusedLogits } from './fusedLogits.ts';
 import { grpoStep } from './grpoStep.ts';
+import { ppoStep } from './ppoStep.ts';
 import { trainStep } from './trainStep.ts';
 import { jTrajectory } from './jTrajectory.ts';
 import { batchThroughput } from './batchThroughput.ts';
@@ -24,6 +25,7 @@ export interface BenchSuite {
 export const suites: BenchSuite[] = [
   fusedLogits,
   grpoStep,
+  ppoStep,
   trainStep,
   jTrajectory,
   batchThroughput,

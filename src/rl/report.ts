@@ -1,6 +1,6 @@
 // The experiment's report: results.json shape, a markdown table (mean ± std over seeds, before
 // and after) and an SVG plot. Pure: no DOM (the SVG is a string built from numbers only).
-import type { GrpoConfig } from './config.ts';
+import type { AdvEstimator, GrpoConfig } from './config.ts';
 
 export interface EvalSummary {
   accuracy: number;
@@ -13,6 +13,8 @@ export interface EvalSummary {
 
 export interface ExperimentRun {
   method: 'outcome' | 'repro';
+  /** the RL estimator (repro-method.md §11); runs without it are GRPO */
+  estimator?: AdvEstimator;
   seed: number;
   steps: number;
   /** sampled at the training temperature, eval_samples responses per held-out problem */

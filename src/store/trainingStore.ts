@@ -3,7 +3,7 @@
 import { create } from 'zustand';
 import { proxy } from 'comlink';
 import type { EvalMetrics, RolloutSample, StepMetrics } from '../rl/metrics.ts';
-import { presetConfig, type GrpoConfig } from '../rl/config.ts';
+import { ESTIMATOR_LABELS, presetConfig, type AdvEstimator, type GrpoConfig } from '../rl/config.ts';
 import type { RunSpec, RunStatus, SavedRunInfo, TrainingEvents } from '../worker/trainingApi.ts';
 import { trainingApi } from '../worker/trainingClient.ts';
 import { useModel } from './modelStore.ts';
@@ -30,7 +30,8 @@ interface TrainingState {
   error: string | null;
   subscribed: boolean;
   connect(): Promise<void>;
-  startComparison(opts: { steps: number; seed: number; overrides?: Partial<GrpoConfig> }): Promise<void>;
+  /** outcome-only vs RePro for each estimator (default GRPO only), all side by side */
+  startComparison(opts: { steps: number; seed: number; overrides?: Partial<GrpoConfig>; estimators?: AdvEstimator[] }): Promise<void>;
   pause(runId: string): Promise<void>;
   resume(runId: string): Promise<void>;
   stop(runId: string): Promise<void>;
@@ -92,18 +93,21 @@ export const useTraining = create<TrainingState>((set, get) => {
         set({ saved: await trainingApi().listSaved() });
       });
     },
-    async startComparison({ steps, seed, overrides = {} }) {
+    async startComparison({ steps, seed, overrides = {}, estimators = ['grpo'] }) {
       await get().connect();
       const stamp = Date.now().toString(36);
-      for (const method of ['outcome', 'repro'] as const) {
-        const config = presetConfig(method, { ...overrides, seed });
-        const spec: RunSpec = {
-          runId: `${method}-s${seed}-${stamp}`,
-          label: `${method === 'outcome' ? 'Outcome only (GRPO)' : 'RePro (GRPO + process reward)'} · seed ${seed}`,
-          method, config, steps,
-        };
-        set((s) => ({ runs: { ...s.runs, [spec.runId]: emptyView(spec) } }));
-        await guard(() => trainingApi().start(spec));
+      for (const est of estimators) {
+        const name = ESTIMATOR_LABELS[est];
+        for (const method of ['outcome', 'repro'] as const) {
+          const config = presetConfig(method, { ...overrides, adv_estimator: est, seed });
+          const spec: RunSpec = {
+            runId: `${est === 'grpo' ? '' : `${est}-`}${method}-s${seed}-${stamp}`,
+            label: `${method === 'outcome' ? `Outcome only (${name})` : `RePro (${name} + process reward)`} · seed ${seed}`,
+            method, config, steps,
+          };
+          set((s) => ({ runs: { ...s.runs, [spec.runId]: emptyView(spec) } }));
+          await guard(() => trainingApi().start(spec));
+        }
       }
     },
     pause: (id) => guard(() => trainingApi().pause(id)),

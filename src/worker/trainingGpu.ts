@@ -2,6 +2,7 @@
 // run's policy batch, and the bundled SFT checkpoint as the starting weights.
 import { acquireGpu, type GpuContext } from '../gpu/device.ts';
 import { GpuModel } from '../engine/gpu/model.ts';
+import { GpuCritic } from '../engine/gpu/critic.ts';
 import { decodeCheckpoint } from '../engine/checkpoint.ts';
 import type { ModelConfig } from '../engine/config.ts';
 import type { TrainableModel } from '../engine/types.ts';
@@ -57,6 +58,10 @@ export function gpuTrainingDeps(opts: GpuTrainingOptions = {}): TrainingDeps {
       const rows = spec.config.per_device_train_batch_size * spec.config.num_generations;
       const model = await GpuModel.create(await device(), config, params, { maxBatchTokens: Math.max(16, rows) * config.blockSize });
       return opts.wrapModel ? opts.wrapModel(model) : model;
+    },
+    async createCritic(config, params, spec) {
+      const rows = spec.config.per_device_train_batch_size * spec.config.num_generations;
+      return GpuCritic.create(await device(), config, params, Math.max(16, rows) * config.blockSize);
     },
     onDeviceLost(cb) {
       lostListeners.push(cb);

@@ -9,6 +9,9 @@ import { RunTable } from './RunTable.tsx';
 import { SamplesPanel } from './SamplesPanel.tsx';
 import { VerlExportButton } from '../export/VerlExportButton.tsx';
 import { DEFAULT_RUN_SETTINGS, RunSettings, type RunSettingsValue } from './RunSettings.tsx';
+import { EstimatorPicker } from './EstimatorPicker.tsx';
+import { PpoCharts } from './PpoCharts.tsx';
+import type { AdvEstimator } from '../../rl/config.ts';
 
 // Dev/test builds only: e2e tests read the runs' metric histories from the store.
 if (import.meta.env.DEV && typeof window !== 'undefined') {
@@ -45,6 +48,7 @@ export function TrainingScreen() {
   const [steps, setSteps] = useState(100);
   const [seed, setSeed] = useState(0);
   const [settings, setSettings] = useState<RunSettingsValue>(DEFAULT_RUN_SETTINGS);
+  const [estimators, setEstimators] = useState<AdvEstimator[]>(['grpo']);
   useEffect(() => {
     void connect();
   }, [connect]);
@@ -68,11 +72,12 @@ export function TrainingScreen() {
       <div className="row">
         <label className="field">Steps <input type="number" min={1} value={steps} data-testid="train-steps" onChange={(e) => setSteps(Math.max(1, Math.floor(Number(e.target.value) || 1)))} /></label>
         <label className="field">Seed <input type="number" value={seed} data-testid="train-seed" onChange={(e) => setSeed(Math.floor(Number(e.target.value) || 0))} /></label>
-        <button disabled={busy} onClick={() => void startComparison({ steps, seed, overrides: settings })} data-testid="start-comparison">
+        <button disabled={busy} onClick={() => void startComparison({ steps, seed, overrides: settings, estimators })} data-testid="start-comparison">
           Start outcome-only vs RePro
         </button>
       </div>
       <RunSettings value={settings} onChange={setSettings} disabled={busy} />
+      <EstimatorPicker value={estimators} onChange={setEstimators} disabled={busy} />
       {error && <p className="error" role="alert">{error}</p>}
       {saved.length > 0 && (
         <div className="card" data-testid="saved-runs">
@@ -94,6 +99,10 @@ export function TrainingScreen() {
         {STEP_CHARTS.map((c) => (
           <MetricChart key={c.id} title={c.title} rows={chartRows(series, c.value)} series={lines} testId={`chart-${c.id}`} />
         ))}
+        <PpoCharts
+          series={series.filter((s) => runs[s.id]?.spec.config.adv_estimator === 'gae')}
+          lines={lines.filter((l) => runs[l.key]?.spec.config.adv_estimator === 'gae')}
+        />
       </div>
       {sampled && <SamplesPanel runId={sampled.spec.runId} label={sampled.spec.label} samples={sampled.samples} />}
     </section>
