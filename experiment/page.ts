@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   const res = await fetch(spec.checkpointUrl);
   if (!res.ok) throw new Error(`SFT checkpoint ${spec.checkpointUrl}: HTTP ${res.status} (run npm run train:toy first)`);
   const ck = decodeCheckpoint(new Uint8Array(await res.arrayBuffer()));
-  log(`adapter ${adapter}; model ${JSON.stringify(ck.config)}; seeds ${spec.seeds.join(',')}; ${spec.steps} steps`);
+  log(`adapter ${adapter}; regime ${spec.regime} (${spec.checkpointUrl}); model ${JSON.stringify(ck.config)}; seeds ${spec.seeds.join(',')}; ${spec.steps} steps`);
 
   const configs = {
     outcome: presetConfig('outcome', spec.overrides),
@@ -83,12 +83,12 @@ async function main(): Promise<void> {
       log(`[${estimator} ${method} s${seed}] after: sampled ${JSON.stringify(after)} greedy ${JSON.stringify(afterGreedy)}`);
       critic?.dispose();
       runs.push({
-        method, estimator, seed, steps: spec.steps, before: beforeSampled.get(seed)!, after,
+        regime: spec.regime, method, estimator, seed, steps: spec.steps, before: beforeSampled.get(seed)!, after,
         greedy: { before: beforeGreedy, after: afterGreedy }, reward_curve: curve,
       });
     }
   }
-  const results: ExperimentResults = { config: { grpo: configs, eval_problems: spec.evalProblems, eval_samples: spec.evalSamples, adapter, full: spec.full }, runs };
+  const results: ExperimentResults = { config: { grpo: configs, eval_problems: spec.evalProblems, eval_samples: spec.evalSamples, adapter, full: spec.full, checkpoint: spec.checkpointUrl }, runs };
   await bridge.__report?.(JSON.stringify(results));
 }
 

@@ -7,6 +7,7 @@ import { ppoStep } from './ppoStep.ts';
 import { trainStep } from './trainStep.ts';
 import { jTrajectory } from './jTrajectory.ts';
 import { batchThroughput } from './batchThroughput.ts';
+import { topKKernel } from './topKKernel.ts';
 
 /** One measured number, as printed and stored in bench/results.json. */
 export interface BenchEntry {
@@ -29,4 +30,5 @@ export const suites: BenchSuite[] = [
   trainStep,
   jTrajectory,
   batchThroughput,
+  topKKernel,
 ];

@@ -1,5 +1,6 @@
 // The training screen's state: every run the worker reports on (spec, status, metric history,
 // held-out evals, latest samples, log), which runs the charts show, and the RPC actions.
+import { REGIME_LABEL, type TaskRegime } from '../task/regime.ts';
 import { create } from 'zustand';
 import { proxy } from 'comlink';
 import type { EvalMetrics, RolloutSample, StepMetrics } from '../rl/metrics.ts';
@@ -30,8 +31,8 @@ interface TrainingState {
   error: string | null;
   subscribed: boolean;
   connect(): Promise<void>;
-  /** outcome-only vs RePro for each estimator (default GRPO only), all side by side */
-  startComparison(opts: { steps: number; seed: number; overrides?: Partial<GrpoConfig>; estimators?: AdvEstimator[] }): Promise<void>;
+  /** outcome-only vs RePro for each estimator (default GRPO only), all side by side, from the regime's SFT checkpoint */
+  startComparison(opts: { steps: number; seed: number; overrides?: Partial<GrpoConfig>; estimators?: AdvEstimator[]; regime?: TaskRegime }): Promise<void>;
   pause(runId: string): Promise<void>;
   resume(runId: string): Promise<void>;
   stop(runId: string): Promise<void>;
@@ -93,7 +94,7 @@ export const useTraining = create<TrainingState>((set, get) => {
         set({ saved: await trainingApi().listSaved() });
       });
     },
-    async startComparison({ steps, seed, overrides = {}, estimators = ['grpo'] }) {
+    async startComparison({ steps, seed, overrides = {}, estimators = ['grpo'], regime = 'mixed' }) {
       await get().connect();
       const stamp = Date.now().toString(36);
       for (const est of estimators) {
@@ -102,8 +103,8 @@ export const useTraining = create<TrainingState>((set, get) => {
           const config = presetConfig(method, { ...overrides, adv_estimator: est, seed });
           const spec: RunSpec = {
             runId: `${est === 'grpo' ? '' : `${est}-`}${method}-s${seed}-${stamp}`,
-            label: `${method === 'outcome' ? `Outcome only (${name})` : `RePro (${name} + process reward)`} · seed ${seed}`,
-            method, config, steps,
+            label: `${method === 'outcome' ? `Outcome only (${name})` : `RePro (${name} + process reward)`} · seed ${seed}${regime === 'mixed' ? '' : ` · ${REGIME_LABEL[regime]}`}`,
+            method, config, steps, regime,
           };
           set((s) => ({ runs: { ...s.runs, [spec.runId]: emptyView(spec) } }));
           await guard(() => trainingApi().start(spec));

@@ -1,6 +1,7 @@
 // The typed RPC surface between the UI (main thread) and the worker, which owns the model and
 // every long GPU job. Only plain, structured-cloneable data crosses it; callbacks are comlink
 // proxies; long jobs carry a job id that cancel(jobId) aborts.
+import type { TaskRegime } from '../task/regime.ts';
 import type { Trajectory } from '../repro/types.ts';
 import type { BatchItemResult } from '../analysis/batchRows.ts';
 import type { ModelInfo, SamplingOptions } from '../llm/types.ts';
@@ -32,7 +33,8 @@ export interface SelfTestReport {
 
 /** Where a model comes from. Local files carry their folder-relative paths. */
 export type ModelSourceSpec =
-  | { kind: 'bundled' }
+  /** a bundled toy model; regime (src/task/regime.ts) picks its folder, absent = mixed */
+  | { kind: 'bundled'; regime?: TaskRegime }
   | { kind: 'hub'; id: string; revision?: string }
   | { kind: 'local'; files: { path: string; file: File }[] }
   /** A toy-reasoner safetensors checkpoint (SFT or a GRPO run's), exported to ONNX in the worker. */

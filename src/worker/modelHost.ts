@@ -1,5 +1,6 @@
 // The worker-side model: load/unload, streamed generation, scoring and batch runs. Everything
 // that touches the LanguageModel (and so GPU buffers) happens here.
+import { REGIME_LABEL } from '../task/regime.ts';
 import type { LanguageModel } from '../llm/types.ts';
 import type { Trajectory } from '../repro/types.ts';
 import { delimiterOf } from '../analysis/delimiter.ts';
@@ -29,7 +30,7 @@ function requireModel(): LanguageModel {
 }
 
 function labelOf(spec: ModelSourceSpec): string {
-  if (spec.kind === 'bundled') return 'bundled toy model (toy-reasoner)';
+  if (spec.kind === 'bundled') return spec.regime && spec.regime !== 'mixed' ? `bundled toy model (toy-reasoner-${spec.regime}, ${REGIME_LABEL[spec.regime]})` : 'bundled toy model (toy-reasoner)';
   if (spec.kind === 'hub') return spec.id;
   if (spec.kind === 'checkpoint') return spec.name;
   const top = spec.files[0]?.path.split('/')[0] ?? 'local files';

@@ -2,6 +2,7 @@
 // structured-cloneable data crosses it; the event sink is a comlink proxy.
 import type { GrpoConfig } from '../rl/config.ts';
 import type { EvalMetrics, RolloutSample, StepMetrics } from '../rl/metrics.ts';
+import type { TaskRegime } from '../task/regime.ts';
 
 export interface RunSpec {
   /** unique id (also the IndexedDB key of the run's checkpoint) */
@@ -12,6 +13,8 @@ export interface RunSpec {
   config: GrpoConfig;
   /** stop after this many steps */
   steps: number;
+  /** which bundled SFT checkpoint a fresh run starts from (src/task/regime.ts); absent = mixed */
+  regime?: TaskRegime;
 }
 
 export type RunStatus = 'starting' | 'running' | 'paused' | 'stopped' | 'finished' | 'error';

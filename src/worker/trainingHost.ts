@@ -12,10 +12,11 @@ import type { TrainerSnapshot } from '../rl/snapshot.ts';
 import { GrpoTrainer, type TrainerCallbacks } from '../rl/trainer.ts';
 import type { RunSpec, RunStatus, SavedRunInfo, TrainingEvents } from './trainingApi.ts';
 import type { StoredTrainingRun } from './trainingStorage.ts';
+import type { TaskRegime } from '../task/regime.ts';
 
 export interface TrainingDeps {
-  /** The starting weights (the bundled SFT checkpoint). */
-  initialWeights(): Promise<{ config: ModelConfig; params: Float32Array }>;
+  /** The starting weights: the bundled SFT checkpoint of `regime` (default mixed). */
+  initialWeights(regime?: TaskRegime): Promise<{ config: ModelConfig; params: Float32Array }>;
   /** A model on the current device sized for `spec`; throws when the device is gone. */
   createModel(config: ModelConfig, params: Float32Array, spec: RunSpec): Promise<TrainableModel>;
   /** The PPO critic (adv_estimator "gae") on the current device, from its flat params (src/engine/critic.ts). */
@@ -256,7 +257,7 @@ export class TrainingHost {
   }
 
   private async freshTrainer(spec: RunSpec): Promise<GrpoTrainer> {
-    const init = await this.deps.initialWeights();
+    const init = await this.deps.initialWeights(spec.regime ?? 'mixed');
     const model = await this.deps.createModel(init.config, init.params, spec);
     // PPO's critic: a value head on a copy of the same SFT trunk (repro-method.md §11)
     const critic = spec.config.adv_estimator === 'gae'

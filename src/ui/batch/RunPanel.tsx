@@ -2,6 +2,7 @@
 import { useBatch } from '../../store/batchStore.ts';
 import { useModel } from '../../store/modelStore.ts';
 import { useSettings } from '../../store/settingsStore.ts';
+import { BundledModelPick } from './BundledModelPick.tsx';
 
 function formatEta(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return '—';
@@ -18,6 +19,7 @@ export function RunPanel() {
   return (
     <div className="card">
       <h3>Run</h3>
+      <BundledModelPick disabled={running !== null} />
       {!loaded && (
         <p className="muted">
           No model loaded.{' '}

@@ -4,10 +4,13 @@ import { useEffect, useRef, useState } from 'react';
 import { useModel } from '../../store/modelStore.ts';
 import { BackendBadge } from '../BackendBadge.tsx';
 import { formatBytes } from '../download.ts';
+import { RegimeSelect } from '../RegimeSelect.tsx';
+import type { TaskRegime } from '../../task/regime.ts';
 
 export function ModelPanel() {
   const { loaded, loading, progress, error, cacheBytes, load, refreshCacheSize, clearCache } = useModel();
   const [hubId, setHubId] = useState('onnx-community/Qwen3-0.6B-ONNX');
+  const [regime, setRegime] = useState<TaskRegime>('mixed');
   const folderRef = useRef<HTMLInputElement>(null);
   useEffect(() => {
     folderRef.current?.setAttribute('webkitdirectory', '');
@@ -33,7 +36,8 @@ export function ModelPanel() {
     <div className="card" data-testid="model-panel">
       <h3>Model</h3>
       <div className="row">
-        <button type="button" className="primary" disabled={loading} onClick={() => void load({ kind: 'bundled' })} data-testid="load-bundled">
+        <RegimeSelect value={regime} onChange={setRegime} disabled={loading} testId="bundled-regime" />
+        <button type="button" className="primary" disabled={loading} onClick={() => void load(regime === 'mixed' ? { kind: 'bundled' } : { kind: 'bundled', regime })} data-testid="load-bundled">
           Load bundled toy model
         </button>
         <label>

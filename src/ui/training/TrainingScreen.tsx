@@ -12,6 +12,10 @@ import { DEFAULT_RUN_SETTINGS, RunSettings, type RunSettingsValue } from './RunS
 import { EstimatorPicker } from './EstimatorPicker.tsx';
 import { PpoCharts } from './PpoCharts.tsx';
 import type { AdvEstimator } from '../../rl/config.ts';
+import { RunSummaryCard } from './RunSummaryCard.tsx';
+import { TRAINING_PRESETS } from './presets.ts';
+import { RegimeSelect } from '../RegimeSelect.tsx';
+import type { TaskRegime } from '../../task/regime.ts';
 
 // Dev/test builds only: e2e tests read the runs' metric histories from the store.
 if (import.meta.env.DEV && typeof window !== 'undefined') {
@@ -49,6 +53,7 @@ export function TrainingScreen() {
   const [seed, setSeed] = useState(0);
   const [settings, setSettings] = useState<RunSettingsValue>(DEFAULT_RUN_SETTINGS);
   const [estimators, setEstimators] = useState<AdvEstimator[]>(['grpo']);
+  const [regime, setRegime] = useState<TaskRegime>('mixed');
   useEffect(() => {
     void connect();
   }, [connect]);
@@ -69,10 +74,20 @@ export function TrainingScreen() {
   return (
     <section className="screen" data-testid="training-screen">
       <h2>Training: GRPO vs GRPO + RePro</h2>
+      <div className="row" data-testid="training-presets">
+        <span>Presets:</span>
+        {TRAINING_PRESETS.map((p) => (
+          <button key={p.id} type="button" disabled={busy} data-testid={`preset-${p.id}`}
+            onClick={() => { setRegime(p.regime); setSteps(p.steps); setSettings(p.settings); }}>
+            {p.label}
+          </button>
+        ))}
+      </div>
       <div className="row">
+        <RegimeSelect value={regime} onChange={setRegime} disabled={busy} testId="train-regime" label="Start from (SFT checkpoint)" />
         <label className="field">Steps <input type="number" min={1} value={steps} data-testid="train-steps" onChange={(e) => setSteps(Math.max(1, Math.floor(Number(e.target.value) || 1)))} /></label>
         <label className="field">Seed <input type="number" value={seed} data-testid="train-seed" onChange={(e) => setSeed(Math.floor(Number(e.target.value) || 0))} /></label>
-        <button disabled={busy} onClick={() => void startComparison({ steps, seed, overrides: settings, estimators })} data-testid="start-comparison">
+        <button disabled={busy} onClick={() => void startComparison({ steps, seed, overrides: settings, estimators, regime })} data-testid="start-comparison">
           Start outcome-only vs RePro
         </button>
       </div>
@@ -93,6 +108,11 @@ export function TrainingScreen() {
         </div>
       )}
       <RunTable runs={all} />
+      {visible.length > 0 && (
+        <div className="summary-grid" data-testid="run-summaries">
+          {visible.map((r) => <RunSummaryCard key={r.spec.runId} run={r} />)}
+        </div>
+      )}
       <VerlExportButton source="training" />
       <div className="summary-grid">
         <MetricChart title="Reward (train) and accuracy (held-out, dashed)" rows={rewards} series={rewardLines} testId="chart-reward" height={300} />
