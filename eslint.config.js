@@ -2,6 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
+import { folderRuleConfigs } from './scripts/lint/folderRules.js';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'public/**', 'artifacts/**', 'test-results/**', 'experiment/out/**'] },
@@ -27,4 +28,6 @@ export default tseslint.config(
       'react-hooks/set-state-in-effect': 'off',
     },
   },
+  // What each folder of src/ may import (docs/architecture.md, Folder rules).
+  ...folderRuleConfigs,
 );

@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import { LN_EPS, PARAM_NAMES, paramLayout, paramShapes, type ModelConfig, type ParamName } from '../src/engine/config.ts';
 import { initParams } from '../src/engine/init.ts';
+import { DECAYED_PARAMS } from '../src/engine/cpu/adamw.ts';
 import type { AdamWConfig } from '../src/engine/types.ts';
 
 export const DEFAULT_TFJS_ADAMW: AdamWConfig = {
@@ -17,7 +18,8 @@ export const DEFAULT_TFJS_ADAMW: AdamWConfig = {
 
 /** Parameters stacked over layers in the flat layout ([L, …]); split into one variable per layer here. */
 const PER_LAYER = new Set<ParamName>(['ln1w', 'ln1b', 'qkvw', 'qkvb', 'attprojw', 'attprojb', 'ln2w', 'ln2b', 'fcw', 'fcb', 'fcprojw', 'fcprojb']);
-const DECAYED = new Set<ParamName>(['wte', 'wpe', 'qkvw', 'attprojw', 'fcw', 'fcprojw']);
+// The engine's own list of weight-decayed parameters (llm.c: the 2-D weights).
+const DECAYED = new Set<ParamName>(DECAYED_PARAMS);
 
 export interface TfjsTrainer {
   /** forward + backward + AdamW on one [B, T] batch (targets -1 = ignored); resolves to the loss before the update */

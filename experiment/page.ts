@@ -46,6 +46,7 @@ async function main(): Promise<void> {
     const set = problems.flatMap((p) => Array.from({ length: k }, () => p));
     const r = await evaluatePolicy(model, set, {
       maxNewTokens: cfg.max_completion_length, temperature, seed: cfg.seed + 7919, delimiter: cfg.segment_delimiter, w: cfg.process_weight_w,
+      chunkSize: set.length,
     });
     const correct = r.rollouts.filter((x) => x.reward === 1);
     return {

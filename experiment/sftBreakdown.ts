@@ -7,7 +7,7 @@
 // segment that is not a new column step (a wrong step included; the first breakdown's definition).
 import { readFileSync } from 'node:fs';
 import { decodeCheckpoint } from '../src/engine/checkpoint.ts';
-import { CpuModel } from '../src/engine/cpu/cpu-model.ts';
+import { CpuModel } from '../src/engine/cpu/cpuModel.ts';
 import { heldOutProblems } from '../src/task/problem.ts';
 import { classifySegments } from '../src/task/classify.ts';
 import { parseRegime, REGIME_MODEL_DIR, type TaskRegime } from '../src/task/regime.ts';
@@ -41,6 +41,7 @@ const problems = heldOutProblems(HELDOUT_SEED, n, { minDigits: 2, maxDigits: 2 }
 const set = problems.flatMap((p) => Array.from({ length: k }, () => p));
 const r = await evaluatePolicy(model, set, {
   maxNewTokens: 96, temperature: 1, seed: 1, delimiter: DEFAULT_GRPO_CONFIG.segment_delimiter, w: DEFAULT_GRPO_CONFIG.process_weight_w,
+  chunkSize: set.length,
 });
 type Row = { restates: boolean; extra: boolean; correct: number; tokens: number; S: number | null };
 const rows: Row[] = r.rollouts.map((ro) => {

@@ -2,8 +2,8 @@
 // bundled toy model through the app's own code path: the worker's prompt-file parsing
 // (src/worker/parsePromptFile.ts → src/data parsePromptSet), the worker's batch runner
 // (src/worker/modelHost.ts modelApi.runBatch: generation when an item has no CoT, then the J
-// trajectory, src/repro/scorer.ts), the per-row §10 metrics the batch store computes
-// (src/store/batchRows.ts rowOf) and the CSV + JSON exports (src/data toCsv / toJson).
+// trajectory, src/llm/scorer/scoreTrajectory.ts), the per-row §10 metrics the batch store computes
+// (src/analysis/batchRows.ts rowOf) and the CSV + JSON exports (src/data toCsv / toJson).
 // Time "inside the model" = time inside OrtLanguageModel.forward / .forwardProbes / .generate (outermost call only)
 // plus the fused logits kernel that reads their logits (LogitsStatsKernel.run: its readback is
 // where the wait for ORT's GPU work lands); everything else is overhead. Both are measured by
@@ -14,11 +14,11 @@ import { OrtLanguageModel } from '../../src/llm/ort/ortLanguageModel.ts';
 import { modelApi } from '../../src/worker/modelHost.ts';
 import { parsePromptFile } from '../../src/worker/parsePromptFile.ts';
 import type { BatchItemInput, BatchItemResult, BatchOptions, ModelSourceSpec } from '../../src/worker/api.ts';
-import { CSV_COLUMNS, rowOf } from '../../src/store/batchRows.ts';
+import { CSV_COLUMNS, rowOf } from '../../src/analysis/batchRows.ts';
 import { DEFAULT_SETTINGS } from '../../src/store/settings.ts';
 import { toCsv, toJson } from '../../src/data/index.ts';
 import { exportOnnx } from '../../src/engine/onnx/export.ts';
-import { exportGenerationConfig, exportHfConfig } from '../../src/engine/onnx/hf-config.ts';
+import { exportGenerationConfig, exportHfConfig } from '../../src/engine/onnx/hfConfig.ts';
 import { initParams } from '../../src/engine/init.ts';
 import { createRng } from '../../src/task/rng.ts';
 import { makeProblem } from '../../src/task/problem.ts';

@@ -1,5 +1,5 @@
 // j-trajectory-vs-forward / j-trajectory-vs-naive: the cost of a whole J trajectory
-// (src/repro/scorer.ts scoreTrajectory: one KV-cached pass over prompt + CoT, then the K + 1 probes
+// (src/llm/scorer/scoreTrajectory.ts: one KV-cached pass over prompt + CoT, then the K + 1 probes
 // branched from prefixes of that cache in one batched call; repro-method.md §3) against
 //   (a) one plain forward pass over prompt + CoT from an empty cache, with the per-token entropy
 //       of every row from the fused logits kernel (the work the trajectory's CoT pass must do anyway);
@@ -15,9 +15,10 @@
 import type { GpuContext } from '../../src/gpu/device.ts';
 import { OrtLanguageModel } from '../../src/llm/ort/ortLanguageModel.ts';
 import {
-  DEFAULT_PROBE_CHUNKS, defaultLogitsStats, probeBatching, scoreTrajectory, scoreTrajectoryBatched, scoreTrajectoryNaive, scoreTrajectorySequential,
+  DEFAULT_PROBE_CHUNKS, probeBatching, scoreTrajectory, scoreTrajectoryBatched, scoreTrajectoryNaive, scoreTrajectorySequential,
   type ScoreInput,
-} from '../../src/repro/scorer.ts';
+} from '../../src/llm/scorer/scoreTrajectory.ts';
+import { logitsKernelFor } from '../../src/gpu/logitsKernel.ts';
 import { THINKING_PROBE } from '../../src/llm/ort/hfTokenizer.ts';
 import { buildTinyDecoder, type TinyDecoderOptions } from '../../test/fixtures/onnx/tinyDecoder.ts';
 import { asPickedFiles, modelFolder, type ModelFolder } from '../../test/fixtures/onnx/modelFolder.ts';
@@ -72,7 +73,8 @@ export const jTrajectory: BenchSuite = {
     try {
       if (model.info.backend !== 'webgpu') throw new Error(`j-trajectory: ORT runs on ${model.info.backend}, not WebGPU (${model.backendNote})`);
       const input: ScoreInput = { question: 'What is the sum of all the numbers below?', cot: syntheticCot(), answer: '4242}' };
-      const stats = defaultLogitsStats(model);
+      const stats = logitsKernelFor(model);
+      const kernel = { kernel: stats };
       const promptIds = model.tokenizer.encode(model.formatPrompt(input.question), { addSpecialTokens: false });
       let plainTokens = 0;
       const plain = async () => {
@@ -90,8 +92,8 @@ export const jTrajectory: BenchSuite = {
       };
       // warm-up (ORT compiles programs per shape) and the sameness check of the two scorers
       await plain();
-      const fast = await scoreTrajectory(model, input);
-      const slow = await scoreTrajectoryNaive(model, input);
+      const fast = await scoreTrajectory(model, input, kernel);
+      const slow = await scoreTrajectoryNaive(model, input, kernel);
       const jDiff = Math.max(...fast.J.map((j, k) => Math.abs(j - slow.J[k])));
       if (!(jDiff <= J_TOLERANCE)) throw new Error(`j-trajectory: cached and naive J differ by ${jDiff} > ${J_TOLERANCE}`);
       const K = fast.segments.length;
@@ -101,12 +103,12 @@ export const jTrajectory: BenchSuite = {
 
       const batched = probeBatching(model) === true;
       if (!batched) log('j-trajectory: batched probes were not used (the first-use check failed)');
-      await scoreTrajectorySequential(model, input); // warm-up of its shapes
-      await scoreTrajectory(model, input); // … and of the chunked probe calls
+      await scoreTrajectorySequential(model, input, kernel); // warm-up of its shapes
+      await scoreTrajectory(model, input, kernel); // … and of the chunked probe calls
       const ms = { plain: [] as number[], trajectory: [] as number[], naive: [] as number[], sequential: [] as number[], oneCall: [] as number[] };
       const runs = {
-        plain, trajectory: () => scoreTrajectory(model, input), naive: () => scoreTrajectoryNaive(model, input),
-        sequential: () => scoreTrajectorySequential(model, input), oneCall: () => scoreTrajectoryBatched(model, input, { probeChunks: 1 }),
+        plain, trajectory: () => scoreTrajectory(model, input, kernel), naive: () => scoreTrajectoryNaive(model, input, kernel),
+        sequential: () => scoreTrajectorySequential(model, input, kernel), oneCall: () => scoreTrajectoryBatched(model, input, { ...kernel, probeChunks: 1 }),
       };
       const orders = [
         ['plain', 'trajectory', 'oneCall', 'naive', 'sequential'], ['trajectory', 'sequential', 'naive', 'plain', 'oneCall'],

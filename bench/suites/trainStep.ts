@@ -11,6 +11,7 @@ import type { GpuContext } from '../../src/gpu/device.ts';
 import { GpuModel } from '../../src/engine/gpu/model.ts';
 import { decodeCheckpoint } from '../../src/engine/checkpoint.ts';
 import { initParams } from '../../src/engine/init.ts';
+import { meanCrossEntropy, meanCrossEntropyGrad } from '../../src/engine/sft.ts';
 import type { ModelConfig } from '../../src/engine/config.ts';
 import type { AdamWConfig } from '../../src/engine/types.ts';
 import { createRng } from '../../src/task/rng.ts';
@@ -55,24 +56,13 @@ export async function toyWeights(): Promise<{ config: ModelConfig; params: Float
   return { config, params: initParams(config, DEFAULT_TRAIN_TOY_SPEC.initSeed), source: 'seeded init of the toy recipe shape (no checkpoint served)' };
 }
 
-/** dlogp of the mean cross-entropy over target positions (src/engine/types.ts): −mask / count. */
-export function meanCrossEntropy(logProbs: Float32Array, targets: Int32Array): { loss: number; dlogp: Float32Array } {
-  const count = targets.reduce((n, x) => n + (x >= 0 ? 1 : 0), 0);
-  const dlogp = new Float32Array(targets.length);
-  let loss = 0;
-  for (let i = 0; i < targets.length; i++) {
-    if (targets[i] < 0) continue;
-    loss -= logProbs[i];
-    dlogp[i] = -1 / Math.max(count, 1);
-  }
-  return { loss: loss / Math.max(count, 1), dlogp };
-}
-
 /** One training step on the engine; resolves (GPU work done) with the loss before the update. */
 async function engineStep(model: GpuModel, batch: SftBatch): Promise<number> {
   model.zeroGrad();
   const { logProbs } = await model.forward(batch.inputs, batch.targets, batch.B, batch.T);
-  const { loss, dlogp } = meanCrossEntropy(logProbs, batch.targets);
+  // The product's loss and gradient (src/engine/sft.ts), what runSft trains with.
+  const loss = meanCrossEntropy(logProbs, batch.targets);
+  const { dlogp } = meanCrossEntropyGrad(batch.targets);
   await model.backward(dlogp);
   const r = await model.step(ADAMW);
   if (r.skipped) throw new Error(`engine step skipped (non-finite gradient norm ${r.gradNorm})`);

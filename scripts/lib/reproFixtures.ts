@@ -10,7 +10,7 @@ import {
 import {
   combineAdvantages, groupNormalize, normalizeProcessRewards, outcomeAdvantages, processAdvantages,
 } from '../../src/rl/advantages.ts';
-import { Rng } from '../../src/engine/rng.ts';
+import { Rng } from '../../src/sampling/rng.ts';
 
 export const FIXTURE_VERSION = 1;
 

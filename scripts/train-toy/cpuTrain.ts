@@ -4,7 +4,7 @@
 // held-out evaluation then runs on WebGPU in Chromium (`--eval`), like every other run.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { CpuModel } from '../../src/engine/cpu/cpu-model.ts';
+import { CpuModel } from '../../src/engine/cpu/cpuModel.ts';
 import { initParams } from '../../src/engine/init.ts';
 import { runSft } from '../../src/engine/sft.ts';
 import { modelFiles } from './outputs.ts';

@@ -9,7 +9,7 @@ import { GpuModel } from '../../src/engine/gpu/model.ts';
 import { initParams } from '../../src/engine/init.ts';
 import { decodeCheckpoint } from '../../src/engine/checkpoint.ts';
 import { runSft, type SftLog } from '../../src/engine/sft.ts';
-import { evaluateToy } from '../../src/engine/evalToy.ts';
+import { evaluatePolicy } from '../../src/rl/evaluate.ts';
 import { heldOutProblems } from '../../src/task/problem.ts';
 import { mergeSpec, MONITOR_SEED, type TrainToySpec } from './spec.ts';
 import { bridge, log } from '../lib/pageBridge.ts';
@@ -55,7 +55,7 @@ async function train(model: GpuModel, spec: TrainToySpec): Promise<TrainingRecor
     onEval: async (stepsDone) => {
       if (spec.mode === 'bench' || monitorProblems.length === 0) return;
       const e0 = performance.now();
-      const { summary } = await evaluateToy(model, monitorProblems, { probeJ: false });
+      const { summary } = await evaluatePolicy(model, monitorProblems, { probeJ: false });
       evalMs += performance.now() - e0;
       monitor.push({ step: stepsDone, accuracy: summary.accuracy, meanCotTokens: summary.meanCotTokens, shareRedundantOrBacktracking: summary.shareRedundantOrBacktracking });
       log(`monitor @${stepsDone}: greedy accuracy ${summary.accuracy.toFixed(3)} cot ${summary.meanCotTokens.toFixed(1)} tokens, overthinking ${summary.shareRedundantOrBacktracking.toFixed(2)}`);
@@ -75,9 +75,9 @@ async function train(model: GpuModel, spec: TrainToySpec): Promise<TrainingRecor
 async function evaluate(model: GpuModel, spec: TrainToySpec, adapter: string, training: Omit<TrainingRecord, 'logs'> | null): Promise<{ json: unknown; responses: string }> {
   const problems = heldOutProblems(spec.evalSeed, spec.evalProblems, spec.sft.problem); // the digits it was trained on
   const e0 = performance.now();
-  const greedy = await evaluateToy(model, problems, { probeJ: true });
+  const greedy = await evaluatePolicy(model, problems, { probeJ: true });
   log(`held-out greedy (${problems.length} problems): ${JSON.stringify(greedy.summary)}`);
-  const sampled = await evaluateToy(model, problems, { probeJ: true, temperature: 1, seed: SAMPLED_SEED });
+  const sampled = await evaluatePolicy(model, problems, { probeJ: true, temperature: 1, seed: SAMPLED_SEED });
   log(`held-out sampled T=1: ${JSON.stringify(sampled.summary)}`);
   const evalSeconds = (performance.now() - e0) / 1000;
   const examples = pickExamples(sampled.responses, spec.showTrajectories);

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CpuModel } from '../../src/engine/cpu/cpu-model.ts';
+import { CpuModel } from '../../src/engine/cpu/cpuModel.ts';
 import { createRng } from '../../src/task/rng.ts';
 import { buildSftBatch } from '../../src/task/sft.ts';
 import { meanCrossEntropy, trimBatch } from '../../src/engine/sft.ts';

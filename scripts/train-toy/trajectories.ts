@@ -1,6 +1,6 @@
 // The fairness check of the toy task as a stage for RePro: a few responses' J trajectories,
 // segment by segment with each segment's class, picked to cover every kind of overthinking.
-import type { ResponseEval } from '../../src/engine/evalToy.ts';
+import type { ResponseEval } from '../../src/rl/evalSummary.ts';
 
 export interface TrajectoryExample {
   question: string;

@@ -5,7 +5,7 @@
 // head is unused), then w [C], then b [1]. The head is not weight-decayed.
 import { paramLayout, type ModelConfig } from './config.ts';
 import { INIT_STD } from './init.ts';
-import { Rng } from './rng.ts';
+import { Rng } from '../sampling/rng.ts';
 import type { AdamWConfig, StepResult } from './types.ts';
 
 export interface ValueModel {

@@ -3,7 +3,7 @@
 // (attprojw, fcprojw) scaled by 1/sqrt(2L) as in GPT-2 / nanoGPT, so the residual stream's
 // variance does not grow with depth.
 import { PARAM_NAMES, paramLayout, type ModelConfig, type ParamName } from './config.ts';
-import { Rng } from './rng.ts';
+import { Rng } from '../sampling/rng.ts';
 
 export const INIT_STD = 0.02;
 

@@ -25,15 +25,9 @@ export interface StepResult {
   skipped: boolean;
 }
 
-export interface SampleOptions {
-  maxNewTokens: number;
-  temperature: number; // 0 = greedy
-  topK: number; // 0 = off
-  topP: number; // 1 = off
-  seed: number;
-  /** generation of a row stops after it emits one of these ids (the id is kept) */
-  stopIds: number[];
-}
+// The one sampling option type (src/sampling/options.ts).
+import type { SamplingOptions } from '../sampling/options.ts';
+export type { SamplingOptions };
 
 export interface SampleOutput {
   /** generated ids per prompt (prompt excluded, stop id included when hit) */
@@ -42,13 +36,9 @@ export interface SampleOutput {
   entropy: number[][];
 }
 
-/** Log-probs of `continuation[scoreFrom:]` after `context[0:b]` for every boundary b (KV branching on GPU). */
-export interface ProbeRequest {
-  context: number[];
-  boundaries: number[]; // token counts into context, each 0 … context.length
-  continuation: number[]; // probe tokens then answer tokens
-  scoreFrom: number; // index in continuation of the first scored token
-}
+// The J-probe request is the RePro library's (one probe path for every scorer).
+import type { ProbeRequest } from '../repro/jProbe.ts';
+export type { ProbeRequest };
 
 export interface TrainableModel {
   readonly config: ModelConfig;
@@ -65,7 +55,7 @@ export interface TrainableModel {
   sync?(): Promise<void>;
   /** AdamW step with global-norm clipping; rejects non-finite gradients (StepResult.skipped). */
   step(opt: AdamWConfig): Promise<StepResult>;
-  sample(prompts: number[][], opts: SampleOptions): Promise<SampleOutput>;
+  sample(prompts: number[][], opts: SamplingOptions): Promise<SampleOutput>;
   probeLogProbs(requests: ProbeRequest[]): Promise<number[][][]>; // [request][boundary][scored token]
   getParams(): Promise<Float32Array>;
   setParams(p: Float32Array): Promise<void>;

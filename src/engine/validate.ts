@@ -1,7 +1,8 @@
 // Argument checks shared by the CPU reference and the WebGPU engine, so both reject the same
 // inputs with the same messages.
 import type { ModelConfig } from './config.ts';
-import type { ProbeRequest, SampleOptions } from './types.ts';
+import type { ProbeRequest, SamplingOptions } from './types.ts';
+import { probeFits } from '../repro/jProbe.ts';
 
 export function checkIds(ids: unknown, V: number, what: string): void {
   if (!Array.isArray(ids)) throw new TypeError(`${what} must be an array of token ids`);
@@ -11,13 +12,13 @@ export function checkIds(ids: unknown, V: number, what: string): void {
   }
 }
 
-export function validateSample(config: ModelConfig, prompts: number[][], o: SampleOptions): void {
+export function validateSample(config: ModelConfig, prompts: number[][], o: SamplingOptions): void {
   if (!Array.isArray(prompts)) throw new TypeError('prompts must be an array of token-id arrays');
   if (!Number.isInteger(o.maxNewTokens) || o.maxNewTokens < 0) {
     throw new RangeError(`maxNewTokens must be an integer >= 0, got ${o.maxNewTokens}`);
   }
   if (!Number.isFinite(o.seed)) throw new RangeError(`seed must be a finite number, got ${o.seed}`);
-  checkIds(o.stopIds, config.vocabSize, 'stopIds');
+  checkIds(o.stopIds ?? [], config.vocabSize, 'stopIds');
   prompts.forEach((p, b) => {
     checkIds(p, config.vocabSize, `prompts[${b}]`);
     if (p.length === 0) throw new RangeError(`prompts[${b}] is empty: sampling needs at least one token`);
@@ -40,7 +41,7 @@ export function validateProbe(config: ModelConfig, req: ProbeRequest, r: number)
     if (bnd + req.scoreFrom === 0) {
       throw new RangeError(`${at}.boundaries[${i}] = 0 with scoreFrom 0: the first scored token has no context`);
     }
-    if (bnd + req.continuation.length - 1 > config.blockSize) {
+    if (!probeFits(bnd, req.continuation.length, config.blockSize)) {
       throw new RangeError(`${at}.boundaries[${i}] = ${bnd}: context + continuation needs ${bnd + req.continuation.length - 1} positions, blockSize is ${config.blockSize}`);
     }
   });

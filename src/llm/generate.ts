@@ -2,7 +2,9 @@
 // cache; stops on EOS ids, stop strings, maxNewTokens or an AbortSignal; streams tokens.
 import type { GenerateCallbacks, LanguageModel, SamplingOptions } from './types.ts';
 import { readLogitsRow } from './logitsRow.ts';
-import { checkSampling, sampleToken, seededUniform } from './sampling.ts';
+import { checkSamplingOptions } from '../sampling/options.ts';
+import { Rng } from '../sampling/rng.ts';
+import { sampleToken } from '../sampling/sampleToken.ts';
 
 type Decoder = Pick<LanguageModel, 'forward' | 'emptyCache' | 'tokenizer' | 'device' | 'info'>;
 
@@ -23,11 +25,11 @@ export function checkTokenIds(ids: ArrayLike<number>, vocab: number, what: strin
  * multi-byte character).
  */
 export async function generateWithCache(model: Decoder, promptIds: number[], opts: SamplingOptions, cb: GenerateCallbacks = {}): Promise<number[]> {
-  checkSampling(opts);
+  checkSamplingOptions(opts);
   if (promptIds.length === 0) throw new RangeError('promptIds must hold at least one token');
   checkTokenIds(promptIds, model.info.vocabSize, 'promptIds');
   const eos = new Set(model.info.eosIds);
-  const rand = seededUniform(opts.seed);
+  const rng = new Rng(opts.seed);
   const stops = (opts.stopStrings ?? []).filter((s) => s.length > 0);
   const out: number[] = [];
   let shown = '';
@@ -45,7 +47,7 @@ export async function generateWithCache(model: Decoder, promptIds: number[], opt
       } finally {
         step.dispose();
       }
-      const id = sampleToken(row, opts, rand);
+      const id = sampleToken(row, opts, rng);
       if (eos.has(id)) break;
       out.push(id);
       const text = model.tokenizer.decode(out);

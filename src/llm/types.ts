@@ -42,14 +42,9 @@ export interface TokenizerLike {
   decode(ids: number[], opts?: { skipSpecialTokens?: boolean }): string;
 }
 
-export interface SamplingOptions {
-  maxNewTokens: number;
-  temperature: number; // 0 = greedy
-  topK: number; // 0 = off
-  topP: number; // 1 = off
-  seed: number;
-  stopStrings?: string[];
-}
+// The one sampling option type (src/sampling/options.ts).
+import type { SamplingOptions } from '../sampling/options.ts';
+export type { SamplingOptions };
 
 export interface GenerateCallbacks {
   onToken?: (id: number, text: string) => void;
@@ -100,3 +95,9 @@ export interface LanguageModel {
   maxProbeRows?(cacheLength: number): number;
   dispose(): Promise<void>;
 }
+
+/**
+ * Per-row entropy and log p(target) of a logits handle (targets −1 = none): the kernel the
+ * J-trajectory scorer is given (src/gpu/logitsKernel.ts in the app).
+ */
+export type LogitsStatsFn = (logits: LogitsHandle, targets: Int32Array | null) => Promise<{ entropy: ArrayLike<number>; targetLogProb: ArrayLike<number> }>;

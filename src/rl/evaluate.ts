@@ -1,91 +1,137 @@
-// Held-out evaluation of a policy on the toy task: accuracy, CoT length, backtracking and the
-// overthinking tail (tokens after certainty, repro-method.md §10, from the FULL J trajectory).
+// The one evaluation of a toy policy (any TrainableModel) on held-out problems: generation through
+// model.sample, the task's verifier and segment classification, backtracking markers and the full
+// J trajectory of every response (J at each segment boundary through model.probeLogProbs, the
+// requests from the one J-probe path src/repro/jProbe.ts, the toy probe = the answer marker,
+// repro-method.md §3) → overthinkingMetrics (§10). Used by the GRPO trainer's held-out
+// evaluation, train:toy and the experiment. GPU-free: the caller brings the model.
 import type { TrainableModel } from '../engine/types.ts';
+import { jTrajectory, planJProbe } from '../repro/jProbe.ts';
+import { overthinkingMetrics, type OverthinkingMetrics } from '../repro/overthinkingMetrics.ts';
 import type { Trajectory } from '../repro/types.ts';
-import { objectiveJ } from '../repro/objectiveJ.ts';
-import { overthinkingMetrics } from '../repro/overthinkingMetrics.ts';
-import { ANSWER_MARKER, formatPrompt } from '../task/format.ts';
+import { classifySegments } from '../task/classify.ts';
+import { ANSWER_MARKER, formatPrompt, SEGMENT_DELIMITER } from '../task/format.ts';
 import type { Problem } from '../task/problem.ts';
 import { toyTokenizer } from '../task/tokenizer.ts';
 import { EOS_ID } from '../task/vocab.ts';
+import { evalMetricsOf, summarizeToyEval, type ResponseEval, type SegmentEval, type ToyEvalSummary } from './evalSummary.ts';
 import type { EvalMetrics } from './metrics.ts';
-import { mean, parseRollout, type Rollout } from './rollout.ts';
+import { parseRollout, type Rollout } from './rollout.ts';
 
 export interface EvalOptions {
-  maxNewTokens: number;
-  /** 0 = greedy (the default of the reports) */
+  /** 0 = greedy (default) */
   temperature: number;
+  topK: number;
+  topP: number;
   seed: number;
-  delimiter: string | RegExp;
-  /** w of repro-method.md §6, for the trajectory's process score */
+  /** default: the model's blockSize (generation also stops at the block end) */
+  maxNewTokens?: number;
+  /** prompts per sample / probe call (bounds the KV cache); default 100 */
+  chunkSize: number;
+  /** measure J trajectories (one probe per segment boundary); default true */
+  probeJ: boolean;
+  /** repro-method.md §6 weight, for S(K) */
   w: number;
+  /** the segment delimiter (repro-method.md §2); default the toy task's blank line */
+  delimiter: string | RegExp;
 }
 
+export const DEFAULT_EVAL_OPTIONS: EvalOptions = {
+  temperature: 0, topK: 0, topP: 1, seed: 1, chunkSize: 100, probeJ: true, w: 0.5, delimiter: SEGMENT_DELIMITER,
+};
+
 export interface EvalResult {
+  summary: ToyEvalSummary;
+  /** the trainer's held-out metrics, from the summary */
   metrics: Omit<EvalMetrics, 'step'>;
+  responses: ResponseEval[];
   rollouts: Rollout[];
+  /** the full J trajectories of the probed responses */
   trajectories: Trajectory[];
 }
 
-/** Generates one response per problem and measures it; one batched sample call, one batched probe call. */
-export async function evaluatePolicy(
-  engine: TrainableModel, problems: Problem[], opts: EvalOptions,
-): Promise<EvalResult> {
-  if (problems.length === 0) throw new RangeError('evaluatePolicy needs at least one problem');
-  const prompts = problems.map((p) => toyTokenizer.encode(formatPrompt(p.question)));
-  const sampled = await engine.sample(prompts, {
-    maxNewTokens: opts.maxNewTokens, temperature: opts.temperature, topK: 0, topP: 1, seed: opts.seed, stopIds: [EOS_ID],
-  });
-  const rollouts = problems.map((p, i) =>
-    parseRollout(i, p, prompts[i], sampled.tokens[i], sampled.entropy[i], opts.delimiter));
-
-  // Full trajectories: J at the baseline and after every segment whose probe fits in the block.
-  const probeIds = toyTokenizer.encode(ANSWER_MARKER);
-  const blockSize = engine.config.blockSize;
-  const usable = rollouts.map((r) => {
-    const continuation = probeIds.concat(toyTokenizer.encode(r.problem.answer));
-    const fits = r.tokenSpans.every((s) => r.promptIds.length + s.end + continuation.length - 1 <= blockSize);
-    return { continuation, fits };
-  });
-  const requests = rollouts.map((r, i) => ({
-    context: r.promptIds.concat(r.completion.slice(0, r.cotTokens)),
-    boundaries: [r.promptIds.length, ...(usable[i].fits ? r.tokenSpans.map((s) => r.promptIds.length + s.end) : [])],
-    continuation: usable[i].continuation,
-    scoreFrom: probeIds.length,
-  }));
-  const logProbs = await engine.probeLogProbs(requests);
-
+export async function evaluatePolicy(model: TrainableModel, problems: Problem[], options: Partial<EvalOptions> = {}): Promise<EvalResult> {
+  const o = { ...DEFAULT_EVAL_OPTIONS, ...options };
+  if (!Array.isArray(problems) || problems.length === 0) throw new RangeError('evaluatePolicy: problems must be a non-empty array');
+  if (!Number.isInteger(o.chunkSize) || o.chunkSize <= 0) throw new RangeError(`evaluatePolicy: options.chunkSize must be a positive integer, got ${o.chunkSize}`);
+  const responses: ResponseEval[] = [];
+  const rollouts: Rollout[] = [];
   const trajectories: Trajectory[] = [];
-  const afterCertainty: number[] = [];
-  rollouts.forEach((r, i) => {
-    if (!usable[i].fits) return; // too long to probe: counted in accuracy and length only
-    const t: Trajectory = {
-      question: r.problem.question,
-      cot: r.cot,
-      answer: r.problem.answer,
-      probe: ANSWER_MARKER,
-      segments: r.segments,
-      cotTokens: r.completion.slice(0, r.cotTokens),
-      tokenOffsets: r.tokenOffsets,
-      tokenSpans: r.tokenSpans,
-      J: logProbs[i].map((lp) => objectiveJ(lp)),
-      answerLogProbs: logProbs[i],
-      tokenEntropy: r.entropy.slice(0, r.cotTokens),
-      firstTokenEntropy: r.firstTokenEntropy,
-    };
-    trajectories.push(t);
-    afterCertainty.push(overthinkingMetrics(t, { w: opts.w }).tokensAfterCertainty);
-  });
+  for (let at = 0; at < problems.length; at += o.chunkSize) {
+    const chunk = await evaluateChunk(model, problems.slice(at, at + o.chunkSize), o, at);
+    for (const c of chunk) {
+      responses.push(c.response);
+      rollouts.push(c.rollout);
+      if (c.trajectory) trajectories.push(c.trajectory);
+    }
+  }
+  const summary = summarizeToyEval(responses);
+  return { summary, metrics: evalMetricsOf(summary), responses, rollouts, trajectories };
+}
 
+interface Evaluated { response: ResponseEval; rollout: Rollout; trajectory: Trajectory | null }
+
+async function evaluateChunk(model: TrainableModel, problems: Problem[], o: EvalOptions, offset: number): Promise<Evaluated[]> {
+  const prompts = problems.map((p) => toyTokenizer.encode(formatPrompt(p.question)));
+  const sampled = await model.sample(prompts, {
+    maxNewTokens: o.maxNewTokens ?? model.config.blockSize, temperature: o.temperature, topK: o.topK, topP: o.topP,
+    seed: o.seed + offset, stopIds: [EOS_ID],
+  });
+  const rollouts = problems.map((p, i) => parseRollout(offset + i, p, prompts[i], sampled.tokens[i], sampled.entropy[i], o.delimiter));
+  const answerLogProbs = o.probeJ ? await probeAnswer(model, rollouts) : rollouts.map(() => null);
+  return rollouts.map((r, i) => {
+    const trajectory = answerLogProbs[i] ? trajectoryOf(r, answerLogProbs[i]!) : null;
+    return { response: describeResponse(r, trajectory, o.w), rollout: r, trajectory };
+  });
+}
+
+const PROBE_IDS = toyTokenizer.encode(ANSWER_MARKER);
+
+/** Per rollout, log p of each answer token at boundaries 0 … K; null when a probe does not fit in the block. */
+async function probeAnswer(model: TrainableModel, rollouts: Rollout[]): Promise<(number[][] | null)[]> {
+  const plans = rollouts.map((r) => {
+    const plan = planJProbe({
+      promptIds: r.promptIds, cotIds: r.completion.slice(0, r.cotTokens), tokenSpans: r.tokenSpans,
+      probeIds: PROBE_IDS, answerIds: toyTokenizer.encode(r.problem.answer), blockSize: model.config.blockSize,
+    });
+    // The full trajectory or none: a partial one would shift every §10 metric.
+    return plan && plan.unfit.length === 0 ? plan : null;
+  });
+  const index = plans.flatMap((p, i) => (p ? [i] : []));
+  const logProbs = index.length > 0 ? await model.probeLogProbs(index.map((i) => plans[i]!.request)) : [];
+  const out: (number[][] | null)[] = rollouts.map(() => null);
+  index.forEach((i, q) => { out[i] = logProbs[q]; });
+  return out;
+}
+
+function trajectoryOf(r: Rollout, answerLogProbs: number[][]): Trajectory {
   return {
-    metrics: {
-      accuracy: mean(rollouts.map((r) => r.reward)),
-      cotTokens: mean(rollouts.map((r) => r.cotTokens)),
-      backtracking: mean(rollouts.map((r) => r.backtracking.length)),
-      tokensAfterCertainty: mean(afterCertainty),
-      n: problems.length,
-    },
-    rollouts,
-    trajectories,
+    question: r.problem.question, cot: r.cot, answer: r.problem.answer, probe: ANSWER_MARKER,
+    segments: r.segments, cotTokens: r.completion.slice(0, r.cotTokens), tokenOffsets: r.tokenOffsets,
+    tokenSpans: r.tokenSpans, J: jTrajectory(answerLogProbs, `response ${r.group}`), answerLogProbs,
+    tokenEntropy: r.entropy.slice(0, r.cotTokens), firstTokenEntropy: r.firstTokenEntropy,
+  };
+}
+
+function describeResponse(r: Rollout, t: Trajectory | null, w: number): ResponseEval {
+  const J = t ? t.J : null;
+  const labels = classifySegments(r.cot, { spans: r.segments, problem: r.problem });
+  const segments = labels.map((l, k): SegmentEval => ({
+    text: l.text, kind: l.kind, backtracking: l.backtracking,
+    tokens: r.tokenSpans[k].end - r.tokenSpans[k].start, J: J ? J[k + 1] : null,
+  }));
+  const metrics: OverthinkingMetrics | null = t ? overthinkingMetrics(t, { w }) : null; // repro-method.md §10
+  return {
+    question: r.problem.question,
+    answer: r.problem.answer,
+    completion: r.text,
+    correct: r.reward === 1,
+    cotTokens: r.cotTokens,
+    segments,
+    backtrackingSegments: r.backtracking.length,
+    hasRedundant: labels.some((l) => l.kind === 'redundant'),
+    hasBacktracking: r.backtracking.length > 0,
+    hasWrongStep: labels.some((l) => l.kind === 'wrong'),
+    J,
+    metrics,
   };
 }

@@ -17,10 +17,11 @@ export interface StepTimings {
 export interface StepMetrics {
   /** 1-based number of this step */
   step: number;
-  /** mean outcome reward R over the step's rollouts */
+  /**
+   * mean outcome reward R over the step's rollouts: R is the verifier's 1 / 0, so this is also the
+   * step's training accuracy (one field, not two equal ones)
+   */
   reward: number;
-  /** fraction of rollouts the verifier accepts */
-  accuracy: number;
   /** mean completion tokens (CoT + answer + <eos>) */
   responseTokens: number;
   /** mean CoT tokens */

@@ -1,6 +1,6 @@
 // The trainer's full state for an exact resume, and its validation when read back.
 import type { ModelConfig } from '../engine/config.ts';
-import type { RngState } from '../engine/rng.ts';
+import type { RngState } from '../sampling/rng.ts';
 import { validateGrpoConfig, type GrpoConfig } from './config.ts';
 import type { EvalMetrics, StepMetrics } from './metrics.ts';
 
@@ -11,7 +11,7 @@ export interface TrainerState {
   modelConfig: ModelConfig;
   /** completed steps */
   step: number;
-  /** the trainer's sampling-seed stream (src/engine/rng.ts) */
+  /** the trainer's sampling-seed stream (src/sampling/rng.ts) */
   rngState: RngState;
   /** the problem stream (src/task/rng.ts) */
   taskRngState: number;

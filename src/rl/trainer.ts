@@ -9,7 +9,7 @@
 //   advantages come from token rewards (./tokenLevel.ts); PPO also updates its critic each step.
 import type { TrainableModel } from '../engine/types.ts';
 import type { ValueModel } from '../engine/critic.ts';
-import { Rng } from '../engine/rng.ts';
+import { Rng } from '../sampling/rng.ts';
 import { ANSWER_MARKER, formatPrompt } from '../task/format.ts';
 import { heldOutProblems, makeProblem, type Problem } from '../task/problem.ts';
 import { createRng, type TaskRng } from '../task/rng.ts';
@@ -202,7 +202,6 @@ export class GrpoTrainer {
     const m: StepMetrics = {
       step: this.step,
       reward: mean(rollouts.map((r) => r.reward)),
-      accuracy: mean(rollouts.map((r) => r.reward)),
       responseTokens: mean(rollouts.map((r) => r.completion.length)),
       cotTokens: mean(rollouts.map((r) => r.cotTokens)),
       backtracking: mean(rollouts.map((r) => r.backtracking.length)),
@@ -239,6 +238,7 @@ export class GrpoTrainer {
     this.heldOut ??= heldOutProblems(HELDOUT_SEED, c.eval_size, { minDigits: c.min_digits, maxDigits: c.max_digits });
     const r = await evaluatePolicy(this.engine, this.heldOut, {
       maxNewTokens: c.max_completion_length, temperature: 0, seed: c.seed, delimiter: c.segment_delimiter, w: c.process_weight_w,
+      chunkSize: this.heldOut.length,
     });
     const e: EvalMetrics = { step: this.step, ...r.metrics };
     this.evalHistory.push(e);

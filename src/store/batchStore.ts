@@ -7,7 +7,7 @@ import type { BatchItemResult, ParsedPromptFile } from '../worker/api.ts';
 import { getBatchResults, listBatchRuns, putBatchResult, putBatchRun, deleteBatchRun, type StoredBatchRun } from '../data/persistence.ts';
 import { useModel, errorText } from './modelStore.ts';
 import { useSettings } from './settingsStore.ts';
-import { rowOf, type BatchRow } from './batchRows.ts';
+import { rowOf, type BatchRow } from '../analysis/batchRows.ts';
 import type { FieldMapping } from '../data/promptItem.ts';
 
 interface BatchState {

@@ -10,7 +10,7 @@ import type { GenerateResult } from '../worker/api.ts';
 import { useModel, errorText } from './modelStore.ts';
 import { useSettings } from './settingsStore.ts';
 import { inspectionRecordOf, settingsFromRecord } from './inspectionRecordOf.ts';
-import { answersMatch } from '../worker/responseSplit.ts';
+import { answersMatch } from '../analysis/responseSplit.ts';
 
 let jobCounter = 0;
 const nextJobId = (kind: string) => `${kind}-${++jobCounter}`;

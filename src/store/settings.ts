@@ -138,8 +138,4 @@ export function settingsFromQuery(query: string): ParsedSettings {
   return { settings: s, errors };
 }
 
-/** The delimiter setting as segmentCot expects it (undefined = the §2 default). */
-export function delimiterOf(s: Pick<Settings, 'delimiter' | 'delimiterIsRegex'>): string | RegExp | undefined {
-  if (s.delimiter === '') return undefined;
-  return s.delimiterIsRegex ? new RegExp(s.delimiter) : s.delimiter;
-}
+export { delimiterOf } from '../analysis/delimiter.ts';

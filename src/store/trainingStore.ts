@@ -44,6 +44,10 @@ interface TrainingState {
    * a sample, also puts its question, CoT and answer there and scores it.
    */
   openInInspector(runId: string, sample?: RolloutSample): Promise<void>;
+  /** The run's current checkpoint (safetensors + config.json); null when it failed (the error is in `error`). */
+  exportCheckpoint(runId: string): Promise<{ safetensors: Uint8Array; configJson: string } | null>;
+  /** The run's current weights as ONNX; null when it failed (the error is in `error`). */
+  exportOnnx(runId: string): Promise<Uint8Array | null>;
 }
 
 const LOG_LINES = 200;
@@ -129,6 +133,16 @@ export const useTraining = create<TrainingState>((set, get) => {
       });
     },
     toggleHidden: (id) => patch(id, (r) => ({ hidden: !r.hidden })),
+    async exportCheckpoint(id) {
+      let out: { safetensors: Uint8Array; configJson: string } | null = null;
+      await guard(async () => { out = await trainingApi().exportCheckpoint(id); });
+      return out;
+    },
+    async exportOnnx(id) {
+      let out: Uint8Array | null = null;
+      await guard(async () => { out = await trainingApi().exportOnnx(id); });
+      return out;
+    },
     async openInInspector(id, sample) {
       await guard(async () => {
         const run = get().runs[id];

@@ -4,7 +4,7 @@
 import { useInspector } from '../store/inspectorStore.ts';
 import { useSettings } from '../store/settingsStore.ts';
 import { useBatch } from '../store/batchStore.ts';
-import { analyseTrajectory } from '../store/inspectionAnalysis.ts';
+import { analyseTrajectory } from '../analysis/inspectionAnalysis.ts';
 import type { LanguageModel } from '../llm/types.ts';
 
 let pageModel: Promise<LanguageModel> | null = null;

@@ -3,6 +3,7 @@
 // proxies; long jobs carry a job id that cancel(jobId) aborts.
 import type { TaskRegime } from '../task/regime.ts';
 import type { Trajectory } from '../repro/types.ts';
+import type { BatchItemResult } from '../analysis/batchRows.ts';
 import type { ModelInfo, SamplingOptions } from '../llm/types.ts';
 import type { ParsedPromptSet } from '../data/parsePromptSet.ts';
 import type { FieldMapping } from '../data/promptItem.ts';
@@ -101,19 +102,8 @@ export interface BatchItemInput {
   cot?: string;
 }
 
-export interface BatchItemResult {
-  id: string;
-  line: number;
-  question: string;
-  answer: string;
-  /** Did the model's own answer match the ground truth (null when the CoT was given, not generated). */
-  correct: boolean | null;
-  modelAnswer: string;
-  generated: boolean;
-  trajectory: Trajectory | null;
-  error: string | null;
-  ms: number;
-}
+/** One batch item's result: the type lives with the pure code that turns it into table rows. */
+export type { BatchItemResult };
 
 export interface BatchOptions {
   probe: string;

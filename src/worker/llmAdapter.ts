@@ -5,7 +5,8 @@ import type { Trajectory } from '../repro/types.ts';
 import { OrtLanguageModel } from '../llm/ort/ortLanguageModel.ts';
 import { cacheSize as ortCacheSize, clearCache as ortClearCache, readBody, type FetchFile, type FileProgress, type ModelSource } from '../llm/ort/modelFiles.ts';
 import { ModelLoadError, httpError } from '../llm/ort/modelLoadError.ts';
-import { scoreTrajectory as score } from '../repro/scorer.ts';
+import { scoreTrajectory as score } from '../llm/scorer/scoreTrajectory.ts';
+import { logitsKernelFor } from '../gpu/logitsKernel.ts';
 import { decodeCheckpoint } from '../engine/checkpoint.ts';
 import { toyModelFolder } from '../engine/onnx/toyModelFolder.ts';
 import type { LoadProgress, ModelSourceSpec } from './api.ts';
@@ -106,5 +107,5 @@ export function scoreTrajectory(
   input: { question: string; cot: string; answer: string; probe: string; delimiter?: string | RegExp },
   opts: { signal: AbortSignal; onProgress(done: number, total: number): void },
 ): Promise<Trajectory> {
-  return score(model, input, opts);
+  return score(model, input, { ...opts, kernel: logitsKernelFor(model) });
 }

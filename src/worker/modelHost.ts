@@ -3,7 +3,7 @@
 import { REGIME_LABEL } from '../task/regime.ts';
 import type { LanguageModel } from '../llm/types.ts';
 import type { Trajectory } from '../repro/types.ts';
-import { delimiterOf } from '../store/settings.ts';
+import { delimiterOf } from '../analysis/delimiter.ts';
 import type {
   BatchItemInput,
   BatchItemResult,
@@ -21,7 +21,7 @@ import { deleteCachedModel, listCachedModels } from '../llm/ort/modelCache.ts';
 import { formPromptIds } from '../llm/promptIds.ts';
 import { scoringPath } from '../llm/scoringPath.ts';
 import * as llm from './llmAdapter.ts';
-import { answersMatch, extractAnswer, splitResponse } from './responseSplit.ts';
+import { answersMatch, extractAnswer, splitResponse } from '../analysis/responseSplit.ts';
 
 let model: LanguageModel | null = null;
 /** Streamed text is sent at most this often, so a fast model does not flood the main thread. */

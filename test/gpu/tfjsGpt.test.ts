@@ -4,7 +4,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { createTfjsTrainer, type TfjsTrainer } from '../../bench/tfjsGpt.ts';
 import type { ModelConfig } from '../../src/engine/config.ts';
 import { initParams } from '../../src/engine/init.ts';
-import { CpuModel } from '../../src/engine/cpu/cpu-model.ts';
+import { CpuModel } from '../../src/engine/cpu/cpuModel.ts';
 import type { AdamWConfig } from '../../src/engine/types.ts';
 import { createRng } from '../../src/task/rng.ts';
 import { expectAllclose } from '../util/allclose.ts';

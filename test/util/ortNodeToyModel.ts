@@ -1,5 +1,5 @@
 // The bundled toy model (public/models/toy-reasoner: its ONNX export, tokenizer and chat template)
-// as a LanguageModel run by onnxruntime-node on the CPU, so the real scorer (src/repro/scorer.ts)
+// as a LanguageModel run by onnxruntime-node on the CPU, so the real scorer (src/llm/scorer/scoreTrajectory.ts)
 // can score trajectories in Node: cached prefix pass + batched masked probes, logits on the CPU.
 // Test/fixture code only; the app runs the same ONNX file through onnxruntime-web.
 import { readFileSync } from 'node:fs';

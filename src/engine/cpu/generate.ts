@@ -5,9 +5,9 @@
 // A row stops after emitting a stop id (kept), after maxNewTokens, or when its sequence already
 // holds blockSize + 1 tokens (the last fed position is blockSize − 1).
 import type { ModelConfig } from '../config.ts';
-import type { ProbeRequest, SampleOptions, SampleOutput } from '../types.ts';
-import { Rng } from '../rng.ts';
-import { rowEntropy, sampleToken } from '../sampling.ts';
+import type { ProbeRequest, SamplingOptions, SampleOutput } from '../types.ts';
+import { Rng } from '../../sampling/rng.ts';
+import { rowEntropy, sampleToken } from '../../sampling/sampleToken.ts';
 import { validateProbe, validateSample } from '../validate.ts';
 
 /** Runs the model on one sequence and returns its logits [n, V]. */
@@ -16,7 +16,7 @@ export type SequenceLogits = (tokens: number[]) => Float64Array;
 export type SequenceLogProbs = (inputs: number[], targets: number[]) => Float64Array;
 
 export function sampleNaive(
-  config: ModelConfig, logitsOf: SequenceLogits, prompts: number[][], opts: SampleOptions,
+  config: ModelConfig, logitsOf: SequenceLogits, prompts: number[][], opts: SamplingOptions,
 ): SampleOutput {
   validateSample(config, prompts, opts);
   const V = config.vocabSize;
@@ -25,7 +25,7 @@ export function sampleNaive(
   const tokens: number[][] = prompts.map(() => []);
   const entropy: number[][] = prompts.map(() => []);
   const active = prompts.map(() => opts.maxNewTokens > 0);
-  const stop = new Set(opts.stopIds);
+  const stop = new Set(opts.stopIds ?? []);
   for (let s = 0; s < opts.maxNewTokens; s++) {
     for (let b = 0; b < prompts.length; b++) {
       if (!active[b]) continue;

@@ -9,6 +9,7 @@
 // Backward calls the layers in exact reverse order of forward.
 import type { ModelConfig } from '../config.ts';
 import type { Activations } from './activations.ts';
+import { BLOCK, blockActWidth, type BlockAct } from '../block.ts';
 import { layerSlice, type ParamViews } from './params.ts';
 import { encoderBackward, encoderForward } from './layers/encoder.ts';
 import { layernormBackward, layernormForward } from './layers/layernorm.ts';
@@ -16,7 +17,7 @@ import { matmulBackward, matmulForward } from './layers/matmul.ts';
 import { attentionBackward, attentionForward } from './layers/attention.ts';
 import { geluBackward, geluForward } from './layers/gelu.ts';
 import { fanOutBackward, residualBackward, residualForward } from './layers/residual.ts';
-import { logProbHeadBackward, logProbHeadForward } from './layers/logprob-head.ts';
+import { logProbHeadBackward, logProbHeadForward } from './layers/logprobHead.ts';
 
 /** Forward of a [B,T] batch into `acts` (sized for B, T); fills logits, logp and entropy. */
 export function gptForward(
@@ -28,16 +29,22 @@ export function gptForward(
   let residual = acts.encoded;
   for (let l = 0; l < L; l++) {
     const a = acts.layers[l];
-    layernormForward(a.ln1, a.ln1Mean, a.ln1Rstd, residual, layerSlice(p.ln1w, l, C), layerSlice(p.ln1b, l, C), B, T, C);
-    matmulForward(a.qkv, a.ln1, layerSlice(p.qkvw, l, 3 * C * C), layerSlice(p.qkvb, l, 3 * C), B, T, C, 3 * C);
-    attentionForward(a.atty, a.preatt, a.att, a.qkv, B, T, C, NH);
-    matmulForward(a.attproj, a.atty, layerSlice(p.attprojw, l, C * C), layerSlice(p.attprojb, l, C), B, T, C, C);
-    residualForward(a.residual2, residual, a.attproj, B * T * C);
-    layernormForward(a.ln2, a.ln2Mean, a.ln2Rstd, a.residual2, layerSlice(p.ln2w, l, C), layerSlice(p.ln2b, l, C), B, T, C);
-    matmulForward(a.fch, a.ln2, layerSlice(p.fcw, l, 4 * C * C), layerSlice(p.fcb, l, 4 * C), B, T, C, 4 * C);
-    geluForward(a.fchGelu, a.fch, B * T * 4 * C);
-    matmulForward(a.fcproj, a.fchGelu, layerSlice(p.fcprojw, l, 4 * C * C), layerSlice(p.fcprojb, l, C), B, T, 4 * C, C);
-    residualForward(a.residual3, a.residual2, a.fcproj, B * T * C);
+    const buf = (name: BlockAct): Float64Array => (name === 'residual' ? residual : a[name]);
+    for (const step of BLOCK) {
+      switch (step.op) {
+        case 'layernorm': {
+          const [mean, rstd] = step.to === 'ln1' ? [a.ln1Mean, a.ln1Rstd] : [a.ln2Mean, a.ln2Rstd];
+          layernormForward(buf(step.to), mean, rstd, buf(step.from), layerSlice(p[step.w], l, C), layerSlice(p[step.b], l, C), B, T, C);
+          break;
+        }
+        case 'linear':
+          matmulForward(buf(step.to), buf(step.from), layerSlice(p[step.w], l, step.inC * step.outC * C * C), layerSlice(p[step.b], l, step.outC * C), B, T, step.inC * C, step.outC * C);
+          break;
+        case 'attention': attentionForward(buf(step.to), a.preatt, a.att, buf(step.from), B, T, C, NH); break;
+        case 'gelu': geluForward(buf(step.to), buf(step.from), B * T * blockActWidth(step.from) * C); break;
+        case 'residual': residualForward(buf(step.to), buf(step.from), buf(step.add), B * T * C); break;
+      }
+    }
     residual = a.residual3;
   }
   layernormForward(acts.lnf, acts.lnfMean, acts.lnfRstd, residual, p.lnfw, p.lnfb, B, T, C);

@@ -7,6 +7,7 @@
 // CPU reference: src/engine/cpu/gpt.ts gptForward / gptBackward.
 import type { ModelConfig, ParamLayout, ParamName } from '../config.ts';
 import { layerAt, type TrainingBuffers } from './activations.ts';
+import { BLOCK, blockActWidth, type BlockAct } from '../block.ts';
 import type { Recorder } from './encoding.ts';
 import { at, type GpuTensor } from './tensor.ts';
 import { embeddingBackward, encoderForward } from './layers/encoder.ts';
@@ -15,7 +16,7 @@ import { matmulBackward, matmulForward } from './layers/matmul.ts';
 import { attentionBackward, attentionForward } from './layers/attention.ts';
 import { geluBackward, geluForward } from './layers/gelu.ts';
 import { residualForward } from './layers/residual.ts';
-import { logProbHeadBackward, logProbHeadForward } from './layers/logprob-head.ts';
+import { logProbHeadBackward, logProbHeadForward } from './layers/logprobHead.ts';
 
 export interface GptGpu {
   config: ModelConfig;
@@ -48,27 +49,23 @@ export function recordTrunkForward(rec: Recorder, m: GptGpu, B: number, T: numbe
   encoderForward(rec, at(a.encoded), a.tokens, a.positions, m.params, m.layout.offsets.wte, m.layout.offsets.wpe, BT, C);
   let residual = at(a.encoded);
   for (let l = 0; l < L; l++) {
-    const ln1 = layerAt(a.ln1, l, mx, C);
-    const qkv = layerAt(a.qkv, l, mx, 3 * C);
-    const atty = layerAt(a.atty, l, mx, C);
-    const attproj = layerAt(a.attproj, l, mx, C);
-    const residual2 = layerAt(a.residual2, l, mx, C);
-    const ln2 = layerAt(a.ln2, l, mx, C);
-    const fch = layerAt(a.fch, l, mx, 4 * C);
-    const fchGelu = layerAt(a.fchGelu, l, mx, 4 * C);
-    const fcproj = layerAt(a.fcproj, l, mx, C);
-    const residual3 = layerAt(a.residual3, l, mx, C);
-    layernormForward(rec, ln1, at(a.ln1Mean, l * mx), at(a.ln1Rstd, l * mx), residual, m.params, P('ln1w', l, C).off, P('ln1b', l, C).off, BT, C);
-    matmulForward(rec, qkv, ln1, P('qkvw', l, 3 * C * C), P('qkvb', l, 3 * C), BT, C, 3 * C);
-    attentionForward(rec, atty, at(a.att, l * mx * NH * m.config.blockSize), qkv, B, T, C, NH);
-    matmulForward(rec, attproj, atty, P('attprojw', l, C * C), P('attprojb', l, C), BT, C, C);
-    residualForward(rec, residual2, residual, attproj, BT * C);
-    layernormForward(rec, ln2, at(a.ln2Mean, l * mx), at(a.ln2Rstd, l * mx), residual2, m.params, P('ln2w', l, C).off, P('ln2b', l, C).off, BT, C);
-    matmulForward(rec, fch, ln2, P('fcw', l, 4 * C * C), P('fcb', l, 4 * C), BT, C, 4 * C);
-    geluForward(rec, fchGelu, fch, BT * 4 * C);
-    matmulForward(rec, fcproj, fchGelu, P('fcprojw', l, 4 * C * C), P('fcprojb', l, C), BT, 4 * C, C);
-    residualForward(rec, residual3, residual2, fcproj, BT * C);
-    residual = residual3;
+    const buf = (name: BlockAct): GpuTensor => (name === 'residual' ? residual : layerAt(a[name], l, mx, blockActWidth(name) * C));
+    for (const step of BLOCK) {
+      switch (step.op) {
+        case 'layernorm': {
+          const [mean, rstd] = step.to === 'ln1' ? [a.ln1Mean, a.ln1Rstd] : [a.ln2Mean, a.ln2Rstd];
+          layernormForward(rec, buf(step.to), at(mean, l * mx), at(rstd, l * mx), buf(step.from), m.params, P(step.w, l, C).off, P(step.b, l, C).off, BT, C);
+          break;
+        }
+        case 'linear':
+          matmulForward(rec, buf(step.to), buf(step.from), P(step.w, l, step.inC * step.outC * C * C), P(step.b, l, step.outC * C), BT, step.inC * C, step.outC * C);
+          break;
+        case 'attention': attentionForward(rec, buf(step.to), at(a.att, l * mx * NH * m.config.blockSize), buf(step.from), B, T, C, NH); break;
+        case 'gelu': geluForward(rec, buf(step.to), buf(step.from), BT * blockActWidth(step.from) * C); break;
+        case 'residual': residualForward(rec, buf(step.to), buf(step.from), buf(step.add), BT * C); break;
+      }
+    }
+    residual = buf('residual3');
   }
   layernormForward(rec, at(a.lnf), at(a.lnfMean), at(a.lnfRstd), residual, m.params, m.layout.offsets.lnfw, m.layout.offsets.lnfb, BT, C);
 }

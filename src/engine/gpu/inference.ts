@@ -17,8 +17,9 @@ import { matmulForward } from './layers/matmul.ts';
 import { attentionCached, kvWrite, MAX_HEAD_SIZE, type KvCacheShape } from './layers/attention.ts';
 import { geluForward } from './layers/gelu.ts';
 import { residualForward } from './layers/residual.ts';
-import { logProbHeadForward } from './layers/logprob-head.ts';
+import { logProbHeadForward } from './layers/logprobHead.ts';
 import { submitAndRead } from './readback.ts';
+import { BLOCK, blockActWidth, type BlockAct } from '../block.ts';
 
 export interface InferenceRow {
   token: number;
@@ -128,18 +129,30 @@ export class KvInference {
     const shape: KvCacheShape = { S: this.slots, maxT, C };
     rec.begin();
     encoderForward(rec, at(s.resA), s.tokens, s.positions, this.params, this.layout.offsets.wte, this.layout.offsets.wpe, N, C);
+    // Few buffers for many activations: each is dead by the time its buffer is reused.
+    const bufs: Record<BlockAct, GPUBuffer> = {
+      residual: s.resA, ln1: s.ln, qkv: s.qkv, atty: s.atty, attproj: s.proj, residual2: s.resB,
+      ln2: s.ln, fch: s.fch, fchGelu: s.fchGelu, fcproj: s.proj, residual3: s.resA,
+    };
+    const buf = (name: BlockAct): GpuTensor => at(bufs[name]);
     for (let l = 0; l < L; l++) {
-      layernormForward(rec, at(s.ln), at(s.mean), at(s.rstd), at(s.resA), this.params, P('ln1w', l, C).off, P('ln1b', l, C).off, N, C);
-      matmulForward(rec, at(s.qkv), at(s.ln), P('qkvw', l, 3 * C * C), P('qkvb', l, 3 * C), N, C, 3 * C);
-      kvWrite(rec, this.kv, at(s.qkv), s.rows, l, N, shape);
-      attentionCached(rec, at(s.atty), at(s.qkv), this.kv, s.rows, l, N, NH, shape);
-      matmulForward(rec, at(s.proj), at(s.atty), P('attprojw', l, C * C), P('attprojb', l, C), N, C, C);
-      residualForward(rec, at(s.resB), at(s.resA), at(s.proj), N * C);
-      layernormForward(rec, at(s.ln), at(s.mean), at(s.rstd), at(s.resB), this.params, P('ln2w', l, C).off, P('ln2b', l, C).off, N, C);
-      matmulForward(rec, at(s.fch), at(s.ln), P('fcw', l, 4 * C * C), P('fcb', l, 4 * C), N, C, 4 * C);
-      geluForward(rec, at(s.fchGelu), at(s.fch), N * 4 * C);
-      matmulForward(rec, at(s.proj), at(s.fchGelu), P('fcprojw', l, 4 * C * C), P('fcprojb', l, C), N, 4 * C, C);
-      residualForward(rec, at(s.resA), at(s.resB), at(s.proj), N * C);
+      for (const step of BLOCK) {
+        switch (step.op) {
+          case 'layernorm':
+            layernormForward(rec, buf(step.to), at(s.mean), at(s.rstd), buf(step.from), this.params, P(step.w, l, C).off, P(step.b, l, C).off, N, C);
+            break;
+          case 'linear':
+            matmulForward(rec, buf(step.to), buf(step.from), P(step.w, l, step.inC * step.outC * C * C), P(step.b, l, step.outC * C), N, step.inC * C, step.outC * C);
+            break;
+          case 'attention':
+            // this step's k, v into the cache, then attention over the cached positions
+            kvWrite(rec, this.kv, buf(step.from), s.rows, l, N, shape);
+            attentionCached(rec, buf(step.to), buf(step.from), this.kv, s.rows, l, N, NH, shape);
+            break;
+          case 'gelu': geluForward(rec, buf(step.to), buf(step.from), N * blockActWidth(step.from) * C); break;
+          case 'residual': residualForward(rec, buf(step.to), buf(step.from), buf(step.add), N * C); break;
+        }
+      }
     }
     layernormForward(rec, at(s.ln), at(s.mean), at(s.rstd), at(s.resA), this.params, this.layout.offsets.lnfw, this.layout.offsets.lnfb, N, C);
     matmulForward(rec, at(s.logits), at(s.ln), P('wte', 0, 0), null, N, C, V);

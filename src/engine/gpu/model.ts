@@ -23,7 +23,7 @@ import { readFloat32, STORAGE, uploadBuffer, writeBuffer } from '../../gpu/buffe
 import { paramLayout, validateConfig, type ModelConfig, type ParamLayout } from '../config.ts';
 import { validateAdamW } from '../cpu/adamw.ts';
 import type {
-  AdamWConfig, ForwardOutput, ProbeRequest, SampleOptions, SampleOutput, StepResult, TrainableModel,
+  AdamWConfig, ForwardOutput, ProbeRequest, SamplingOptions, SampleOutput, StepResult, TrainableModel,
 } from '../types.ts';
 import { createTrainingBuffers, destroyTrainingBuffers, type TrainingBuffers } from './activations.ts';
 import { Recorder } from './encoding.ts';
@@ -141,7 +141,7 @@ export class GpuModel implements TrainableModel {
     return { gradNorm, skipped: false };
   }
 
-  sample(prompts: number[][], opts: SampleOptions): Promise<SampleOutput> {
+  sample(prompts: number[][], opts: SamplingOptions): Promise<SampleOutput> {
     return sampleWithCache(this.inference, prompts, opts);
   }
 

@@ -1,15 +1,15 @@
 // Batched sampling with the KV cache: prefill every prompt at once, then one row per still-active
-// sequence per step. Token choice is src/engine/sampling.ts on the read-back logits row (V is
+// sequence per step. Token choice is src/sampling/sampleToken.ts on the read-back logits row (V is
 // tiny), and the order of random draws is the CPU reference's (src/engine/cpu/generate.ts):
 // for each step, for each active prompt in order, one draw. A row stops after a stop id (kept),
 // after maxNewTokens, or once its sequence holds blockSize + 1 tokens.
-import { Rng } from '../rng.ts';
-import { rowEntropy, sampleToken } from '../sampling.ts';
-import type { SampleOptions, SampleOutput } from '../types.ts';
+import { Rng } from '../../sampling/rng.ts';
+import { rowEntropy, sampleToken } from '../../sampling/sampleToken.ts';
+import type { SamplingOptions, SampleOutput } from '../types.ts';
 import type { InferenceRow, KvInference } from './inference.ts';
 import { validateSample } from './validate.ts';
 
-export async function sampleWithCache(inf: KvInference, prompts: number[][], opts: SampleOptions): Promise<SampleOutput> {
+export async function sampleWithCache(inf: KvInference, prompts: number[][], opts: SamplingOptions): Promise<SampleOutput> {
   const config = inf.config;
   validateSample(config, prompts, opts);
   const tokens: number[][] = prompts.map(() => []);
@@ -17,7 +17,7 @@ export async function sampleWithCache(inf: KvInference, prompts: number[][], opt
   if (prompts.length === 0 || opts.maxNewTokens === 0) return { tokens, entropy };
   inf.ensureSlots(prompts.length);
   const rng = new Rng(opts.seed);
-  const stop = new Set(opts.stopIds);
+  const stop = new Set(opts.stopIds ?? []);
   const seqLen = prompts.map((p) => p.length);
   const active = prompts.map(() => true);
 

@@ -1,5 +1,5 @@
 // Argument checks of the GPU engine's training calls, with the same rules and messages as the CPU
-// reference (src/engine/cpu/cpu-model.ts); sampling and probe checks are shared (../validate.ts).
+// reference (src/engine/cpu/cpuModel.ts); sampling and probe checks are shared (../validate.ts).
 import type { ModelConfig } from '../config.ts';
 export { validateProbe, validateSample } from '../validate.ts';
 

@@ -8,7 +8,8 @@
 // masked row (a pad query) gives a uniform softmax instead of NaN. The forward pass is the CPU
 // reference's (src/engine/cpu/gpt.ts): LN eps LN_EPS, GELU tanh form, scale 1/sqrt(HS), tied wte head.
 import { LN_EPS, paramLayout, type ModelConfig, type ParamName } from '../config.ts';
-import { DT, GraphBuilder } from './graph-builder.ts';
+import { DT, GraphBuilder } from './graphBuilder.ts';
+import { BLOCK, type BlockAct } from '../block.ts';
 
 export const ONNX_OPSET = 17;
 const FLOAT32_LOWEST = -3.4028234663852886e38;
@@ -81,28 +82,45 @@ export function exportOnnx(config: ModelConfig, params: Float32Array): Uint8Arra
   let x = g.op('Add', [g.op('Gather', [wte, ids], { axis: 0 }), g.op('Gather', [wpe, posIds], { axis: 0 })]);
 
   // ---- blocks
+  // Initializer names of the linear layers (the qkv one is split into q, k, v inside attention).
+  const LINEAR_NAME: Partial<Record<ParamName, string>> = { attprojw: 'attn.proj', fcw: 'mlp.fc', fcprojw: 'mlp.proj' };
   for (let l = 0; l < L; l++) {
     const slice = (name: ParamName, size: number) => tensor(name).subarray(l * size, (l + 1) * size);
-    const qkvw = slice('qkvw', 3 * C * C), qkvb = slice('qkvb', 3 * C);
-    const h = layerNorm(x, w(`h.${l}.ln1.w`, slice('ln1w', C), [C]), w(`h.${l}.ln1.b`, slice('ln1b', C), [C]));
-    const proj = (part: number, tag: string) => linear(h,
-      w(`h.${l}.attn.${tag}.wT`, transpose(qkvw.subarray(part * C * C, (part + 1) * C * C), C, C), [C, C]),
-      w(`h.${l}.attn.${tag}.b`, qkvb.subarray(part * C, (part + 1) * C), [C]));
-    const q = splitHeads(proj(0, 'q'));
-    const presentK = g.op('Concat', [past[l].key, splitHeads(proj(1, 'k'))], { axis: 2 }, `present.${l}.key`);
-    const presentV = g.op('Concat', [past[l].value, splitHeads(proj(2, 'v'))], { axis: 2 }, `present.${l}.value`);
-    const scores = g.op('Mul', [g.op('MatMul', [q, g.op('Transpose', [presentK], { perm: [0, 1, 3, 2] })]), attScale]);
-    const att = g.op('Softmax', [g.op('Where', [allowed, scores, masked])], { axis: -1 });
-    const y = g.op('Reshape', [g.op('Transpose', [g.op('MatMul', [att, presentV])], { perm: [0, 2, 1, 3] }), mergeShape]);
-    x = g.op('Add', [x, linear(y,
-      w(`h.${l}.attn.proj.wT`, transpose(slice('attprojw', C * C), C, C), [C, C]),
-      w(`h.${l}.attn.proj.b`, slice('attprojb', C), [C]))]);
-
-    const h2 = layerNorm(x, w(`h.${l}.ln2.w`, slice('ln2w', C), [C]), w(`h.${l}.ln2.b`, slice('ln2b', C), [C]));
-    const fc = gelu(linear(h2, w(`h.${l}.mlp.fc.wT`, transpose(slice('fcw', 4 * C * C), 4 * C, C), [C, 4 * C]), w(`h.${l}.mlp.fc.b`, slice('fcb', 4 * C), [4 * C])));
-    x = g.op('Add', [x, linear(fc,
-      w(`h.${l}.mlp.proj.wT`, transpose(slice('fcprojw', 4 * C * C), C, 4 * C), [4 * C, C]),
-      w(`h.${l}.mlp.proj.b`, slice('fcprojb', C), [C]))]);
+    const v: Partial<Record<BlockAct, string>> = { residual: x };
+    const val = (name: BlockAct): string => v[name]!;
+    for (const step of BLOCK) {
+      switch (step.op) {
+        case 'layernorm':
+          v[step.to] = layerNorm(val(step.from), w(`h.${l}.${step.to}.w`, slice(step.w, C), [C]), w(`h.${l}.${step.to}.b`, slice(step.b, C), [C]));
+          break;
+        case 'linear': {
+          if (step.to === 'qkv') { v.qkv = val(step.from); break; } // projected per part by the attention step
+          const tag = LINEAR_NAME[step.w]!;
+          const [inW, outW] = [step.inC * C, step.outC * C];
+          v[step.to] = linear(val(step.from),
+            w(`h.${l}.${tag}.wT`, transpose(slice(step.w, inW * outW), outW, inW), [inW, outW]),
+            w(`h.${l}.${tag}.b`, slice(step.b, outW), [outW]));
+          break;
+        }
+        case 'attention': {
+          const h = val(step.from);
+          const qkvw = slice('qkvw', 3 * C * C), qkvb = slice('qkvb', 3 * C);
+          const proj = (part: number, tag: string) => linear(h,
+            w(`h.${l}.attn.${tag}.wT`, transpose(qkvw.subarray(part * C * C, (part + 1) * C * C), C, C), [C, C]),
+            w(`h.${l}.attn.${tag}.b`, qkvb.subarray(part * C, (part + 1) * C), [C]));
+          const q = splitHeads(proj(0, 'q'));
+          const presentK = g.op('Concat', [past[l].key, splitHeads(proj(1, 'k'))], { axis: 2 }, `present.${l}.key`);
+          const presentV = g.op('Concat', [past[l].value, splitHeads(proj(2, 'v'))], { axis: 2 }, `present.${l}.value`);
+          const scores = g.op('Mul', [g.op('MatMul', [q, g.op('Transpose', [presentK], { perm: [0, 1, 3, 2] })]), attScale]);
+          const att = g.op('Softmax', [g.op('Where', [allowed, scores, masked])], { axis: -1 });
+          v[step.to] = g.op('Reshape', [g.op('Transpose', [g.op('MatMul', [att, presentV])], { perm: [0, 2, 1, 3] }), mergeShape]);
+          break;
+        }
+        case 'gelu': v[step.to] = gelu(val(step.from)); break;
+        case 'residual': v[step.to] = g.op('Add', [val(step.from), val(step.add)]); break;
+      }
+    }
+    x = val('residual3');
   }
 
   // ---- head (tied to wte)

@@ -3,7 +3,7 @@
 // other model — the inspector opens a GRPO run's current weights this way.
 import type { ModelConfig } from '../config.ts';
 import { exportOnnx } from './export.ts';
-import { exportGenerationConfig, exportHfConfig } from './hf-config.ts';
+import { exportGenerationConfig, exportHfConfig } from './hfConfig.ts';
 import { toHfTokenizerConfig, toHfTokenizerJson } from '../../task/tokenizer.ts';
 import { BOS_ID, EOS_ID, PAD_ID, VOCAB } from '../../task/vocab.ts';
 import { ANSWER_MARKER } from '../../task/format.ts';

@@ -10,7 +10,7 @@ import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, 
 import { useShallow } from 'zustand/react/shallow';
 import { useBatch } from '../../store/batchStore.ts';
 import { useThrottledValue } from '../useThrottledValue.ts';
-import { histogram, meanJByPosition, type BatchRow } from '../../store/batchRows.ts';
+import { histogram, meanJByPosition, type BatchRow } from '../../analysis/batchRows.ts';
 import type { BatchItemResult } from '../../worker/api.ts';
 import { exact, useChartColors } from '../chartTheme.ts';
 

@@ -5,7 +5,7 @@ import { memo, useDeferredValue, useMemo, useState } from 'react';
 import { useBatch } from '../../store/batchStore.ts';
 import { useInspector } from '../../store/inspectorStore.ts';
 import { useSettings } from '../../store/settingsStore.ts';
-import { CSV_COLUMNS, filterRows, sortRows, type BatchRow, type SortKey } from '../../store/batchRows.ts';
+import { CSV_COLUMNS, filterRows, sortRows, type BatchRow, type SortKey } from '../../analysis/batchRows.ts';
 import type { BatchItemResult } from '../../worker/api.ts';
 import { toCsv, toJson, toJsonl } from '../../data/index.ts';
 import { downloadText } from '../download.ts';

@@ -4,7 +4,7 @@ import { useMemo } from 'react';
 import { ChartCard } from '../ChartCard.tsx';
 import { Bar, BarChart, CartesianGrid, Cell, Legend, Line, LineChart, ReferenceArea, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Trajectory } from '../../repro/types.ts';
-import type { InspectionAnalysis } from '../../store/inspectionAnalysis.ts';
+import type { InspectionAnalysis } from '../../analysis/inspectionAnalysis.ts';
 import { exact, useChartColors, type ChartColors } from '../chartTheme.ts';
 
 /** Entropy points drawn at most (max per bin), so 10 000-token CoTs stay responsive. */

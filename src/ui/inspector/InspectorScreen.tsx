@@ -3,8 +3,8 @@
 import { useEffect, useMemo } from 'react';
 import { useInspector } from '../../store/inspectorStore.ts';
 import { useSettings } from '../../store/settingsStore.ts';
-import { analyseTrajectory, type InspectionAnalysis } from '../../store/inspectionAnalysis.ts';
-import { answersMatch } from '../../worker/responseSplit.ts';
+import { analyseTrajectory, type InspectionAnalysis } from '../../analysis/inspectionAnalysis.ts';
+import { answersMatch } from '../../analysis/responseSplit.ts';
 import { ModelPanel } from './ModelPanel.tsx';
 import { InputPanel } from './InputPanel.tsx';
 import { SegmentStepper } from './SegmentStepper.tsx';

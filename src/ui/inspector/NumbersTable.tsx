@@ -2,7 +2,7 @@
 // carries data-value (the full-precision number) so tests and screen readers get exact values.
 import { memo } from 'react';
 import type { Trajectory } from '../../repro/types.ts';
-import type { InspectionAnalysis } from '../../store/inspectionAnalysis.ts';
+import type { InspectionAnalysis } from '../../analysis/inspectionAnalysis.ts';
 import { fixed } from '../format.ts';
 
 /** Rows rendered at most (a 1 000-segment CoT is fine; beyond this the export has them all). */

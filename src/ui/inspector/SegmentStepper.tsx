@@ -3,7 +3,7 @@
 // Only a window of segments around the current step is rendered, so 1 000 segments stay fast.
 import { memo } from 'react';
 import type { Trajectory } from '../../repro/types.ts';
-import type { InspectionAnalysis } from '../../store/inspectionAnalysis.ts';
+import type { InspectionAnalysis } from '../../analysis/inspectionAnalysis.ts';
 import { fixed } from '../format.ts';
 
 /** Segments shown on each side of the current boundary. */

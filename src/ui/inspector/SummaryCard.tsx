@@ -1,5 +1,5 @@
 // The §10 metrics of one inspection (repro-method.md §10), plus S(K) on the current top-k.
-import type { InspectionAnalysis } from '../../store/inspectionAnalysis.ts';
+import type { InspectionAnalysis } from '../../analysis/inspectionAnalysis.ts';
 import { fixed } from '../format.ts';
 
 export function SummaryCard({ a, correct }: { a: InspectionAnalysis; correct: boolean | null }) {

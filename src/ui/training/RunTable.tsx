@@ -1,7 +1,6 @@
 // The runs: status, step counter, speed, ETA, controls, legend visibility and downloads.
 import { useEffect, useState } from 'react';
 import { useTraining, type RunView } from '../../store/trainingStore.ts';
-import { trainingApi } from '../../worker/trainingClient.ts';
 import { downloadBlob, downloadText } from '../download.ts';
 import { metricsToCsv, metricsToJson } from '../../data/metricsHistory.ts';
 import { etaSeconds, formatDuration, stepsPerSecond } from './chartData.ts';
@@ -10,8 +9,10 @@ function downloadBytes(filename: string, bytes: Uint8Array, mime: string): void 
   downloadBlob(filename, new Blob([bytes as BlobPart], { type: mime }));
 }
 
+// Downloads go through the store like pause/resume/stop, so a failure shows in its error line.
 async function downloadCheckpoint(run: RunView): Promise<void> {
-  const ck = await trainingApi().exportCheckpoint(run.spec.runId);
+  const ck = await useTraining.getState().exportCheckpoint(run.spec.runId);
+  if (!ck) return;
   downloadBytes(`${run.spec.runId}.safetensors`, ck.safetensors, 'application/octet-stream');
   downloadBytes(`${run.spec.runId}.config.json`, new TextEncoder().encode(ck.configJson), 'application/json');
 }
@@ -24,7 +25,8 @@ function downloadMetrics(run: RunView, kind: 'csv' | 'json'): void {
 }
 
 async function downloadOnnx(run: RunView): Promise<void> {
-  downloadBytes(`${run.spec.runId}.onnx`, await trainingApi().exportOnnx(run.spec.runId), 'application/octet-stream');
+  const onnx = await useTraining.getState().exportOnnx(run.spec.runId);
+  if (onnx) downloadBytes(`${run.spec.runId}.onnx`, onnx, 'application/octet-stream');
 }
 
 export function RunTable({ runs }: { runs: RunView[] }) {

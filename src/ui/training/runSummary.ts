@@ -26,7 +26,8 @@ const meanOf = (xs: number[]): number | null => (xs.length ? xs.reduce((a, b) =>
 export function summarizeRun(metrics: StepMetrics[], evals: EvalMetrics[]): RunSummary {
   const first = metrics.find((m) => m.step === 1) ?? null;
   const last = metrics.slice(-NOW_WINDOW);
-  const pair = (k: 'accuracy' | 'cotTokens' | 'backtracking'): BeforeNow => ({
+  // A step's training accuracy is its mean outcome reward (the verifier's 1 / 0): StepMetrics.reward.
+  const pair = (k: 'reward' | 'cotTokens' | 'backtracking'): BeforeNow => ({
     before: first ? first[k] : null,
     now: metrics.length > 1 ? meanOf(last.map((m) => m[k])) : null,
   });
@@ -35,7 +36,7 @@ export function summarizeRun(metrics: StepMetrics[], evals: EvalMetrics[]): RunS
   return {
     step: metrics.at(-1)?.step ?? 0,
     window: last.length,
-    accuracy: pair('accuracy'),
+    accuracy: pair('reward'),
     cotTokens: pair('cotTokens'),
     backtracking: pair('backtracking'),
     tokensAfterCertainty: { before: e0?.tokensAfterCertainty ?? null, now: eN?.tokensAfterCertainty ?? null, fromStep: e0?.step ?? null, toStep: eN?.step ?? null },

@@ -1,13 +1,12 @@
 // What the benchmark suites feed and count, checked without timing anything: the J-trajectory
 // suite's synthetic CoT and tokenizer (K = 16 segments of ~32 tokens, a probe of BPE-like length),
-// the batch suite's timers (outermost calls only, so generate → forward is not counted twice),
-// and the train-step suite's loss gradient (−mask / count, llm.c's mean cross-entropy).
+// and the batch suite's timers (outermost calls only, so generate → forward is not counted twice).
+// The train-step suite trains with src/engine/sft.ts's loss and gradient (tested in sft.test.ts).
 import { expect, test } from 'vitest';
 import { syntheticCot, tokenizerWithProbeWords } from '../../../bench/suites/jTrajectory.ts';
 import { timeMethods } from '../../../bench/suites/batchThroughput.ts';
-import { meanCrossEntropy } from '../../../bench/suites/trainStep.ts';
 import { HfTokenizer } from '../../../src/llm/ort/hfTokenizer.ts';
-import { scorerTokens } from '../../../src/repro/scorerTokens.ts';
+import { scorerTokens } from '../../../src/llm/scorer/scorerTokens.ts';
 
 test('j-trajectory input: 16 segments, ~512 CoT tokens, a probe of at most 10 tokens', () => {
   const files = tokenizerWithProbeWords();
@@ -43,11 +42,4 @@ test('batch timers add only outermost calls, and undo restores the methods', asy
   expect(total.calls).toBe(2);
   undo();
   expect(Fake.prototype.forward).toBe(original);
-});
-
-test('train-step loss: mean cross-entropy over targets != -1 and its gradient −1/count', () => {
-  const logp = Float32Array.from([-1, -2, -3, -4]);
-  const { loss, dlogp } = meanCrossEntropy(logp, Int32Array.from([5, -1, 7, 9]));
-  expect(loss).toBeCloseTo((1 + 3 + 4) / 3, 6);
-  expect(Array.from(dlogp)).toEqual([-1 / 3, 0, -1 / 3, -1 / 3].map(Math.fround));
 });

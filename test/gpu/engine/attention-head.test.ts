@@ -1,11 +1,11 @@
 // Attention (training forward/backward, and the KV-cache pair) and the log-prob head against
 // their float64 CPU references in src/engine/cpu/layers.
 import { afterAll, describe, it } from 'vitest';
-import { Rng } from '../../../src/engine/rng.ts';
+import { Rng } from '../../../src/sampling/rng.ts';
 import { attentionBackward, attentionForward } from '../../../src/engine/cpu/layers/attention.ts';
-import { logProbHeadBackward, logProbHeadForward } from '../../../src/engine/cpu/layers/logprob-head.ts';
+import { logProbHeadBackward, logProbHeadForward } from '../../../src/engine/cpu/layers/logprobHead.ts';
 import * as gpuAtt from '../../../src/engine/gpu/layers/attention.ts';
-import * as gpuHead from '../../../src/engine/gpu/layers/logprob-head.ts';
+import * as gpuHead from '../../../src/engine/gpu/layers/logprobHead.ts';
 import { at } from '../../../src/engine/gpu/tensor.ts';
 import { expectAllclose } from '../../util/allclose.ts';
 import { Harness } from './harness.ts';

@@ -6,7 +6,7 @@ import { CpuCritic } from '../../../src/engine/cpu/critic.ts';
 import { GpuCritic } from '../../../src/engine/gpu/critic.ts';
 import { initCriticParams } from '../../../src/engine/critic.ts';
 import { clippedValueLoss } from '../../../src/rl/estimators/valueLoss.ts';
-import { Rng } from '../../../src/engine/rng.ts';
+import { Rng } from '../../../src/sampling/rng.ts';
 import { gpu, randomIds, randomParams, relNormErr, SMALL } from './helpers.ts';
 
 const B = 2;

@@ -2,7 +2,7 @@
 // on random inputs with shapes that are not multiples of the workgroup/tile sizes, and tensors
 // placed at non-zero element offsets.
 import { afterAll, describe, it } from 'vitest';
-import { Rng } from '../../../src/engine/rng.ts';
+import { Rng } from '../../../src/sampling/rng.ts';
 import { encoderBackward, encoderForward } from '../../../src/engine/cpu/layers/encoder.ts';
 import { layernormBackward, layernormForward } from '../../../src/engine/cpu/layers/layernorm.ts';
 import { matmulBackward, matmulForward } from '../../../src/engine/cpu/layers/matmul.ts';

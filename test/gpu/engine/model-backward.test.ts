@@ -3,8 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { PARAM_NAMES, paramLayout } from '../../../src/engine/config.ts';
 import { GpuModel } from '../../../src/engine/gpu/model.ts';
-import { CpuModel } from '../../../src/engine/cpu/cpu-model.ts';
-import { Rng } from '../../../src/engine/rng.ts';
+import { CpuModel } from '../../../src/engine/cpu/cpuModel.ts';
+import { Rng } from '../../../src/sampling/rng.ts';
 import { gpu, randomArray, randomIds, randomParams, relNormErr, SMALL } from './helpers.ts';
 
 const B = 2;

@@ -1,8 +1,8 @@
 // GpuModel forward (log-probs, entropy) against the float64 CPU reference, and its input checks.
 import { describe, expect, it } from 'vitest';
 import { GpuModel } from '../../../src/engine/gpu/model.ts';
-import { CpuModel } from '../../../src/engine/cpu/cpu-model.ts';
-import { Rng } from '../../../src/engine/rng.ts';
+import { CpuModel } from '../../../src/engine/cpu/cpuModel.ts';
+import { Rng } from '../../../src/sampling/rng.ts';
 import { expectAllclose } from '../../util/allclose.ts';
 import { gpu, randomIds, randomParams, SMALL } from './helpers.ts';
 

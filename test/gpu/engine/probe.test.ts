@@ -2,7 +2,7 @@
 // naive re-encoding of context[0:b] + continuation for every boundary.
 import { describe, expect, it } from 'vitest';
 import { GpuModel } from '../../../src/engine/gpu/model.ts';
-import { CpuModel } from '../../../src/engine/cpu/cpu-model.ts';
+import { CpuModel } from '../../../src/engine/cpu/cpuModel.ts';
 import type { ProbeRequest } from '../../../src/engine/types.ts';
 import { gpu, randomParams, SMALL } from './helpers.ts';
 

@@ -2,8 +2,8 @@
 // (re-encoding the whole prefix each step), and cached vs uncached consistency on the GPU.
 import { describe, expect, it } from 'vitest';
 import { GpuModel } from '../../../src/engine/gpu/model.ts';
-import { CpuModel } from '../../../src/engine/cpu/cpu-model.ts';
-import type { SampleOptions } from '../../../src/engine/types.ts';
+import { CpuModel } from '../../../src/engine/cpu/cpuModel.ts';
+import type { SamplingOptions } from '../../../src/engine/types.ts';
 import { expectAllclose } from '../../util/allclose.ts';
 import { gpu, randomParams, SMALL } from './helpers.ts';
 
@@ -23,7 +23,7 @@ function expectSameSamples(g: { tokens: number[][]; entropy: number[][] }, c: { 
 describe('GpuModel.sample', () => {
   it('greedy equals the CPU reference token for token, with per-token entropies', async () => {
     const { g, c } = await pair(8);
-    const opts: SampleOptions = { maxNewTokens: 6, temperature: 0, topK: 0, topP: 1, seed: 1, stopIds: [] };
+    const opts: SamplingOptions = { maxNewTokens: 6, temperature: 0, topK: 0, topP: 1, seed: 1, stopIds: [] };
     const rg = await g.sample(PROMPTS, opts);
     const rc = await c.sample(PROMPTS, opts);
     expectSameSamples(rg, rc);
@@ -34,7 +34,7 @@ describe('GpuModel.sample', () => {
   it('seeded temperature/top-k/top-p sampling and stop ids follow the CPU reference', async () => {
     const { g, c } = await pair(12, 8); // maxBatchTokens = blockSize: the prefill runs in chunks
     for (const seed of [1, 2, 3]) {
-      const opts: SampleOptions = { maxNewTokens: 7, temperature: 0.9, topK: 6, topP: 0.95, seed, stopIds: [2, 5] };
+      const opts: SamplingOptions = { maxNewTokens: 7, temperature: 0.9, topK: 6, topP: 0.95, seed, stopIds: [2, 5] };
       const rg = await g.sample(PROMPTS, opts);
       expectSameSamples(rg, await c.sample(PROMPTS, opts));
       rg.tokens.forEach((t) => t.slice(0, -1).forEach((id) => expect([2, 5]).not.toContain(id)));
@@ -44,7 +44,7 @@ describe('GpuModel.sample', () => {
 
   it('cached decoding equals an uncached GPU forward over the generated sequences', async () => {
     const { g } = await pair(5);
-    const opts: SampleOptions = { maxNewTokens: 5, temperature: 1, topK: 0, topP: 1, seed: 7, stopIds: [] };
+    const opts: SamplingOptions = { maxNewTokens: 5, temperature: 1, topK: 0, topP: 1, seed: 7, stopIds: [] };
     const prompts = [[1, 2], [7, 3, 4]];
     const r = await g.sample(prompts, opts);
     for (let b = 0; b < prompts.length; b++) {
@@ -61,7 +61,7 @@ describe('GpuModel.sample', () => {
 
   it('rejects bad prompts naming the index', async () => {
     const { g } = await pair(1);
-    const opts: SampleOptions = { maxNewTokens: 2, temperature: 0, topK: 0, topP: 1, seed: 1, stopIds: [] };
+    const opts: SamplingOptions = { maxNewTokens: 2, temperature: 0, topK: 0, topP: 1, seed: 1, stopIds: [] };
     await expect(g.sample([[1], [2, 99]], opts)).rejects.toThrow(/prompts\[1\]\[1\] = 99/);
     await expect(g.sample([[1], []], opts)).rejects.toThrow(/prompts\[1\] is empty/);
     g.dispose();

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { ModelConfig } from '../../../src/engine/config.ts';
 import { GpuModel } from '../../../src/engine/gpu/model.ts';
 import { initParams } from '../../../src/engine/init.ts';
-import { Rng } from '../../../src/engine/rng.ts';
+import { Rng } from '../../../src/sampling/rng.ts';
 import type { AdamWConfig } from '../../../src/engine/types.ts';
 import { gpu } from './helpers.ts';
 

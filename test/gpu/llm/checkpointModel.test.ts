@@ -7,7 +7,7 @@ import { loadLanguageModel } from '../../../src/worker/llmAdapter.ts';
 import { encodeCheckpoint } from '../../../src/engine/checkpoint.ts';
 import { initParams } from '../../../src/engine/init.ts';
 import type { ModelConfig } from '../../../src/engine/config.ts';
-import { CpuModel } from '../../../src/engine/cpu/cpu-model.ts';
+import { CpuModel } from '../../../src/engine/cpu/cpuModel.ts';
 import { readLogitsRow } from '../../../src/llm/logitsRow.ts';
 import { toyTokenizer } from '../../../src/task/tokenizer.ts';
 import { formatPrompt } from '../../../src/task/format.ts';

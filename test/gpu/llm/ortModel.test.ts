@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { OrtLanguageModel } from '../../../src/llm/ort/ortLanguageModel.ts';
 import { readLogitsRow } from '../../../src/llm/logitsRow.ts';
-import { argmax } from '../../../src/llm/sampling.ts';
+import { argmax } from '../../../src/sampling/sampleToken.ts';
 import { expectAllclose } from '../../util/allclose.ts';
 import { QWEN3_VOCAB } from '../../fixtures/onnx/qwen3Tokenizer.ts';
 import { loadTiny } from './loadTiny.ts';

@@ -6,7 +6,8 @@
 // calls the way ORT does (an exporter graph with that subgraph is not built here).
 import { expect, test } from 'vitest';
 import type { CacheState, LanguageModel } from '../../../src/llm/types.ts';
-import { scoreTrajectory, scoreTrajectoryNaive } from '../../../src/repro/scorer.ts';
+import { scoreTrajectory, scoreTrajectoryNaive } from '../../../src/llm/scorer/scoreTrajectory.ts';
+import { logitsKernelFor } from '../../../src/gpu/logitsKernel.ts';
 import { scoringPath } from '../../../src/llm/scoringPath.ts';
 import { liveGpuTensorCount } from '../../../src/llm/ort/ortRuntime.ts';
 import { expectAllclose } from '../../util/allclose.ts';
@@ -25,7 +26,7 @@ function refusing(model: LanguageModel, refuse: (tokens: number[], cache: CacheS
 test('cached / one-token / re-encode paths are detected once per model and each gives J = re-encoding', async () => {
   const model = await loadTiny({ numKvHeads: 2, positionIds: true, seed: 3 }, { tokenizer: 'bytes' });
   try {
-    const reference = await scoreTrajectoryNaive(model, input);
+    const reference = await scoreTrajectoryNaive(model, input, { kernel: logitsKernelFor(model) });
     const oneToken = refusing(model, (t, c) => c.length > 0 && t.length > 1);
     const noCache = refusing(model, (_t, c) => c.length > 0);
     const cases: [LanguageModel, string][] = [[model, 'cached'], [oneToken, 'one-token'], [noCache, 're-encode']];
@@ -34,7 +35,7 @@ test('cached / one-token / re-encode paths are detected once per model and each 
       expect(info.path).toBe(path);
       if (path !== 'cached') expect(info.reason).toContain('invalid expand shape');
       expect(scoringPath(m)).toBe(scoringPath(m)); // detected once
-      const tr = await scoreTrajectory(m, input);
+      const tr = await scoreTrajectory(m, input, { kernel: logitsKernelFor(m) });
       expect(tr.cotTokens).toEqual(reference.cotTokens);
       expectAllclose(tr.J, reference.J, { atol: 1e-4, rtol: 0 });
       expectAllclose(tr.tokenEntropy, reference.tokenEntropy, { atol: 1e-4, rtol: 1e-4 });

@@ -2,7 +2,7 @@
 // chosen calls: a NaN in the dlogp given to backward (→ non-finite gradients), or a NaN log-prob
 // returned by forward (→ non-finite loss). It records what a rejected step did to the weights.
 import type {
-  AdamWConfig, ForwardOutput, ProbeRequest, SampleOptions, SampleOutput, StepResult, TrainableModel,
+  AdamWConfig, ForwardOutput, ProbeRequest, SamplingOptions, SampleOutput, StepResult, TrainableModel,
 } from '../../../src/engine/types.ts';
 
 export interface Faults {
@@ -77,7 +77,7 @@ export class FaultyModel implements TrainableModel {
     return result;
   }
 
-  sample(prompts: number[][], opts: SampleOptions): Promise<SampleOutput> {
+  sample(prompts: number[][], opts: SamplingOptions): Promise<SampleOutput> {
     return this.inner.sample(prompts, opts);
   }
 

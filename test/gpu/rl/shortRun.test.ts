@@ -17,7 +17,7 @@
 import { describe, expect, it } from 'vitest';
 import { acquireGpu } from '../../../src/gpu/device.ts';
 import { GpuModel } from '../../../src/engine/gpu/model.ts';
-import { CpuModel } from '../../../src/engine/cpu/cpu-model.ts';
+import { CpuModel } from '../../../src/engine/cpu/cpuModel.ts';
 import { initParams } from '../../../src/engine/init.ts';
 import type { ModelConfig } from '../../../src/engine/config.ts';
 import type { TrainableModel } from '../../../src/engine/types.ts';
@@ -45,7 +45,7 @@ const STEPS = 20;
 async function meanReward(m: TrainableModel, temperature: number, seeds: number[]): Promise<number> {
   let sum = 0;
   for (const seed of seeds) {
-    const r = await evaluatePolicy(m, ALL, { maxNewTokens: GRPO.max_completion_length, temperature, seed, delimiter: '\n\n', w: 0.5 });
+    const r = await evaluatePolicy(m, ALL, { maxNewTokens: GRPO.max_completion_length, temperature, seed, delimiter: '\n\n', w: 0.5, chunkSize: ALL.length });
     sum += r.metrics.accuracy;
   }
   return sum / seeds.length;

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { acquireGpu } from '../../../src/gpu/device.ts';
 import { GpuModel } from '../../../src/engine/gpu/model.ts';
 import { GpuCritic } from '../../../src/engine/gpu/critic.ts';
-import { CpuModel } from '../../../src/engine/cpu/cpu-model.ts';
+import { CpuModel } from '../../../src/engine/cpu/cpuModel.ts';
 import { initParams } from '../../../src/engine/init.ts';
 import { initCriticParams } from '../../../src/engine/critic.ts';
 import type { ModelConfig } from '../../../src/engine/config.ts';

@@ -1,12 +1,15 @@
-// The GRPO trainer on the WebGPU engine (SwiftShader here): steps run with finite metrics, the
-// RePro probes run on the GPU, and a checkpoint round-trip resumes bit-exactly.
+// The GRPO trainer on the WebGPU engine (SwiftShader here): a step's update moves the policy toward
+// its advantages (its surrogate loss falls on the step's batch), steps run with finite metrics and
+// the RePro probes on the GPU, and a checkpoint round-trip resumes bit-exactly.
 import { describe, expect, it } from 'vitest';
 import { acquireGpu } from '../../../src/gpu/device.ts';
 import { GpuModel } from '../../../src/engine/gpu/model.ts';
 import { initParams } from '../../../src/engine/init.ts';
 import type { ModelConfig } from '../../../src/engine/config.ts';
 import { GrpoTrainer } from '../../../src/rl/trainer.ts';
-import { presetConfig } from '../../../src/rl/config.ts';
+import { adamWFromConfig, presetConfig } from '../../../src/rl/config.ts';
+import { grpoLoss } from '../../../src/rl/loss.ts';
+import { policyUpdate } from '../../../src/rl/policyUpdate.ts';
 import { decodeTrainerCheckpoint, encodeTrainerCheckpoint } from '../../../src/rl/checkpoint.ts';
 
 const CONFIG: ModelConfig = { vocabSize: 50, blockSize: 48, nLayer: 1, nHead: 2, nEmbd: 16 };
@@ -16,7 +19,27 @@ const GRPO = presetConfig('repro', {
 });
 
 describe('GrpoTrainer on GpuModel', () => {
-  it('trains, evaluates, and resumes bit-exactly from a checkpoint', async () => {
+  it('trains: a step\'s updates move log-probs toward the advantages and lower the surrogate loss on its batch', async () => {
+    const ctx = await acquireGpu();
+    const model = await GpuModel.create(ctx, CONFIG, initParams(CONFIG, 5), { maxBatchTokens: 8 * CONFIG.blockSize });
+    const trainer = await GrpoTrainer.create(model, GRPO);
+    const { batch } = await trainer.prepareStep(); // sampled and RePro-scored on the GPU
+    expect(batch.advantages.some((a, i) => a !== 0 && batch.mask[i] > 0)).toBe(true);
+    const before = (await model.forward(batch.inputs, batch.targets, batch.B, batch.T)).logProbs.slice();
+    const upd = await policyUpdate(model, batch, null, {
+      iterations: GRPO.num_iterations, epsilon: GRPO.epsilon, beta: 0, adamW: adamWFromConfig(GRPO), log: () => {},
+    });
+    expect(upd.skipped).toBe(false);
+    const after = (await model.forward(batch.inputs, batch.targets, batch.B, batch.T)).logProbs.slice();
+    model.dispose();
+    let gain = 0;
+    for (let i = 0; i < before.length; i++) gain += batch.mask[i] * batch.advantages[i] * (after[i] - before[i]);
+    expect(gain).toBeGreaterThan(0);
+    const loss = (lp: Float32Array) => grpoLoss({ logp: lp, oldLogp: before, advantages: batch.advantages, mask: batch.mask, epsilon: GRPO.epsilon, beta: 0 }).loss;
+    expect(loss(after)).toBeLessThan(loss(before));
+  });
+
+  it('runs steps with finite metrics, evaluates, and resumes bit-exactly from a checkpoint', async () => {
     const ctx = await acquireGpu();
     const make = (p: Float32Array) => GpuModel.create(ctx, CONFIG, p, { maxBatchTokens: 8 * CONFIG.blockSize });
     const a = await GrpoTrainer.create(await make(initParams(CONFIG, 5)), GRPO);

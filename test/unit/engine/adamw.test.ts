@@ -1,7 +1,7 @@
 // AdamW against a hand-computed two-step case, clipping, and rejection of non-finite steps.
 import { describe, expect, it } from 'vitest';
 import { adamwStep, weightDecayMask } from '../../../src/engine/cpu/adamw.ts';
-import { CpuModel } from '../../../src/engine/cpu/cpu-model.ts';
+import { CpuModel } from '../../../src/engine/cpu/cpuModel.ts';
 import { paramLayout } from '../../../src/engine/config.ts';
 import type { AdamWConfig } from '../../../src/engine/types.ts';
 import { expectAllclose } from '../../util/allclose.ts';

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeCheckpoint, encodeCheckpoint } from '../../../src/engine/checkpoint.ts';
 import { paramLayout } from '../../../src/engine/config.ts';
-import { Rng } from '../../../src/engine/rng.ts';
+import { Rng } from '../../../src/sampling/rng.ts';
 import { TINY, randomArray } from './fixtures.ts';
 
 const total = paramLayout(TINY).total;

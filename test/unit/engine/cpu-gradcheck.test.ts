@@ -3,8 +3,8 @@
 // masked targets (-1) and arbitrary per-token weights.
 import { describe, expect, it } from 'vitest';
 import { PARAM_NAMES, paramLayout } from '../../../src/engine/config.ts';
-import { CpuModel } from '../../../src/engine/cpu/cpu-model.ts';
-import { Rng } from '../../../src/engine/rng.ts';
+import { CpuModel } from '../../../src/engine/cpu/cpuModel.ts';
+import { Rng } from '../../../src/sampling/rng.ts';
 import { TINY, randomArray, randomIds, randomParams, relErr } from './fixtures.ts';
 
 const B = 2;

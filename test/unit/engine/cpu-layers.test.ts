@@ -7,8 +7,8 @@ import { layernormBackward, layernormForward } from '../../../src/engine/cpu/lay
 import { matmulBackward, matmulForward } from '../../../src/engine/cpu/layers/matmul.ts';
 import { attentionBackward, attentionForward } from '../../../src/engine/cpu/layers/attention.ts';
 import { geluBackward, geluForward } from '../../../src/engine/cpu/layers/gelu.ts';
-import { logProbHeadBackward, logProbHeadForward } from '../../../src/engine/cpu/layers/logprob-head.ts';
-import { Rng } from '../../../src/engine/rng.ts';
+import { logProbHeadBackward, logProbHeadForward } from '../../../src/engine/cpu/layers/logprobHead.ts';
+import { Rng } from '../../../src/sampling/rng.ts';
 import { expectAllclose } from '../../util/allclose.ts';
 import { randomArray, randomIds, relErr } from './fixtures.ts';
 

@@ -1,9 +1,9 @@
 // CpuModel as a TrainableModel: forward outputs, causality, sampling and probing semantics,
 // state round trips and input validation.
 import { describe, expect, it } from 'vitest';
-import { CpuModel } from '../../../src/engine/cpu/cpu-model.ts';
-import { Rng } from '../../../src/engine/rng.ts';
-import { rowEntropy } from '../../../src/engine/sampling.ts';
+import { CpuModel } from '../../../src/engine/cpu/cpuModel.ts';
+import { Rng } from '../../../src/sampling/rng.ts';
+import { rowEntropy } from '../../../src/sampling/sampleToken.ts';
 import { expectAllclose } from '../../util/allclose.ts';
 import { TINY, randomIds, randomParams } from './fixtures.ts';
 

@@ -5,7 +5,7 @@ import { CpuCritic } from '../../../src/engine/cpu/critic.ts';
 import { criticParamCount, initCriticParams } from '../../../src/engine/critic.ts';
 import { paramLayout, PARAM_NAMES, type ModelConfig } from '../../../src/engine/config.ts';
 import { clippedValueLoss } from '../../../src/rl/estimators/valueLoss.ts';
-import { Rng } from '../../../src/engine/rng.ts';
+import { Rng } from '../../../src/sampling/rng.ts';
 import { randomIds, randomParams } from './fixtures.ts';
 
 const CFG: ModelConfig = { vocabSize: 11, blockSize: 8, nLayer: 1, nHead: 2, nEmbd: 6 };

@@ -1,7 +1,7 @@
 // Shared fixtures for the engine's Node tests: a tiny config and seeded random parameters that
 // exercise every path (non-zero biases, LN weights away from 1), unlike the GPT-2 init.
 import { PARAM_NAMES, paramLayout, type ModelConfig } from '../../../src/engine/config.ts';
-import { Rng } from '../../../src/engine/rng.ts';
+import { Rng } from '../../../src/sampling/rng.ts';
 
 export const TINY: ModelConfig = { vocabSize: 11, blockSize: 8, nLayer: 2, nHead: 2, nEmbd: 8 };
 

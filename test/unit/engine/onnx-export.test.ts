@@ -4,10 +4,10 @@
 import { describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-node';
 import { exportOnnx } from '../../../src/engine/onnx/export.ts';
-import { exportGenerationConfig, exportHfConfig } from '../../../src/engine/onnx/hf-config.ts';
-import { CpuModel } from '../../../src/engine/cpu/cpu-model.ts';
+import { exportGenerationConfig, exportHfConfig } from '../../../src/engine/onnx/hfConfig.ts';
+import { CpuModel } from '../../../src/engine/cpu/cpuModel.ts';
 import type { ModelConfig } from '../../../src/engine/config.ts';
-import { Rng } from '../../../src/engine/rng.ts';
+import { Rng } from '../../../src/sampling/rng.ts';
 import { allcloseReport } from '../../util/allclose.ts';
 import { randomIds, randomParams } from './fixtures.ts';
 

@@ -1,6 +1,6 @@
 // The seeded PRNG (exact resume, distribution) and the GPT-2 init.
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../../../src/engine/rng.ts';
+import { Rng } from '../../../src/sampling/rng.ts';
 import { initParams, INIT_STD } from '../../../src/engine/init.ts';
 import { paramLayout, type ModelConfig } from '../../../src/engine/config.ts';
 

@@ -2,7 +2,7 @@
 // the logged loss against mean cross-entropy recomputed here from CpuModel.logits, the loss
 // falling on the toy task, cancellation and the eval callback.
 import { describe, expect, it } from 'vitest';
-import { CpuModel } from '../../../src/engine/cpu/cpu-model.ts';
+import { CpuModel } from '../../../src/engine/cpu/cpuModel.ts';
 import { initParams } from '../../../src/engine/init.ts';
 import type { ModelConfig } from '../../../src/engine/config.ts';
 import type { TrainableModel } from '../../../src/engine/types.ts';

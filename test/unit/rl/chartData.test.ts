@@ -3,7 +3,7 @@ import { chartRows, etaSeconds, evalRows, formatDuration, rewardColor, stepsPerS
 import type { EvalMetrics, StepMetrics } from '../../../src/rl/metrics.ts';
 
 const m = (step: number, reward: number, loss = 0.1): StepMetrics => ({
-  step, reward, accuracy: reward, responseTokens: 10, cotTokens: 8, backtracking: 0, processReward: null,
+  step, reward, responseTokens: 10, cotTokens: 8, backtracking: 0, processReward: null,
   kl: 0, clipFrac: 0, entropy: 1, loss, gradNorm: 1, skipped: false,
   timings: { sampling: 0, scoring: 0, forwardBackward: 0, optimizer: 0 },
 });

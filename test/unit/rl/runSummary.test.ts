@@ -5,7 +5,7 @@ import { summarizeRun } from '../../../src/ui/training/runSummary.ts';
 import type { EvalMetrics, StepMetrics } from '../../../src/rl/metrics.ts';
 
 const step = (s: number, accuracy: number, cotTokens: number, backtracking: number): StepMetrics => ({
-  step: s, reward: accuracy, accuracy, responseTokens: cotTokens + 5, cotTokens, backtracking, processReward: null, kl: 0, clipFrac: 0,
+  step: s, reward: accuracy, responseTokens: cotTokens + 5, cotTokens, backtracking, processReward: null, kl: 0, clipFrac: 0,
   entropy: 1, loss: 0, gradNorm: 1, skipped: false, timings: { sampling: 0, scoring: 0, forwardBackward: 0, optimizer: 0 },
 });
 const ev = (s: number, t: number): EvalMetrics => ({ step: s, accuracy: 0.9, cotTokens: 16, backtracking: 0, tokensAfterCertainty: t, n: 32 });

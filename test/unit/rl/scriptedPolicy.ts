@@ -2,11 +2,11 @@
 // float64 reference) whose sample() writes well-formed toy traces — right or wrong answers, with
 // and without hesitation segments — instead of an untrained model's noise, so that rewards vary
 // and CoTs have segments. Also counts probe calls and can poison forward / backward with NaN.
-import { CpuModel } from '../../../src/engine/cpu/cpu-model.ts';
+import { CpuModel } from '../../../src/engine/cpu/cpuModel.ts';
 import type { ModelConfig } from '../../../src/engine/config.ts';
 import { initParams } from '../../../src/engine/init.ts';
 import type {
-  AdamWConfig, ForwardOutput, ProbeRequest, SampleOptions, SampleOutput, StepResult, TrainableModel,
+  AdamWConfig, ForwardOutput, ProbeRequest, SamplingOptions, SampleOutput, StepResult, TrainableModel,
 } from '../../../src/engine/types.ts';
 import { ANSWER_MARKER } from '../../../src/task/format.ts';
 import { problemFrom } from '../../../src/task/problem.ts';
@@ -52,7 +52,7 @@ export class ScriptedPolicy implements TrainableModel {
   zeroGrad(): void { this.inner.zeroGrad(); }
   step(opt: AdamWConfig): Promise<StepResult> { return this.inner.step(opt); }
 
-  async sample(prompts: number[][], opts: SampleOptions): Promise<SampleOutput> {
+  async sample(prompts: number[][], opts: SamplingOptions): Promise<SampleOutput> {
     const rng = createRng(opts.seed);
     const tokens: number[][] = [];
     const entropy: number[][] = [];

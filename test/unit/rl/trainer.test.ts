@@ -10,7 +10,7 @@ import { scoreRollouts } from '../../../src/rl/scoring.ts';
 import { decodeTrainerCheckpoint, encodeTrainerCheckpoint } from '../../../src/rl/checkpoint.ts';
 import { toyTokenizer } from '../../../src/task/tokenizer.ts';
 import { ANSWER_MARKER } from '../../../src/task/format.ts';
-import { Rng } from '../../../src/engine/rng.ts';
+import { Rng } from '../../../src/sampling/rng.ts';
 import { paramLayout } from '../../../src/engine/config.ts';
 import { ScriptedPolicy } from './scriptedPolicy.ts';
 

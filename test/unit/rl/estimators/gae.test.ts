@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { discountedReturns, gae } from '../../../../src/rl/estimators/gae.ts';
-import { Rng } from '../../../../src/engine/rng.ts';
+import { Rng } from '../../../../src/sampling/rng.ts';
 
 /** Brute force from the definition: A_t = Σ_{l ≥ 0} (γλ)^l δ_{t+l}, V_n = 0 (JS: 0 ** 0 = 1). */
 function gaeBrute(r: number[], v: number[], gamma: number, lam: number): { adv: number[]; ret: number[] } {

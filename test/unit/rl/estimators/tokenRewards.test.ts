@@ -3,7 +3,7 @@ import { tokenRewards } from '../../../../src/rl/estimators/tokenRewards.ts';
 import { gaeAdvantages, reinforcePlusPlusAdvantages, stepTokenRewards, completionRows, toBatchLayout } from '../../../../src/rl/estimators/stepEstimates.ts';
 import type { Rollout } from '../../../../src/rl/rollout.ts';
 import type { RolloutScore } from '../../../../src/rl/scoring.ts';
-import { Rng } from '../../../../src/engine/rng.ts';
+import { Rng } from '../../../../src/sampling/rng.ts';
 
 describe('token-level rewards (repro-method.md §11)', () => {
   it('outcome at the last token, α·r_j at the last token of each kept segment', () => {
@@ -58,9 +58,9 @@ function fakeRollout(n: number, reward: number, P = 3): Rollout {
 describe('step estimates', () => {
   const rollouts = [fakeRollout(5, 1), fakeRollout(3, 0), fakeRollout(4, 1)];
   const scores: RolloutScore[] = [
-    { kept: [0, 1], J: [-2, -1, -0.5], rewards: [0.3, 0.1], segmentEnds: [2, 4] },
-    { kept: [], J: [-2], rewards: [], segmentEnds: [] },
-    { kept: [0], J: [-2, -0.1], rewards: [0.6], segmentEnds: [4] },
+    { kept: [0, 1], filteredJ: [-2, -1, -0.5], rewards: [0.3, 0.1], segmentEnds: [2, 4] },
+    { kept: [], filteredJ: [-2], rewards: [], segmentEnds: [] },
+    { kept: [0], filteredJ: [-2, -0.1], rewards: [0.6], segmentEnds: [4] },
   ];
 
   it('REINFORCE++: return-to-go whitened over the whole batch (not per group)', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { analyseTrajectory, openingMarker } from '../../../src/store/inspectionAnalysis.ts';
+import { analyseTrajectory, openingMarker } from '../../../src/analysis/inspectionAnalysis.ts';
 import { DEFAULT_BACKTRACKING_MARKERS } from '../../../src/repro/index.ts';
 import type { Trajectory } from '../../../src/repro/types.ts';
 import { inspectionRecordOf, settingsFromRecord } from '../../../src/store/inspectionRecordOf.ts';

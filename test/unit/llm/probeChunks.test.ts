@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { planProbeChunks, type ProbeChunk } from '../../../src/repro/probeChunks.ts';
+import { planProbeChunks, type ProbeChunk } from '../../../src/llm/scorer/probeChunks.ts';
 
 const work = (prefixes: number[], chunks: ProbeChunk[]) => chunks.reduce((w, c) => w + (c.end - c.start) * prefixes[c.end - 1], 0);
 

@@ -6,7 +6,8 @@
 // honours the attention mask) and one branch per boundary (the fallback, checked here directly).
 import { expect, test } from 'vitest';
 import type { LanguageModel } from '../../../src/llm/types.ts';
-import { probeBatching, scoreTrajectory, scoreTrajectoryBatched, scoreTrajectoryNaive, scoreTrajectorySequential } from '../../../src/repro/scorer.ts';
+import { probeBatching, scoreTrajectory, scoreTrajectoryBatched, scoreTrajectoryNaive, scoreTrajectorySequential } from '../../../src/llm/scorer/scoreTrajectory.ts';
+import { logitsKernelFor } from '../../../src/gpu/logitsKernel.ts';
 import { liveGpuTensorCount } from '../../../src/llm/ort/ortRuntime.ts';
 import type { TinyDecoderOptions } from '../../fixtures/onnx/tinyDecoder.ts';
 import { expectAllclose } from '../../util/allclose.ts';
@@ -45,23 +46,23 @@ for (const [name, over, batched] of cases) {
       }
       const before = liveGpuTensorCount();
       const progress: [number, number][] = [];
-      const fast = await scoreTrajectory(model, input, { onProgress: (d, t) => progress.push([d, t]) });
+      const fast = await scoreTrajectory(model, input, { kernel: logitsKernelFor(model), onProgress: (d, t) => progress.push([d, t]) });
       expect(liveGpuTensorCount()).toBe(before); // every probe branch and segment state freed
       expect(probeBatching(model)).toBe(batched);
-      const slow = await scoreTrajectoryNaive(model, input);
+      const slow = await scoreTrajectoryNaive(model, input, { kernel: logitsKernelFor(model) });
       expect(fast.segments.length).toBe(3);
       expect(fast.J.length).toBe(4);
       expect(progress.at(-1)).toEqual([4, 4]);
       for (let i = 1; i < progress.length; i++) expect(progress[i][0]).toBeGreaterThanOrEqual(progress[i - 1][0]);
       // the sequential path (one branch per boundary) on its own, and a second batched call
       const seqProgress: [number, number][] = [];
-      expectSameTrajectory(await scoreTrajectorySequential(model, input, { onProgress: (d, t) => seqProgress.push([d, t]) }), slow);
+      expectSameTrajectory(await scoreTrajectorySequential(model, input, { kernel: logitsKernelFor(model), onProgress: (d, t) => seqProgress.push([d, t]) }), slow);
       expect(seqProgress).toEqual([[1, 4], [2, 4], [3, 4], [4, 4]]);
-      expectSameTrajectory(await scoreTrajectory(model, input), slow);
+      expectSameTrajectory(await scoreTrajectory(model, input, { kernel: logitsKernelFor(model) }), slow);
       if (batched) {
         // Chunked calls, each cache cut at its chunk's longest prefix (rows 0 and 2 keep masked holes).
-        expectSameTrajectory(await scoreTrajectoryBatched(model, input, { probeChunks: 2 }), slow);
-        expectSameTrajectory(await scoreTrajectoryBatched(model, input, { probeChunks: 1 }), slow);
+        expectSameTrajectory(await scoreTrajectoryBatched(model, input, { kernel: logitsKernelFor(model), probeChunks: 2 }), slow);
+        expectSameTrajectory(await scoreTrajectoryBatched(model, input, { kernel: logitsKernelFor(model), probeChunks: 1 }), slow);
       }
       expect(liveGpuTensorCount()).toBe(before);
       expect(fast.tokenSpans.at(-1)!.end).toBe(fast.cotTokens.length);
@@ -91,10 +92,10 @@ test('batched probes that disagree with real branching are caught on first use; 
       maxProbeRows: (n) => model.maxProbeRows(n),
       forwardProbes: (cache, prefixLengths, tokens) => model.forwardProbes(cache, prefixLengths.map(() => cache.length), tokens),
     };
-    const slow = await scoreTrajectoryNaive(model, input);
-    expectSameTrajectory(await scoreTrajectory(lying, input), slow);
+    const slow = await scoreTrajectoryNaive(model, input, { kernel: logitsKernelFor(model) });
+    expectSameTrajectory(await scoreTrajectory(lying, input, { kernel: logitsKernelFor(lying) }), slow);
     expect(probeBatching(lying)).toBe(false);
-    expectSameTrajectory(await scoreTrajectory(lying, input), slow);
+    expectSameTrajectory(await scoreTrajectory(lying, input, { kernel: logitsKernelFor(lying) }), slow);
   } finally {
     await model.dispose();
   }

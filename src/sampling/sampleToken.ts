@@ -1,10 +1,10 @@
-// The single source of sampling semantics (CPU reference and WebGPU engine both call it on a
-// logits row read back to the CPU). Pure: no DOM, no WebGPU.
+// The one sampler: the toy engine's CPU reference and WebGPU engine and every LanguageModel's
+// generate call it on a logits row read back to the CPU. Pure: no DOM, no WebGPU.
 //
 // Order of operations (as Hugging Face's logits processors): temperature → top-k → top-p → draw.
-// - Exactly ONE uniform is drawn per call, whatever the settings (even greedy), so the random
-//   stream depends only on how many tokens were sampled, never on the settings.
-// - temperature 0 = greedy: the argmax; ties → the lowest token id.
+// - temperature 0 = greedy: the argmax (ties → the lowest token id); no random number is drawn.
+// - Otherwise exactly ONE uniform is drawn per call, so the random stream depends only on how many
+//   tokens were sampled, never on top-k / top-p.
 // - Candidates are ranked by logit, descending; equal logits rank by token id, ascending. top-k keeps
 //   the first k of that ranking (so a tie at the cut keeps the lower ids); topK 0 = off.
 // - top-p keeps the shortest prefix of the ranking whose probability (after temperature and top-k,
@@ -13,22 +13,20 @@
 //   probability exceeds u · (kept mass).
 // - -Infinity logits are masked tokens (never drawn); NaN or +Infinity is an error.
 import type { UniformSource } from './rng.ts';
+import type { SamplingOptions } from './options.ts';
 
-export interface TokenSamplingOptions {
-  temperature: number; // 0 = greedy
-  topK: number; // 0 = off
-  topP: number; // 1 = off
-}
+/** What one draw reads of the options. */
+type DrawOptions = Pick<SamplingOptions, 'temperature' | 'topK' | 'topP'>;
 
 export function sampleToken(
   logitsRow: ArrayLike<number>,
-  opts: TokenSamplingOptions,
+  opts: DrawOptions,
   rng: UniformSource,
 ): number {
   const best = validateRow(logitsRow);
   validateOptions(opts);
-  const u = rng.uniform();
   if (opts.temperature === 0) return best;
+  const u = rng.uniform();
 
   const order: number[] = [];
   for (let i = 0; i < logitsRow.length; i++) if (logitsRow[i] !== -Infinity) order.push(i);
@@ -88,6 +86,11 @@ export function logSumExp(logitsRow: ArrayLike<number>): number {
   return m + Math.log(z);
 }
 
+/** The greedy choice: the first maximum (−Infinity = masked; NaN or +Infinity is an error). */
+export function argmax(logitsRow: ArrayLike<number>): number {
+  return validateRow(logitsRow);
+}
+
 /** Checks the row and returns its argmax (ties → lowest index). */
 function validateRow(row: ArrayLike<number>): number {
   if (row.length === 0) throw new RangeError('logitsRow must not be empty');
@@ -101,7 +104,7 @@ function validateRow(row: ArrayLike<number>): number {
   return best;
 }
 
-function validateOptions(o: TokenSamplingOptions): void {
+function validateOptions(o: DrawOptions): void {
   if (!Number.isFinite(o.temperature) || o.temperature < 0) {
     throw new RangeError(`temperature must be a finite number >= 0, got ${o.temperature}`);
   }

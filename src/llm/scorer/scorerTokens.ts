@@ -1,11 +1,11 @@
 // Tokenization for the J-trajectory scorer (repro-method.md §2–§3): the CoT tokenized in the
 // context of its prompt, each CoT token's char offset by incremental decoding, segment token
 // spans, and the answer tokens as they follow the probe. Pure: needs only a tokenizer.
-import type { TokenizerLike } from '../llm/types.ts';
-import type { Span, TokenSpan } from './types.ts';
-import { segmentCot } from './segmentCot.ts';
-import { tokenSpansFromOffsets } from './tokenSpans.ts';
-import { promptLeadIds } from '../llm/promptIds.ts';
+import type { TokenizerLike } from '../types.ts';
+import type { Span, TokenSpan } from '../../repro/types.ts';
+import { segmentCot } from '../../repro/segmentCot.ts';
+import { tokenSpansFromOffsets } from '../../repro/tokenSpans.ts';
+import { promptLeadIds } from '../promptIds.ts';
 
 export interface ScorerTokens {
   promptIds: number[];

@@ -1,7 +1,8 @@
-// sampleToken / rowEntropy: the sampling contract (temperature → top-k → top-p → one draw).
+// sampleToken / rowEntropy: the one sampler's contract (temperature → top-k → top-p → one draw;
+// greedy draws none).
 import { describe, expect, it } from 'vitest';
-import { logSumExp, rowEntropy, sampleToken } from '../../../src/engine/sampling.ts';
-import { Rng } from '../../../src/engine/rng.ts';
+import { logSumExp, rowEntropy, sampleToken } from '../../../src/sampling/sampleToken.ts';
+import { Rng } from '../../../src/sampling/rng.ts';
 
 /** A random source that returns fixed values and counts the draws. */
 function fixed(...us: number[]) {
@@ -19,9 +20,11 @@ describe('sampleToken', () => {
     expect(sampleToken(L, S, fixed(0.85))).toBe(1); // 0.7 ≤ 0.85 < 0.9
     expect(sampleToken(L, S, fixed(0.95))).toBe(0);
   });
-  it('greedy returns the argmax, ties to the lowest id, and still draws exactly one uniform', () => {
+  it('greedy returns the argmax, ties to the lowest id, and draws no random number', () => {
     const r = fixed(0.99);
     expect(sampleToken([0, 5, 5, -1], { ...S, temperature: 0 }, r)).toBe(1);
+    expect(r.calls).toBe(0);
+    expect(sampleToken(L, S, r)).toBe(0); // sampling draws exactly one
     expect(r.calls).toBe(1);
   });
   it('top-k renormalises over the k best', () => {

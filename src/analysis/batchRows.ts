@@ -1,7 +1,22 @@
 // One table row per batch result (the §10 metrics, S(K), J_0, J_K), the CSV columns, and the
 // aggregates the batch charts draw. Pure: runs in Node.
 import { overthinkingMetrics } from '../repro/index.ts';
-import type { BatchItemResult } from '../worker/api.ts';
+import type { Trajectory } from '../repro/types.ts';
+
+/** One batch item as the worker returns it (worker/api.ts re-exports this). */
+export interface BatchItemResult {
+  id: string;
+  line: number;
+  question: string;
+  answer: string;
+  /** Did the model's own answer match the ground truth (null when the CoT was given, not generated). */
+  correct: boolean | null;
+  modelAnswer: string;
+  generated: boolean;
+  trajectory: Trajectory | null;
+  error: string | null;
+  ms: number;
+}
 
 export interface BatchRow {
   index: number;

@@ -1,15 +1,16 @@
-// evaluateToy / summarizeToyEval: aggregates against hand-computed values, and J trajectories of a
+// evaluatePolicy / summarizeToyEval: aggregates against hand-computed values, and J trajectories of a
 // (random) CpuModel's responses against log-softmax recomputed here from CpuModel.logits.
 import { describe, expect, it } from 'vitest';
-import { CpuModel } from '../../../src/engine/cpu/cpu-model.ts';
+import { CpuModel } from '../../../src/engine/cpu/cpuModel.ts';
 import { initParams } from '../../../src/engine/init.ts';
 import type { ModelConfig } from '../../../src/engine/config.ts';
-import { evaluateToy, summarizeToyEval, type ResponseEval } from '../../../src/engine/evalToy.ts';
+import { evaluatePolicy } from '../../../src/rl/evaluate.ts';
+import { summarizeToyEval, type ResponseEval } from '../../../src/rl/evalSummary.ts';
 import { ANSWER_MARKER, formatPrompt, heldOutProblems, toyTokenizer, VOCAB_SIZE } from '../../../src/task/index.ts';
 
 function response(over: Partial<ResponseEval>): ResponseEval {
   return {
-    question: '1+2=?', answer: '3', completion: '', correct: false, cotTokens: 0, segments: [],
+    question: '1+2=?', answer: '3', completion: '', correct: false, cotTokens: 0, segments: [], backtrackingSegments: 0,
     hasRedundant: false, hasBacktracking: false, hasWrongStep: false, J: null, metrics: null, ...over,
   };
 }
@@ -20,7 +21,7 @@ describe('summarizeToyEval', () => {
     const rs = [
       response({ correct: true, cotTokens: 10, segments: [seg('step'), seg('redundant')], hasRedundant: true,
         J: [-2, -1, -1.5], metrics: { tokensAfterCertainty: 4, plateaus: 1, finalScore: 0.5 } as ResponseEval['metrics'] }),
-      response({ correct: false, cotTokens: 20, segments: [seg('wrong'), seg('correction', true)], hasBacktracking: true, hasWrongStep: true,
+      response({ correct: false, cotTokens: 20, segments: [seg('wrong'), seg('correction', true)], backtrackingSegments: 1, hasBacktracking: true, hasWrongStep: true,
         J: [-3, -4, -2], metrics: { tokensAfterCertainty: 0, plateaus: 1, finalScore: 0.1 } as ResponseEval['metrics'] }),
       response({ correct: true, cotTokens: 30, segments: [seg('step')] }),
     ];
@@ -29,6 +30,7 @@ describe('summarizeToyEval', () => {
     expect(s.accuracy).toBeCloseTo(2 / 3, 12);
     expect(s.meanCotTokens).toBeCloseTo(20, 12);
     expect(s.meanSegments).toBeCloseTo(5 / 3, 12);
+    expect(s.meanBacktracking).toBeCloseTo(1 / 3, 12);
     expect(s.shareRedundant).toBeCloseTo(1 / 3, 12);
     expect(s.shareBacktracking).toBeCloseTo(1 / 3, 12);
     expect(s.shareRedundantOrBacktracking).toBeCloseTo(2 / 3, 12);
@@ -47,7 +49,7 @@ describe('summarizeToyEval', () => {
   });
 });
 
-describe('evaluateToy on a CpuModel', () => {
+describe('evaluatePolicy on a CpuModel', () => {
   const config: ModelConfig = { vocabSize: VOCAB_SIZE, blockSize: 40, nLayer: 1, nHead: 2, nEmbd: 8 };
   const model = new CpuModel(config, initParams(config, 9));
   const problems = heldOutProblems(5, 3, { minDigits: 2, maxDigits: 2 });
@@ -69,11 +71,11 @@ describe('evaluateToy on a CpuModel', () => {
   }
 
   it('gives J_0 / J_K = the answer log-likelihood after the bare prompt / the whole CoT; chunking changes nothing', async () => {
-    const greedy = await evaluateToy(model, problems, { maxNewTokens: 12, chunkSize: 3 });
-    const chunked = await evaluateToy(model, problems, { maxNewTokens: 12, chunkSize: 1 });
+    const greedy = await evaluatePolicy(model, problems, { maxNewTokens: 12, chunkSize: 3 });
+    const chunked = await evaluatePolicy(model, problems, { maxNewTokens: 12, chunkSize: 1 });
     expect(chunked.responses).toEqual(greedy.responses);
     // sampled (temperature 1) for CoTs that are not blank at init
-    const whole = await evaluateToy(model, problems, { maxNewTokens: 14, temperature: 1, seed: 3 });
+    const whole = await evaluatePolicy(model, problems, { maxNewTokens: 14, temperature: 1, seed: 3 });
     expect(whole.summary.n).toBe(3);
     let checkedK = 0;
     whole.responses.forEach((r, i) => {
@@ -95,7 +97,7 @@ describe('evaluateToy on a CpuModel', () => {
   });
 
   it('rejects an empty problem list and a bad chunk size', async () => {
-    await expect(evaluateToy(model, [])).rejects.toThrow(/problems must be a non-empty array/);
-    await expect(evaluateToy(model, problems, { chunkSize: 0 })).rejects.toThrow(/options.chunkSize/);
+    await expect(evaluatePolicy(model, [])).rejects.toThrow(/problems must be a non-empty array/);
+    await expect(evaluatePolicy(model, problems, { chunkSize: 0 })).rejects.toThrow(/options.chunkSize/);
   });
 });

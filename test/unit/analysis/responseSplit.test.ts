@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { answersMatch, extractAnswer, lastBoxed, splitResponse } from '../../../src/worker/responseSplit.ts';
+import { answersMatch, extractAnswer, lastBoxed, splitResponse } from '../../../src/analysis/responseSplit.ts';
 
 describe('splitting a response into CoT and answer', () => {
   test('toy model: the CoT ends at its answer marker and keeps its trailing blank line', () => {

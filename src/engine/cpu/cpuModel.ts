@@ -3,7 +3,7 @@
 // Params, grads and AdamW moments live in float64; getParams/getOptimizerState return float32 copies.
 import { paramLayout, validateConfig, type ModelConfig } from '../config.ts';
 import type {
-  AdamWConfig, ForwardOutput, ProbeRequest, SampleOptions, SampleOutput, StepResult, TrainableModel,
+  AdamWConfig, ForwardOutput, ProbeRequest, SamplingOptions, SampleOutput, StepResult, TrainableModel,
 } from '../types.ts';
 import { createActivations, type Activations } from './activations.ts';
 import { adamwStep, weightDecayMask, type AdamWState } from './adamw.ts';
@@ -81,7 +81,7 @@ export class CpuModel implements TrainableModel {
     return adamwStep(this.params, this.grads, this.opt, this.decayMask, opt);
   }
 
-  async sample(prompts: number[][], opts: SampleOptions): Promise<SampleOutput> {
+  async sample(prompts: number[][], opts: SamplingOptions): Promise<SampleOutput> {
     const logitsOf = (tokens: number[]) => this.logits(Int32Array.from(tokens), 1, tokens.length);
     return sampleNaive(this.config, logitsOf, prompts, opts);
   }

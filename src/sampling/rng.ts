@@ -1,4 +1,5 @@
-// A small seeded PRNG (xoshiro128**) shared by init, sampling and training, with an exportable
+// The project's seeded PRNG for models (xoshiro128**, pinned to the reference vectors in
+// test/unit/sampling/rng.test.ts), shared by init, sampling (engine and LanguageModel) and training, with an exportable
 // state so that a run resumes exactly (the state travels in checkpoints as JSON).
 
 /** Four uint32 words; never all zero. */

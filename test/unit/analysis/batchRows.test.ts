@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { filterRows, histogram, meanJByPosition, sortRows, type BatchRow } from '../../../src/store/batchRows.ts';
+import { filterRows, histogram, meanJByPosition, sortRows, type BatchRow } from '../../../src/analysis/batchRows.ts';
 
 function row(index: number, patch: Partial<BatchRow>): BatchRow {
   return {

@@ -1,0 +1,55 @@
+// The folder rules of docs/architecture.md ("Folder rules"), as ESLint no-restricted-imports
+// entries: what each folder of src/ must not import. `npm run lint` fails on a violation; the
+// folder-cycle check (scripts/checkFolderCycles.ts) runs after it.
+const SRC = ['analysis', 'data', 'engine', 'export', 'gpu', 'llm', 'repro', 'rl', 'sampling', 'store', 'task', 'ui', 'worker'];
+
+/**
+ * folder → the src/ folders, or single files directly in a folder, it may import; everything else
+ * in src/ is forbidden.
+ */
+export const FOLDER_RULES = {
+  repro: { may: [], why: 'the RePro math is pure: it imports no other layer' },
+  sampling: { may: [], why: 'the one sampler, its options and the PRNG are pure' },
+  task: { may: ['repro', 'llm/types.ts'], why: 'the toy task is pure (the tokenizer interface is a type)' },
+  data: { may: ['repro'], why: 'file parsing and records are pure (persistence only adds idb)' },
+  analysis: { may: ['repro', 'task'], why: 'pure derivations shared by the screens and the worker' },
+  export: { may: ['data', 'repro', 'rl', 'task', 'store/settings.ts'], why: 'the verl export is pure: prompt sets, configs and settings in, files out' },
+  llm: { may: ['repro', 'sampling'], why: 'the model interface and its scorer get their GPU kernel injected' },
+  gpu: { may: ['llm/types.ts'], why: 'device and kernels; it sees only the model interface types' },
+  engine: { may: ['repro', 'sampling', 'task', 'gpu'], why: 'the toy engine knows nothing of training loops, the worker or the UI' },
+  rl: { may: ['engine', 'repro', 'sampling', 'task'], why: 'training drives any TrainableModel; no GPU, worker or UI code' },
+  worker: { may: ['analysis', 'data', 'engine', 'gpu', 'llm', 'repro', 'rl', 'sampling', 'task'], why: 'the worker sits below the stores and the UI' },
+  store: { may: ['analysis', 'data', 'engine', 'gpu', 'llm', 'repro', 'rl', 'sampling', 'task', 'worker'], why: 'stores sit below the UI' },
+  ui: {
+    may: ['analysis', 'data', 'export', 'repro', 'rl', 'store', 'task', 'worker/api.ts', 'worker/trainingApi.ts', 'llm/types.ts'],
+    why: 'screens reach the workers through the stores (worker types only) and never GPU or engine code',
+  },
+};
+
+function forbiddenGroups(folder) {
+  const may = FOLDER_RULES[folder].may;
+  const out = [];
+  for (const other of SRC) {
+    if (other === folder || may.includes(other)) continue;
+    const files = may.filter((m) => m.startsWith(`${other}/`));
+    if (files.length === 0) {
+      out.push(`**/${other}/**`);
+    } else {
+      // The folder is closed except for the named files.
+      out.push(`**/${other}/**`, ...files.map((f) => `!**/${f}`));
+    }
+  }
+  return out;
+}
+
+export const folderRuleConfigs = Object.keys(FOLDER_RULES).map((folder) => ({
+  files: [`src/${folder}/**/*.{ts,tsx}`],
+  rules: {
+    'no-restricted-imports': ['error', {
+      patterns: [{
+        group: forbiddenGroups(folder),
+        message: `src/${folder}: ${FOLDER_RULES[folder].why} (docs/architecture.md, Folder rules).`,
+      }],
+    }],
+  },
+}));
