@@ -4,7 +4,7 @@ import { metricsToCsv, metricsToJson, toJsonl } from '../../../src/data/index.ts
 import type { StepMetrics } from '../../../src/rl/metrics.ts';
 
 const step = (n: number, loss: number): StepMetrics => ({
-  step: n, reward: 0.5 * n, accuracy: 0.25, responseTokens: 12, cotTokens: 9, backtracking: 0, processReward: n === 1 ? null : 0.1,
+  step: n, reward: 0.5 * n, responseTokens: 12, cotTokens: 9, backtracking: 0, processReward: n === 1 ? null : 0.1,
   kl: 0.01, clipFrac: 0, entropy: 1.5, loss, gradNorm: 2, skipped: Number.isNaN(loss), timings: { sampling: 10, scoring: 0, forwardBackward: 20, optimizer: 1 },
 });
 const history = { runId: 'r1', label: 'GRPO + RePro', steps: [step(1, 0.3), step(2, NaN)], evals: [{ step: 0, accuracy: 0.1, cotTokens: 8, backtracking: 0, tokensAfterCertainty: 2, n: 50 }] };
