@@ -33,6 +33,7 @@ export async function generateWithCache(model: Decoder, promptIds: number[], opt
   let shown = '';
   let cache = model.emptyCache();
   let feed = promptIds;
+  let reason: 'eos' | 'stop-string' | 'max-tokens' = 'max-tokens';
   try {
     while (out.length < opts.maxNewTokens) {
       if (cb.signal?.aborted) throw abortError();
@@ -46,7 +47,10 @@ export async function generateWithCache(model: Decoder, promptIds: number[], opt
         step.dispose();
       }
       const id = sampleToken(row, opts, rand);
-      if (eos.has(id)) break;
+      if (eos.has(id)) {
+        reason = 'eos';
+        break;
+      }
       out.push(id);
       const text = model.tokenizer.decode(out);
       if (!text.endsWith('\uFFFD')) {
@@ -55,11 +59,15 @@ export async function generateWithCache(model: Decoder, promptIds: number[], opt
       } else {
         cb.onToken?.(id, '');
       }
-      if (stops.some((s) => text.includes(s))) break;
+      if (stops.some((s) => text.includes(s))) {
+        reason = 'stop-string';
+        break;
+      }
       feed = [id];
     }
   } finally {
     cache.dispose();
   }
+  cb.onStop?.(reason);
   return out;
 }

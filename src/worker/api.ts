@@ -4,6 +4,8 @@
 import type { Trajectory } from '../repro/types.ts';
 import type { ModelInfo, SamplingOptions } from '../llm/types.ts';
 import type { ParsedPromptSet } from '../data/parsePromptSet.ts';
+import type { Representability } from '../llm/representability.ts';
+import type { GenerationStop } from './generationOutcome.ts';
 
 export type GpuStatus =
   | {
@@ -81,7 +83,19 @@ export interface GenerateResult {
   /** What the model wrote as its answer after the CoT ('' if it never got there). */
   modelAnswer: string;
   tokens: number;
-  stopped: 'eos' | 'max-tokens' | 'cancelled';
+  stopped: GenerationStop;
+  /** The answer marker appeared and an answer followed it. */
+  answerComplete?: boolean;
+  /** The token budget in force (maxNewTokens, cut to what the context leaves). */
+  maxTokens?: number;
+}
+
+/** A scoring input to check against the model's vocabulary and context (llm/representability.ts). */
+export interface CheckInputRequest {
+  question: string;
+  cot: string;
+  answer: string;
+  probe: string;
 }
 
 export interface BatchItemInput {
@@ -104,6 +118,10 @@ export interface BatchItemResult {
   trajectory: Trajectory | null;
   error: string | null;
   ms: number;
+  /** Why generation stopped, for generated CoTs. */
+  stopped?: GenerationStop;
+  /** Unknown tokens / past the context: the row's numbers are flagged (absent in runs saved before). */
+  representability?: Representability | null;
 }
 
 export interface BatchOptions {
@@ -131,8 +149,10 @@ export interface ModelApi {
   unloadModel(): Promise<void>;
   cacheSize(): Promise<number>;
   clearCache(): Promise<void>;
-  /** Streamed: onText gets the full text so far after every token. */
-  generate(jobId: string, req: GenerateRequest, onText: (text: string, tokens: number) => void): Promise<GenerateResult>;
+  /** Streamed: onText gets the CoT so far (never the answer line) and the answer text so far. */
+  generate(jobId: string, req: GenerateRequest, onText: (cot: string, tokens: number, answer: string) => void): Promise<GenerateResult>;
+  /** Unknown tokens and context length of a scoring input, for the loaded model. */
+  checkInput(req: CheckInputRequest): Promise<Representability>;
   score(jobId: string, req: ScoreRequest, onProgress: (done: number, total: number) => void): Promise<Trajectory>;
   /** Runs every item; results stream through onResult; a cancelled run resolves with what it finished. */
   runBatch(

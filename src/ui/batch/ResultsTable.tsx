@@ -47,7 +47,7 @@ const ResultsTableView = memo(function ResultsTableView({ rows, results, runId }
   const open = (r: BatchRow) => {
     const res = results[r.index];
     if (!res?.trajectory) return;
-    showInInspector(res.trajectory, null, res.generated ? { text: '', cot: res.trajectory.cot, modelAnswer: res.modelAnswer, tokens: res.trajectory.cotTokens.length, stopped: 'eos' } : null);
+    showInInspector(res.trajectory, null, res.generated ? { text: '', cot: res.trajectory.cot, modelAnswer: res.modelAnswer, tokens: res.trajectory.cotTokens.length, stopped: res.stopped ?? 'unrecorded', answerComplete: res.modelAnswer !== '' } : null);
     setTab('inspector');
   };
   const toggleSort = (key: SortKey) => setSort((s) => ({ key, dir: s.key === key && s.dir === 'asc' ? 'desc' : 'asc' }));
