@@ -54,7 +54,13 @@ test.skipIf(!HAS_CHECKPOINT)('dashboard at 1400 and 800 px with two runs; reload
   expect(await legend.locator('.legend-item').count()).toBe(2);
   expect(await page.getByTestId('dashboard').locator('.recharts-legend-wrapper').count()).toBe(0);
   // charts are large: at 1400 px at least 340 px wide and 240 px tall, three per row
-  await expect.poll(() => page.getByTestId('chart-kl').locator('.recharts-line').count(), { timeout: 30_000 }).toBe(4);
+  try {
+    await expect.poll(() => page.getByTestId('chart-kl').locator('.recharts-line').count(), { timeout: 30_000 }).toBe(4);
+  } catch (e) {
+    await page.screenshot({ path: resolve(ARTIFACTS, 'dashboard-failed.png'), fullPage: true, timeout: 120_000 });
+    console.log('chart-kl:', (await page.getByTestId('chart-kl').innerHTML()).slice(0, 3000), errors);
+    throw e;
+  }
   const box = (await page.getByTestId('chart-kl').locator('svg.recharts-surface').boundingBox())!;
   expect(box.width).toBeGreaterThanOrEqual(340);
   expect(box.height).toBeGreaterThanOrEqual(230);
@@ -77,7 +83,7 @@ test.skipIf(!HAS_CHECKPOINT)('dashboard at 1400 and 800 px with two runs; reload
   const kl = (await page.getByTestId('chart-kl').locator('svg.recharts-surface').boundingBox())!;
   await page.mouse.move(kl.x + kl.width * 0.6, kl.y + kl.height * 0.5);
   await expect.poll(() => page.getByTestId('dashboard').locator('.recharts-tooltip-cursor').count(), { timeout: 10_000 }).toBeGreaterThan(3);
-  await page.screenshot({ path: resolve(ARTIFACTS, 'dashboard-1400.png'), fullPage: true });
+  await page.screenshot({ path: resolve(ARTIFACTS, 'dashboard-1400.png'), fullPage: true, timeout: 120_000 });
   await page.mouse.move(5, 5);
 
   // smoothing off draws one line per run; log scale leaves the page working
@@ -92,7 +98,7 @@ test.skipIf(!HAS_CHECKPOINT)('dashboard at 1400 and 800 px with two runs; reload
   await page.waitForTimeout(500);
   const narrow = (await page.getByTestId('chart-kl').locator('svg.recharts-surface').boundingBox())!;
   expect(narrow.width).toBeGreaterThanOrEqual(300);
-  await page.screenshot({ path: resolve(ARTIFACTS, 'dashboard-800.png'), fullPage: true });
+  await page.screenshot({ path: resolve(ARTIFACTS, 'dashboard-800.png'), fullPage: true, timeout: 120_000 });
 
   // stop asks first; "Keep running" keeps it running
   await page.getByTestId('run-outcome').getByRole('button', { name: 'Stop' }).click();
@@ -114,7 +120,7 @@ test.skipIf(!HAS_CHECKPOINT)('dashboard at 1400 and 800 px with two runs; reload
   await page.getByTestId('resume-comparison').click({ timeout: 180_000 });
   await expect.poll(async () => (await runs(page)).map((r) => r.status).sort().join(','), { timeout: 180_000 }).toBe('running,running');
   await expect.poll(() => minStep(page), { timeout: 240_000, interval: 1000 }).toBeGreaterThan(Math.min(...savedSteps));
-  await page.screenshot({ path: resolve(ARTIFACTS, 'dashboard-resumed.png'), fullPage: true });
+  await page.screenshot({ path: resolve(ARTIFACTS, 'dashboard-resumed.png'), fullPage: true, timeout: 120_000 });
   for (const method of ['outcome', 'repro']) {
     await page.getByTestId(`run-${method}`).getByRole('button', { name: 'Stop' }).click({ timeout: 120_000 });
     await page.getByTestId('confirm-stop-yes').click();

@@ -1,7 +1,7 @@
 // The training screen: GRPO outcome-only vs GRPO + RePro from the bundled SFT checkpoint, same
 // seed; the run table, the dashboard (training/../dashboard/), samples of the latest step, and
 // saved runs to resume as a pair.
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useTraining } from '../../store/trainingStore.ts';
 import { firstInvalid, useInvalidFields } from '../../store/invalidFields.ts';
 import { NumberField } from '../NumberField.tsx';
@@ -26,7 +26,8 @@ export function TrainingScreen() {
     void connect();
   }, [connect]);
 
-  const all = Object.values(runs);
+  // One array per store change (the dashboard throttles on its identity).
+  const all = useMemo(() => Object.values(runs), [runs]);
   const busy = all.some((r) => r.status === 'running' || r.status === 'starting');
   const sampled = all.filter((r) => !r.hidden).find((r) => r.samples.length > 0);
 
