@@ -58,7 +58,7 @@ test.skipIf(!HAS_CHECKPOINT)('dashboard at 1400 and 800 px with two runs; reload
     await expect.poll(() => page.getByTestId('chart-kl').locator('.recharts-line').count(), { timeout: 30_000 }).toBe(4);
   } catch (e) {
     await page.screenshot({ path: resolve(ARTIFACTS, 'dashboard-failed.png'), fullPage: true, timeout: 120_000 });
-    console.log('chart-kl:', (await page.getByTestId('chart-kl').innerHTML()).slice(0, 3000), errors);
+    console.log('chart-kl:', await page.getByTestId('chart-kl').textContent(), errors);
     throw e;
   }
   const box = (await page.getByTestId('chart-kl').locator('svg.recharts-surface').boundingBox())!;
