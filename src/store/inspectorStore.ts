@@ -82,6 +82,7 @@ export const useInspector = create<InspectorState>((set, get) => ({
     if (get().generating || get().scoring) return;
     const jobId = nextJobId('gen');
     const s = useSettings.getState().settings;
+    const previous = { cot: get().cot, generation: get().generation };
     set({ generating: jobId, error: null, cot: '', generation: null, genTokens: 0, genAnswer: '' });
     try {
       const g = await workerApi().generate(
@@ -99,7 +100,8 @@ export const useInspector = create<InspectorState>((set, get) => ({
       set({ cot: g.cot, generation: g, genTokens: g.tokens, genAnswer: g.modelAnswer, generating: null });
       void get().checkInputs();
     } catch (e) {
-      set({ error: errorText(e) });
+      // A refused or failed generation leaves the CoT that was there.
+      set({ error: errorText(e), ...previous });
     } finally {
       set({ generating: null });
     }

@@ -32,7 +32,7 @@ const minStep = async (page: Page) => Math.min(...(await runs(page)).map((r) => 
 test.skipIf(!HAS_CHECKPOINT)('dashboard at 1400 and 800 px with two runs; reload resumes the pair', async () => {
   const { page, errors } = await e2e.newPage();
   await page.setViewportSize({ width: 1400, height: 1000 });
-  await page.goto(`${e2e.baseUrl}/?tab=training`);
+  await page.goto(`${e2e.baseUrl}/?tab=training`, { timeout: 180_000 });
   await page.getByTestId('training-screen').waitFor({ timeout: 60_000 });
 
   // invalid training settings: inline error, Start disabled, never applied
@@ -109,7 +109,7 @@ test.skipIf(!HAS_CHECKPOINT)('dashboard at 1400 and 800 px with two runs; reload
 
   // reload (checkpoint_every = 0): both runs are saved and come back as one comparison
   const before = await runs(page);
-  await page.reload();
+  await page.reload({ timeout: 180_000 });
   await page.getByTestId('training-screen').waitFor({ timeout: 60_000 });
   await expect.poll(() => page.getByTestId('saved-run').count(), { timeout: 30_000 }).toBe(2);
   expect(await page.getByTestId('saved-comparison').count()).toBe(1);

@@ -49,7 +49,7 @@ export const DashboardChart = memo(function DashboardChart(p: DashChartProps) {
     <figure className="card chart-card dash-chart" data-testid={`chart-${p.id}`} ref={fig} style={{ margin: 0 }}>
       <figcaption className="dash-chart-head">
         <span className="chart-title" title={defText(p.def)} data-testid={`chart-title-${p.id}`}>
-          {p.title} <span aria-hidden="true" className="info-dot">ⓘ</span>
+          {p.title} <span aria-hidden="true" className="info-dot">i</span>
         </span>
         {def.section && <MethodLink section={def.section} />}
         <span className="grow" />

@@ -27,7 +27,7 @@ export function SummaryCard({ a, correct }: { a: InspectionAnalysis; correct: bo
         {items.map(([k, v, id]) => (
           <div className="metric" key={id} title={defText(id)} data-testid={`metric-def-${id}`}>
             <div className="k">
-              {k} <span aria-hidden="true" className="info-dot">ⓘ</span>
+              {k} <span aria-hidden="true" className="info-dot">i</span>
               {METRIC_DEFS[id].section && <> <MethodLink section={METRIC_DEFS[id].section!}>{METRIC_DEFS[id].section}</MethodLink></>}
             </div>
             <div className="v" data-testid={`metric-${id}`}>
