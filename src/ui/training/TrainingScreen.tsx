@@ -8,6 +8,7 @@ import { NumberField } from '../NumberField.tsx';
 import { RunTable } from './RunTable.tsx';
 import { SamplesPanel } from './SamplesPanel.tsx';
 import { SavedRuns } from './SavedRuns.tsx';
+import { VerlExportButton } from '../export/VerlExportButton.tsx';
 import { DEFAULT_RUN_SETTINGS, RunSettings, type RunSettingsValue } from './RunSettings.tsx';
 import { TrainingDashboard } from '../dashboard/TrainingDashboard.tsx';
 
@@ -51,6 +52,7 @@ export function TrainingScreen() {
       {error && <p className="error" role="alert">{error}</p>}
       <SavedRuns saved={saved} />
       <RunTable runs={all} />
+      <VerlExportButton source="training" />
       <TrainingDashboard runs={all} />
       {sampled && <SamplesPanel runId={sampled.spec.runId} label={sampled.spec.label} samples={sampled.samples} />}
     </section>
