@@ -130,4 +130,4 @@ test.skipIf(!HAS_CHECKPOINT)('dashboard at 1400 and 800 px with two runs; reload
   await expect.poll(async () => (await runs(page)).every((r) => r.status === 'stopped' || r.status === 'finished'), { timeout: 240_000 }).toBe(true);
   if (errors.length) console.log('page errors:', errors);
   expect(errors).toEqual([]);
-});
+}, 900_000);
