@@ -4,6 +4,8 @@
 import { acquireGpu } from '../src/gpu/device.ts';
 import { bridge, log } from '../scripts/lib/pageBridge.ts';
 import { GpuModel } from '../src/engine/gpu/model.ts';
+import { GpuCritic } from '../src/engine/gpu/critic.ts';
+import { initCriticParams } from '../src/engine/critic.ts';
 import { decodeCheckpoint } from '../src/engine/checkpoint.ts';
 import { heldOutProblems } from '../src/task/problem.ts';
 import { evaluatePolicy } from '../src/rl/evaluate.ts';
@@ -26,7 +28,7 @@ async function main(): Promise<void> {
   const res = await fetch(spec.checkpointUrl);
   if (!res.ok) throw new Error(`SFT checkpoint ${spec.checkpointUrl}: HTTP ${res.status} (run npm run train:toy first)`);
   const ck = decodeCheckpoint(new Uint8Array(await res.arrayBuffer()));
-  log(`adapter ${adapter}; model ${JSON.stringify(ck.config)}; seeds ${spec.seeds.join(',')}; ${spec.steps} steps`);
+  log(`adapter ${adapter}; regime ${spec.regime} (${spec.checkpointUrl}); model ${JSON.stringify(ck.config)}; seeds ${spec.seeds.join(',')}; ${spec.steps} steps`);
 
   const configs = {
     outcome: presetConfig('outcome', spec.overrides),
@@ -60,28 +62,32 @@ async function main(): Promise<void> {
   }
 
   const runs: ExperimentRun[] = [];
-  for (const seed of spec.seeds) {
+  const estimators = spec.estimators ?? ['grpo'];
+  for (const estimator of estimators) for (const seed of spec.seeds) {
     for (const method of ['outcome', 'repro'] as const) {
-      const cfg = { ...configs[method], seed };
+      const cfg = { ...configs[method], seed, adv_estimator: estimator };
       await model.setParams(ck.params);
       const zero = new Float32Array(ck.params.length);
       await model.setOptimizerState({ m: zero, v: zero.slice(), t: 0 });
+      // PPO: a fresh critic on a copy of the SFT trunk per run (repro-method.md §11)
+      const critic = estimator === 'gae' ? await GpuCritic.create(ctx, ck.config, initCriticParams(ck.config, ck.params, seed), Math.max(16, rows) * ck.config.blockSize) : null;
       const trainer = await GrpoTrainer.create(model, cfg, {
-        onLog: (l) => log(`[${method} s${seed}] ${l}`),
-        onMetrics: (m) => log(`[${method} s${seed}] step ${m.step} reward ${m.reward.toFixed(3)} tokens ${m.responseTokens.toFixed(1)} backtracking ${m.backtracking.toFixed(2)} loss ${m.loss.toFixed(4)} (${(m.timings.sampling + m.timings.scoring + m.timings.forwardBackward + m.timings.optimizer).toFixed(0)} ms)`),
-      });
+        onLog: (l) => log(`[${estimator} ${method} s${seed}] ${l}`),
+        onMetrics: (m) => log(`[${estimator} ${method} s${seed}] step ${m.step} reward ${m.reward.toFixed(3)} tokens ${m.responseTokens.toFixed(1)} backtracking ${m.backtracking.toFixed(2)} loss ${m.loss.toFixed(4)} (${(m.timings.sampling + m.timings.scoring + m.timings.forwardBackward + m.timings.optimizer).toFixed(0)} ms)`),
+      }, critic);
       const curve: number[] = [];
       for (let s = 0; s < spec.steps; s++) curve.push((await trainer.trainStep()).reward);
       const after = await evaluate(cfg, cfg.temperature);
       const afterGreedy = await evaluate(cfg, 0);
-      log(`[${method} s${seed}] after: sampled ${JSON.stringify(after)} greedy ${JSON.stringify(afterGreedy)}`);
+      log(`[${estimator} ${method} s${seed}] after: sampled ${JSON.stringify(after)} greedy ${JSON.stringify(afterGreedy)}`);
+      critic?.dispose();
       runs.push({
-        method, seed, steps: spec.steps, before: beforeSampled.get(seed)!, after,
+        regime: spec.regime, method, estimator, seed, steps: spec.steps, before: beforeSampled.get(seed)!, after,
         greedy: { before: beforeGreedy, after: afterGreedy }, reward_curve: curve,
       });
     }
   }
-  const results: ExperimentResults = { config: { grpo: configs, eval_problems: spec.evalProblems, eval_samples: spec.evalSamples, adapter, full: spec.full }, runs };
+  const results: ExperimentResults = { config: { grpo: configs, eval_problems: spec.evalProblems, eval_samples: spec.evalSamples, adapter, full: spec.full, checkpoint: spec.checkpointUrl }, runs };
   await bridge.__report?.(JSON.stringify(results));
 }
 

@@ -1,72 +1,50 @@
-// `npm run experiment [-- --full] [--seeds 0,1,2] [--steps N] [--eval-samples K] [--lr X] [--alpha A] [--top-k K] [--out DIR] [--timeout-min M]`
-// or `npm run experiment -- --report DIR` to re-render DIR/results.{md,svg} from DIR/results.json: outcome-only vs
-// RePro GRPO from the bundled SFT checkpoint, same seeds, in headless Chromium on WebGPU
-// (experiment/page.ts through scripts/lib/headless.ts). Writes experiment/results.json,
-// experiment/results.md (mean ± std over seeds, before/after) and experiment/results.svg.
-// Defaults are sized for SwiftShader in CI; --full is for a real GPU.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+// `npm run experiment [-- --regime verbose|mixed] [--estimator grpo,gae,reinforce_plus_plus] [--full] [--seeds 0,1,2,3,4] [--steps N] [--eval-samples K] [--lr X]
+// [--alpha A] [--top-k K] [--w W] [--out DIR] [--timeout-min M]` (experiment/cli.ts), or `npm run experiment --
+// --report DIR` to re-render DIR/results.{md,svg} from DIR/results.json: outcome-only vs RePro GRPO from
+// the regime's bundled SFT checkpoint, same seeds, in headless Chromium on WebGPU (experiment/page.ts
+// through scripts/lib/headless.ts). results.json holds both regimes' runs: a run replaces the
+// earlier runs of its regime and keeps the other regime's. Writes results.json, results.md (per
+// regime: mean ± std, the seed-paired RePro − outcome difference with its 95 % CI) and
+// results.svg. Defaults are sized for SwiftShader in CI; --full is for a real GPU.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runInChromium } from '../scripts/lib/headless.ts';
-import { markdownTable, reproVsOutcome, rewardPlotSvg, type ExperimentResults } from '../src/rl/report.ts';
-import { presetConfig } from '../src/rl/config.ts';
-import { CI_SPEC, FULL_SPEC, type ExperimentSpec } from './spec.ts';
+import { markdownTable, type ExperimentResults } from '../src/rl/report.ts';
+import { ADV_ESTIMATORS } from '../src/rl/config.ts';
+import { estimatorOf, estimatorTable } from '../src/rl/estimatorTable.ts';
+import { parseExperimentArgs } from './cli.ts';
+import { mergeRegimeResults } from './merge.ts';
+import { regimeOf, regimePlotSvg, regimeTables } from './regimeReport.ts';
+import { TASK_REGIMES } from '../src/task/regime.ts';
 
 const here = fileURLToPath(new URL('./', import.meta.url));
 
-function parseArgs(argv: string[]): { spec: ExperimentSpec; timeoutMs: number; outDir: string } {
-  let spec: ExperimentSpec = argv.includes('--full') ? FULL_SPEC : CI_SPEC;
-  let timeoutMs = (spec.full ? 600 : 60) * 60_000;
-  let outDir = here;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`experiment: ${a} needs a value`);
-      return v;
-    };
-    if (a === '--full') continue;
-    else if (a === '--seeds') spec = { ...spec, seeds: value().split(',').map((s) => Number(s)) };
-    else if (a === '--steps') spec = { ...spec, steps: Number(value()) };
-    else if (a === '--eval-samples') spec = { ...spec, evalSamples: Number(value()) };
-    else if (a === '--lr') spec = { ...spec, overrides: { ...spec.overrides, learning_rate: Number(value()) } };
-    else if (a === '--alpha') spec = { ...spec, overrides: { ...spec.overrides, process_reward_coef: Number(value()) } };
-    else if (a === '--top-k') spec = { ...spec, overrides: { ...spec.overrides, entropy_top_k: Number(value()) } };
-    else if (a === '--timeout-min') timeoutMs = Number(value()) * 60_000;
-    else if (a === '--out') outDir = value();
-    else throw new Error(`experiment: unknown argument ${JSON.stringify(a)} (see the header of experiment/run.ts)`);
-  }
-  if (spec.seeds.length === 0 || spec.seeds.some((s) => !Number.isInteger(s))) throw new Error('experiment: --seeds must be integers, e.g. 0,1,2');
-  if (!Number.isInteger(spec.steps) || spec.steps < 1) throw new Error('experiment: --steps must be a positive integer');
-  if (!Number.isInteger(spec.evalSamples) || spec.evalSamples < 1) throw new Error('experiment: --eval-samples must be a positive integer');
-  try {
-    presetConfig('repro', spec.overrides); // --lr, --alpha, --top-k: checked here, not hours later in the page
-  } catch (e) {
-    throw new Error(`experiment: ${(e as Error).message}`);
-  }
-  return { spec, timeoutMs, outDir };
-}
-
-/** results.md (table + criteria line) and results.svg next to results.json; from the results alone. */
+/** results.md (per regime: paired comparison, then the before/after table) and results.svg; from the results alone. */
 function writeReport(results: ExperimentResults, outDir: string): string {
-  const c = reproVsOutcome(results);
-  const g = results.config.grpo.repro;
-  const steps = Math.max(...results.runs.map((r) => r.steps));
-  const seeds = [...new Set(results.runs.map((r) => r.seed))];
-  const pct = (x: number) => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)} %`;
-  const sampled = results.config.eval_samples === undefined
-    ? '"sampled" = greedy (this run predates sampled evaluation)'
-    : `"sampled" = ${results.config.eval_samples} responses per problem at the training temperature`;
-  const md = `# GRPO: outcome-only vs RePro (${results.config.adapter}, ${steps} steps, seeds ${seeds.join(', ')})\n\n` +
-    `GRPO: learning_rate ${g.learning_rate}, α (process_reward_coef) ${g.process_reward_coef}, ` +
-    `${g.per_device_train_batch_size} prompts × ${g.num_generations} samples per step, topK ${g.entropy_top_k}. ` +
-    `Held-out set: ${results.config.eval_problems} problems; ${sampled}, "greedy" = one greedy response. ` +
-    `Mean ± std over seeds; cot_tokens_correct = CoT tokens of the correct responses only.\n\n${markdownTable(results)}\n` +
-    `RePro after vs outcome-only after (sampled): accuracy ${c.accuracy_diff >= 0 ? '+' : ''}${c.accuracy_diff.toFixed(3)}, ` +
-    `CoT tokens ${pct(c.cot_tokens_change)}, backtracking ${pct(c.backtracking_change)} ` +
-    `(the paper's direction: accuracy not lower, CoT tokens ≤ −20 %, backtracking ≤ −50 %).\n\n![mean train reward](results.svg)\n`;
+  const parts = [`# GRPO: outcome-only vs RePro, two task regimes (${results.config.adapter})\n`,
+    'Per regime and metric: mean ± std over seeds (sample std), and RePro − outcome-only paired by seed with a 95 % Student-t ' +
+    'interval. "sampled" = eval_samples responses per held-out problem at the training temperature; "greedy" = one greedy response. ' +
+    'cot_tokens_correct = CoT tokens of the correct responses only.\n', regimeTables(results)];
+  // several estimators (--estimator): the paper-shaped table, RePro − outcome per estimator
+  const estimators = ADV_ESTIMATORS.filter((e) => results.runs.some((r) => estimatorOf(r) === e));
+  if (estimators.length > 1 || (estimators.length === 1 && estimators[0] !== 'grpo')) {
+    parts.push('### Per RL estimator (repro-method.md §11)\n\nAfter training, sampled view; each cell: outcome → RePro (paired difference RePro − outcome over seeds ± its 95 % CI, Student t).\n', estimatorTable(results));
+  }
+  for (const regime of TASK_REGIMES) {
+    const runs = results.runs.filter((r) => regimeOf(r) === regime);
+    if (runs.length === 0) continue;
+    const c = results.regime_configs?.[regime] ?? results.config;
+    const g = c.grpo.repro;
+    parts.push(`#### ${regime}: settings and the before/after table\n\nCheckpoint ${c.checkpoint ?? '/models/toy-reasoner/model.safetensors'}; ` +
+      `GRPO learning_rate ${g.learning_rate}, α (process_reward_coef) ${g.process_reward_coef}, w ${g.process_weight_w}, topK ${g.entropy_top_k}, ` +
+      `${g.per_device_train_batch_size} prompts × ${g.num_generations} samples per step; ${c.eval_problems} held-out problems, ` +
+      `${c.eval_samples ?? 1} sampled responses each.\n\n${markdownTable({ ...results, runs })}`);
+  }
+  parts.push('![mean train reward per regime](results.svg)\n');
+  const md = parts.join('\n');
   writeFileSync(join(outDir, 'results.md'), md);
-  writeFileSync(join(outDir, 'results.svg'), rewardPlotSvg(results));
+  writeFileSync(join(outDir, 'results.svg'), regimePlotSvg(results));
   return md;
 }
 
@@ -78,15 +56,19 @@ async function main(): Promise<void> {
     console.log(writeReport(JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as ExperimentResults, dir));
     return;
   }
-  const { spec, timeoutMs, outDir } = parseArgs(argv);
+  const { spec, timeoutMs, outDir: given } = parseExperimentArgs(argv);
+  const outDir = given ?? here;
   mkdirSync(outDir, { recursive: true });
   const results = (await runInChromium({
     page: '/experiment/index.html',
     query: { spec: JSON.stringify(spec) },
     timeoutMs,
   })) as ExperimentResults;
-  writeFileSync(join(outDir, 'results.json'), JSON.stringify(results, null, 2) + '\n');
-  console.log(writeReport(results, outDir));
+  const path = join(outDir, 'results.json');
+  const previous = existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as ExperimentResults) : null;
+  const merged = mergeRegimeResults(previous, results, spec.regime);
+  writeFileSync(path, JSON.stringify(merged, null, 2) + '\n');
+  console.log(writeReport(merged, outDir));
 }
 
 main().catch((e: unknown) => {

@@ -1,7 +1,10 @@
 // The experiment's settings: CI-sized defaults for SwiftShader, and --full for a real GPU.
-import type { GrpoConfig } from '../src/rl/config.ts';
+import type { AdvEstimator, GrpoConfig } from '../src/rl/config.ts';
+import { REGIME_MODEL_DIR, type TaskRegime } from '../src/task/regime.ts';
 
 export interface ExperimentSpec {
+  /** which bundled SFT checkpoint the runs start from (src/task/regime.ts) */
+  regime: TaskRegime;
   seeds: number[];
   steps: number;
   /** held-out problems of the before/after evaluations */
@@ -13,10 +16,17 @@ export interface ExperimentSpec {
   /** where the page fetches the SFT checkpoint */
   checkpointUrl: string;
   full: boolean;
+  /** RL estimators to run, each × {outcome, RePro} × seeds (--estimator; default GRPO only) */
+  estimators?: AdvEstimator[];
 }
 
+/** Where the page fetches a regime's SFT checkpoint. */
+export const checkpointUrlOf = (regime: TaskRegime): string => `/${REGIME_MODEL_DIR[regime]}/model.safetensors`;
+
 export const CI_SPEC: ExperimentSpec = {
-  seeds: [0, 1, 2],
+  regime: 'mixed',
+  // five seeds: the paired RePro − outcome interval needs more than the three of the first runs
+  seeds: [0, 1, 2, 3, 4],
   steps: 30,
   evalProblems: 32,
   evalSamples: 4,
@@ -26,13 +36,12 @@ export const CI_SPEC: ExperimentSpec = {
     per_device_train_batch_size: 4, num_generations: 6, max_completion_length: 96,
     learning_rate: 1e-4, eval_every: 0, eval_size: 32, checkpoint_every: 0,
   },
-  checkpointUrl: '/models/toy-reasoner/model.safetensors',
+  checkpointUrl: checkpointUrlOf('mixed'),
   full: false,
 };
 
 export const FULL_SPEC: ExperimentSpec = {
   ...CI_SPEC,
-  seeds: [0, 1, 2],
   steps: 200,
   evalProblems: 200,
   overrides: { ...CI_SPEC.overrides, per_device_train_batch_size: 8, num_generations: 8, eval_size: 200 },

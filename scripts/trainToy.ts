@@ -6,26 +6,34 @@
 //   --eval             no training: re-evaluate the bundled checkpoint, rewrite eval.json
 //   --steps N          SFT steps (default: scripts/train-toy/spec.ts)
 //   --spec JSON        any TrainToySpec fields, merged over the defaults (e.g. '{"model":{"nEmbd":64}}')
-//   --out DIR          output folder (default public/models/toy-reasoner)
+//   --regime R         mixed (default) or verbose (src/task/regime.ts): its trace mix, and its bundled
+//                      folder public/models/toy-reasoner[-verbose] as the default --out
+//   --out DIR          output folder (default: the regime's bundled folder)
 //   --timeout-min M    whole-run limit (default 60)
 //   --engine cpu       train on the float64 CPU reference in Node (faster than SwiftShader on a
 //                      GPU-less machine), then evaluate on WebGPU in Chromium as with --eval
+//   --engine torch     the same batches, init and recipe in PyTorch (scripts/train-toy/torchSft.py,
+//                      float32 CPU threads; far faster than both on a CPU-only machine), checked
+//                      against the CPU model, then evaluated on WebGPU as with --eval
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runInChromium } from './lib/headless.ts';
 import type { TrainToySpec } from './train-toy/spec.ts';
 import { trainOnCpu } from './train-toy/cpuTrain.ts';
+import { trainWithTorch } from './train-toy/torchTrain.ts';
+import { parseRegime, REGIME_MIX, REGIME_MODEL_DIR, type TaskRegime } from '../src/task/regime.ts';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 /** Bulky per-response diagnostics stay out of the committed model folder. */
 const NOT_COMMITTED = new Set(['eval-responses.jsonl']);
 
-interface Args { spec: Partial<TrainToySpec>; out: string; timeoutMs: number; engine: 'webgpu' | 'cpu' }
+interface Args { spec: Partial<TrainToySpec>; out: string; timeoutMs: number; engine: 'webgpu' | 'cpu' | 'torch' }
 
 function parseArgs(argv: string[]): Args {
   let spec: Partial<TrainToySpec> = {};
-  let out = join(root, 'public/models/toy-reasoner');
+  let out: string | null = null;
+  let regime: TaskRegime = 'mixed';
   let timeoutMs = 60 * 60_000;
   let engine: Args['engine'] = 'webgpu';
   const sft: Record<string, number> = {};
@@ -46,16 +54,21 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--steps') sft.steps = count();
     else if (a === '--spec') spec = { ...spec, ...(JSON.parse(value()) as Partial<TrainToySpec>) };
     else if (a === '--out') out = resolve(value());
+    else if (a === '--regime') {
+      try { regime = parseRegime(value()); } catch (e) { throw new Error(`train:toy: --${(e as Error).message}`); }
+    }
     else if (a === '--timeout-min') timeoutMs = count() * 60_000;
     else if (a === '--engine') {
       const e = value();
-      if (e !== 'cpu' && e !== 'webgpu') throw new Error(`train:toy: --engine must be cpu or webgpu, got ${JSON.stringify(e)}`);
+      if (e !== 'cpu' && e !== 'webgpu' && e !== 'torch') throw new Error(`train:toy: --engine must be cpu, torch or webgpu, got ${JSON.stringify(e)}`);
       engine = e;
     }
     else throw new Error(`train:toy: unknown argument ${JSON.stringify(a)} (see the header of scripts/trainToy.ts)`);
   }
+  if (regime !== 'mixed') spec.sft = { mix: { ...REGIME_MIX[regime] }, ...spec.sft } as TrainToySpec['sft'];
   if (Object.keys(sft).length) spec.sft = { ...spec.sft, ...sft } as TrainToySpec['sft'];
-  return { spec, out, timeoutMs, engine };
+  spec.regime = regime;
+  return { spec, out: out ?? join(root, 'public', REGIME_MODEL_DIR[regime]), timeoutMs, engine };
 }
 
 async function main(): Promise<void> {
@@ -71,9 +84,10 @@ async function main(): Promise<void> {
     console.log(line);
     if (!bench) appendFileSync(logPath, `${line}\n`);
   };
-  if (engine === 'cpu' && spec.mode !== 'bench' && spec.mode !== 'eval') {
-    if (out !== join(root, 'public/models/toy-reasoner')) throw new Error('train:toy: --engine cpu writes the bundled model folder (its evaluation reads it from there)');
-    await trainOnCpu(spec, out, onLog);
+  if (engine !== 'webgpu' && spec.mode !== 'bench' && spec.mode !== 'eval') {
+    const bundled = join(root, 'public', REGIME_MODEL_DIR[spec.regime ?? 'mixed']);
+    if (out !== bundled) throw new Error(`train:toy: --engine cpu writes the regime's bundled model folder ${bundled} (its evaluation reads it from there)`);
+    await (engine === 'torch' ? trainWithTorch : trainOnCpu)(spec, out, onLog);
     spec.mode = 'eval';
   }
   const report = await runInChromium({

@@ -20,12 +20,12 @@ const SAMPLES = 8;
 /** The bundled toy model's shape (scripts/train-toy/spec.ts), used when no checkpoint is served. */
 const FALLBACK: ModelConfig = { vocabSize: VOCAB_SIZE, blockSize: MAX_SEQUENCE_TOKENS, nLayer: 3, nHead: 4, nEmbd: 96 };
 
-function median(xs: number[]): number {
+export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
-async function startingWeights(): Promise<{ config: ModelConfig; params: Float32Array; source: string }> {
+export async function startingWeights(): Promise<{ config: ModelConfig; params: Float32Array; source: string }> {
   try {
     const res = await fetch('/models/toy-reasoner/model.safetensors');
     if (res.ok) {
@@ -38,7 +38,7 @@ async function startingWeights(): Promise<{ config: ModelConfig; params: Float32
   return { config: FALLBACK, params: initParams(FALLBACK, 1), source: 'random init (no SFT checkpoint served)' };
 }
 
-const total = (t: StepTimings) => t.sampling + t.scoring + t.forwardBackward + t.optimizer;
+export const total = (t: StepTimings) => t.sampling + t.scoring + t.forwardBackward + t.optimizer;
 
 export const grpoStep: BenchSuite = {
   name: 'grpo-step',

@@ -3,9 +3,11 @@
 import type { GpuContext } from '../../src/gpu/device.ts';
 import { fusedLogits } from './fusedLogits.ts';
 import { grpoStep } from './grpoStep.ts';
+import { ppoStep } from './ppoStep.ts';
 import { trainStep } from './trainStep.ts';
 import { jTrajectory } from './jTrajectory.ts';
 import { batchThroughput } from './batchThroughput.ts';
+import { topKKernel } from './topKKernel.ts';
 
 /** One measured number, as printed and stored in bench/results.json. */
 export interface BenchEntry {
@@ -24,7 +26,9 @@ export interface BenchSuite {
 export const suites: BenchSuite[] = [
   fusedLogits,
   grpoStep,
+  ppoStep,
   trainStep,
   jTrajectory,
   batchThroughput,
+  topKKernel,
 ];

@@ -90,7 +90,8 @@ export async function runInChromium(opts: RunInChromiumOptions): Promise<unknown
     const url = new URL(opts.page, origin);
     for (const [k, v] of Object.entries(opts.query ?? {})) url.searchParams.set(k, v);
     log(`[headless] ${url.href}`);
-    await page.goto(url.href, { waitUntil: 'load' });
+    // A cold Vite transform on a loaded machine can take minutes.
+    await page.goto(url.href, { waitUntil: 'load', timeout: 300_000 });
     const adapter: AdapterSummary | null = await page.evaluate(async () => {
       const a = await navigator.gpu?.requestAdapter();
       return a ? { vendor: a.info.vendor, architecture: a.info.architecture, description: a.info.description } : null;

@@ -13,10 +13,10 @@ import { evaluateToy } from '../../src/engine/evalToy.ts';
 import { heldOutProblems } from '../../src/task/problem.ts';
 import { mergeSpec, MONITOR_SEED, type TrainToySpec } from './spec.ts';
 import { bridge, log } from '../lib/pageBridge.ts';
+import { REGIME_MODEL_DIR } from '../../src/task/regime.ts';
 import { jsonFile, modelFiles, toBase64, type OutputFiles } from './outputs.ts';
 import { formatExample, pickExamples } from './trajectories.ts';
 
-const BUNDLED = '/models/toy-reasoner/';
 /** Held-out problems (the first of the eval set) the bundled model's regression test re-runs. */
 const GUARD_PROBLEMS = 50;
 /** Sampling seed of the temperature-1 evaluation. */
@@ -94,6 +94,7 @@ async function evaluate(model: GpuModel, spec: TrainToySpec, adapter: string, tr
 }
 
 async function loadBundled(ctx: GpuContext, asked: TrainToySpec): Promise<{ model: GpuModel; spec: TrainToySpec; training: Omit<TrainingRecord, 'logs'> | null }> {
+  const BUNDLED = `/${REGIME_MODEL_DIR[asked.regime]}/`;
   const ck = decodeCheckpoint(new Uint8Array(await (await fetch(`${BUNDLED}model.safetensors`)).arrayBuffer()));
   const spec = mergeSpec(JSON.parse(ck.metadata?.recipe ?? '{}') as Partial<TrainToySpec>);
   const previous = await fetch(`${BUNDLED}eval.json`).then((r) => (r.ok ? r.json() : null)).catch(() => null);

@@ -5,8 +5,11 @@ import type { ModelConfig } from '../../src/engine/config.ts';
 import { DEFAULT_SFT_CONFIG, type SftConfig } from '../../src/engine/sft.ts';
 import { VOCAB_SIZE } from '../../src/task/vocab.ts';
 import { MAX_SEQUENCE_TOKENS } from '../../src/task/format.ts';
+import type { TaskRegime } from '../../src/task/regime.ts';
 
 export interface TrainToySpec {
+  /** the task regime (src/task/regime.ts): which bundled folder it writes and evaluates */
+  regime: TaskRegime;
   model: ModelConfig;
   /** seed of the GPT-2 init (src/engine/init.ts) */
   initSeed: number;
@@ -28,6 +31,7 @@ export interface TrainToySpec {
 }
 
 export const DEFAULT_TRAIN_TOY_SPEC: TrainToySpec = {
+  regime: 'mixed', // a recipe recorded before regimes existed is the mixed one
   model: { vocabSize: VOCAB_SIZE, blockSize: MAX_SEQUENCE_TOKENS, nLayer: 3, nHead: 4, nEmbd: 96 },
   initSeed: 1234,
   sft: {

@@ -8,7 +8,11 @@ import type { RecordSink } from './recordSink.ts';
  * starts (a quoted field may span lines). Line endings are normalised to "\n" first so a file
  * mixing CRLF and LF still splits into rows. Blank rows are skipped.
  */
-export function parseCsv(text: string, sink: RecordSink, opts: { delimiter?: string } = {}): void {
+export function parseCsv(
+  text: string,
+  sink: RecordSink,
+  opts: { delimiter?: string; mapped?: { question?: string; answer?: string } } = {},
+): void {
   const normalized = text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
   let header: string[] | null = null;
   let headerUsable = true;
@@ -33,7 +37,7 @@ export function parseCsv(text: string, sink: RecordSink, opts: { delimiter?: str
       const quoteError = result.errors.find((e) => e.type === 'Quotes');
       if (header === null) {
         header = row.map((h) => h.trim());
-        headerUsable = checkHeader(header, rowLine, sink) && !quoteError;
+        headerUsable = checkHeader(header, rowLine, sink, opts.mapped ?? {}) && !quoteError;
         if (quoteError) sink.fileError(rowLine, `CSV header: ${quoteError.message}`);
         return;
       }
@@ -55,8 +59,8 @@ export function parseCsv(text: string, sink: RecordSink, opts: { delimiter?: str
   if (header === null) sink.fileError(1, 'CSV has no header row');
 }
 
-/** The header must name a question and an answer column; duplicates are reported. */
-function checkHeader(header: string[], line: number, sink: RecordSink): boolean {
+/** The header must name a question and an answer column (the mapped ones when given); duplicates are reported. */
+function checkHeader(header: string[], line: number, sink: RecordSink, mapped: { question?: string; answer?: string }): boolean {
   const lower = header.map((h) => h.toLowerCase());
   const seen = new Set<string>();
   lower.forEach((h, i) => {
@@ -65,6 +69,14 @@ function checkHeader(header: string[], line: number, sink: RecordSink): boolean 
   });
   let ok = true;
   for (const field of ['question', 'answer'] as const) {
+    const want = mapped[field]?.split('.')[0].trim().toLowerCase();
+    if (want !== undefined) {
+      if (!seen.has(want)) {
+        sink.fileError(line, `CSV header has no "${mapped[field]}" column (mapped as the ${field}; found: ${header.map((h) => JSON.stringify(h)).join(', ')})`);
+        ok = false;
+      }
+      continue;
+    }
     if (!FIELD_ALIASES[field].some((a) => seen.has(a))) {
       sink.fileError(
         line,

@@ -1,12 +1,14 @@
-// Parses an uploaded prompt set (JSONL, JSON or CSV) into PromptItems with a per-line report.
+// Parses an uploaded prompt set (JSONL, JSON or CSV; parquet in parsePromptBytes.ts) into
+// PromptItems with a per-line report and a report of how the fields were mapped.
 import { looksLikeJsonl, parseJsonl } from './parseJsonl.ts';
 import { parseJson } from './parseJson.ts';
 import { parseCsv } from './parseCsv.ts';
-import { itemFromRecord, type PromptItem } from './promptItem.ts';
+import { itemFromRecord, type FieldMapping, type PromptItem } from './promptItem.ts';
+import { MappingTally, type MappingReport } from './mappingReport.ts';
 import type { RecordSink } from './recordSink.ts';
 import { binaryReason, stripBom } from './textChecks.ts';
 
-export type PromptSetFormat = 'jsonl' | 'json' | 'csv';
+export type PromptSetFormat = 'jsonl' | 'json' | 'csv' | 'parquet';
 
 export interface PromptSetError {
   /** 1-based line where the bad record (or the file-level problem) starts. */
@@ -24,9 +26,13 @@ export interface ParsedPromptSet {
   total: number;
   /** Set when nothing usable was found: a summary naming the first few reasons; else null. */
   fatal: string | null;
+  /** How fields became question / answer / CoT, and which extraction rule applied. */
+  mapping: MappingReport;
+  /** What `line` counts in errors and items: text lines, or parquet rows. */
+  unit: 'line' | 'row';
 }
 
-const EXTENSIONS: Record<string, PromptSetFormat> = { jsonl: 'jsonl', ndjson: 'jsonl', json: 'json', csv: 'csv', tsv: 'csv' };
+export const EXTENSIONS: Record<string, PromptSetFormat> = { jsonl: 'jsonl', ndjson: 'jsonl', json: 'json', csv: 'csv', tsv: 'csv', parquet: 'parquet' };
 const FATAL_REASONS_SHOWN = 3;
 
 /**
@@ -37,33 +43,60 @@ const FATAL_REASONS_SHOWN = 3;
  */
 export function parsePromptSet(
   text: string,
-  opts: { filename?: string; format?: PromptSetFormat } = {},
+  opts: { filename?: string; format?: Exclude<PromptSetFormat, 'parquet'>; mapping?: FieldMapping } = {},
 ): ParsedPromptSet {
   if (typeof text !== 'string') throw new TypeError('text must be a string (decode the file first)');
   if (opts.format !== undefined && !['jsonl', 'json', 'csv'].includes(opts.format)) {
     throw new RangeError(`opts.format must be 'jsonl', 'json' or 'csv' (got ${String(opts.format)})`);
   }
+  const mapping = opts.mapping ?? {};
   const body = stripBom(text);
   const ext = /\.([a-z0-9]+)$/i.exec(opts.filename ?? '')?.[1].toLowerCase();
   const fromExt = ext !== undefined ? EXTENSIONS[ext] : undefined;
-  let format: PromptSetFormat = opts.format ?? fromExt ?? sniffFormat(body);
-  const result: ParsedPromptSet = { format, items: [], errors: [], total: 0, fatal: null };
+  const format: PromptSetFormat = opts.format ?? (fromExt === 'parquet' ? undefined : fromExt) ?? sniffFormat(body);
+  const { result, sink, finish } = promptSetCollector(format, mapping, 'line');
 
   const binary = binaryReason(body);
-  if (binary !== null) return fail(result, binary);
-  if (body.trim().length === 0) return fail(result, 'file is empty');
+  if (binary !== null) return fail(finish(), binary);
+  if (body.trim().length === 0) return fail(finish(), 'file is empty');
 
+  if (format === 'jsonl') parseJsonl(body, sink);
+  else if (format === 'csv') parseCsv(body, sink, { delimiter: ext === 'tsv' ? '\t' : ',', mapped: mapping });
+  else {
+    const json = parseJson(body, sink);
+    if (!json.ok) {
+      if (opts.format === undefined && looksLikeJsonl(body)) {
+        result.format = 'jsonl'; // a .json file holding JSON Lines
+        parseJsonl(body, sink);
+      } else {
+        sink.fileError(1, `invalid JSON: ${json.message}`);
+      }
+    }
+  }
+
+  return finish();
+}
+
+/**
+ * The record sink every format feeds (items, per-line errors, duplicate ids, the mapping tally)
+ * and `finish`, which fills in the mapping report and the fatal summary when nothing was usable.
+ */
+export function promptSetCollector(format: PromptSetFormat, mapping: FieldMapping, unit: 'line' | 'row') {
+  const tally = new MappingTally(mapping);
+  const result: ParsedPromptSet = { format, items: [], errors: [], total: 0, fatal: null, mapping: tally.done(), unit };
   const seenIds = new Map<string, number>();
   const sink: RecordSink = {
     record(value, line) {
       result.total++;
-      const r = itemFromRecord(value, line);
+      tally.see(value);
+      const r = itemFromRecord(value, line, mapping);
       if ('reason' in r) return void result.errors.push({ line, reason: r.reason });
       const firstLine = seenIds.get(r.item.id);
       if (firstLine !== undefined) {
-        return void result.errors.push({ line, reason: `duplicate id "${r.item.id}" (first at line ${firstLine})` });
+        return void result.errors.push({ line, reason: `duplicate id "${r.item.id}" (first at ${unit} ${firstLine})` });
       }
       seenIds.set(r.item.id, line);
+      tally.add(r.mapping);
       result.items.push(r.item);
     },
     error(line, reason) {
@@ -74,32 +107,21 @@ export function parsePromptSet(
       result.errors.push({ line, reason });
     },
   };
-
-  if (format === 'jsonl') parseJsonl(body, sink);
-  else if (format === 'csv') parseCsv(body, sink, { delimiter: ext === 'tsv' ? '\t' : ',' });
-  else {
-    const json = parseJson(body, sink);
-    if (!json.ok) {
-      if (opts.format === undefined && looksLikeJsonl(body)) {
-        format = result.format = 'jsonl'; // a .json file holding JSON Lines
-        parseJsonl(body, sink);
-      } else {
-        sink.fileError(1, `invalid JSON: ${json.message}`);
-      }
+  const finish = (): ParsedPromptSet => {
+    result.mapping = tally.done();
+    if (result.items.length === 0) {
+      const shown = result.errors.slice(0, FATAL_REASONS_SHOWN).map((e) => `${unit} ${e.line}: ${e.reason}`);
+      const more = result.errors.length > FATAL_REASONS_SHOWN ? `; … ${result.errors.length - FATAL_REASONS_SHOWN} more` : '';
+      result.fatal =
+        `no valid prompts found in this ${result.format.toUpperCase()} file (${result.total} records, ` +
+        `${result.errors.length} problems)` + (shown.length ? `: ${shown.join('; ')}${more}` : '');
     }
-  }
-
-  if (result.items.length === 0) {
-    const shown = result.errors.slice(0, FATAL_REASONS_SHOWN).map((e) => `line ${e.line}: ${e.reason}`);
-    const more = result.errors.length > FATAL_REASONS_SHOWN ? `; … ${result.errors.length - FATAL_REASONS_SHOWN} more` : '';
-    result.fatal =
-      `no valid prompts found in this ${format.toUpperCase()} file (${result.total} records, ` +
-      `${result.errors.length} problems)` + (shown.length ? `: ${shown.join('; ')}${more}` : '');
-  }
-  return result;
+    return result;
+  };
+  return { result, sink, finish };
 }
 
-function sniffFormat(body: string): PromptSetFormat {
+function sniffFormat(body: string): Exclude<PromptSetFormat, 'parquet'> {
   const first = /\S/.exec(body.slice(0, 4096))?.[0];
   if (first === '[') return 'json';
   if (first === '{') return looksLikeJsonl(body) ? 'jsonl' : 'json';

@@ -61,6 +61,8 @@ export interface TrainableModel {
    */
   backward(dlogp: Float32Array): Promise<void>;
   zeroGrad(): void;
+  /** Resolves when the device has finished all submitted work (per-phase timings); optional, CPU models need none. */
+  sync?(): Promise<void>;
   /** AdamW step with global-norm clipping; rejects non-finite gradients (StepResult.skipped). */
   step(opt: AdamWConfig): Promise<StepResult>;
   sample(prompts: number[][], opts: SampleOptions): Promise<SampleOutput>;

@@ -65,7 +65,8 @@ export function planChunks(
   return chunks;
 }
 
-function checkLogits(logits: GpuLogits): void {
+/** Throws a specific error for a bad dtype, shape, offset, size or usage; shared with the top-k runner. */
+export function checkLogits(logits: GpuLogits): void {
   const { buffer, byteOffset, rows, vocab, dtype } = logits;
   if (dtype !== 'float32' && dtype !== 'float16') throw new TypeError(`logits.dtype must be 'float32' or 'float16', got ${String(dtype)}`);
   if (!Number.isInteger(rows) || rows < 0) throw new RangeError(`logits.rows must be an integer ≥ 0, got ${rows}`);

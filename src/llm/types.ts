@@ -36,6 +36,8 @@ export interface ProbeBatchResult {
 
 export interface TokenizerLike {
   readonly vocabSize: number;
+  /** True when prompts come from a chat template (which writes any BOS itself); see promptIds.ts. */
+  readonly chatTemplated?: boolean;
   encode(text: string, opts?: { addSpecialTokens?: boolean }): number[];
   decode(ids: number[], opts?: { skipSpecialTokens?: boolean }): string;
 }
@@ -64,6 +66,13 @@ export interface ModelInfo {
   /** Why the model runs on WASM when WebGPU was asked for (shown in the UI), else undefined. */
   backendNote?: string;
   dtype: string;
+  /** The weight file loaded (e.g. onnx/model_q4.onnx), and every dtype the source ships (when listed). */
+  weightsPath?: string;
+  availableDtypes?: string[];
+  /** Element type of the graph's KV / logits I/O ('float16' for fp16 exports). */
+  ioDtype?: string;
+  /** Weights + KV bytes estimated before loading (checked against the backend's limits). */
+  estimate?: { weightBytes: number; kvBytes: number; contextTokens: number; embeddingBytes: number | null };
   vocabSize: number;
   numLayers: number;
   /** true when the chat template / tokenizer uses <think> … </think>. */

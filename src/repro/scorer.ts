@@ -10,6 +10,7 @@ import { objectiveJ } from './objectiveJ.ts';
 import { planProbeChunks } from './probeChunks.ts';
 import { scorerTokens, type ScorerTokens } from './scorerTokens.ts';
 import type { Trajectory } from './types.ts';
+import { oneTokenAfterCache, scoringPath } from '../llm/scoringPath.ts';
 
 /** Per-row entropy and log p(target) of a logits handle (targets −1 = none). */
 export type LogitsStatsFn = (logits: LogitsHandle, targets: Int32Array | null) => Promise<{ entropy: ArrayLike<number>; targetLogProb: ArrayLike<number> }>;
@@ -127,6 +128,10 @@ export function probeBatching(model: LanguageModel): boolean | undefined {
  * positions derived from the past length), the model is scored sequentially from then on.
  */
 export async function scoreTrajectory(model: LanguageModel, input: ScoreInput, opts: ScoreOptions = {}): Promise<Trajectory> {
+  // Graphs that cannot take several tokens after a cache (src/llm/scoringPath.ts).
+  const path = (await scoringPath(model)).path;
+  if (path === 're-encode') return scoreTrajectoryNaive(model, input, opts);
+  if (path === 'one-token') return scoreTrajectorySequential(oneTokenAfterCache(model), input, opts);
   const verdict = probeBatchVerdict.get(model);
   const prepared = prepare(model, input); // tokenized once, whichever path runs
   if (!model.forwardProbes || !model.maxProbeRows || verdict === false) return sequential(model, input, prepared, opts);

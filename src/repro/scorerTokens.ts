@@ -5,6 +5,7 @@ import type { TokenizerLike } from '../llm/types.ts';
 import type { Span, TokenSpan } from './types.ts';
 import { segmentCot } from './segmentCot.ts';
 import { tokenSpansFromOffsets } from './tokenSpans.ts';
+import { promptLeadIds } from '../llm/promptIds.ts';
 
 export interface ScorerTokens {
   promptIds: number[];
@@ -45,21 +46,43 @@ export function tokenCharOffsets(tok: TokenizerLike, context: number[], ids: num
  * prompt's tokens are not a prefix), the prompt keeps its tokens and the CoT is tokenized alone.
  */
 export function cotTokensAfterPrompt(tok: TokenizerLike, prompt: string, cot: string): { promptIds: number[]; cotTokens: number[] } {
-  const promptIds = tok.encode(prompt, noSpecials);
+  // Generation's prompt ids exactly (src/llm/promptIds.ts): lead specials + the text's tokens.
+  const lead = promptLeadIds(tok, prompt);
+  const textIds = tok.encode(prompt, noSpecials);
+  const promptIds = lead.concat(textIds);
   if (cot.length === 0) return { promptIds, cotTokens: [] };
   const all = tok.encode(prompt + cot, noSpecials);
-  const prefix = all.length >= promptIds.length && promptIds.every((id, i) => all[i] === id);
-  return { promptIds, cotTokens: prefix ? all.slice(promptIds.length) : tok.encode(cot, noSpecials) };
+  const prefix = all.length >= textIds.length && textIds.every((id, i) => all[i] === id);
+  return { promptIds, cotTokens: prefix ? all.slice(textIds.length) : tok.encode(cot, noSpecials) };
 }
 
 /**
  * Probe and answer tokenized together (the answer's tokenization is the one that follows the
  * probe), split at the probe's end: a token whose text reaches past the probe is an answer token.
+ * Tokenized in context, as the text would be if the model had written it after `contexts[0]`
+ * (a SentencePiece tokenizer such as Llama's puts a "▁" before a text it starts, never before a
+ * continuation); a context whose last token merges with the probe is skipped for the next one,
+ * and with none the probe is tokenized alone.
  */
-export function probeAndAnswerIds(tok: TokenizerLike, probe: string, answer: string): { probeIds: number[]; answerIds: number[] } {
+export function probeAndAnswerIds(
+  tok: TokenizerLike,
+  probe: string,
+  answer: string,
+  contexts: { text: string; ids: number[] }[] = [],
+): { probeIds: number[]; answerIds: number[] } {
   if (typeof answer !== 'string' || answer.length === 0) throw new RangeError('input.answer must be a non-empty string (J scores the answer tokens)');
-  const ids = tok.encode(probe + answer, noSpecials);
-  const offsets = tokenCharOffsets(tok, [], ids, probe + answer);
+  let ids: number[] | null = null;
+  let context: number[] = [];
+  for (const c of contexts) {
+    const all = tok.encode(c.text + probe + answer, noSpecials);
+    if (c.ids.length > 0 && all.length > c.ids.length && c.ids.every((id, i) => all[i] === id)) {
+      ids = all.slice(c.ids.length);
+      context = c.ids;
+      break;
+    }
+  }
+  ids ??= tok.encode(probe + answer, noSpecials);
+  const offsets = tokenCharOffsets(tok, context, ids, probe + answer);
   let split = ids.length;
   for (let i = 0; i < ids.length; i++) {
     const end = i + 1 < ids.length ? offsets[i + 1] : probe.length + answer.length;
@@ -85,6 +108,10 @@ export function scorerTokens(
   const tokenOffsets = tokenCharOffsets(tok, promptIds, cotTokens, input.cot);
   const segments = segmentCot(input.cot, { delimiter: input.delimiter });
   const tokenSpans = segments.length === 0 ? [] : tokenSpansFromOffsets(segments, tokenOffsets);
-  const { probeIds, answerIds } = probeAndAnswerIds(tok, input.probe, input.answer);
+  const textIds = promptIds.slice(promptLeadIds(tok, input.prompt).length);
+  const { probeIds, answerIds } = probeAndAnswerIds(tok, input.probe, input.answer, [
+    { text: input.prompt + input.cot, ids: textIds.concat(cotTokens) },
+    { text: input.prompt, ids: textIds },
+  ]);
   return { promptIds, cotTokens, tokenOffsets, segments, tokenSpans, probeIds, answerIds };
 }

@@ -3,14 +3,24 @@
 // metadata under `grpo_state`. The KL reference weights (beta > 0 only) travel as base64 float32
 // under `grpo_ref_params`, since the engine format holds one parameter set.
 import { decodeCheckpoint, encodeCheckpoint } from '../engine/checkpoint.ts';
+import { criticParamCount } from '../engine/critic.ts';
+import { withEstimatorDefaults, type GrpoConfig } from './config.ts';
 import { validateTrainerState, type TrainerSnapshot } from './snapshot.ts';
 
 export const STATE_KEY = 'grpo_state';
 export const REF_KEY = 'grpo_ref_params';
+/** The PPO critic (repro-method.md §11): params, AdamW m and v as base64 float32, its step count as a number string. */
+export const CRITIC_KEYS = { params: 'ppo_critic_params', m: 'ppo_critic_adam_m', v: 'ppo_critic_adam_v', t: 'ppo_critic_adam_t' } as const;
 
 export function encodeTrainerCheckpoint(snap: TrainerSnapshot): Uint8Array {
   const metadata: Record<string, string> = { [STATE_KEY]: JSON.stringify(snap.state) };
   if (snap.refParams !== null) metadata[REF_KEY] = float32ToBase64(snap.refParams);
+  if (snap.critic) {
+    metadata[CRITIC_KEYS.params] = float32ToBase64(snap.critic.params);
+    metadata[CRITIC_KEYS.m] = float32ToBase64(snap.critic.m);
+    metadata[CRITIC_KEYS.v] = float32ToBase64(snap.critic.v);
+    metadata[CRITIC_KEYS.t] = String(snap.critic.t);
+  }
   return encodeCheckpoint({
     config: snap.state.modelConfig,
     params: snap.params,
@@ -29,6 +39,10 @@ export function decodeTrainerCheckpoint(bytes: Uint8Array): TrainerSnapshot {
   } catch (e) {
     throw new SyntaxError(`checkpoint metadata "${STATE_KEY}" is not valid JSON: ${(e as Error).message}`);
   }
+  // runs saved before the estimator settings existed are GRPO runs
+  if (state !== null && typeof state === 'object' && 'config' in state) {
+    (state as { config: GrpoConfig }).config = withEstimatorDefaults((state as { config: GrpoConfig }).config);
+  }
   validateTrainerState(state);
   if (!ck.optimizer) throw new RangeError('GRPO trainer checkpoint has no optimizer moments');
   const ref = ck.metadata?.[REF_KEY];
@@ -38,7 +52,22 @@ export function decodeTrainerCheckpoint(bytes: Uint8Array): TrainerSnapshot {
     if (m.loss === null) m.loss = NaN;
     if (m.gradNorm === null) m.gradNorm = NaN;
   }
-  return { state: { ...state, modelConfig: ck.config, optimizerT: ck.optimizer.t }, params: ck.params, m: ck.optimizer.m, v: ck.optimizer.v, refParams };
+  return {
+    state: { ...state, modelConfig: ck.config, optimizerT: ck.optimizer.t }, params: ck.params, m: ck.optimizer.m, v: ck.optimizer.v, refParams,
+    critic: readCritic(ck.metadata ?? {}, state.config, criticParamCount(ck.config)),
+  };
+}
+
+function readCritic(meta: Record<string, string>, config: GrpoConfig, n: number): TrainerSnapshot['critic'] {
+  const raw = meta[CRITIC_KEYS.params];
+  if (raw === undefined) {
+    if (config.adv_estimator === 'gae') throw new RangeError(`PPO (adv_estimator "gae") checkpoint has no critic ("${CRITIC_KEYS.params}")`);
+    return null;
+  }
+  const t = Number(meta[CRITIC_KEYS.t]);
+  if (!Number.isInteger(t) || t < 0) throw new RangeError(`checkpoint metadata "${CRITIC_KEYS.t}" must be an integer ≥ 0 (got ${JSON.stringify(meta[CRITIC_KEYS.t])})`);
+  for (const k of [CRITIC_KEYS.m, CRITIC_KEYS.v]) if (meta[k] === undefined) throw new RangeError(`checkpoint has a critic but no "${k}"`);
+  return { params: base64ToFloat32(raw, n, CRITIC_KEYS.params), m: base64ToFloat32(meta[CRITIC_KEYS.m], n, CRITIC_KEYS.m), v: base64ToFloat32(meta[CRITIC_KEYS.v], n, CRITIC_KEYS.v), t };
 }
 
 function float32ToBase64(a: Float32Array): string {
@@ -50,9 +79,9 @@ function float32ToBase64(a: Float32Array): string {
   return btoa(s);
 }
 
-function base64ToFloat32(b64: string, expected: number): Float32Array {
+function base64ToFloat32(b64: string, expected: number, key: string = REF_KEY): Float32Array {
   const s = atob(b64);
-  if (s.length !== expected * 4) throw new RangeError(`"${REF_KEY}" holds ${s.length} bytes, ${expected} float32 values need ${expected * 4}`);
+  if (s.length !== expected * 4) throw new RangeError(`"${key}" holds ${s.length} bytes, ${expected} float32 values need ${expected * 4}`);
   const dv = new DataView(new ArrayBuffer(s.length));
   for (let i = 0; i < s.length; i++) dv.setUint8(i, s.charCodeAt(i));
   const out = new Float32Array(expected);

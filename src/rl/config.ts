@@ -1,5 +1,6 @@
-// GRPO training configuration, named as TRL's GRPOConfig where TRL has the setting, plus the
-// RePro process-reward settings (repro-method.md §6, §7, §9). One typed object with a default and
+// RL training configuration, named as TRL's GRPOConfig where TRL has the setting, plus the
+// RePro process-reward settings (repro-method.md §6, §7, §9) and the estimator settings of PPO /
+// REINFORCE++ named as verl and OpenRLHF name them (repro-method.md §11). One typed object with a default and
 // a comment per field; it serialises to JSON (run files, checkpoints, URLs) unchanged.
 import type { AdamWConfig } from '../engine/types.ts';
 
@@ -49,6 +50,46 @@ export interface GrpoConfig {
   eval_size: number;
   /** Automatic checkpoint every this many steps; 0 = never. */
   checkpoint_every: number;
+  // --- The advantage estimator (repro-method.md §11; verl/OpenRLHF names). Missing in older run
+  // files and checkpoints: withEstimatorDefaults fills them in (such runs are GRPO).
+  /** grpo (§9), gae (PPO with a critic), reinforce_plus_plus (no critic, batch-normalised returns). */
+  adv_estimator: AdvEstimator;
+  /** γ, discount of the token rewards (gae, reinforce_plus_plus; verl default 1.0). */
+  gamma: number;
+  /** λ of GAE (verl default 1.0). */
+  lam: number;
+  /** Clip range of the value prediction around the rollout-time value (verl critic.cliprange_value 0.5). */
+  cliprange_value: number;
+  /** AdamW learning rate of the critic (verl critic.optim.lr; 10× the actor's, as in verl's recipe). */
+  critic_lr: number;
+  /** Steps at the start in which only the critic trains, the policy frozen (verl trainer.critic_warmup). */
+  critic_warmup: number;
+  /** Weight of the k1 KL penalty placed in the token rewards (verl algorithm.kl_ctrl.kl_coef). */
+  kl_coef: number;
+  /** Put −kl_coef·(log π_old − log π_ref) into every token's reward (gae, reinforce_plus_plus). */
+  use_kl_in_reward: boolean;
+}
+
+export type AdvEstimator = 'grpo' | 'gae' | 'reinforce_plus_plus';
+export const ADV_ESTIMATORS: readonly AdvEstimator[] = ['grpo', 'gae', 'reinforce_plus_plus'];
+/** How each estimator is named in legends and tables. */
+export const ESTIMATOR_LABELS: Record<AdvEstimator, string> = { grpo: 'GRPO', gae: 'PPO', reinforce_plus_plus: 'REINFORCE++' };
+
+/** The estimator fields' defaults (verl's PPO recipe; critic_lr 10× our learning_rate as verl's 1e-5 vs 1e-6). */
+export const ESTIMATOR_DEFAULTS = Object.freeze({
+  adv_estimator: 'grpo' as AdvEstimator,
+  gamma: 1.0,
+  lam: 1.0,
+  cliprange_value: 0.5,
+  critic_lr: 1e-3,
+  critic_warmup: 0,
+  kl_coef: 0.001,
+  use_kl_in_reward: false,
+});
+
+/** A config from an older run file or checkpoint (no estimator fields) as a GRPO config; others unchanged. */
+export function withEstimatorDefaults(c: GrpoConfig): GrpoConfig {
+  return { ...ESTIMATOR_DEFAULTS, ...c };
 }
 
 export const DEFAULT_GRPO_CONFIG: Readonly<GrpoConfig> = Object.freeze({
@@ -77,6 +118,7 @@ export const DEFAULT_GRPO_CONFIG: Readonly<GrpoConfig> = Object.freeze({
   eval_every: 10,
   eval_size: 32,
   checkpoint_every: 25,
+  ...ESTIMATOR_DEFAULTS,
 });
 
 export interface GrpoPreset {
@@ -113,7 +155,8 @@ export function adamWFromConfig(c: GrpoConfig): AdamWConfig {
   };
 }
 
-type Check = [keyof GrpoConfig, (x: number) => boolean, string];
+type NumericKey = { [K in keyof GrpoConfig]: GrpoConfig[K] extends number ? K : never }[keyof GrpoConfig];
+type Check = [NumericKey, (x: number) => boolean, string];
 const POSITIVE_INT = (x: number) => Number.isInteger(x) && x >= 1;
 const NON_NEGATIVE_INT = (x: number) => Number.isInteger(x) && x >= 0;
 const CHECKS: Check[] = [
@@ -140,6 +183,12 @@ const CHECKS: Check[] = [
   ['eval_every', NON_NEGATIVE_INT, 'an integer ≥ 0'],
   ['eval_size', POSITIVE_INT, 'an integer ≥ 1'],
   ['checkpoint_every', NON_NEGATIVE_INT, 'an integer ≥ 0'],
+  ['gamma', (x) => x >= 0 && x <= 1, 'in [0, 1]'],
+  ['lam', (x) => x >= 0 && x <= 1, 'in [0, 1]'],
+  ['cliprange_value', (x) => x > 0, '> 0'],
+  ['critic_lr', (x) => x >= 0, '≥ 0'],
+  ['critic_warmup', NON_NEGATIVE_INT, 'an integer ≥ 0'],
+  ['kl_coef', (x) => x >= 0, '≥ 0'],
 ];
 
 /** Throws a RangeError naming the first bad field. */
@@ -153,6 +202,15 @@ export function validateGrpoConfig(c: GrpoConfig): void {
   }
   if (c.max_digits < c.min_digits) {
     throw new RangeError(`GrpoConfig.max_digits (${c.max_digits}) must be ≥ min_digits (${c.min_digits})`);
+  }
+  if (!ADV_ESTIMATORS.includes(c.adv_estimator)) {
+    throw new RangeError(`GrpoConfig.adv_estimator must be one of ${ADV_ESTIMATORS.join(' | ')} (got ${JSON.stringify(c.adv_estimator)})`);
+  }
+  if (typeof c.use_kl_in_reward !== 'boolean') {
+    throw new RangeError(`GrpoConfig.use_kl_in_reward must be true or false (got ${JSON.stringify(c.use_kl_in_reward)})`);
+  }
+  if (c.use_kl_in_reward && c.adv_estimator === 'grpo') {
+    throw new RangeError('GrpoConfig.use_kl_in_reward applies to gae and reinforce_plus_plus (token rewards); GRPO takes its KL as a loss term (beta)');
   }
   if (typeof c.segment_delimiter !== 'string' || c.segment_delimiter.length === 0) {
     throw new RangeError(`GrpoConfig.segment_delimiter must be a non-empty string (got ${JSON.stringify(c.segment_delimiter)})`);

@@ -10,6 +10,8 @@ export interface StepTimings {
   forwardBackward: number;
   /** ms in engine.step */
   optimizer: number;
+  /** ms in the PPO critic: rollout-time values and its updates (absent / 0 without a critic) */
+  critic?: number;
 }
 
 export interface StepMetrics {
@@ -40,6 +42,12 @@ export interface StepMetrics {
   /** true when an update of this step was rejected (non-finite loss or gradients) */
   skipped: boolean;
   timings: StepTimings;
+  /** PPO only (repro-method.md §11; absent or null otherwise): clipped value loss, averaged over the critic updates */
+  valueLoss?: number | null;
+  /** PPO only: 1 − var(returns − V_old) / var(returns) (verl critic/vf_explained_var) */
+  explainedVariance?: number | null;
+  /** PPO only: fraction of tokens where the clipped value term was the larger one */
+  valueClipFrac?: number | null;
 }
 
 export interface EvalMetrics {

@@ -56,6 +56,8 @@ export async function policyUpdate(
     }
     engine.zeroGrad();
     await engine.backward(out.dlogp);
+    // backward only submits: wait for its GPU work here, or the optimizer's read-back would time it
+    await engine.sync?.();
     fbMs += performance.now() - t0;
     t0 = performance.now();
     const res = await engine.step(opts.adamW);

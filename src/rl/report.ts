@@ -1,6 +1,7 @@
 // The experiment's report: results.json shape, a markdown table (mean ± std over seeds, before
 // and after) and an SVG plot. Pure: no DOM (the SVG is a string built from numbers only).
-import type { GrpoConfig } from './config.ts';
+import type { AdvEstimator, GrpoConfig } from './config.ts';
+import type { TaskRegime } from '../task/regime.ts';
 
 export interface EvalSummary {
   accuracy: number;
@@ -12,7 +13,11 @@ export interface EvalSummary {
 }
 
 export interface ExperimentRun {
+  /** which SFT checkpoint the run started from (src/task/regime.ts); runs recorded before regimes existed are 'mixed' */
+  regime?: TaskRegime;
   method: 'outcome' | 'repro';
+  /** the RL estimator (repro-method.md §11); runs without it are GRPO */
+  estimator?: AdvEstimator;
   seed: number;
   steps: number;
   /** sampled at the training temperature, eval_samples responses per held-out problem */
@@ -24,8 +29,17 @@ export interface ExperimentRun {
   reward_curve: number[];
 }
 
+export interface ExperimentConfig {
+  grpo: Record<'outcome' | 'repro', GrpoConfig>; eval_problems: number; eval_samples?: number; adapter: string; full: boolean;
+  /** the SFT checkpoint the runs start from */
+  checkpoint?: string;
+}
+
 export interface ExperimentResults {
-  config: { grpo: Record<'outcome' | 'repro', GrpoConfig>; eval_problems: number; eval_samples?: number; adapter: string; full: boolean };
+  /** the configuration of the last regime written (older readers); each regime's own in regime_configs */
+  config: ExperimentConfig;
+  /** one file holds both regimes' runs; each regime's configuration */
+  regime_configs?: Partial<Record<TaskRegime, ExperimentConfig>>;
   runs: ExperimentRun[];
 }
 

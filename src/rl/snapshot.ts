@@ -27,8 +27,17 @@ export interface TrainerSnapshot {
   /** AdamW moments */
   m: Float32Array;
   v: Float32Array;
-  /** the reference policy of the KL term (beta > 0), else null */
+  /** the reference policy of the KL term (beta > 0 or a KL in the reward), else null */
   refParams: Float32Array | null;
+  /** the PPO critic (adv_estimator "gae"): its parameters and AdamW state; null / absent otherwise */
+  critic?: CriticState | null;
+}
+
+export interface CriticState {
+  params: Float32Array;
+  m: Float32Array;
+  v: Float32Array;
+  t: number;
 }
 
 /** Throws naming the field at fault unless `s` is a usable TrainerState. */

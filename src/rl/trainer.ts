@@ -1,18 +1,21 @@
-// GRPO with the RePro process reward (repro-method.md §9) on the toy task. GPU-free: it drives any
+// GRPO with the RePro process reward (repro-method.md §9) on the toy task, and the token-level
+// estimators PPO (GAE with a critic) and REINFORCE++ (§11) chosen by config.adv_estimator. GPU-free: it drives any
 // TrainableModel (GpuModel in the browser, the float64 CpuModel in Node tests).
 //
 // One step, top to bottom:
 //   draw prompts → sample G completions each → verifier rewards → RePro scoring (top-k segments,
 //   J probes batched over the whole step; skipped when α = 0) → advantages → μ × (forward, loss,
-//   backward, step) → metrics → held-out eval every eval_every steps.
+//   backward, step) → metrics → held-out eval every eval_every steps. PPO / REINFORCE++: the
+//   advantages come from token rewards (./tokenLevel.ts); PPO also updates its critic each step.
 import type { TrainableModel } from '../engine/types.ts';
+import type { ValueModel } from '../engine/critic.ts';
 import { Rng } from '../engine/rng.ts';
 import { ANSWER_MARKER, formatPrompt } from '../task/format.ts';
 import { heldOutProblems, makeProblem, type Problem } from '../task/problem.ts';
 import { createRng, type TaskRng } from '../task/rng.ts';
 import { toyTokenizer } from '../task/tokenizer.ts';
 import { EOS_ID } from '../task/vocab.ts';
-import { adamWFromConfig, validateGrpoConfig, type GrpoConfig } from './config.ts';
+import { adamWFromConfig, validateGrpoConfig, withEstimatorDefaults, type GrpoConfig } from './config.ts';
 import { buildPolicyBatch, type PolicyBatch } from './batch.ts';
 import { evaluatePolicy } from './evaluate.ts';
 import { stepAdvantages } from './groupAdvantages.ts';
@@ -22,6 +25,7 @@ import { mean, parseRollout, type Rollout } from './rollout.ts';
 import { scoreRollouts, type RolloutScore } from './scoring.ts';
 import { rolloutSamples } from './samples.ts';
 import type { TrainerSnapshot } from './snapshot.ts';
+import { criticUpdate, tokenLevelAdvantages, type CriticStats, type PpoTargets } from './tokenLevel.ts';
 
 /** The fixed held-out set's seed: every run and seed evaluates on the same problems. */
 export const HELDOUT_SEED = 20251201;
@@ -41,10 +45,19 @@ export interface PreparedStep {
   batch: PolicyBatch;
   samplingMs: number;
   scoringMs: number;
+  /** PPO: the critic's rollout-time values and returns (null for GRPO / REINFORCE++) */
+  ppo?: PpoTargets | null;
+  /** log π_ref when the reward needed it (KL in the reward) */
+  refLogp?: Float32Array | null;
+  /** ms in forwards and in the critic spent preparing the advantages (token-level estimators) */
+  forwardMs?: number;
+  criticMs?: number;
 }
 
 export class GrpoTrainer {
   readonly engine: TrainableModel;
+  /** the PPO critic (adv_estimator "gae"), else null */
+  readonly critic: ValueModel | null;
   readonly config: GrpoConfig;
   /** completed steps */
   step = 0;
@@ -58,9 +71,13 @@ export class GrpoTrainer {
   private readonly probeIds = toyTokenizer.encode(ANSWER_MARKER);
   private callbacks: TrainerCallbacks;
 
-  private constructor(engine: TrainableModel, config: GrpoConfig, callbacks: TrainerCallbacks) {
+  private constructor(engine: TrainableModel, config: GrpoConfig, callbacks: TrainerCallbacks, critic: ValueModel | null) {
+    config = withEstimatorDefaults(config);
     validateGrpoConfig(config);
+    if (config.adv_estimator === 'gae' && critic === null) throw new Error('adv_estimator "gae" (PPO) needs a critic (a ValueModel); none was given');
+    if (critic !== null && config.adv_estimator !== 'gae') throw new Error(`a critic was given but adv_estimator is "${config.adv_estimator}" (only "gae" uses one)`);
     this.engine = engine;
+    this.critic = critic;
     this.config = { ...config };
     this.callbacks = callbacks;
     this.rng = new Rng(config.seed);
@@ -68,15 +85,20 @@ export class GrpoTrainer {
   }
 
   /** A fresh run from the engine's current weights (the reference policy when beta > 0). */
-  static async create(engine: TrainableModel, config: GrpoConfig, callbacks: TrainerCallbacks = {}): Promise<GrpoTrainer> {
-    const t = new GrpoTrainer(engine, config, callbacks);
-    if (config.beta > 0) t.refParams = await engine.getParams();
+  static async create(engine: TrainableModel, config: GrpoConfig, callbacks: TrainerCallbacks = {}, critic: ValueModel | null = null): Promise<GrpoTrainer> {
+    const t = new GrpoTrainer(engine, config, callbacks, critic);
+    if (t.needsReference()) t.refParams = await engine.getParams();
     return t;
   }
 
   /** A run resumed exactly from a snapshot: weights, optimizer, RNG streams, step and history. */
-  static async restore(engine: TrainableModel, snap: TrainerSnapshot, callbacks: TrainerCallbacks = {}): Promise<GrpoTrainer> {
-    const t = new GrpoTrainer(engine, snap.state.config, callbacks);
+  static async restore(engine: TrainableModel, snap: TrainerSnapshot, callbacks: TrainerCallbacks = {}, critic: ValueModel | null = null): Promise<GrpoTrainer> {
+    const t = new GrpoTrainer(engine, snap.state.config, callbacks, critic);
+    if (critic !== null) {
+      if (!snap.critic) throw new RangeError('the snapshot has no critic state to restore the PPO critic from');
+      await critic.setParams(snap.critic.params);
+      await critic.setOptimizerState({ m: snap.critic.m, v: snap.critic.v, t: snap.critic.t });
+    }
     await engine.setParams(snap.params);
     await engine.setOptimizerState({ m: snap.m, v: snap.v, t: snap.state.optimizerT });
     t.rng.setState(snap.state.rngState);
@@ -111,6 +133,7 @@ export class GrpoTrainer {
       m: opt.m,
       v: opt.v,
       refParams: this.refParams,
+      critic: this.critic === null ? null : { params: await this.critic.getParams(), ...(await this.critic.getOptimizerState()) },
     };
   }
 
@@ -143,21 +166,37 @@ export class GrpoTrainer {
       : null;
     const scoringMs = performance.now() - t0;
 
-    const advantages = stepAdvantages(rollouts, scores, { alpha: c.process_reward_coef, eps: c.advantage_eps });
-    const batch = buildPolicyBatch(prompts, rollouts.map((r) => r.completion), advantages, this.engine.config.blockSize);
-    return { rollouts, scores, advantages, batch, samplingMs, scoringMs };
+    if (c.adv_estimator === 'grpo') {
+      const advantages = stepAdvantages(rollouts, scores, { alpha: c.process_reward_coef, eps: c.advantage_eps });
+      const batch = buildPolicyBatch(prompts, rollouts.map((r) => r.completion), advantages, this.engine.config.blockSize);
+      return { rollouts, scores, advantages, batch, samplingMs, scoringMs };
+    }
+    // Token-level estimators: the batch first (its inputs feed the critic and the KL forwards), then the advantages.
+    const zeros = rollouts.map((r) => new Float64Array(r.completion.length));
+    const batch = buildPolicyBatch(prompts, rollouts.map((r) => r.completion), zeros, this.engine.config.blockSize);
+    const tl = await tokenLevelAdvantages(this.engine, this.critic, c, rollouts, scores, batch, (b) => this.referenceLogProbs(b));
+    const filled = buildPolicyBatch(prompts, rollouts.map((r) => r.completion), tl.advantages, this.engine.config.blockSize);
+    batch.advantages.set(filled.advantages);
+    return { rollouts, scores, advantages: tl.advantages, batch, samplingMs, scoringMs, ppo: tl.ppo, refLogp: tl.refLogp, forwardMs: tl.forwardMs, criticMs: tl.criticMs };
   }
 
   /** One GRPO step; emits and returns its metrics. The run continues after a rejected update. */
   async trainStep(): Promise<StepMetrics> {
     const c = this.config;
     const prep = await this.prepareStep();
+    // PPO: the critic trains first (verl's order); during critic_warmup only the critic does.
+    let crit: CriticStats | null = null;
+    if (this.critic !== null && prep.ppo) crit = await criticUpdate(this.critic, prep.batch, prep.ppo, c, (l) => this.log(l));
+    const warmup = this.critic !== null && this.step < c.critic_warmup;
     const t0 = performance.now();
-    const refLogp = await this.referenceLogProbs(prep.batch);
+    const refLogp = c.beta > 0 ? (prep.refLogp ?? await this.referenceLogProbs(prep.batch)) : null;
     const refMs = performance.now() - t0;
-    const upd = await policyUpdate(this.engine, prep.batch, refLogp, {
-      iterations: c.num_iterations, epsilon: c.epsilon, beta: c.beta, adamW: adamWFromConfig(c), log: (l) => this.log(l),
-    });
+    const upd = warmup
+      ? { loss: NaN, kl: 0, clipFrac: 0, gradNorm: NaN, skipped: false, forwardBackwardMs: 0, optimizerMs: 0 }
+      : await policyUpdate(this.engine, prep.batch, refLogp, {
+        iterations: c.num_iterations, epsilon: c.epsilon, beta: c.beta, adamW: adamWFromConfig(c), log: (l) => this.log(l),
+      });
+    if (warmup) this.log(`step ${this.step + 1}: critic warm-up (${c.critic_warmup} steps), policy frozen`);
     this.step++;
     const { rollouts, scores } = prep;
     const m: StepMetrics = {
@@ -177,10 +216,15 @@ export class GrpoTrainer {
       timings: {
         sampling: prep.samplingMs,
         scoring: prep.scoringMs,
-        forwardBackward: upd.forwardBackwardMs + refMs,
+        forwardBackward: upd.forwardBackwardMs + refMs + (prep.forwardMs ?? 0),
         optimizer: upd.optimizerMs,
+        critic: (prep.criticMs ?? 0) + (crit?.ms ?? 0),
       },
+      valueLoss: crit?.valueLoss ?? null,
+      explainedVariance: prep.ppo?.explainedVariance ?? null,
+      valueClipFrac: crit?.valueClipFrac ?? null,
     };
+    if (crit?.skipped) this.log(`step ${this.step}: critic update rejected; continuing`);
     if (upd.skipped) this.log(`step ${this.step}: update rejected, weights unchanged; continuing`);
     this.history.push(m);
     this.callbacks.onSamples?.(rolloutSamples(prep, 4));
@@ -202,9 +246,15 @@ export class GrpoTrainer {
     return e;
   }
 
-  /** log π_ref on the batch, by swapping the reference weights in (β > 0 only). */
+  /** A KL needs π_ref: the k3 loss (β > 0) or the k1 penalty in the token rewards. */
+  private needsReference(): boolean {
+    const c = this.config;
+    return c.beta > 0 || (c.use_kl_in_reward && c.kl_coef > 0);
+  }
+
+  /** log π_ref on the batch, by swapping the reference weights in (null when the run keeps no reference). */
   private async referenceLogProbs(batch: PolicyBatch): Promise<Float32Array | null> {
-    if (this.config.beta === 0 || this.refParams === null) return null;
+    if (this.refParams === null) return null;
     const current = await this.engine.getParams();
     await this.engine.setParams(this.refParams);
     const ref = await this.engine.forward(batch.inputs, batch.targets, batch.B, batch.T);

@@ -10,6 +10,7 @@ import { useSettings } from './settingsStore.ts';
 import { rowOf, type BatchRow } from './batchRows.ts';
 import { parseRunInfo, type BatchRunInfo } from './batchRunInfo.ts';
 import { startRate, updateRate, type RateState } from './eta.ts';
+import type { FieldMapping } from '../data/promptItem.ts';
 
 interface BatchState {
   parsed: ParsedPromptFile | null;
@@ -25,7 +26,11 @@ interface BatchState {
   running: string | null; // job id
   /** Times from performance.now(): start, and when the last result arrived (for the ETA). */
   progress: { done: number; total: number; startedAt: number; updatedAt: number; rate: RateState } | null;
-  loadFile(file: Blob, name: string): Promise<void>;
+  /** The last file read, kept so a mapping override can re-parse it. */
+  source: { file: Blob; name: string } | null;
+  loadFile(file: Blob, name: string, mapping?: FieldMapping): Promise<void>;
+  /** Re-parses the last file with a field-mapping override ({} = automatic). */
+  remap(mapping: FieldMapping): Promise<void>;
   loadExample(url: string, name: string): Promise<void>;
   start(): Promise<void>;
   cancel(): void;
@@ -50,15 +55,20 @@ export const useBatch = create<BatchState>((set, get) => ({
   runInfo: null,
   running: null,
   progress: null,
-  async loadFile(file, name) {
-    set({ parsing: true, error: null, parsed: null });
+  source: null,
+  async loadFile(file, name, mapping) {
+    set({ parsing: true, error: null, parsed: null, source: { file, name } });
     try {
-      set({ parsed: await workerApi().parsePromptFile(file, name) });
+      set({ parsed: await workerApi().parsePromptFile(file, name, mapping) });
     } catch (e) {
       set({ error: `Could not read ${name}: ${errorText(e)}` });
     } finally {
       set({ parsing: false });
     }
+  },
+  async remap(mapping) {
+    const src = get().source;
+    if (src && !get().running) await get().loadFile(src.file, src.name, mapping);
   },
   async loadExample(url, name) {
     try {

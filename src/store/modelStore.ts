@@ -2,6 +2,7 @@
 import { create } from 'zustand';
 import { proxy } from 'comlink';
 import type { LoadedModel, LoadProgress, ModelSourceSpec } from '../worker/api.ts';
+import type { CachedModel } from '../llm/ort/modelCache.ts';
 import { workerApi } from '../worker/client.ts';
 
 interface ModelState {
@@ -11,9 +12,14 @@ interface ModelState {
   progress: Record<string, LoadProgress>;
   error: string | null;
   cacheBytes: number | null;
+  /** Cached models with their sizes (null until listed). */
+  cachedModels: CachedModel[] | null;
   load(source: ModelSourceSpec): Promise<void>;
+  /** Cancels a download / load in progress (the worker's 'load' job). */
+  cancelLoad(): void;
   refreshCacheSize(): Promise<void>;
   clearCache(): Promise<void>;
+  deleteCachedModel(id: string, revision?: string): Promise<void>;
 }
 
 export const useModel = create<ModelState>((set, get) => ({
@@ -22,6 +28,18 @@ export const useModel = create<ModelState>((set, get) => ({
   progress: {},
   error: null,
   cacheBytes: null,
+  cachedModels: null,
+  cancelLoad() {
+    if (get().loading) workerApi().cancel('load');
+  },
+  async deleteCachedModel(id, revision) {
+    try {
+      await workerApi().deleteCachedModel(id, revision);
+    } catch (e) {
+      set({ error: `Could not delete ${id} from the cache: ${errorText(e)}` });
+    }
+    await get().refreshCacheSize();
+  },
   async load(source) {
     if (get().loading) return;
     // The loaded model stays until the new one is ready (the worker keeps it too): a failed load
@@ -43,9 +61,10 @@ export const useModel = create<ModelState>((set, get) => ({
   },
   async refreshCacheSize() {
     try {
-      set({ cacheBytes: await workerApi().cacheSize() });
+      const cachedModels = await workerApi().listCachedModels();
+      set({ cacheBytes: await workerApi().cacheSize(), cachedModels });
     } catch {
-      set({ cacheBytes: null });
+      set({ cacheBytes: null, cachedModels: null });
     }
   },
   async clearCache() {

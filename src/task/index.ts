@@ -9,3 +9,4 @@ export * from './verify.ts';
 export * from './markers.ts';
 export * from './classify.ts';
 export * from './sft.ts';
+export * from './regime.ts';

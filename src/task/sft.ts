@@ -1,20 +1,27 @@
 // Supervised batches for the engine (src/engine/types.ts TrainableModel.forward(inputs, targets, B, T)).
 import type { TaskRng } from './rng.ts';
 import { makeProblem, type ProblemOptions } from './problem.ts';
-import { renderTrace, TRACE_STYLES, type Trace, type TraceStyle } from './trace.ts';
+import { ALL_TRACE_STYLES, renderTrace, TRACE_STYLES, type Trace, type TraceStyle } from './trace.ts';
 import { toyTokenizer } from './tokenizer.ts';
 import { PAD_ID } from './vocab.ts';
 
-/** Relative shares of the trace styles (normalised; need not sum to 1). */
-export type TraceMix = Record<TraceStyle, number>;
+/**
+ * Relative shares of the trace styles (normalised; need not sum to 1). The mixed regime's four are
+ * required; 'verify' (the verbose regime's) is optional and 0 when absent, so the mixes recorded in
+ * earlier checkpoints' recipes stay valid and draw exactly as before.
+ */
+export type TraceMix = Record<(typeof TRACE_STYLES)[number], number> & { verify?: number };
 
 /** Half the traces carry redundant or backtracking segments (the overthinking GRPO should remove). */
 export const DEFAULT_TRACE_MIX: TraceMix = { concise: 0.5, redundant: 0.2, hesitation: 0.2, wrongCorrected: 0.1 };
 
+/** A style's share; a mix recorded before the style existed (a checkpoint's recipe) lacks it: 0. */
+const shareOf = (mix: TraceMix, style: TraceStyle): number => mix[style] ?? 0;
+
 export function validateMix(mix: TraceMix): void {
   let total = 0;
-  for (const style of TRACE_STYLES) {
-    const share = mix[style];
+  for (const style of ALL_TRACE_STYLES) {
+    const share = shareOf(mix, style);
     if (!Number.isFinite(share) || share < 0) throw new RangeError(`TraceMix.${style} must be a finite number >= 0, got ${share}`);
     total += share;
   }
@@ -23,13 +30,13 @@ export function validateMix(mix: TraceMix): void {
 
 export function pickStyle(rng: TaskRng, mix: TraceMix = DEFAULT_TRACE_MIX): TraceStyle {
   validateMix(mix);
-  const total = TRACE_STYLES.reduce((s, k) => s + mix[k], 0);
+  const total = ALL_TRACE_STYLES.reduce((s, k) => s + shareOf(mix, k), 0);
   let u = rng.next() * total;
-  for (const style of TRACE_STYLES) {
-    u -= mix[style];
-    if (u < 0 && mix[style] > 0) return style;
+  for (const style of ALL_TRACE_STYLES) {
+    u -= shareOf(mix, style);
+    if (u < 0 && shareOf(mix, style) > 0) return style;
   }
-  return [...TRACE_STYLES].reverse().find((s) => mix[s] > 0)!;
+  return [...ALL_TRACE_STYLES].reverse().find((s) => shareOf(mix, s) > 0)!;
 }
 
 /** Token ids of a trace, and how many of them are prompt (never a loss target). */

@@ -5,15 +5,24 @@ import { columnEquation, type Problem } from './problem.ts';
 import { ANSWER_MARKER, formatPrompt, SEGMENT_DELIMITER } from './format.ts';
 import { EOS } from './vocab.ts';
 
+/** The styles of the mixed regime (today's bundled checkpoint; docs/toy-task.md). */
 export const TRACE_STYLES = ['concise', 'redundant', 'hesitation', 'wrongCorrected'] as const;
+/**
+ * Every style: the mixed regime's four plus 'verify' (the verbose regime's, src/task/regime.ts).
+ * Append only: pickStyle walks this order, so a style added at the end leaves every earlier mix's
+ * draws unchanged.
+ */
+export const ALL_TRACE_STYLES = [...TRACE_STYLES, 'verify'] as const;
 /**
  * concise: one segment per column step.
  * redundant: plus 1–2 re-verifications of finished steps ("check 7+6=13 ok").
  * hesitation: plus 1–2 backtracking segments repeating a finished step ("wait, 7+6=13 yes").
  * wrongCorrected: one step first written wrong ("4+8+1=12"), corrected by the next segment
  *   ("wait, no: 4+8+1=13").
+ * verify: plus 1–2 "let me verify" segments (repro-method.md §10 markers) restating a finished
+ *   step and confirming it ("wait, let me verify 7+6=13 yes"): the verbose-but-correct regime.
  */
-export type TraceStyle = (typeof TRACE_STYLES)[number];
+export type TraceStyle = (typeof ALL_TRACE_STYLES)[number];
 
 /** What each segment was generated as (classifySegments recovers this from text alone). */
 export type SegmentRole = 'step' | 'redundant' | 'hesitation' | 'wrong' | 'correction';
@@ -39,6 +48,9 @@ export const HESITATION_PREFIXES = ['wait, ', 'hmm, ', 'let me check ', 'actuall
 const HESITATION_SUFFIXES = [' yes', ' ok', ''] as const;
 /** Correction openers (also §10 markers). */
 export const CORRECTION_PREFIXES = ['wait, no: ', 'no, ', 'actually '] as const;
+/** Verification openers (§10 markers) and closers: they confirm, never revise. */
+export const VERIFY_PREFIXES = ['wait, let me verify ', 'let me verify ', 'hmm, let me verify: ', 'let me re-check '] as const;
+const VERIFY_SUFFIXES = [' yes', ' ok', ' correct'] as const;
 
 interface Seg { text: string; role: SegmentRole }
 
@@ -61,8 +73,16 @@ export function renderTrace(problem: Problem, style: TraceStyle, rng: TaskRng): 
     case 'wrongCorrected':
       segs = withWrongStep(problem, steps, rng);
       break;
+    case 'verify':
+      segs = withRepeats(steps, rng, (eq) => {
+        const prefix = rng.pick(VERIFY_PREFIXES);
+        const suffix = rng.pick(VERIFY_SUFFIXES);
+        // 4-digit problems: the shortest opener and no closer, so two of them fit the 128-token block.
+        return { text: problem.columns.length >= 4 ? `${VERIFY_PREFIXES[1]}${eq}` : `${prefix}${eq}${suffix}`, role: 'hesitation' };
+      });
+      break;
     default:
-      throw new RangeError(`renderTrace: style must be one of ${TRACE_STYLES.join(', ')}, got ${String(style)}`);
+      throw new RangeError(`renderTrace: style must be one of ${ALL_TRACE_STYLES.join(', ')}, got ${String(style)}`);
   }
   const prompt = formatPrompt(problem.question);
   const cot = segs.map((s) => s.text + SEGMENT_DELIMITER).join('');

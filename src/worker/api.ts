@@ -1,11 +1,16 @@
 // The typed RPC surface between the UI (main thread) and the worker, which owns the model and
 // every long GPU job. Only plain, structured-cloneable data crosses it; callbacks are comlink
 // proxies; long jobs carry a job id that cancel(jobId) aborts.
+import type { TaskRegime } from '../task/regime.ts';
 import type { Trajectory } from '../repro/types.ts';
 import type { ModelInfo, SamplingOptions } from '../llm/types.ts';
 import type { ParsedPromptSet } from '../data/parsePromptSet.ts';
 import type { Representability } from '../llm/representability.ts';
 import type { GenerationStop } from './generationOutcome.ts';
+import type { FieldMapping } from '../data/promptItem.ts';
+import type { OrtDtype } from '../llm/ort/dtypeChoice.ts';
+import type { CachedModel } from '../llm/ort/modelCache.ts';
+import type { ScoringPathInfo } from '../llm/scoringPath.ts';
 
 export type GpuStatus =
   | {
@@ -33,8 +38,10 @@ export interface SelfTestReport {
 
 /** Where a model comes from. Local files carry their folder-relative paths. */
 export type ModelSourceSpec =
-  | { kind: 'bundled' }
-  | { kind: 'hub'; id: string; revision?: string }
+  /** a bundled toy model; regime (src/task/regime.ts) picks its folder, absent = mixed */
+  | { kind: 'bundled'; regime?: TaskRegime }
+  /** dtype: a weight variant the user picked; token: a Hugging Face access token (kept in memory, never stored). */
+  | { kind: 'hub'; id: string; revision?: string; dtype?: OrtDtype; token?: string }
   | { kind: 'local'; files: { path: string; file: File }[] }
   /** A toy-reasoner safetensors checkpoint (SFT or a GRPO run's), exported to ONNX in the worker. */
   | { kind: 'checkpoint'; name: string; bytes: Uint8Array };
@@ -52,6 +59,8 @@ export interface LoadedModel {
   defaultProbe: string;
   /** What the worker used to load it, for display ("bundled toy model", a hub id, a folder). */
   label: string;
+  /** How J is scored on this graph (cached / one token at a time / re-encoding) and its cost. */
+  scoring?: ScoringPathInfo;
 }
 
 /** Error that crossed the worker boundary: a message to show and the loader's error kind. */
@@ -136,7 +145,7 @@ export type ParsedPromptFile = ParsedPromptSet & { name: string; bytes: number }
 
 export interface DataApi {
   /** Reads and parses a prompt file in the worker (big files never block the page). */
-  parsePromptFile(file: Blob, name: string): Promise<ParsedPromptFile>;
+  parsePromptFile(file: Blob, name: string, mapping?: FieldMapping): Promise<ParsedPromptFile>;
 }
 
 export interface StatusApi {
@@ -149,6 +158,9 @@ export interface ModelApi {
   unloadModel(): Promise<void>;
   cacheSize(): Promise<number>;
   clearCache(): Promise<void>;
+  /** Cached models (per repository and revision) with their sizes; delete one. */
+  listCachedModels(): Promise<CachedModel[]>;
+  deleteCachedModel(id: string, revision?: string): Promise<number>;
   /** Streamed: onText gets the CoT so far (never the answer line) and the answer text so far. */
   generate(jobId: string, req: GenerateRequest, onText: (cot: string, tokens: number, answer: string) => void): Promise<GenerateResult>;
   /** Unknown tokens and context length of a scoring input, for the loaded model. */

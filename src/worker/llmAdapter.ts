@@ -9,13 +9,18 @@ import { scoreTrajectory as score } from '../repro/scorer.ts';
 import { decodeCheckpoint } from '../engine/checkpoint.ts';
 import { toyModelFolder } from '../engine/onnx/toyModelFolder.ts';
 import type { LoadProgress, ModelSourceSpec } from './api.ts';
+import { REGIME_MODEL_DIR, type TaskRegime } from '../task/regime.ts';
 
 /** The bundled toy model, served from public/models/toy-reasoner/. */
 export const BUNDLED_MODEL_PATH = '/models/toy-reasoner/';
 /** Its files (fp32 ONNX export only), so the loader does not look for other dtypes. */
 const BUNDLED_FILES = ['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx'];
 
-function bundledFetcher(onProgress: (p: FileProgress) => void, signal: AbortSignal): FetchFile {
+/** The bundled folder of a regime's toy model (the mixed one is BUNDLED_MODEL_PATH). */
+export const bundledModelPath = (regime: TaskRegime = 'mixed'): string => (regime === 'mixed' ? BUNDLED_MODEL_PATH : `/${REGIME_MODEL_DIR[regime]}/`);
+
+function bundledFetcher(onProgress: (p: FileProgress) => void, signal: AbortSignal, regime: TaskRegime = 'mixed'): FetchFile {
+  const BUNDLED_MODEL_PATH = bundledModelPath(regime);
   return async (path) => {
     const url = new URL(`${BUNDLED_MODEL_PATH}${path}`, self.location.href).href;
     const res = await fetch(url, { signal });
@@ -65,7 +70,8 @@ export async function loadLanguageModel(spec: ModelSourceSpec, onProgress: (p: L
   const progress = (p: FileProgress) =>
     onProgress({ file: p.file, loaded: p.loaded, total: p.total ?? 0, phase: p.fromCache ? 'from cache' : 'download' });
   try {
-    return await OrtLanguageModel.load(sourceOf(spec, progress, onProgress, signal), { onProgress: progress, signal });
+    const hub = spec.kind === 'hub' ? { dtype: spec.dtype, token: spec.token } : {};
+    return await OrtLanguageModel.load(sourceOf(spec, progress, onProgress, signal), { onProgress: progress, signal, ...hub });
   } catch (e) {
     // Errors cross the worker boundary as name + message: put the loader's kind in the name.
     if (e instanceof ModelLoadError) {
@@ -79,7 +85,9 @@ export async function loadLanguageModel(spec: ModelSourceSpec, onProgress: (p: L
 
 function sourceOf(spec: ModelSourceSpec, progress: (p: FileProgress) => void, onProgress: (p: LoadProgress) => void, signal: AbortSignal): ModelSource {
   switch (spec.kind) {
-    case 'bundled': return { kind: 'fetch', id: 'toy-reasoner', fetchFile: bundledFetcher(progress, signal), files: BUNDLED_FILES };
+    case 'bundled': return {
+      kind: 'fetch', id: bundledModelPath(spec.regime).split('/').filter(Boolean).at(-1)!, fetchFile: bundledFetcher(progress, signal, spec.regime), files: BUNDLED_FILES,
+    };
     case 'checkpoint': return checkpointSource(spec.name, spec.bytes, onProgress);
     case 'hub': return { kind: 'hub', id: spec.id, revision: spec.revision };
     // webkitRelativePath does not survive the trip to the worker, so paths travel beside the files.

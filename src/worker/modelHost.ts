@@ -1,5 +1,6 @@
 // The worker-side model: load/unload, streamed generation, scoring and batch runs. Everything
 // that touches the LanguageModel (and so GPU buffers) happens here.
+import { REGIME_LABEL } from '../task/regime.ts';
 import type { LanguageModel } from '../llm/types.ts';
 import type { Trajectory } from '../repro/types.ts';
 import { delimiterOf } from '../store/settings.ts';
@@ -17,6 +18,9 @@ import type {
   ScoreRequest,
 } from './api.ts';
 import { cancelJob, endJob, isAbort, startJob } from './jobs.ts';
+import { deleteCachedModel, listCachedModels } from '../llm/ort/modelCache.ts';
+import { formPromptIds } from '../llm/promptIds.ts';
+import { scoringPath } from '../llm/scoringPath.ts';
 import * as llm from './llmAdapter.ts';
 import { answersMatch } from './responseSplit.ts';
 import { generationOutcome } from './generationOutcome.ts';
@@ -33,7 +37,7 @@ function requireModel(): LanguageModel {
 }
 
 function labelOf(spec: ModelSourceSpec): string {
-  if (spec.kind === 'bundled') return 'bundled toy model (toy-reasoner)';
+  if (spec.kind === 'bundled') return spec.regime && spec.regime !== 'mixed' ? `bundled toy model (toy-reasoner-${spec.regime}, ${REGIME_LABEL[spec.regime]})` : 'bundled toy model (toy-reasoner)';
   if (spec.kind === 'hub') return spec.id;
   if (spec.kind === 'checkpoint') return spec.name;
   const top = spec.files[0]?.path.split('/')[0] ?? 'local files';
@@ -52,7 +56,8 @@ async function generateWith(
   onText?: (cot: string, tokens: number, answer: string) => void,
 ): Promise<GenerateResult> {
   const prompt = m.formatPrompt(req.question);
-  const promptIds = m.tokenizer.encode(prompt);
+  // The same ids the scorer conditions on (no doubled BOS after a template that writes one).
+  const promptIds = formPromptIds(m.tokenizer, prompt);
   // A prompt the model cannot represent would generate garbage: refuse with the reason.
   const check = checkRepresentable(m.tokenizer, { prompt, question: req.question, cot: '', probe: '', answer: '' }, m.info);
   if (!check.ok || (m.info.contextLength !== undefined && promptIds.length >= m.info.contextLength)) {
@@ -115,10 +120,11 @@ export const modelApi: ModelApi = {
     // (offline, missing file) leaves the working model in place.
     return withJob('load', async (signal) => {
       const next = await llm.loadLanguageModel(source, onProgress, signal);
+      const scoring = await scoringPath(next); // detected once, shown in the model panel
       const old = model;
       model = next;
       await old?.dispose();
-      return { info: { ...next.info, eosIds: [...next.info.eosIds] }, defaultProbe: next.defaultProbe, label: labelOf(source) };
+      return { info: { ...next.info, eosIds: [...next.info.eosIds] }, defaultProbe: next.defaultProbe, label: labelOf(source), scoring };
     });
   },
   async unloadModel() {
@@ -128,6 +134,8 @@ export const modelApi: ModelApi = {
   },
   cacheSize: () => llm.cacheSize(),
   clearCache: () => llm.clearCache(),
+  listCachedModels: () => listCachedModels(),
+  deleteCachedModel: (id, revision) => deleteCachedModel(id, revision),
   generate(jobId, req, onText) {
     const m = requireModel();
     return withJob(jobId, (signal) => generateWith(m, req, signal, onText));

@@ -2,6 +2,7 @@
 // structured-cloneable data crosses it; the event sink is a comlink proxy.
 import type { GrpoConfig } from '../rl/config.ts';
 import type { EvalMetrics, RolloutSample, StepMetrics } from '../rl/metrics.ts';
+import type { TaskRegime } from '../task/regime.ts';
 
 export interface RunSpec {
   /** unique id (also the IndexedDB key of the run's checkpoint) */
@@ -14,6 +15,8 @@ export interface RunSpec {
   steps: number;
   /** runs started together (outcome-only vs RePro) share it: a reload resumes them as a pair */
   comparisonId?: string;
+  /** which bundled SFT checkpoint a fresh run starts from (src/task/regime.ts); absent = mixed */
+  regime?: TaskRegime;
 }
 
 export type RunStatus = 'starting' | 'running' | 'paused' | 'stopped' | 'finished' | 'error';

@@ -2,18 +2,20 @@
 // run's policy batch, and the bundled SFT checkpoint as the starting weights.
 import { acquireGpu, type GpuContext } from '../gpu/device.ts';
 import { GpuModel } from '../engine/gpu/model.ts';
+import { GpuCritic } from '../engine/gpu/critic.ts';
 import { decodeCheckpoint } from '../engine/checkpoint.ts';
 import type { ModelConfig } from '../engine/config.ts';
 import type { TrainableModel } from '../engine/types.ts';
 import type { RunSpec } from './trainingApi.ts';
 import type { TrainingDeps } from './trainingHost.ts';
+import { REGIME_MODEL_DIR, type TaskRegime } from '../task/regime.ts';
 import { deleteRun, listRuns, loadRun, saveRun } from './trainingStorage.ts';
 
 /** The bundled SFT checkpoint, served by Vite from public/ (scripts/trainToy.ts writes it). */
 export const SFT_CHECKPOINT_URL = '/models/toy-reasoner/model.safetensors';
 
 export interface GpuTrainingOptions {
-  /** where the starting weights are fetched from; default SFT_CHECKPOINT_URL */
+  /** where the starting weights are fetched from; default: the regime's bundled checkpoint */
   checkpointUrl?: string;
   /** starting weights from elsewhere (tests); replaces the fetch */
   initialWeights?: () => Promise<{ config: ModelConfig; params: Float32Array }>;
@@ -24,10 +26,10 @@ export interface GpuTrainingOptions {
 }
 
 export function gpuTrainingDeps(opts: GpuTrainingOptions = {}): TrainingDeps {
-  const checkpointUrl = opts.checkpointUrl ?? SFT_CHECKPOINT_URL;
+  const urlOf = (regime: TaskRegime) => opts.checkpointUrl ?? (regime === 'mixed' ? SFT_CHECKPOINT_URL : `/${REGIME_MODEL_DIR[regime]}/model.safetensors`);
   const acquire = opts.acquire ?? (() => acquireGpu());
   let ctx: GpuContext | null = null;
-  let initial: { config: ModelConfig; params: Float32Array } | null = null;
+  const initial = new Map<TaskRegime, Promise<{ config: ModelConfig; params: Float32Array }>>();
   const lostListeners: ((message: string) => void)[] = [];
   const device = async (): Promise<GpuContext> => {
     if (ctx && !ctx.isLost()) return ctx;
@@ -41,22 +43,28 @@ export function gpuTrainingDeps(opts: GpuTrainingOptions = {}): TrainingDeps {
     });
     return fresh;
   };
-  const loadInitial = async (): Promise<{ config: ModelConfig; params: Float32Array }> => {
+  const loadInitial = async (regime: TaskRegime): Promise<{ config: ModelConfig; params: Float32Array }> => {
     if (opts.initialWeights) return opts.initialWeights();
+    const checkpointUrl = urlOf(regime);
     const res = await fetch(new URL(checkpointUrl, self.location.href));
     if (!res.ok) throw new Error(`the SFT checkpoint ${checkpointUrl} could not be loaded (HTTP ${res.status}); run npm run train:toy`);
     const ck = decodeCheckpoint(new Uint8Array(await res.arrayBuffer()));
     return { config: ck.config, params: ck.params };
   };
   return {
-    async initialWeights() {
-      initial ??= await loadInitial();
-      return { config: initial.config, params: initial.params.slice() };
+    async initialWeights(regime = 'mixed') {
+      if (!initial.has(regime)) initial.set(regime, loadInitial(regime).catch((e: unknown) => { initial.delete(regime); throw e; }));
+      const w = await initial.get(regime)!;
+      return { config: w.config, params: w.params.slice() };
     },
     async createModel(config: ModelConfig, params: Float32Array, spec: RunSpec): Promise<TrainableModel> {
       const rows = spec.config.per_device_train_batch_size * spec.config.num_generations;
       const model = await GpuModel.create(await device(), config, params, { maxBatchTokens: Math.max(16, rows) * config.blockSize });
       return opts.wrapModel ? opts.wrapModel(model) : model;
+    },
+    async createCritic(config, params, spec) {
+      const rows = spec.config.per_device_train_batch_size * spec.config.num_generations;
+      return GpuCritic.create(await device(), config, params, Math.max(16, rows) * config.blockSize);
     },
     onDeviceLost(cb) {
       lostListeners.push(cb);

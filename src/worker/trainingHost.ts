@@ -6,17 +6,21 @@
 // The GPU and the storage come in as dependencies, so the scheduling logic is testable anywhere.
 import type { ModelConfig } from '../engine/config.ts';
 import type { TrainableModel } from '../engine/types.ts';
+import { initCriticParams, type ValueModel } from '../engine/critic.ts';
 import { decodeTrainerCheckpoint, encodeTrainerCheckpoint } from '../rl/checkpoint.ts';
 import type { TrainerSnapshot } from '../rl/snapshot.ts';
 import { GrpoTrainer, type TrainerCallbacks } from '../rl/trainer.ts';
 import type { RunSpec, RunStatus, SavedRunInfo, TrainingEvents } from './trainingApi.ts';
 import type { StoredTrainingRun } from './trainingStorage.ts';
+import type { TaskRegime } from '../task/regime.ts';
 
 export interface TrainingDeps {
-  /** The starting weights (the bundled SFT checkpoint). */
-  initialWeights(): Promise<{ config: ModelConfig; params: Float32Array }>;
+  /** The starting weights: the bundled SFT checkpoint of `regime` (default mixed). */
+  initialWeights(regime?: TaskRegime): Promise<{ config: ModelConfig; params: Float32Array }>;
   /** A model on the current device sized for `spec`; throws when the device is gone. */
   createModel(config: ModelConfig, params: Float32Array, spec: RunSpec): Promise<TrainableModel>;
+  /** The PPO critic (adv_estimator "gae") on the current device, from its flat params (src/engine/critic.ts). */
+  createCritic?(config: ModelConfig, params: Float32Array, spec: RunSpec): Promise<ValueModel>;
   /** Registers a device-loss callback for the current device (and every re-acquired one). */
   onDeviceLost(cb: (message: string) => void): void;
   /** After a failed step: was the device lost (then recovery is under way, not an error)? */
@@ -131,6 +135,7 @@ export class TrainingHost {
     if (run && run.status === 'running') throw new Error(`run "${runId}" is running: stop it first`);
     if (run) {
       run.trainer.engine.dispose();
+      run.trainer.critic?.dispose();
       this.runs.delete(runId);
     }
     await this.deps.remove(runId);
@@ -254,6 +259,7 @@ export class TrainingHost {
         if (run.status === 'error') continue;
         try {
           run.trainer.engine.dispose();
+          run.trainer.critic?.dispose();
         } catch {
           // its device is gone; nothing to free
         }
@@ -274,13 +280,23 @@ export class TrainingHost {
 
   private async rebuild(spec: RunSpec, snap: TrainerSnapshot): Promise<GrpoTrainer> {
     const model = await this.deps.createModel(snap.state.modelConfig, snap.params, spec);
-    return GrpoTrainer.restore(model, snap, this.callbacks(spec.runId));
+    const critic = snap.critic ? await this.critic(snap.state.modelConfig, snap.critic.params, spec) : null;
+    return GrpoTrainer.restore(model, snap, this.callbacks(spec.runId), critic);
   }
 
   private async freshTrainer(spec: RunSpec): Promise<GrpoTrainer> {
-    const init = await this.deps.initialWeights();
+    const init = await this.deps.initialWeights(spec.regime ?? 'mixed');
     const model = await this.deps.createModel(init.config, init.params, spec);
-    return GrpoTrainer.create(model, spec.config, this.callbacks(spec.runId));
+    // PPO's critic: a value head on a copy of the same SFT trunk (repro-method.md §11)
+    const critic = spec.config.adv_estimator === 'gae'
+      ? await this.critic(init.config, initCriticParams(init.config, init.params, spec.config.seed), spec)
+      : null;
+    return GrpoTrainer.create(model, spec.config, this.callbacks(spec.runId), critic);
+  }
+
+  private critic(config: ModelConfig, params: Float32Array, spec: RunSpec): Promise<ValueModel> {
+    if (!this.deps.createCritic) throw new Error('this training host cannot build a PPO critic (adv_estimator "gae")');
+    return this.deps.createCritic(config, params, spec);
   }
 
   /** Event forwarding for a trainer built now; silenced once a recovery replaces it. */

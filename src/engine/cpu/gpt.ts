@@ -41,6 +41,7 @@ export function gptForward(
     residual = a.residual3;
   }
   layernormForward(acts.lnf, acts.lnfMean, acts.lnfRstd, residual, p.lnfw, p.lnfb, B, T, C);
+  // the trunk ends here: acts.lnf is also what the critic's value head reads (src/engine/cpu/critic.ts)
   matmulForward(acts.logits, acts.lnf, p.wte, null, B, T, C, V);
   logProbHeadForward(acts.logp, acts.entropy, acts.probs, acts.logits, targets, B, T, V);
 }
@@ -51,11 +52,23 @@ export function gptBackward(
   dlogp: ArrayLike<number>, config: ModelConfig,
 ): void {
   const { B, T } = acts;
-  const { nEmbd: C, nHead: NH, vocabSize: V, nLayer: L } = config;
+  const { nEmbd: C, vocabSize: V } = config;
+  const dlogits = new Float64Array(B * T * V);
+  const dlnf = new Float64Array(B * T * C);
+  logProbHeadBackward(dlogits, dlogp, acts.probs, targets, B, T, V);
+  matmulBackward(dlnf, g.wte, null, dlogits, acts.lnf, p.wte, B, T, C, V);
+  gptTrunkBackward(g, p, acts, inputs, dlnf, config);
+}
+
+/** Backward of the trunk (final LayerNorm, blocks, encoder) from dlnf [B,T,C] = ∂L/∂lnf; accumulates into `g`. */
+export function gptTrunkBackward(
+  g: ParamViews, p: ParamViews, acts: Activations, inputs: Int32Array, dlnf: Float64Array, config: ModelConfig,
+): void {
+  const { B, T } = acts;
+  const { nEmbd: C, nHead: NH, nLayer: L } = config;
   const BT = B * T;
   const f = (n: number) => new Float64Array(n);
   // activation-gradient scratch, overwritten by each layer
-  const dlogits = f(BT * V);
   const dres = f(BT * C); // gradient of the residual stream flowing down
   const dres2 = f(BT * C);
   const dtmp = f(BT * C);
@@ -68,10 +81,8 @@ export function gptBackward(
   const dfch = f(BT * 4 * C);
   const dfchGelu = f(BT * 4 * C);
 
-  logProbHeadBackward(dlogits, dlogp, acts.probs, targets, B, T, V);
-  matmulBackward(dln, g.wte, null, dlogits, acts.lnf, p.wte, B, T, C, V);
   const lastResidual = L > 0 ? acts.layers[L - 1].residual3 : acts.encoded;
-  layernormBackward(dres, g.lnfw, g.lnfb, dln, lastResidual, p.lnfw, acts.lnfMean, acts.lnfRstd, B, T, C);
+  layernormBackward(dres, g.lnfw, g.lnfb, dlnf, lastResidual, p.lnfw, acts.lnfMean, acts.lnfRstd, B, T, C);
 
   for (let l = L - 1; l >= 0; l--) {
     const a = acts.layers[l];

@@ -31,7 +31,16 @@ export function paramAt(buf: GPUBuffer, layout: ParamLayout, name: ParamName, l 
 }
 
 export function recordForward(rec: Recorder, m: GptGpu, B: number, T: number): void {
-  const { nEmbd: C, nHead: NH, vocabSize: V, nLayer: L } = m.config;
+  const { nEmbd: C, vocabSize: V } = m.config;
+  const a = m.acts;
+  recordTrunkForward(rec, m, B, T);
+  matmulForward(rec, at(a.logits), at(a.lnf), paramAt(m.params, m.layout, 'wte'), null, B * T, C, V);
+  logProbHeadForward(rec, a.logp, a.entropy, a.lse, at(a.logits), a.targets, B * T, V);
+}
+
+/** The trunk: encoder, blocks and the final LayerNorm into acts.lnf (the critic's value head reads it too). */
+export function recordTrunkForward(rec: Recorder, m: GptGpu, B: number, T: number): void {
+  const { nEmbd: C, nHead: NH, nLayer: L } = m.config;
   const a = m.acts;
   const BT = B * T;
   const mx = a.maxBT;
@@ -62,12 +71,24 @@ export function recordForward(rec: Recorder, m: GptGpu, B: number, T: number): v
     residual = residual3;
   }
   layernormForward(rec, at(a.lnf), at(a.lnfMean), at(a.lnfRstd), residual, m.params, m.layout.offsets.lnfw, m.layout.offsets.lnfb, BT, C);
-  matmulForward(rec, at(a.logits), at(a.lnf), P('wte', 0, 0), null, BT, C, V);
-  logProbHeadForward(rec, a.logp, a.entropy, a.lse, at(a.logits), a.targets, BT, V);
 }
 
 /** Backward of the forward recorded for the same B, T, with dlogp [B,T] already in acts.dlogp. */
 export function recordBackward(rec: Recorder, m: GptGpu, B: number, T: number): void {
+  const { nEmbd: C, vocabSize: V } = m.config;
+  const a = m.acts;
+  const BT = B * T;
+  const P = (name: ParamName, l: number, size: number) => paramAt(m.params, m.layout, name, l, size);
+  const G = (name: ParamName, l: number, size: number) => paramAt(m.grads, m.layout, name, l, size);
+  const dln = at(a.dln);
+
+  logProbHeadBackward(rec, a.dlogits, a.dlogp, a.logits, a.lse, a.targets, BT, V);
+  matmulBackward(rec, dln, G('wte', 0, 0), null, at(a.dlogits), at(a.lnf), P('wte', 0, 0), BT, C, V);
+  recordTrunkBackward(rec, m, B, T);
+}
+
+/** Backward of the trunk from d(lnf output) already in acts.dln (the LM head's or the value head's). */
+export function recordTrunkBackward(rec: Recorder, m: GptGpu, B: number, T: number): void {
   const { nEmbd: C, nHead: NH, vocabSize: V, nLayer: L, blockSize: maxT } = m.config;
   const a = m.acts;
   const BT = B * T;
@@ -76,9 +97,6 @@ export function recordBackward(rec: Recorder, m: GptGpu, B: number, T: number): 
   const G = (name: ParamName, l: number, size: number) => paramAt(m.grads, m.layout, name, l, size);
   const dres = at(a.dres);
   const dln = at(a.dln);
-
-  logProbHeadBackward(rec, a.dlogits, a.dlogp, a.logits, a.lse, a.targets, BT, V);
-  matmulBackward(rec, dln, G('wte', 0, 0), null, at(a.dlogits), at(a.lnf), P('wte', 0, 0), BT, C, V);
   const last = L > 0 ? layerAt(a.residual3, L - 1, mx, C) : at(a.encoded);
   layernormBackward(rec, dres, G('lnfw', 0, 0), G('lnfb', 0, 0), dln, last, P('lnfw', 0, 0), at(a.lnfMean), at(a.lnfRstd), BT, C, false);
 

@@ -117,6 +117,10 @@ export class GpuModel implements TrainableModel {
     this.rec.submit();
   }
 
+  sync(): Promise<void> {
+    return this.ctx.device.queue.onSubmittedWorkDone();
+  }
+
   zeroGrad(): void {
     const enc = this.ctx.device.createCommandEncoder();
     enc.clearBuffer(this.grads);

@@ -60,6 +60,10 @@ export class HfTokenizer implements TokenizerLike {
     this.thinking = opts.thinking ?? (inVocab || (source?.includes('</think>') ?? false));
   }
 
+  get chatTemplated(): boolean {
+    return this.template !== null;
+  }
+
   encode(text: string, opts: { addSpecialTokens?: boolean } = {}): number[] {
     return this.tok.encode(text, { add_special_tokens: opts.addSpecialTokens ?? true }).ids;
   }

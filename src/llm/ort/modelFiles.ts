@@ -21,47 +21,63 @@ export type ModelSource =
 
 export const MODEL_CACHE_NAME = 'repro-playground-models-v1';
 
-export function hubUrl(id: string, revision: string, path: string): string {
+export function checkHubId(id: string): void {
   if (!/^[\w.-]+\/[\w.-]+$/.test(id)) throw new ModelLoadError('invalid-config', `Model id must look like "owner/name" (got "${id}").`);
+}
+
+export function hubUrl(id: string, revision: string, path: string): string {
+  checkHubId(id);
   return `https://huggingface.co/${id}/resolve/${encodeURIComponent(revision)}/${path}`;
 }
 
-/** Reads a response body in chunks, reporting progress; checks the byte count against content-length. */
+/**
+ * Reads a response body in chunks, reporting progress; checks the byte count against
+ * content-length. With a known length the chunks are written into one buffer as they arrive
+ * (one copy of the file in memory, not chunks plus their concatenation).
+ */
 export async function readBody(res: Response, file: string, onProgress?: (p: FileProgress) => void, signal?: AbortSignal): Promise<Uint8Array> {
   const header = res.headers.get('content-length');
   const total = header !== null && /^\d+$/.test(header) ? Number(header) : null;
-  const chunks: Uint8Array[] = [];
+  const truncated = (loaded: number) => new ModelLoadError('corrupt-file', `${file} is truncated: got ${loaded} of ${total} bytes (connection dropped?). Load again.`, { file });
   let loaded = 0;
   onProgress?.({ file, loaded, total, fromCache: false });
-  if (res.body) {
-    const reader = res.body.getReader();
-    for (;;) {
-      if (signal?.aborted) {
-        await reader.cancel();
-        throw new ModelLoadError('aborted', `Download of ${file} was cancelled.`, { file });
-      }
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      loaded += value.byteLength;
-      onProgress?.({ file, loaded, total, fromCache: false });
-    }
-  } else {
+  if (!res.body) {
     const buf = new Uint8Array(await res.arrayBuffer());
-    chunks.push(buf);
-    loaded = buf.byteLength;
+    if (total !== null && buf.byteLength !== total) throw truncated(buf.byteLength);
+    return buf;
   }
-  if (total !== null && loaded !== total) {
-    throw new ModelLoadError('corrupt-file', `${file} is truncated: got ${loaded} of ${total} bytes (connection dropped?). Load again.`, { file });
+  const out = total !== null ? new Uint8Array(total) : null;
+  const chunks: Uint8Array[] = [];
+  const reader = res.body.getReader();
+  for (;;) {
+    if (signal?.aborted) {
+      await reader.cancel();
+      throw new ModelLoadError('aborted', `Download of ${file} was cancelled.`, { file });
+    }
+    const { done, value } = await reader.read();
+    if (done) break;
+    if (out) {
+      if (loaded + value.byteLength > out.byteLength) {
+        await reader.cancel();
+        throw new ModelLoadError('corrupt-file', `${file} is longer than its content-length (${total} bytes). Load again.`, { file });
+      }
+      out.set(value, loaded);
+    } else chunks.push(value);
+    loaded += value.byteLength;
+    onProgress?.({ file, loaded, total, fromCache: false });
+  }
+  if (out) {
+    if (loaded !== total) throw truncated(loaded);
+    return out;
   }
   if (chunks.length === 1) return chunks[0];
-  const out = new Uint8Array(loaded);
+  const joined = new Uint8Array(loaded);
   let at = 0;
   for (const c of chunks) {
-    out.set(c, at);
+    joined.set(c, at);
     at += c.byteLength;
   }
-  return out;
+  return joined;
 }
 
 export interface HubFetcherOptions {
@@ -72,6 +88,8 @@ export interface HubFetcherOptions {
   fetchImpl?: typeof fetch;
   /** false: do not read or write the Cache API. */
   useCache?: boolean;
+  /** A Hugging Face access token for gated/private repositories (kept in memory only, never stored). */
+  token?: string;
 }
 
 /** Files from huggingface.co, stored in the browser Cache API so the next visit works offline. */
@@ -93,7 +111,7 @@ export function hubFetcher(id: string, opts: HubFetcherOptions = {}): FetchFile 
     }
     let res: Response;
     try {
-      res = await fetchImpl(url, { signal: opts.signal });
+      res = await fetchImpl(url, { signal: opts.signal, headers: opts.token ? { authorization: `Bearer ${opts.token}` } : {} });
     } catch (e) {
       if (opts.signal?.aborted) throw new ModelLoadError('aborted', `Download of ${path} was cancelled.`, { file: path, cause: e });
       throw new ModelLoadError('network', `Could not download ${path} from ${url}: ${(e as Error).message} (offline, or the network blocks huggingface.co?).`, { file: path, cause: e });
@@ -102,13 +120,53 @@ export function hubFetcher(id: string, opts: HubFetcherOptions = {}): FetchFile 
       if (res.status === 404 && cache) await cache.put(url, new Response(null, { status: 404 })).catch(() => undefined);
       throw httpError(res.status, res.statusText, path, url);
     }
-    const bytes = await readBody(res, path, opts.onProgress, opts.signal);
-    if (cache) {
-      const headers = { 'content-length': String(bytes.byteLength), 'content-type': 'application/octet-stream' };
-      await cache.put(url, new Response(bytes as BlobPart, { headers })).catch(() => undefined); // quota: still usable this visit
+    if (cache && res.body) {
+      const stored = await streamIntoCache(cache, url, res, path, opts);
+      if (stored) return stored;
+      // The cache refused the file (quota): fetch it again and keep it in memory only.
+      res = await fetchImpl(url, { signal: opts.signal, headers: opts.token ? { authorization: `Bearer ${opts.token}` } : {} });
+      if (!res.ok) throw httpError(res.status, res.statusText, path, url);
     }
-    return bytes;
+    return readBody(res, path, opts.onProgress, opts.signal);
   };
+}
+
+/**
+ * Pipes the download straight into the Cache API (counting bytes for progress and the
+ * truncation check) and reads it back once, so a large weight file is never held twice in
+ * memory. Null when the cache refuses it (quota); cancellation and truncation throw.
+ */
+async function streamIntoCache(cache: Cache, url: string, res: Response, file: string, opts: HubFetcherOptions): Promise<Uint8Array | null> {
+  const header = res.headers.get('content-length');
+  const total = header !== null && /^\d+$/.test(header) ? Number(header) : null;
+  let loaded = 0;
+  opts.onProgress?.({ file, loaded, total, fromCache: false });
+  const counter = new TransformStream<Uint8Array, Uint8Array>({
+    transform(chunk, ctl) {
+      if (opts.signal?.aborted) return ctl.error(new ModelLoadError('aborted', `Download of ${file} was cancelled.`, { file }));
+      loaded += chunk.byteLength;
+      opts.onProgress?.({ file, loaded, total, fromCache: false });
+      ctl.enqueue(chunk);
+    },
+  });
+  const headers: Record<string, string> = { 'content-type': 'application/octet-stream' };
+  if (total !== null) headers['content-length'] = String(total);
+  try {
+    await cache.put(url, new Response(res.body!.pipeThrough(counter), { headers }));
+  } catch (e) {
+    await cache.delete(url).catch(() => undefined);
+    if (opts.signal?.aborted) throw new ModelLoadError('aborted', `Download of ${file} was cancelled.`, { file, cause: e });
+    if (e instanceof ModelLoadError) throw e;
+    if ((e as Error)?.name === 'QuotaExceededError') return null;
+    throw new ModelLoadError('network', `Downloading ${file} from ${url} failed: ${(e as Error).message}`, { file, cause: e });
+  }
+  if (total !== null && loaded !== total) {
+    await cache.delete(url).catch(() => undefined);
+    throw new ModelLoadError('corrupt-file', `${file} is truncated: got ${loaded} of ${total} bytes (connection dropped?). Load again.`, { file });
+  }
+  const hit = await cache.match(url);
+  if (!hit) return null;
+  return new Uint8Array(await hit.arrayBuffer());
 }
 
 /** Bytes the model cache holds (sum over stored responses). */

@@ -75,7 +75,7 @@ export function httpError(status: number, statusText: string, file: string, url:
   if (status === 404) {
     return new ModelLoadError('missing-file', `Missing file ${file}: ${url} answered 404 Not Found (wrong model id, revision or dtype?).`, { file });
   }
-  const hint = status === 401 || status === 403 ? ' (gated or private model: the hub wants a login we do not send)' : '';
+  const hint = status === 401 || status === 403 ? ' (gated or private model: enter a Hugging Face access token that may read it, and accept its license on the hub)' : '';
   return new ModelLoadError('http', `Downloading ${file} failed: ${url} answered HTTP ${status} ${statusText}${hint}.`, { file });
 }
 

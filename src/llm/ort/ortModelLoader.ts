@@ -1,13 +1,15 @@
 // One loader for every source: reads config, generation config, tokenizer files and the ONNX
 // weights (+ external data) through a FetchFile, picks backend and dtype, creates the session.
-import { chooseDtype, dtypePreference, modelFileName, type OrtDtype } from './dtypeChoice.ts';
+import { weightCandidates, type OrtDtype, type WeightFile } from './dtypeChoice.ts';
+import { listRepoFiles, type RepoFile } from './hubListing.ts';
+import { estimateMemory, refusalReason, type MemoryEstimate } from './memoryEstimate.ts';
 import { HfTokenizer } from './hfTokenizer.ts';
 import { detectDecoderIo, type DecoderIo } from './ioConventions.ts';
 import { ModelLoadError, classifyOrtError, parseJsonFile } from './modelLoadError.ts';
 import { hubFetcher, localFilesFetcher, type FetchFile, type FileProgress, type ModelSource } from './modelFiles.ts';
 import { createSession, type OrtBackend, type OrtSessionHandle } from './ortRuntime.ts';
 
-export type WebGpuSupport = { ok: true; features: string[] } | { ok: false; reason: string };
+export type WebGpuSupport = { ok: true; features: string[]; maxBufferSize?: number } | { ok: false; reason: string };
 
 export interface OrtLoadOptions {
   /** Weight variant; default from the adapter's features (q4f16 with shader-f16, else q4/fp32). */
@@ -21,6 +23,8 @@ export interface OrtLoadOptions {
   /** Hub downloads only: injected fetch (tests) and Cache API use. */
   fetchImpl?: typeof fetch;
   useCache?: boolean;
+  /** Hub only: a Hugging Face access token for gated/private repositories (memory only). */
+  token?: string;
   /** Injected in tests; default asks navigator.gpu for an adapter. */
   detectWebGpu?: () => Promise<WebGpuSupport>;
 }
@@ -31,6 +35,11 @@ export interface LoadedOrtParts {
   backend: OrtBackend;
   /** Why we run on WASM when WebGPU was wanted, else null. */
   backendNote: string | null;
+  /** The weight file loaded (e.g. onnx/model_q4.onnx, model.onnx) and the dtypes the source ships. */
+  weightsPath: string;
+  availableDtypes: OrtDtype[] | null;
+  /** Weights + KV bytes as estimated before loading (null without file sizes). */
+  estimate: MemoryEstimate | null;
   session: OrtSessionHandle;
   io: DecoderIo;
   tokenizer: HfTokenizer;
@@ -44,7 +53,7 @@ export async function detectWebGpu(): Promise<WebGpuSupport> {
   try {
     const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
     if (!adapter) return { ok: false, reason: 'navigator.gpu.requestAdapter() found no GPU adapter' };
-    return { ok: true, features: [...adapter.features] };
+    return { ok: true, features: [...adapter.features], maxBufferSize: adapter.limits.maxBufferSize };
   } catch (e) {
     return { ok: false, reason: `requesting a WebGPU adapter failed: ${(e as Error).message}` };
   }
@@ -52,7 +61,7 @@ export async function detectWebGpu(): Promise<WebGpuSupport> {
 
 export function fetcherFor(source: ModelSource, opts: OrtLoadOptions): { id: string; fetchFile: FetchFile; available?: string[] } {
   if (source.kind === 'hub') {
-    return { id: source.id, fetchFile: hubFetcher(source.id, { revision: source.revision, onProgress: opts.onProgress, signal: opts.signal, fetchImpl: opts.fetchImpl, useCache: opts.useCache }) };
+    return { id: source.id, fetchFile: hubFetcher(source.id, { revision: source.revision, onProgress: opts.onProgress, signal: opts.signal, fetchImpl: opts.fetchImpl, useCache: opts.useCache, token: opts.token }) };
   }
   if (source.kind === 'files') {
     const { fetchFile, paths } = localFilesFetcher(source.files);
@@ -75,7 +84,8 @@ async function externalDataFor(fetchFile: FetchFile, onnxPath: string, config: R
   const base = `${onnxPath}_data`;
   let names: string[];
   if (available) {
-    names = available.filter((p) => p === base || p.startsWith(`${base}_`)).sort();
+    // onnx-community writes model.onnx_data(_1…); the model builder model.onnx.data.
+    names = available.filter((p) => p === base || p.startsWith(`${base}_`) || p === `${onnxPath}.data`).sort();
   } else {
     const jsCfg = (config['transformers.js_config'] ?? {}) as { use_external_data_format?: unknown };
     const flag = jsCfg.use_external_data_format;
@@ -98,58 +108,86 @@ async function externalDataFor(fetchFile: FetchFile, onnxPath: string, config: R
 }
 
 export async function loadOrtParts(source: ModelSource, opts: OrtLoadOptions = {}): Promise<LoadedOrtParts> {
-  const { id, fetchFile, available } = fetcherFor(source, opts);
+  const { id, fetchFile, available: localFiles } = fetcherFor(source, opts);
+  // From the hub: the repository's own file list (sizes included), instead of probing for 404s.
+  let listing: RepoFile[] | null = null;
+  if (source.kind === 'hub') {
+    listing = await listRepoFiles(source.id, { revision: source.revision, fetchImpl: opts.fetchImpl, token: opts.token, signal: opts.signal, useCache: opts.useCache });
+  }
+  const available = listing?.map((f) => f.path) ?? localFiles;
+  const has = (path: string) => available === undefined || available.includes(path);
   const need = async (path: string) => parseJsonFile(await fetchFile(path), path);
   const config = await need('config.json');
-  const generationConfig = await optionalJson(fetchFile, 'generation_config.json');
+  const generationConfig = has('generation_config.json') ? await optionalJson(fetchFile, 'generation_config.json') : {};
   const tokenizerJson = await need('tokenizer.json');
   const tokenizerConfig = await optionalJson(fetchFile, 'tokenizer_config.json');
+  // Newer repositories keep the template in its own file (transformers ≥ 4.43 writes chat_template.jinja).
+  if (tokenizerConfig.chat_template === undefined && has('chat_template.jinja')) {
+    const jinja = await optionalBytes(fetchFile, 'chat_template.jinja');
+    if (jinja) tokenizerConfig.chat_template = new TextDecoder().decode(jinja);
+  }
   const tokenizer = new HfTokenizer(tokenizerJson, tokenizerConfig, { thinking: opts.thinking });
 
   // Backend: WebGPU when asked/available, else WASM with the reason stated.
   let backend: OrtBackend = 'wasm';
   let backendNote: string | null = null;
   let features: string[] = [];
+  let maxBufferSize: number | undefined;
   if (opts.backend !== 'wasm') {
     const gpu = await (opts.detectWebGpu ?? detectWebGpu)();
     if (gpu.ok) {
       backend = 'webgpu';
       features = gpu.features;
+      maxBufferSize = gpu.maxBufferSize;
     } else {
       backendNote = `WebGPU is unavailable (${gpu.reason}); running on WASM (CPU), which is slower.`;
       if (opts.backend === 'webgpu') throw new ModelLoadError('invalid-config', `WebGPU was required but ${gpu.reason}.`);
     }
   }
-  // With the file list at hand (or a dtype asked for) there is one candidate; from the hub the
-  // preferences in order, since repositories ship different subsets of onnx/model_*.onnx.
-  const candidates = opts.dtype || available ? [chooseDtype({ backend, features, override: opts.dtype, available })] : dtypePreference(backend, features);
-  let dtype: OrtDtype | null = null;
+  // Every weight file the source ships, preferred first (probed names when there is no listing).
+  const candidates = weightCandidates({ backend, features, override: opts.dtype, available });
+  const availableDtypes = available ? candidates.map((c) => c.dtype) : null;
+  let chosen: WeightFile | null = null;
   let model: Uint8Array | null = null;
+  let estimate: MemoryEstimate | null = null;
   const missing: ModelLoadError[] = [];
-  for (const d of candidates) {
+  for (const c of candidates) {
+    if (listing) {
+      // Sizes known: refuse what cannot fit before downloading it.
+      const weightBytes = listing.filter((f) => f.path === c.path || f.path.startsWith(`${c.path}_data`) || f.path === `${c.path}.data`).reduce((a, f) => a + f.size, 0);
+      estimate = estimateMemory(config, weightBytes, { dtype: c.dtype, kvBytesPerElement: c.dtype === 'fp16' || c.dtype === 'q4f16' ? 2 : 4 });
+      const refusal = refusalReason(estimate, { backend, maxBufferSize }, `${id} (${c.path})`);
+      if (refusal) throw new ModelLoadError('out-of-memory', refusal, { file: c.path });
+    }
     try {
-      model = await fetchFile(modelFileName(d));
-      dtype = d;
+      model = await fetchFile(c.path);
+      chosen = c;
       break;
     } catch (e) {
       if (!(e instanceof ModelLoadError && e.kind === 'missing-file')) throw e;
       missing.push(e);
     }
   }
-  if (model === null || dtype === null) {
+  if (model === null || chosen === null) {
     const first = missing[0];
-    const tried = candidates.map(modelFileName);
+    const tried = candidates.map((c) => c.path);
     throw new ModelLoadError(
       'missing-file',
-      candidates.length === 1
-        ? `${first.message} This model may not ship dtype ${candidates[0]}; pick another dtype.`
+      opts.dtype
+        ? `${first.message} This model may not ship dtype ${opts.dtype}; pick another dtype.`
         : `${first.message} No other weight file was found either (tried ${tried.join(', ')}); pick a dtype this repository ships, or another model.`,
       { file: tried[0], cause: first },
     );
   }
-  const onnxPath = modelFileName(dtype);
+  const onnxPath = chosen.path;
   const externalData = await externalDataFor(fetchFile, onnxPath, config, available);
   if (opts.signal?.aborted) throw new ModelLoadError('aborted', 'Model loading was cancelled.');
+  if (!listing) {
+    // Sizes known only now (local folder, probed hub files): the same check before the session.
+    estimate = estimateMemory(config, model.byteLength + externalData.reduce((a, f) => a + f.data.byteLength, 0), { dtype: chosen.dtype, kvBytesPerElement: 4 });
+    const refusal = refusalReason(estimate, { backend, maxBufferSize }, `${id} (${onnxPath})`);
+    if (refusal) throw new ModelLoadError('out-of-memory', refusal, { file: onnxPath });
+  }
 
   const open = async (b: OrtBackend) => {
     let session: OrtSessionHandle;
@@ -174,5 +212,14 @@ export async function loadOrtParts(source: ModelSource, opts: OrtLoadOptions = {
     backendNote = `${onnxPath} has float16 inputs/outputs, but this WebGPU adapter lacks the shader-f16 feature; running on WASM (CPU), which is slower.`;
     ({ session, io } = await open(backend));
   }
-  return { id, dtype, backend, backendNote, session, io, tokenizer, config, generationConfig };
+  return { id, dtype: chosen.dtype, backend, backendNote, weightsPath: onnxPath, availableDtypes, estimate, session, io, tokenizer, config, generationConfig };
+}
+
+async function optionalBytes(fetchFile: FetchFile, path: string): Promise<Uint8Array | null> {
+  try {
+    return await fetchFile(path);
+  } catch (e) {
+    if (e instanceof ModelLoadError && e.kind === 'missing-file') return null;
+    throw e;
+  }
 }

@@ -1,5 +1,5 @@
 // Batch results: one row per prompt, sortable (click a header) and filterable; click or Enter on
-// a row opens it in the inspector. Exports CSV and JSON. Rendered from deferred copies of the
+// a row opens it in the inspector. Exports CSV, JSON and JSONL. Rendered from deferred copies of the
 // results (a background render), so rows streaming in never block the page for long.
 import { memo, useDeferredValue, useMemo, useState } from 'react';
 import { useBatch } from '../../store/batchStore.ts';
@@ -7,7 +7,7 @@ import { useInspector } from '../../store/inspectorStore.ts';
 import { useSettings } from '../../store/settingsStore.ts';
 import { CSV_COLUMNS, filterRows, sortRows, type BatchRow, type SortKey } from '../../store/batchRows.ts';
 import type { BatchItemResult } from '../../worker/api.ts';
-import { toCsv, toJson } from '../../data/index.ts';
+import { toCsv, toJson, toJsonl } from '../../data/index.ts';
 import { downloadText } from '../download.ts';
 import { fixed } from '../format.ts';
 import { describeRunInfo, runInfoColumns, RUN_INFO_COLUMNS, type BatchRunInfo } from '../../store/batchRunInfo.ts';
@@ -97,6 +97,9 @@ const ResultsTableView = memo(function ResultsTableView({ rows, results, runId, 
         </button>
         <button type="button" onClick={() => downloadText(`${stem}.json`, toJson({ run: runId, model: runInfo, analysis: { w, eps }, results }))} data-testid="export-batch-json">
           Export JSON
+        </button>
+        <button type="button" onClick={() => downloadText(`${stem}.jsonl`, toJsonl(results), 'application/jsonl')} data-testid="export-batch-jsonl">
+          Export JSONL
         </button>
       </div>
       <div className="table-scroll" style={{ maxHeight: 520 }}>

@@ -4,6 +4,7 @@ import { useModel } from '../../store/modelStore.ts';
 import { useSettings } from '../../store/settingsStore.ts';
 import { etaFromRate } from '../../store/eta.ts';
 import { parseRunInfo } from '../../store/batchRunInfo.ts';
+import { BundledModelPick } from './BundledModelPick.tsx';
 
 /** Seconds → "~12 s" / "~3 min" (coarse on purpose: the estimate is smoothed, not exact). */
 function formatEta(seconds: number | null): string {
@@ -20,6 +21,7 @@ export function RunPanel() {
   return (
     <div className="card">
       <h3>Run</h3>
+      <BundledModelPick disabled={running !== null} />
       {!loaded && (
         <p className="muted">
           No model loaded.{' '}

@@ -1,6 +1,7 @@
 // Upload a prompt set (drag-drop or picker, or an example in one click) and its per-line report.
 import { useState, type DragEvent } from 'react';
 import { useBatch } from '../../store/batchStore.ts';
+import { FieldMappingPanel } from './FieldMappingPanel.tsx';
 
 export const EXAMPLES = [
   { url: '/examples/toy-addition.jsonl', name: 'toy-addition.jsonl', label: 'Toy addition (the toy model’s task)' },
@@ -10,7 +11,7 @@ export const EXAMPLES = [
 const MAX_ERRORS_SHOWN = 200;
 
 export function UploadPanel() {
-  const { parsed, parsing, loadFile, loadExample } = useBatch();
+  const { parsed, parsing, loadFile, loadExample, remap, running } = useBatch();
   const [over, setOver] = useState(false);
   const onDrop = (e: DragEvent) => {
     e.preventDefault();
@@ -31,12 +32,15 @@ export function UploadPanel() {
         onDrop={onDrop}
         data-testid="drop-zone"
       >
-        <p>Drop a JSONL, JSON or CSV file here (fields: question, answer, optional cot), or</p>
+        <p>
+          Drop a JSONL, JSON, CSV or parquet file here (fields: question, answer, optional cot; GSM8K, MATH, TRL conversational,
+          chat messages and verl sets are recognised), or
+        </p>
         <label className="file-button">
           Choose file…
           <input
             type="file"
-            accept=".jsonl,.ndjson,.json,.csv,.tsv,text/csv,application/json"
+            accept=".jsonl,.ndjson,.json,.csv,.tsv,.parquet,text/csv,application/json"
             onChange={(e) => {
               const f = e.target.files?.[0];
               if (f) void loadFile(f, f.name);
@@ -61,6 +65,9 @@ export function UploadPanel() {
             <span data-testid="parsed-count">{parsed.items.length}</span> of {parsed.total} records usable
             {parsed.errors.length > 0 && `, ${parsed.errors.length} with errors (the good ones still run)`}.
           </p>
+          {parsed.total > 0 && (
+            <FieldMappingPanel key={`${parsed.name}:${JSON.stringify(parsed.mapping.applied)}`} mapping={parsed.mapping} busy={parsing || running !== null} onApply={(m) => void remap(m)} />
+          )}
           {parsed.fatal && (
             <p className="error" role="alert" data-testid="parse-fatal">
               {parsed.fatal}
@@ -72,7 +79,7 @@ export function UploadPanel() {
               <ul className="error-list" data-testid="parse-errors">
                 {parsed.errors.slice(0, MAX_ERRORS_SHOWN).map((e, i) => (
                   <li key={i}>
-                    line {e.line}: {e.reason}
+                    {parsed.unit} {e.line}: {e.reason}
                   </li>
                 ))}
               </ul>

@@ -1,13 +1,22 @@
-// Model panel: bundled toy model, a hub id, a local folder, or a toy checkpoint (.safetensors);
-// download progress, backend badge, cache size + clear, and the loader's precise error text.
+// Model panel: bundled toy model, a hub id (dtype choice, optional access token), a local folder,
+// or a toy checkpoint (.safetensors); download progress and cancel, backend badge with the reason
+// for a WASM fallback, the weights loaded and their memory estimate, the cache per model, and the
+// loader's precise error text.
 import { useEffect, useRef, useState } from 'react';
 import { useModel } from '../../store/modelStore.ts';
+import { ORT_DTYPES, type OrtDtype } from '../../llm/ort/dtypeChoice.ts';
 import { BackendBadge } from '../BackendBadge.tsx';
 import { formatBytes } from '../download.ts';
+import { RegimeSelect } from '../RegimeSelect.tsx';
+import type { TaskRegime } from '../../task/regime.ts';
 
 export function ModelPanel() {
-  const { loaded, loading, progress, error, cacheBytes, load, refreshCacheSize, clearCache } = useModel();
+  const { loaded, loading, progress, error, cacheBytes, cachedModels, load, cancelLoad, refreshCacheSize, clearCache, deleteCachedModel } = useModel();
   const [hubId, setHubId] = useState('onnx-community/Qwen3-0.6B-ONNX');
+  const [regime, setRegime] = useState<TaskRegime>('mixed');
+  const [dtype, setDtype] = useState<OrtDtype | ''>('');
+  // Held in this component's state only: never written to settings, storage or the cache.
+  const [token, setToken] = useState('');
   const folderRef = useRef<HTMLInputElement>(null);
   useEffect(() => {
     folderRef.current?.setAttribute('webkitdirectory', '');
@@ -33,14 +42,34 @@ export function ModelPanel() {
     <div className="card" data-testid="model-panel">
       <h3>Model</h3>
       <div className="row">
-        <button type="button" className="primary" disabled={loading} onClick={() => void load({ kind: 'bundled' })} data-testid="load-bundled">
+        <RegimeSelect value={regime} onChange={setRegime} disabled={loading} testId="bundled-regime" />
+        <button type="button" className="primary" disabled={loading} onClick={() => void load(regime === 'mixed' ? { kind: 'bundled' } : { kind: 'bundled', regime })} data-testid="load-bundled">
           Load bundled toy model
         </button>
         <label>
           Hub id
           <input value={hubId} onChange={(e) => setHubId(e.target.value)} size={32} aria-label="Hugging Face model id" spellCheck={false} />
         </label>
-        <button type="button" disabled={loading || hubId.trim() === ''} onClick={() => void load({ kind: 'hub', id: hubId.trim() })}>
+        <label title="Weight variant. Automatic: the best one the repository ships for this adapter (fp16 ones run on WASM where the adapter lacks shader-f16).">
+          dtype
+          <select value={dtype} onChange={(e) => setDtype(e.target.value as OrtDtype | '')} data-testid="hub-dtype">
+            <option value="">automatic</option>
+            {ORT_DTYPES.map((d) => (
+              <option key={d} value={d}>
+                {d}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label title="For gated or private repositories; kept in memory for this tab only">
+          Token
+          <input type="password" value={token} onChange={(e) => setToken(e.target.value)} size={12} autoComplete="off" spellCheck={false} placeholder="optional" aria-label="Hugging Face access token (optional)" />
+        </label>
+        <button
+          type="button"
+          disabled={loading || hubId.trim() === ''}
+          onClick={() => void load({ kind: 'hub', id: hubId.trim(), ...(dtype ? { dtype } : {}), ...(token.trim() ? { token: token.trim() } : {}) })}
+        >
           Load from hub
         </button>
         <label className="file-button">
@@ -64,7 +93,10 @@ export function ModelPanel() {
       </div>
       {loading && (
         <div aria-live="polite" className="progress-block">
-          <progress value={totalBytes ? loadedBytes : undefined} max={totalBytes || undefined} aria-label="Model download progress" />
+          <progress value={totalBytes ? loadedBytes : undefined} max={totalBytes || undefined} aria-label="Model download progress" />{' '}
+          <button type="button" onClick={cancelLoad} data-testid="cancel-load">
+            Cancel
+          </button>
           <ul className="file-progress">
             {files.map((p) => (
               <li key={p.file}>
@@ -83,8 +115,16 @@ export function ModelPanel() {
       <div className="row model-info">
         {loaded ? (
           <span data-testid="model-loaded">
-            Loaded: <strong>{loaded.label}</strong> · {loaded.info.dtype} · vocab {loaded.info.vocabSize.toLocaleString('en-US')} ·{' '}
-            {loaded.info.numLayers} layers{loaded.info.thinking ? ' · thinking' : ''}
+            Loaded: <strong>{loaded.label}</strong> · <span data-testid="model-dtype">{loaded.info.dtype}</span> · vocab{' '}
+            {loaded.info.vocabSize.toLocaleString('en-US')} · {loaded.info.numLayers} layers{loaded.info.thinking ? ' · thinking' : ''}
+            {loaded.info.weightsPath && <> · <code>{loaded.info.weightsPath}</code>{loaded.info.ioDtype === 'float16' ? ' (float16 I/O)' : ''}</>}
+            {loaded.info.availableDtypes && <> · ships {loaded.info.availableDtypes.join(', ')}</>}
+            {loaded.info.estimate && (
+              <>
+                {' '}
+                · ≈ {formatBytes(loaded.info.estimate.weightBytes)} weights + {formatBytes(loaded.info.estimate.kvBytes)} KV at {loaded.info.estimate.contextTokens} tokens
+              </>
+            )}
           </span>
         ) : (
           <span className="muted">{loading ? 'Loading…' : 'No model loaded.'}</span>
@@ -95,6 +135,32 @@ export function ModelPanel() {
           Clear cache
         </button>
       </div>
+      {loaded?.scoring && (
+        <p className={loaded.scoring.path === 'cached' ? 'muted' : 'warning'} data-testid="scoring-path" title={loaded.scoring.reason}>
+          Scoring: {loaded.scoring.note}
+        </p>
+      )}
+      {loaded?.info.backendNote && (
+        <p className="warning" role="note" data-testid="backend-note">
+          {loaded.info.backendNote}
+        </p>
+      )}
+      {cachedModels && cachedModels.length > 0 && (
+        <details data-testid="cached-models">
+          <summary>Cached models ({cachedModels.length})</summary>
+          <ul>
+            {cachedModels.map((m) => (
+              <li key={`${m.id}@${m.revision}`}>
+                <code>{m.id}</code>
+                {m.revision !== 'main' ? `@${m.revision}` : ''} — {m.files} files, {formatBytes(m.bytes)}{' '}
+                <button type="button" disabled={loading} onClick={() => void deleteCachedModel(m.id, m.revision)} aria-label={`Delete ${m.id} from the cache`}>
+                  Delete
+                </button>
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
     </div>
   );
 }

@@ -2,7 +2,8 @@
 import { useEffect, useState } from 'react';
 import { useTraining, type RunView } from '../../store/trainingStore.ts';
 import { trainingApi } from '../../worker/trainingClient.ts';
-import { downloadBlob } from '../download.ts';
+import { downloadBlob, downloadText } from '../download.ts';
+import { metricsToCsv, metricsToJson } from '../../data/metricsHistory.ts';
 import { formatDuration, stepsPerSecond } from './chartData.ts';
 import { etaFromRate } from '../../store/eta.ts';
 
@@ -14,6 +15,13 @@ async function downloadCheckpoint(run: RunView): Promise<void> {
   const ck = await trainingApi().exportCheckpoint(run.spec.runId);
   downloadBytes(`${run.spec.runId}.safetensors`, ck.safetensors, 'application/octet-stream');
   downloadBytes(`${run.spec.runId}.config.json`, new TextEncoder().encode(ck.configJson), 'application/json');
+}
+
+/** The run's metric history (every step, every held-out evaluation). */
+function downloadMetrics(run: RunView, kind: 'csv' | 'json'): void {
+  const h = { runId: run.spec.runId, label: run.spec.label, steps: run.metrics, evals: run.evals };
+  if (kind === 'csv') downloadText(`${run.spec.runId}.metrics.csv`, metricsToCsv(h), 'text/csv');
+  else downloadText(`${run.spec.runId}.metrics.json`, metricsToJson(h));
 }
 
 async function downloadOnnx(run: RunView): Promise<void> {
@@ -75,6 +83,8 @@ export function RunTable({ runs }: { runs: RunView[] }) {
                 <td>
                   <button disabled={r.status === 'starting'} onClick={() => void downloadCheckpoint(r)}>checkpoint</button>
                   <button disabled={r.status === 'starting'} onClick={() => void downloadOnnx(r)}>ONNX</button>
+                  <button disabled={r.metrics.length === 0} onClick={() => downloadMetrics(r, 'csv')} data-testid="export-metrics-csv">metrics CSV</button>
+                  <button disabled={r.metrics.length === 0} onClick={() => downloadMetrics(r, 'json')} data-testid="export-metrics-json">metrics JSON</button>
                 </td>
               </tr>
             );

@@ -11,6 +11,13 @@ import { SavedRuns } from './SavedRuns.tsx';
 import { VerlExportButton } from '../export/VerlExportButton.tsx';
 import { DEFAULT_RUN_SETTINGS, RunSettings, type RunSettingsValue } from './RunSettings.tsx';
 import { TrainingDashboard } from '../dashboard/TrainingDashboard.tsx';
+import { EstimatorPicker } from './EstimatorPicker.tsx';
+import { PpoCharts } from './PpoCharts.tsx';
+import type { AdvEstimator } from '../../rl/config.ts';
+import { RunSummaryCard } from './RunSummaryCard.tsx';
+import { TRAINING_PRESETS } from './presets.ts';
+import { RegimeSelect } from '../RegimeSelect.tsx';
+import type { TaskRegime } from '../../task/regime.ts';
 
 // Dev/test builds only: e2e tests read the runs' metric histories from the store.
 if (import.meta.env.DEV && typeof window !== 'undefined') {
@@ -23,6 +30,8 @@ export function TrainingScreen() {
   const [seed, setSeed] = useState(0);
   const [settings, setSettings] = useState<RunSettingsValue>(DEFAULT_RUN_SETTINGS);
   const invalid = firstInvalid(useInvalidFields((s) => s.errors.training));
+  const [estimators, setEstimators] = useState<AdvEstimator[]>(['grpo']);
+  const [regime, setRegime] = useState<TaskRegime>('mixed');
   useEffect(() => {
     void connect();
   }, [connect]);
@@ -30,17 +39,28 @@ export function TrainingScreen() {
   // One array per store change (the dashboard throttles on its identity).
   const all = useMemo(() => Object.values(runs), [runs]);
   const busy = all.some((r) => r.status === 'running' || r.status === 'starting');
+  const visible = all.filter((r) => !r.hidden);
   const sampled = all.filter((r) => !r.hidden).find((r) => r.samples.length > 0);
 
   return (
     <section className="screen" data-testid="training-screen">
       <h2>Training: GRPO vs GRPO + RePro</h2>
+      <div className="row" data-testid="training-presets">
+        <span>Presets:</span>
+        {TRAINING_PRESETS.map((p) => (
+          <button key={p.id} type="button" disabled={busy} data-testid={`preset-${p.id}`}
+            onClick={() => { setRegime(p.regime); setSteps(p.steps); setSettings(p.settings); }}>
+            {p.label}
+          </button>
+        ))}
+      </div>
       <div className="row">
+        <RegimeSelect value={regime} onChange={setRegime} disabled={busy} testId="train-regime" label="Start from (SFT checkpoint)" />
         <NumberField group="training" label="Steps" value={steps} min={1} max={100_000} step={1} onChange={setSteps} testId="train-steps" />
         <NumberField group="training" label="Seed" value={seed} min={0} max={2 ** 31 - 1} step={1} onChange={setSeed} testId="train-seed" />
         <button
           disabled={busy || invalid !== null}
-          onClick={() => void startComparison({ steps, seed, overrides: settings })}
+          onClick={() => void startComparison({ steps, seed, overrides: settings, estimators, regime })}
           data-testid="start-comparison"
           title={invalid ?? undefined}
         >
@@ -49,11 +69,21 @@ export function TrainingScreen() {
         {invalid && <span className="error" data-testid="training-invalid">Fix the settings first: {invalid}</span>}
       </div>
       <RunSettings value={settings} onChange={setSettings} disabled={busy} />
+      <EstimatorPicker value={estimators} onChange={setEstimators} disabled={busy} />
       {error && <p className="error" role="alert">{error}</p>}
       <SavedRuns saved={saved} />
       <RunTable runs={all} />
+      {visible.length > 0 && (
+        <div className="summary-grid" data-testid="run-summaries">
+          {visible.map((r) => <RunSummaryCard key={r.spec.runId} run={r} />)}
+        </div>
+      )}
       <VerlExportButton source="training" />
       <TrainingDashboard runs={all} />
+      <PpoCharts
+        series={all.filter((r) => !r.hidden && r.spec.config.adv_estimator === 'gae').map((r) => ({ id: r.spec.runId, metrics: r.metrics, evals: r.evals }))}
+        lines={all.filter((r) => !r.hidden && r.spec.config.adv_estimator === 'gae').map((r, i) => ({ key: r.spec.runId, label: r.spec.label, colorIndex: i }))}
+      />
       {sampled && <SamplesPanel runId={sampled.spec.runId} label={sampled.spec.label} samples={sampled.samples} />}
     </section>
   );

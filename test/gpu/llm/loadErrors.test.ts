@@ -38,8 +38,9 @@ test('hub: a 404 response is a missing file with the URL, a 500 is an HTTP error
   expect(e404.file).toMatch(/^onnx\/model(_q4)?\.onnx$/);
   expect(e404.message).toContain('https://huggingface.co/test-org/tiny/resolve/main/onnx/');
   expect(e404.message).toContain('404');
-  // without a dtype asked for, every preferred weight file was tried before giving up
-  expect(e404.message).toMatch(/No other weight file was found either \(tried onnx\/model_q4\.onnx, onnx\/model\.onnx, /);
+  // without a listing (this hub has no tree API) and no dtype asked for, every candidate weight
+  // file (current, legacy merged, model-builder names) was tried before giving up
+  expect(e404.message).toMatch(/No other weight file was found either \(tried onnx\/model_q4\.onnx, onnx\/decoder_model_merged_q4\.onnx, onnx\/model\.onnx, onnx\/decoder_model_merged\.onnx, model\.onnx, /);
   const e500 = await loadError(OrtLanguageModel.load({ kind: 'hub', id: 'test-org/tiny' }, { fetchImpl: respond(500), useCache: false }));
   expect(e500.kind).toBe('http');
   expect(e500.message).toMatch(/HTTP 500 Internal Server Error/);

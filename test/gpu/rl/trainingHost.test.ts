@@ -112,6 +112,30 @@ describe('TrainingHost on GpuModel', () => {
     }
   });
 
+  it('a PPO run (adv_estimator gae) builds its critic on the device, recovers from a device loss with the critic, and saves it', async () => {
+    const runId = `ppo-${Date.now()}`;
+    const devices: GpuContext[] = [];
+    const host = makeHost({ acquire: async () => { const c = await acquireGpu(); devices.push(c); return c; } }, runId);
+    const rec = recorder();
+    host.subscribe(rec.events);
+    const s = spec(runId);
+    await host.start({ ...s, config: { ...s.config, adv_estimator: 'gae' } });
+    await rec.until('step 2', () => (rec.metrics.at(-1)?.step ?? 0) >= 2);
+    devices[0].device.destroy();
+    await rec.until('the run to finish', () => rec.last() === 'finished' || rec.last() === 'error');
+    expect(rec.last(), JSON.stringify(rec.statuses) + rec.logs.join(' | ')).toBe('finished');
+    expect(devices).toHaveLength(2);
+    const stored = await loadRun(runId);
+    const snap = decodeTrainerCheckpoint(stored!.checkpoint);
+    expect(snap.state.config.adv_estimator).toBe('gae');
+    // the critic took one AdamW step per trainer step (num_iterations 1), across the recovery
+    expect(snap.critic!.t).toBe(STEPS);
+    for (const m of stored!.history) {
+      expect(Number.isFinite(m.valueLoss!) && Number.isFinite(m.explainedVariance!)).toBe(true);
+      expect(m.timings.critic).toBeGreaterThan(0);
+    }
+  });
+
   it('a NaN gradient or a NaN loss injected through the engine API rejects that update; the run goes on', async () => {
     const runId = `nan-injection-${Date.now()}`;
     const faulty: FaultyModel[] = [];

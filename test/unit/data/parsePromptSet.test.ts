@@ -93,7 +93,7 @@ describe('parsePromptSet: per-line errors', () => {
     expect(Object.keys(byLine).map(Number)).toEqual([2, 3, 4, 5, 6, 7, 8, 10, 11, 12]);
     expect(byLine[2]).toMatch(/^invalid JSON at line 2: /);
     expect(byLine[3]).toBe(
-      'missing question field (expected one of question, problem, prompt, input; found keys: "q", "a")',
+      'missing question field (expected one of question, problem, prompt, input, or chat messages under prompt/messages; found keys: "q", "a")',
     );
     expect(byLine[4]).toBe('not an object (found array)');
     expect(byLine[5]).toBe('answer empty (only whitespace)');

@@ -15,6 +15,7 @@ test('dtype with a file listing: the first preferred that exists, else any prese
   expect(chooseDtype({ backend: 'webgpu', features: [], available: files })).toBe('fp32');
   expect(chooseDtype({ backend: 'wasm', features: [], available: ['onnx/model_fp16.onnx'] })).toBe('fp16');
   expect(() => chooseDtype({ backend: 'wasm', features: [], available: files, override: 'q4' })).toThrow(/onnx\/model_q4\.onnx is not among the files/);
+  expect(chooseDtype({ backend: 'webgpu', features: [], available: ['onnx/model_fp16.onnx', 'onnx/model_q4f16.onnx'] })).toBe('fp16');
   expect(() => chooseDtype({ backend: 'wasm', features: [], available: ['config.json'] })).toThrow(ModelLoadError);
   expect(modelFileName('fp32')).toBe('onnx/model.onnx');
   expect(modelFileName('q4f16')).toBe('onnx/model_q4f16.onnx');

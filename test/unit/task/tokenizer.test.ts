@@ -66,8 +66,8 @@ describe('Hugging Face export', () => {
       .toBe('<bos>457+386=?\n7+6=13\n\nAnswer: 843<eos>');
   });
 
-  test('the bundled files in public/models/toy-reasoner are the current export', () => {
-    const dir = new URL('../../../public/models/toy-reasoner/', import.meta.url);
+  test.each(['toy-reasoner', 'toy-reasoner-verbose'])('the bundled files in public/models/%s are the current export', (name) => {
+    const dir = new URL(`../../../public/models/${name}/`, import.meta.url);
     expect(JSON.parse(readFileSync(new URL('tokenizer.json', dir), 'utf8'))).toEqual(toHfTokenizerJson());
     expect(JSON.parse(readFileSync(new URL('tokenizer_config.json', dir), 'utf8'))).toEqual(toHfTokenizerConfig());
   });

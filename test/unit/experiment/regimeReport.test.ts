@@ -1,0 +1,70 @@
+// The two-regime report, the results merge and the CLI, on hand-made runs with hand-computed values.
+import { describe, expect, it } from 'vitest';
+import { presetConfig } from '../../../src/rl/config.ts';
+import type { ExperimentResults, ExperimentRun } from '../../../src/rl/report.ts';
+import { checkTarget, compareRegime, regimePlotSvg, regimeTables } from '../../../experiment/regimeReport.ts';
+import { mergeRegimeResults } from '../../../experiment/merge.ts';
+import { parseExperimentArgs, EXPERIMENT_OPTIONS } from '../../../experiment/cli.ts';
+
+const s = (accuracy: number, cot: number, bt: number) => ({ accuracy, cot_tokens: cot, backtracking: bt, tokens_after_certainty: 1, cot_tokens_correct: cot });
+const run = (method: 'outcome' | 'repro', seed: number, after: ReturnType<typeof s>, regime?: 'verbose' | 'mixed'): ExperimentRun => ({
+  ...(regime ? { regime } : {}), method, seed, steps: 3, before: s(0.9, 30, 0.5), after, reward_curve: [0.2, 0.4, 0.6],
+});
+const config = { grpo: { outcome: presetConfig('outcome'), repro: presetConfig('repro') }, eval_problems: 8, eval_samples: 4, adapter: 'test', full: false };
+
+describe('two-regime report', () => {
+  const results: ExperimentResults = {
+    config,
+    runs: [
+      run('outcome', 0, s(0.90, 30, 0.40), 'verbose'), run('repro', 0, s(0.92, 20, 0.10), 'verbose'),
+      run('outcome', 1, s(0.80, 32, 0.50), 'verbose'), run('repro', 1, s(0.81, 22, 0.20), 'verbose'),
+      run('outcome', 2, s(0.85, 28, 0.30), 'verbose'), run('repro', 2, s(0.84, 21, 0.15), 'verbose'),
+      run('outcome', 0, s(0.4, 20, 0.2)), run('repro', 0, s(0.38, 20, 0.2)), // pre-regime runs: mixed
+    ],
+  };
+
+  it('pairs by seed: RePro − outcome per metric with a t interval (df 2)', () => {
+    const c = compareRegime(results, 'verbose', 'sampled');
+    const acc = c.find((m) => m.metric === 'accuracy')!;
+    // d = +0.02, +0.01, −0.01: mean 0.006667, sd 0.015275, half-width 4.302653 · sd / √3
+    expect(acc.diff.n).toBe(3);
+    expect(acc.diff.mean).toBeCloseTo(0.02 / 3, 10);
+    expect(acc.diff.hi - acc.diff.mean).toBeCloseTo(4.302653 * 0.0152753 / Math.sqrt(3), 5);
+    const cot = c.find((m) => m.metric === 'cot_tokens')!;
+    expect(cot.relative).toBeCloseTo(21 / 30 - 1, 10);
+    expect(cot.before.mean).toBe(30);
+    expect(checkTarget(c)).toEqual({ accuracyNotLower: true, cotShorter20: true, backtracking50: true });
+  });
+
+  it('tables per regime; runs without a regime are the mixed ones', () => {
+    const md = regimeTables(results, ['sampled']);
+    expect(md).toContain('### mixed regime (mixed: overthinking ≈ errors): seeds 0, 3 steps');
+    expect(md).toContain('### verbose regime (verbose but correct): seeds 0, 1, 2, 3 steps');
+    expect(md).toContain('| sampled | cot_tokens | 30.00 ± 0.00 | 30.00 ± 2.00 | 21.00 ± 1.00 | -9.00 [');
+    expect(compareRegime(results, 'mixed', 'sampled')[0].diff.n).toBe(1);
+    const svg = regimePlotSvg(results);
+    expect(svg.match(/<path /g)).toHaveLength(4);
+  });
+
+  it('merge: a regime replaces its own runs and keeps the other', () => {
+    const old: ExperimentResults = { config, runs: [run('outcome', 0, s(0.4, 20, 0.2)), run('repro', 0, s(0.4, 20, 0.2))] };
+    const fresh: ExperimentResults = { config: { ...config, checkpoint: '/models/toy-reasoner-verbose/model.safetensors' }, runs: [run('outcome', 5, s(1, 1, 0))] };
+    const m = mergeRegimeResults(old, fresh, 'verbose');
+    expect(m.runs.map((r) => [r.regime, r.seed])).toEqual([['mixed', 0], ['mixed', 0], ['verbose', 5]]);
+    expect(m.regime_configs?.mixed).toBe(config);
+    const again = mergeRegimeResults(m, { config, runs: [run('repro', 7, s(1, 1, 0))] }, 'verbose');
+    expect(again.runs.map((r) => [r.regime, r.seed])).toEqual([['mixed', 0], ['mixed', 0], ['verbose', 7]]);
+  });
+
+  it('CLI: --regime picks the checkpoint; bad values fail up front', () => {
+    const a = parseExperimentArgs(['--regime', 'verbose', '--seeds', '0,1,2,3,4', '--alpha', '1']);
+    expect(a.spec.regime).toBe('verbose');
+    expect(a.spec.checkpointUrl).toBe('/models/toy-reasoner-verbose/model.safetensors');
+    expect(a.spec.overrides.process_reward_coef).toBe(1);
+    expect(parseExperimentArgs([]).spec.seeds).toEqual([0, 1, 2, 3, 4]);
+    expect(() => parseExperimentArgs(['--regime', 'paper'])).toThrow(/--regime: regime must be one of mixed, verbose/);
+    expect(() => parseExperimentArgs(['--seeds', '1,1'])).toThrow(/repeat/);
+    expect(() => parseExperimentArgs(['--bogus', '1'])).toThrow(/unknown argument "--bogus"/);
+    expect(Object.keys(EXPERIMENT_OPTIONS)).toContain('--top-k');
+  });
+});
