@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { runInChromium } from '../scripts/lib/headless.ts';
 import type { BenchPageResult } from './main.ts';
 import type { BenchEntry } from './suites/index.ts';
+import { nodeSuites } from './node/uiLongestTask.ts';
 
 const resultsPath = fileURLToPath(new URL('./results.json', import.meta.url));
 
@@ -54,21 +55,33 @@ async function main(): Promise<void> {
   const { only, timeoutMs, list } = parseArgs(process.argv.slice(2));
   if (list) {
     const r = (await runInChromium({ page: '/bench/index.html', query: { list: '1' }, timeoutMs })) as { suites: string[] };
-    console.log(r.suites.join('\n'));
+    console.log([...r.suites, ...nodeSuites.map((s) => `${s.name} (Node-side: production build)`)].join('\n'));
     return;
   }
-  const page = (await runInChromium({
-    page: '/bench/index.html',
-    query: only ? { only } : {},
-    timeoutMs,
-    onLog: (line) => console.log(line),
-  })) as BenchPageResult;
-  const adapter = `${page.adapter.vendor}/${page.adapter.architecture}`;
+  // Node-side suites (they build and drive the app) run when named, or in a full run; the in-page
+  // suites run unless every --only name is a Node-side suite.
+  const names = only?.split(',').map((s) => s.trim()).filter(Boolean) ?? [];
+  const chosenNode = nodeSuites.filter((s) => names.length === 0 || names.some((o) => s.name.includes(o)));
+  const pageNeeded = names.length === 0 || names.some((o) => !nodeSuites.some((s) => s.name.includes(o)));
+  const page: BenchPageResult = pageNeeded
+    ? ((await runInChromium({ page: '/bench/index.html', query: only ? { only } : {}, timeoutMs, onLog: (line) => console.log(line) })) as BenchPageResult)
+    : { adapter: { vendor: '', architecture: '', description: '' }, suites: [], errors: [] };
+  let adapter = `${page.adapter.vendor}/${page.adapter.architecture}`;
   const date = new Date().toISOString();
   const fresh: BenchEntry[] = page.suites.flatMap((s) => s.entries.map((e) => ({
     ...e,
     detail: { ...(typeof e.detail === 'string' ? { note: e.detail } : e.detail), suite: s.name, adapter, date },
   })));
+  for (const s of chosenNode) {
+    try {
+      const r = await s.run((line) => console.log(line));
+      if (!pageNeeded) adapter = r.adapter;
+      fresh.push(...r.entries.map((e) => ({ ...e, detail: { ...(typeof e.detail === 'string' ? { note: e.detail } : e.detail), suite: s.name, adapter: r.adapter, date } })));
+      page.suites.push({ name: s.name, entries: [] });
+    } catch (e) {
+      page.errors.push({ suite: s.name, message: (e as Error).stack ?? String(e) });
+    }
+  }
   const previous: BenchEntry[] = existsSync(resultsPath) ? JSON.parse(readFileSync(resultsPath, 'utf8')) : [];
   const merged = mergeResults(previous, fresh, page.suites.map((s) => s.name));
   writeFileSync(resultsPath, `${JSON.stringify(merged, null, 2)}\n`);

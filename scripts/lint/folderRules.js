@@ -12,7 +12,7 @@ export const FOLDER_RULES = {
   sampling: { may: [], why: 'the one sampler, its options and the PRNG are pure' },
   task: { may: ['repro', 'llm/types.ts'], why: 'the toy task is pure (the tokenizer interface is a type)' },
   data: { may: ['repro'], why: 'file parsing and records are pure (persistence only adds idb)' },
-  analysis: { may: ['repro', 'task'], why: 'pure derivations shared by the screens and the worker' },
+  analysis: { may: ['repro', 'task', 'llm/types.ts', 'llm/representability.ts'], why: 'pure derivations shared by the screens and the worker' },
   export: { may: ['data', 'repro', 'rl', 'task', 'store/settings.ts'], why: 'the verl export is pure: prompt sets, configs and settings in, files out' },
   llm: { may: ['repro', 'sampling'], why: 'the model interface and its scorer get their GPU kernel injected' },
   gpu: { may: ['llm/types.ts'], why: 'device and kernels; it sees only the model interface types' },

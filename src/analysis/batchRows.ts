@@ -2,6 +2,8 @@
 // aggregates the batch charts draw. Pure: runs in Node.
 import { overthinkingMetrics } from '../repro/index.ts';
 import type { Trajectory } from '../repro/types.ts';
+import { representabilityNote, type Representability } from '../llm/representability.ts';
+import type { GenerationStop } from './generationOutcome.ts';
 
 /** One batch item as the worker returns it (worker/api.ts re-exports this). */
 export interface BatchItemResult {
@@ -16,6 +18,10 @@ export interface BatchItemResult {
   trajectory: Trajectory | null;
   error: string | null;
   ms: number;
+  /** Why generation stopped, for generated CoTs. */
+  stopped?: GenerationStop;
+  /** Unknown tokens / past the context: the row's numbers are flagged (absent in runs saved before). */
+  representability?: Representability | null;
 }
 
 export interface BatchRow {
@@ -36,15 +42,20 @@ export interface BatchRow {
   J0: number | null;
   JK: number | null;
   ms: number;
+  /** Why the model cannot represent this row ('' when it can; llm/representability.ts). */
+  flag: string;
 }
 
 export const CSV_COLUMNS: (keyof BatchRow)[] = [
   'id', 'line', 'question', 'answer', 'modelAnswer', 'correct', 'cotTokens', 'segments', 'backtracking',
-  'tokensAfterCertainty', 'plateaus', 'finalScore', 'J0', 'JK', 'ms', 'error',
+  'tokensAfterCertainty', 'plateaus', 'finalScore', 'J0', 'JK', 'ms', 'error', 'flag',
 ];
 
 export function rowOf(index: number, r: BatchItemResult, opts: { w: number; eps: number; markers: readonly string[] }): BatchRow {
-  const base = { index, id: r.id, line: r.line, question: r.question, answer: r.answer, modelAnswer: r.modelAnswer, correct: r.correct, ms: r.ms };
+  const base = {
+    index, id: r.id, line: r.line, question: r.question, answer: r.answer, modelAnswer: r.modelAnswer, correct: r.correct, ms: r.ms,
+    flag: representabilityNote(r.representability),
+  };
   const empty = { cotTokens: null, segments: null, backtracking: null, tokensAfterCertainty: null, plateaus: null, finalScore: null, J0: null, JK: null };
   if (!r.trajectory) return { ...base, ...empty, error: r.error ?? 'no trajectory' };
   try {
@@ -85,12 +96,13 @@ export function sortRows(rows: BatchRow[], key: SortKey, dir: 'asc' | 'desc'): B
 }
 
 /** Case-insensitive substring over question, answer, model answer, id and error. */
-export function filterRows(rows: BatchRow[], query: string, show: 'all' | 'correct' | 'wrong' | 'errors'): BatchRow[] {
+export function filterRows(rows: BatchRow[], query: string, show: 'all' | 'correct' | 'wrong' | 'errors' | 'flagged'): BatchRow[] {
   const q = query.trim().toLowerCase();
   return rows.filter((r) => {
     if (show === 'correct' && r.correct !== true) return false;
     if (show === 'wrong' && r.correct !== false) return false;
     if (show === 'errors' && r.error === null) return false;
+    if (show === 'flagged' && r.flag === '') return false;
     if (q === '') return true;
     return [r.question, r.answer, r.modelAnswer, r.id, r.error ?? ''].some((s) => s.toLowerCase().includes(q));
   });

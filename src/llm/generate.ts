@@ -35,6 +35,7 @@ export async function generateWithCache(model: Decoder, promptIds: number[], opt
   let shown = '';
   let cache = model.emptyCache();
   let feed = promptIds;
+  let reason: 'eos' | 'stop-string' | 'max-tokens' = 'max-tokens';
   try {
     while (out.length < opts.maxNewTokens) {
       if (cb.signal?.aborted) throw abortError();
@@ -48,7 +49,10 @@ export async function generateWithCache(model: Decoder, promptIds: number[], opt
         step.dispose();
       }
       const id = sampleToken(row, opts, rng);
-      if (eos.has(id)) break;
+      if (eos.has(id)) {
+        reason = 'eos';
+        break;
+      }
       out.push(id);
       const text = model.tokenizer.decode(out);
       if (!text.endsWith('\uFFFD')) {
@@ -57,11 +61,15 @@ export async function generateWithCache(model: Decoder, promptIds: number[], opt
       } else {
         cb.onToken?.(id, '');
       }
-      if (stops.some((s) => text.includes(s))) break;
+      if (stops.some((s) => text.includes(s))) {
+        reason = 'stop-string';
+        break;
+      }
       feed = [id];
     }
   } finally {
     cache.dispose();
   }
+  cb.onStop?.(reason);
   return out;
 }

@@ -46,9 +46,13 @@ export interface TokenizerLike {
 import type { SamplingOptions } from '../sampling/options.ts';
 export type { SamplingOptions };
 
+export type StopReason = 'eos' | 'stop-string' | 'max-tokens';
+
 export interface GenerateCallbacks {
   onToken?: (id: number, text: string) => void;
   signal?: AbortSignal;
+  /** Why generation ended (not called when it is aborted or fails). */
+  onStop?: (reason: StopReason) => void;
 }
 
 export interface ModelInfo {
@@ -69,6 +73,10 @@ export interface ModelInfo {
   /** true when the chat template / tokenizer uses <think> … </think>. */
   thinking: boolean;
   eosIds: number[];
+  /** Positions the model was trained on (config.json max_position_embeddings, n_positions, …). */
+  contextLength?: number;
+  /** The tokenizer's unknown-token id; undefined when it has none (byte-level BPE). */
+  unkTokenId?: number;
 }
 
 export interface LanguageModel {

@@ -8,6 +8,8 @@ import { getBatchResults, listBatchRuns, putBatchResult, putBatchRun, deleteBatc
 import { useModel, errorText } from './modelStore.ts';
 import { useSettings } from './settingsStore.ts';
 import { rowOf, type BatchRow } from '../analysis/batchRows.ts';
+import { parseRunInfo, type BatchRunInfo } from './batchRunInfo.ts';
+import { startRate, updateRate, type RateState } from './eta.ts';
 import type { FieldMapping } from '../data/promptItem.ts';
 
 interface BatchState {
@@ -19,9 +21,11 @@ interface BatchState {
   runId: string | null;
   results: BatchItemResult[];
   rows: BatchRow[];
+  /** Model and settings of the shown run (null for runs saved without them). */
+  runInfo: BatchRunInfo | null;
   running: string | null; // job id
   /** Times from performance.now(): start, and when the last result arrived (for the ETA). */
-  progress: { done: number; total: number; startedAt: number; updatedAt: number } | null;
+  progress: { done: number; total: number; startedAt: number; updatedAt: number; rate: RateState } | null;
   /** The last file read, kept so a mapping override can re-parse it. */
   source: { file: Blob; name: string } | null;
   loadFile(file: Blob, name: string, mapping?: FieldMapping): Promise<void>;
@@ -48,6 +52,7 @@ export const useBatch = create<BatchState>((set, get) => ({
   runId: null,
   results: [],
   rows: [],
+  runInfo: null,
   running: null,
   progress: null,
   source: null,
@@ -96,9 +101,9 @@ export const useBatch = create<BatchState>((set, get) => ({
       name: parsed.name,
       total: parsed.items.length,
       status: 'running',
-      settingsJson: JSON.stringify({ ...opts, model: model.info.id, backend: model.info.backend }),
+      settingsJson: JSON.stringify({ ...opts, model: model.info.id, backend: model.info.backend, label: model.label }),
     };
-    set({ running: runId, runId, results: [], rows: [], error: null, progress: { done: 0, total: parsed.items.length, startedAt: performance.now(), updatedAt: performance.now() } });
+    set({ running: runId, runId, results: [], rows: [], runInfo: parseRunInfo(run.settingsJson), error: null, progress: { done: 0, total: parsed.items.length, startedAt: performance.now(), updatedAt: performance.now(), rate: startRate(0, performance.now()) } });
     const persist = putBatchRun(run).catch((e) => set({ error: `Results will not be saved: ${errorText(e)}` }));
     await persist;
     let cancelled = false;
@@ -112,7 +117,7 @@ export const useBatch = create<BatchState>((set, get) => ({
           set((st) => ({
             results: [...st.results, result],
             rows: [...st.rows, rowOf(index, result, rowOpts())],
-            progress: st.progress ? { ...st.progress, done, total, updatedAt: performance.now() } : null,
+            progress: st.progress ? { ...st.progress, done, total, updatedAt: performance.now(), rate: updateRate(st.progress.rate, done, performance.now()) } : null,
           }));
           void putBatchResult(runId, index, result).catch(() => undefined);
         }),
@@ -151,11 +156,15 @@ export const useBatch = create<BatchState>((set, get) => ({
     if (get().running) return;
     const stored = await getBatchResults<BatchItemResult>(id);
     const opts = rowOpts();
-    set({ runId: id, results: stored.map((s) => s.result), rows: stored.map((s, i) => rowOf(i, s.result, opts)), progress: null });
+    const run = get().runs.find((r) => r.id === id);
+    set({
+      runId: id, results: stored.map((s) => s.result), rows: stored.map((s, i) => rowOf(i, s.result, opts)), progress: null,
+      runInfo: run ? parseRunInfo(run.settingsJson) : null,
+    });
   },
   async deleteRun(id) {
     await deleteBatchRun(id);
-    if (get().runId === id) set({ runId: null, results: [], rows: [] });
+    if (get().runId === id) set({ runId: null, results: [], rows: [], runInfo: null });
     await get().refreshRuns();
   },
 }));

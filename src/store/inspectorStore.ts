@@ -11,6 +11,7 @@ import { useModel, errorText } from './modelStore.ts';
 import { useSettings } from './settingsStore.ts';
 import { inspectionRecordOf, settingsFromRecord } from './inspectionRecordOf.ts';
 import { answersMatch } from '../analysis/responseSplit.ts';
+import type { Representability } from '../llm/representability.ts';
 
 let jobCounter = 0;
 const nextJobId = (kind: string) => `${kind}-${++jobCounter}`;
@@ -23,6 +24,11 @@ interface InspectorState {
   generation: GenerateResult | null;
   generating: string | null; // job id
   genTokens: number;
+  /** The model's answer as it streams in (shown in its own field, never in the CoT). */
+  genAnswer: string;
+  /** Representability of the current inputs for the loaded model (checked as they change). */
+  inputCheck: Representability | null;
+  checkInputs(): Promise<void>;
   scoring: string | null; // job id
   scoreProgress: { done: number; total: number } | null;
   trajectory: Trajectory | null;
@@ -60,6 +66,8 @@ export const useInspector = create<InspectorState>((set, get) => ({
   generation: null,
   generating: null,
   genTokens: 0,
+  genAnswer: '',
+  inputCheck: null,
   scoring: null,
   scoreProgress: null,
   trajectory: null,
@@ -74,7 +82,8 @@ export const useInspector = create<InspectorState>((set, get) => ({
     if (get().generating || get().scoring) return;
     const jobId = nextJobId('gen');
     const s = useSettings.getState().settings;
-    set({ generating: jobId, error: null, cot: '', generation: null, genTokens: 0 });
+    const previous = { cot: get().cot, generation: get().generation };
+    set({ generating: jobId, error: null, cot: '', generation: null, genTokens: 0, genAnswer: '' });
     try {
       const g = await workerApi().generate(
         jobId,
@@ -82,11 +91,17 @@ export const useInspector = create<InspectorState>((set, get) => ({
           question: get().question,
           sampling: { maxNewTokens: s.maxNewTokens, temperature: s.temperature, topK: s.samplingTopK, topP: s.topP, seed: s.seed },
         },
-        proxy((text: string, tokens: number) => set({ cot: text, genTokens: tokens })),
+        // Streamed updates travel on their own message port and may arrive after the result:
+        // only the job still running may write the CoT box.
+        proxy((cot: string, tokens: number, answer: string) => {
+          if (get().generating === jobId) set({ cot, genTokens: tokens, genAnswer: answer });
+        }),
       );
-      set({ cot: g.cot, generation: g, genTokens: g.tokens });
+      set({ cot: g.cot, generation: g, genTokens: g.tokens, genAnswer: g.modelAnswer, generating: null });
+      void get().checkInputs();
     } catch (e) {
-      set({ error: errorText(e) });
+      // A refused or failed generation leaves the CoT that was there.
+      set({ error: errorText(e), ...previous });
     } finally {
       set({ generating: null });
     }
@@ -96,6 +111,18 @@ export const useInspector = create<InspectorState>((set, get) => ({
     const { question, answer, cot } = get();
     if (answer.trim() === '') {
       set({ error: 'answer: enter the ground-truth answer to score against (repro-method.md §3 scores only answer tokens).' });
+      return;
+    }
+    // Input the model cannot represent (unknown tokens, past its context) is refused, not scored.
+    try {
+      const check = await workerApi().checkInput({ question, cot, answer, probe: probeSetting() });
+      set({ inputCheck: check });
+      if (!check.ok) {
+        set({ error: `Not scored — ${useModel.getState().loaded?.info.id ?? 'the model'} cannot represent this input: ${check.problems.join('; ')}. Every J after such tokens would be meaningless.` });
+        return;
+      }
+    } catch (e) {
+      set({ error: errorText(e) });
       return;
     }
     const jobId = nextJobId('score');
@@ -114,6 +141,21 @@ export const useInspector = create<InspectorState>((set, get) => ({
       set({ error: errorText(e) });
     } finally {
       set({ scoring: null, scoreProgress: null });
+    }
+  },
+  async checkInputs() {
+    const { question, cot, answer } = get();
+    if (!useModel.getState().loaded || (question === '' && cot === '')) {
+      set({ inputCheck: null });
+      return;
+    }
+    try {
+      const check = await workerApi().checkInput({ question, cot, answer, probe: probeSetting() });
+      // Only the latest inputs' check is kept.
+      const now = get();
+      if (now.question === question && now.cot === cot && now.answer === answer) set({ inputCheck: check });
+    } catch {
+      set({ inputCheck: null });
     }
   },
   cancel() {
@@ -173,7 +215,8 @@ export const useInspector = create<InspectorState>((set, get) => ({
     if (loadRecordJson(json, set)) await get().saveCurrent();
   },
   show(t, model, generation = null) {
-    set({ question: t.question, answer: t.answer, cot: t.cot, trajectory: t, step: 0, scoredWith: model, generation, error: null });
+    set({ question: t.question, answer: t.answer, cot: t.cot, trajectory: t, step: 0, scoredWith: model, generation, genAnswer: generation?.modelAnswer ?? '', error: null });
+    void get().checkInputs();
   },
 }));
 
@@ -194,7 +237,7 @@ function loadRecordJson(json: string, set: (p: Partial<InspectorState>) => void)
     step: 0,
     scoredWith: r.model,
     generation: r.generated
-      ? { text: '', cot: t.cot, modelAnswer: r.generated.answerText, tokens: t.cotTokens.length, stopped: 'eos' }
+      ? { text: '', cot: t.cot, modelAnswer: r.generated.answerText, tokens: t.cotTokens.length, stopped: 'unrecorded', answerComplete: r.generated.answerText !== '' }
       : null,
     error: null,
   });

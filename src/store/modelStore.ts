@@ -42,7 +42,9 @@ export const useModel = create<ModelState>((set, get) => ({
   },
   async load(source) {
     if (get().loading) return;
-    set({ loading: true, error: null, progress: {}, loaded: null });
+    // The loaded model stays until the new one is ready (the worker keeps it too): a failed load
+    // (offline hub, missing file) leaves the working model in place and says why.
+    set({ loading: true, error: null, progress: {} });
     try {
       const loaded = await workerApi().loadModel(
         source,
@@ -50,7 +52,8 @@ export const useModel = create<ModelState>((set, get) => ({
       );
       set({ loaded });
     } catch (e) {
-      set({ error: errorText(e) });
+      const kept = get().loaded;
+      set({ error: kept ? `${errorText(e)} — still using ${kept.label}.` : errorText(e) });
     } finally {
       set({ loading: false });
       void get().refreshCacheSize();

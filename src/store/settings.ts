@@ -2,7 +2,7 @@
 // query string (share a link to an inspection setting). Pure: no DOM, runs in Node.
 import { DEFAULT_BACKTRACKING_MARKERS, DEFAULT_EPS, DEFAULT_W } from '../repro/index.ts';
 
-export const TABS = ['status', 'inspector', 'batch', 'training'] as const;
+export const TABS = ['status', 'inspector', 'batch', 'training', 'method'] as const;
 export type Tab = (typeof TABS)[number];
 
 export interface Settings {

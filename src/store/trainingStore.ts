@@ -10,6 +10,12 @@ import { trainingApi } from '../worker/trainingClient.ts';
 import { useModel } from './modelStore.ts';
 import { useInspector } from './inspectorStore.ts';
 import { useSettings } from './settingsStore.ts';
+import { startRate, updateRate, type RateState } from './eta.ts';
+
+/** The comparison a run belongs to (runs saved before comparisonId: the stamp in the run id). */
+export function comparisonOf(spec: RunSpec): string {
+  return spec.comparisonId ?? spec.runId.replace(/^(outcome|repro)-/, '');
+}
 
 export interface RunView {
   spec: RunSpec;
@@ -23,6 +29,8 @@ export interface RunView {
   /** wall-clock ms when the latest stretch of running began, and the step count then (for steps/s) */
   runningSince: number | null;
   stepAtRunningSince: number;
+  /** smoothed time per step (store/eta.ts), for a steady ETA */
+  rate: RateState;
 }
 
 interface TrainingState {
@@ -37,6 +45,10 @@ interface TrainingState {
   resume(runId: string): Promise<void>;
   stop(runId: string): Promise<void>;
   resumeSaved(runId: string): Promise<void>;
+  /** Resume every saved run of a comparison together (outcome-only and RePro as a pair). */
+  resumeComparison(comparisonId: string): Promise<void>;
+  /** Save every run's last completed step now (called when the page is hidden or unloaded). */
+  saveAll(): void;
   deleteSaved(runId: string): Promise<void>;
   toggleHidden(runId: string): void;
   /**
@@ -53,7 +65,10 @@ interface TrainingState {
 const LOG_LINES = 200;
 
 function emptyView(spec: RunSpec): RunView {
-  return { spec, status: 'starting', message: null, metrics: [], evals: [], samples: [], log: [], hidden: false, runningSince: null, stepAtRunningSince: 0 };
+  return {
+    spec, status: 'starting', message: null, metrics: [], evals: [], samples: [], log: [], hidden: false, runningSince: null, stepAtRunningSince: 0,
+    rate: startRate(0, Date.now()),
+  };
 }
 
 export const useTraining = create<TrainingState>((set, get) => {
@@ -62,7 +77,7 @@ export const useTraining = create<TrainingState>((set, get) => {
   const events: TrainingEvents = {
     // A step number seen again means the run was rewound (device-loss recovery from the last
     // snapshot): the new step replaces it and everything after it.
-    onMetrics: (id, m) => patch(id, (r) => ({ metrics: [...r.metrics.filter((x) => x.step < m.step), m] })),
+    onMetrics: (id, m) => patch(id, (r) => ({ metrics: [...r.metrics.filter((x) => x.step < m.step), m], rate: updateRate(r.rate, m.step, Date.now()) })),
     onEval: (id, e) => patch(id, (r) => ({ evals: [...r.evals.filter((x) => x.step < e.step), e] })),
     onSamples: (id, s) => patch(id, () => ({ samples: s })),
     onLog: (id, line) => patch(id, (r) => ({ log: [...r.log, line].slice(-LOG_LINES) })),
@@ -71,6 +86,8 @@ export const useTraining = create<TrainingState>((set, get) => {
       message: message ?? null,
       runningSince: status === 'running' ? Date.now() : null,
       stepAtRunningSince: r.metrics.at(-1)?.step ?? 0,
+      // a new stretch of running (resume): the time paused is not a step's time
+      rate: status === 'running' ? startRate(r.metrics.at(-1)?.step ?? 0, Date.now()) : r.rate,
     })),
   };
   const guard = async (f: () => Promise<void>) => {
@@ -104,7 +121,7 @@ export const useTraining = create<TrainingState>((set, get) => {
           const spec: RunSpec = {
             runId: `${est === 'grpo' ? '' : `${est}-`}${method}-s${seed}-${stamp}`,
             label: `${method === 'outcome' ? `Outcome only (${name})` : `RePro (${name} + process reward)`} · seed ${seed}${regime === 'mixed' ? '' : ` · ${REGIME_LABEL[regime]}`}`,
-            method, config, steps, regime,
+            method, config, steps, regime, comparisonId: `s${seed}-${stamp}`,
           };
           set((s) => ({ runs: { ...s.runs, [spec.runId]: emptyView(spec) } }));
           await guard(() => trainingApi().start(spec));
@@ -120,11 +137,20 @@ export const useTraining = create<TrainingState>((set, get) => {
       // Leave the saved list at once, so a second click cannot resume the same run twice.
       set((s) => ({
         saved: s.saved.filter((r) => r.spec.runId !== id),
-        runs: { ...s.runs, [id]: { ...emptyView(info.spec), metrics: [], evals: [] } },
+        // The saved history shows at once; the worker replays it (same steps) as the run resumes.
+        runs: { ...s.runs, [id]: { ...emptyView(info.spec), metrics: info.history, evals: info.evalHistory, rate: startRate(info.step, Date.now()) } },
       }));
       await guard(async () => {
         await trainingApi().resumeSaved(id);
       });
+    },
+    async resumeComparison(comparisonId) {
+      const ids = get().saved.filter((r) => comparisonOf(r.spec) === comparisonId).map((r) => r.spec.runId);
+      for (const id of ids) await get().resumeSaved(id);
+    },
+    saveAll() {
+      if (!get().subscribed || Object.values(get().runs).every((r) => r.status !== 'running' && r.status !== 'paused')) return;
+      void trainingApi().saveAll().catch(() => undefined);
     },
     async deleteSaved(id) {
       await guard(async () => {
@@ -161,3 +187,12 @@ export const useTraining = create<TrainingState>((set, get) => {
     },
   };
 });
+
+// A reload or a closed tab must not lose either run of a comparison: save when the page is hidden
+// (the last moment a tab reliably runs code) and on pagehide.
+if (typeof document !== 'undefined' && typeof window !== 'undefined') {
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'hidden') useTraining.getState().saveAll();
+  });
+  window.addEventListener('pagehide', () => useTraining.getState().saveAll());
+}

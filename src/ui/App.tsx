@@ -18,6 +18,7 @@ const TrainingScreen = loadTraining
       </section>
     );
 const InspectorScreen = lazy(() => import('./inspector/InspectorScreen.tsx').then((m) => ({ default: m.InspectorScreen })));
+const MethodScreen = lazy(() => import('./method/MethodScreen.tsx').then((m) => ({ default: m.MethodScreen })));
 const BatchScreen = lazy(() => import('./batch/BatchScreen.tsx').then((m) => ({ default: m.BatchScreen })));
 
 export function App() {
@@ -42,6 +43,7 @@ export function App() {
             {tab === 'inspector' && <InspectorScreen />}
             {tab === 'batch' && <BatchScreen />}
             {tab === 'training' && <TrainingScreen />}
+            {tab === 'method' && <MethodScreen />}
           </Suspense>
         </ErrorBoundary>
       </main>

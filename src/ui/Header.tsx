@@ -4,7 +4,7 @@ import { TABS, type Tab } from '../store/settings.ts';
 import { useSettings, type ThemeChoice } from '../store/settingsStore.ts';
 import { BackendBadge } from './BackendBadge.tsx';
 
-const LABELS: Record<Tab, string> = { status: 'Status', inspector: 'Inspector', batch: 'Batch', training: 'Training' };
+const LABELS: Record<Tab, string> = { status: 'Status', inspector: 'Inspector', batch: 'Batch', training: 'Training', method: 'Method' };
 const THEMES: ThemeChoice[] = ['system', 'light', 'dark'];
 
 export function Header() {

@@ -6,6 +6,8 @@ import type { Trajectory } from '../repro/types.ts';
 import type { BatchItemResult } from '../analysis/batchRows.ts';
 import type { ModelInfo, SamplingOptions } from '../llm/types.ts';
 import type { ParsedPromptSet } from '../data/parsePromptSet.ts';
+import type { Representability } from '../llm/representability.ts';
+import type { GenerationStop } from '../analysis/generationOutcome.ts';
 import type { FieldMapping } from '../data/promptItem.ts';
 import type { OrtDtype } from '../llm/ort/dtypeChoice.ts';
 import type { CachedModel } from '../llm/ort/modelCache.ts';
@@ -91,7 +93,19 @@ export interface GenerateResult {
   /** What the model wrote as its answer after the CoT ('' if it never got there). */
   modelAnswer: string;
   tokens: number;
-  stopped: 'eos' | 'max-tokens' | 'cancelled';
+  stopped: GenerationStop;
+  /** The answer marker appeared and an answer followed it. */
+  answerComplete?: boolean;
+  /** The token budget in force (maxNewTokens, cut to what the context leaves). */
+  maxTokens?: number;
+}
+
+/** A scoring input to check against the model's vocabulary and context (llm/representability.ts). */
+export interface CheckInputRequest {
+  question: string;
+  cot: string;
+  answer: string;
+  probe: string;
 }
 
 export interface BatchItemInput {
@@ -133,8 +147,10 @@ export interface ModelApi {
   /** Cached models (per repository and revision) with their sizes; delete one. */
   listCachedModels(): Promise<CachedModel[]>;
   deleteCachedModel(id: string, revision?: string): Promise<number>;
-  /** Streamed: onText gets the full text so far after every token. */
-  generate(jobId: string, req: GenerateRequest, onText: (text: string, tokens: number) => void): Promise<GenerateResult>;
+  /** Streamed: onText gets the CoT so far (never the answer line) and the answer text so far. */
+  generate(jobId: string, req: GenerateRequest, onText: (cot: string, tokens: number, answer: string) => void): Promise<GenerateResult>;
+  /** Unknown tokens and context length of a scoring input, for the loaded model. */
+  checkInput(req: CheckInputRequest): Promise<Representability>;
   score(jobId: string, req: ScoreRequest, onProgress: (done: number, total: number) => void): Promise<Trajectory>;
   /** Runs every item; results stream through onResult; a cancelled run resolves with what it finished. */
   runBatch(

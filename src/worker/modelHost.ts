@@ -8,6 +8,7 @@ import type {
   BatchItemInput,
   BatchItemResult,
   BatchOptions,
+  CheckInputRequest,
   GenerateRequest,
   GenerateResult,
   LoadedModel,
@@ -21,7 +22,10 @@ import { deleteCachedModel, listCachedModels } from '../llm/ort/modelCache.ts';
 import { formPromptIds } from '../llm/promptIds.ts';
 import { scoringPath } from '../llm/scoringPath.ts';
 import * as llm from './llmAdapter.ts';
-import { answersMatch, extractAnswer, splitResponse } from '../analysis/responseSplit.ts';
+import { answersMatch } from '../analysis/responseSplit.ts';
+import { generationOutcome } from '../analysis/generationOutcome.ts';
+import { checkRepresentable, type Representability } from '../llm/representability.ts';
+import type { StopReason } from '../llm/types.ts';
 
 let model: LanguageModel | null = null;
 /** Streamed text is sent at most this often, so a fast model does not flood the main thread. */
@@ -40,39 +44,57 @@ function labelOf(spec: ModelSourceSpec): string {
   return `local folder ${top}`;
 }
 
+/** Representability of question + CoT + probe + answer for this model (llm/representability.ts). */
+function checkWith(m: LanguageModel, req: CheckInputRequest): Representability {
+  return checkRepresentable(m.tokenizer, { prompt: m.formatPrompt(req.question), question: req.question, cot: req.cot, probe: req.probe, answer: req.answer }, m.info);
+}
+
 async function generateWith(
   m: LanguageModel,
   req: GenerateRequest,
   signal: AbortSignal,
-  onText?: (text: string, tokens: number) => void,
+  onText?: (cot: string, tokens: number, answer: string) => void,
 ): Promise<GenerateResult> {
+  const prompt = m.formatPrompt(req.question);
   // The same ids the scorer conditions on (no doubled BOS after a template that writes one).
-  const promptIds = formPromptIds(m.tokenizer, m.formatPrompt(req.question));
+  const promptIds = formPromptIds(m.tokenizer, prompt);
+  // A prompt the model cannot represent would generate garbage: refuse with the reason.
+  const check = checkRepresentable(m.tokenizer, { prompt, question: req.question, cot: '', probe: '', answer: '' }, m.info);
+  if (!check.ok || (m.info.contextLength !== undefined && promptIds.length >= m.info.contextLength)) {
+    const why = check.ok ? [`the prompt fills the model's ${m.info.contextLength}-token context`] : check.problems;
+    throw new Error(`The prompt cannot be represented by ${m.info.id}: ${why.join('; ')}. Generation refused.`);
+  }
+  // Positions past the context are not trained: stop there rather than generate past it.
+  const room = m.info.contextLength === undefined ? Infinity : m.info.contextLength - promptIds.length;
+  const maxTokens = Math.min(req.sampling.maxNewTokens, room);
   const ids: number[] = [];
   let lastSent = 0;
-  let stopped: GenerateResult['stopped'] = 'max-tokens';
+  let reason: StopReason | 'cancelled' = 'max-tokens';
+  const outcome = (text: string) =>
+    generationOutcome(text, { probe: m.defaultProbe, thinking: m.info.thinking, reason, cappedByContext: maxTokens < req.sampling.maxNewTokens });
   try {
-    await m.generate(promptIds, req.sampling, {
+    await m.generate(promptIds, { ...req.sampling, maxNewTokens: maxTokens }, {
       signal,
+      onStop: (r) => (reason = r),
       onToken: (id) => {
         ids.push(id);
         const now = performance.now();
         if (onText && now - lastSent >= STREAM_INTERVAL_MS) {
           lastSent = now;
-          onText(m.tokenizer.decode(ids, { skipSpecialTokens: true }), ids.length);
+          const o = outcome(m.tokenizer.decode(ids, { skipSpecialTokens: true }));
+          onText(o.cot, ids.length, o.modelAnswer);
         }
       },
     });
   } catch (e) {
     if (!isAbort(e, signal)) throw e;
-    stopped = 'cancelled';
+    reason = 'cancelled';
   }
-  if (signal.aborted) stopped = 'cancelled';
-  else if (ids.length > 0 && m.info.eosIds.includes(ids[ids.length - 1])) stopped = 'eos';
+  if (signal.aborted) reason = 'cancelled';
   const text = m.tokenizer.decode(ids, { skipSpecialTokens: true });
-  onText?.(text, ids.length);
-  const split = splitResponse(text, m.defaultProbe, m.info.thinking);
-  return { text, cot: split.cot, modelAnswer: split.foundMarker ? extractAnswer(split.rest) : '', tokens: ids.length, stopped };
+  const o = outcome(text);
+  onText?.(o.cot, ids.length, o.modelAnswer);
+  return { text, cot: o.cot, modelAnswer: o.modelAnswer, answerComplete: o.answerComplete, tokens: ids.length, stopped: o.stopped, maxTokens };
 }
 
 async function scoreWith(m: LanguageModel, req: ScoreRequest, signal: AbortSignal, onProgress: (d: number, t: number) => void): Promise<Trajectory> {
@@ -94,15 +116,15 @@ async function withJob<T>(jobId: string, run: (signal: AbortSignal) => Promise<T
 
 export const modelApi: ModelApi = {
   async loadModel(source, onProgress: (p: LoadProgress) => void): Promise<LoadedModel> {
-    if (model) {
-      const old = model;
-      model = null;
-      await old.dispose();
-    }
+    // The current model stays loaded (and usable) until the new one is ready: a failed load
+    // (offline, missing file) leaves the working model in place.
     return withJob('load', async (signal) => {
-      model = await llm.loadLanguageModel(source, onProgress, signal);
-      const scoring = await scoringPath(model); // detected once, shown in the model panel
-      return { info: { ...model.info, eosIds: [...model.info.eosIds] }, defaultProbe: model.defaultProbe, label: labelOf(source), scoring };
+      const next = await llm.loadLanguageModel(source, onProgress, signal);
+      const scoring = await scoringPath(next); // detected once, shown in the model panel
+      const old = model;
+      model = next;
+      await old?.dispose();
+      return { info: { ...next.info, eosIds: [...next.info.eosIds] }, defaultProbe: next.defaultProbe, label: labelOf(source), scoring };
     });
   },
   async unloadModel() {
@@ -117,6 +139,9 @@ export const modelApi: ModelApi = {
   generate(jobId, req, onText) {
     const m = requireModel();
     return withJob(jobId, (signal) => generateWith(m, req, signal, onText));
+  },
+  async checkInput(req) {
+    return checkWith(requireModel(), req);
   },
   score(jobId, req, onProgress) {
     const m = requireModel();
@@ -145,19 +170,23 @@ async function runItem(m: LanguageModel, item: BatchItemInput, opts: BatchOption
   let cot = item.cot;
   let modelAnswer = '';
   let correct: boolean | null = null;
+  let stopped: BatchItemResult['stopped'];
   try {
     if (cot === undefined) {
       const g = await generateWith(m, { question: item.question, sampling: opts.sampling }, signal);
       if (g.stopped === 'cancelled') return null;
       cot = g.cot;
       modelAnswer = g.modelAnswer;
+      stopped = g.stopped;
       correct = answersMatch(modelAnswer, item.answer);
     }
+    // Scored either way, but a row the model cannot represent is flagged wherever it is shown.
+    const representability = checkWith(m, { question: item.question, cot, answer: item.answer, probe: opts.probe });
     const trajectory = await scoreWith(m, { ...opts, question: item.question, cot, answer: item.answer }, signal, () => {});
-    return { ...base, correct, modelAnswer, generated: item.cot === undefined, trajectory, error: null, ms: performance.now() - t0 };
+    return { ...base, correct, modelAnswer, generated: item.cot === undefined, trajectory, error: null, ms: performance.now() - t0, representability, stopped };
   } catch (e) {
     if (isAbort(e, signal)) return null;
     const message = String((e as Error)?.message ?? e);
-    return { ...base, correct, modelAnswer, generated: item.cot === undefined, trajectory: null, error: message, ms: performance.now() - t0 };
+    return { ...base, correct, modelAnswer, generated: item.cot === undefined, trajectory: null, error: message, ms: performance.now() - t0, representability: null };
   }
 }

@@ -16,6 +16,7 @@ const api: TrainingApi = {
   listSaved: () => host.listSaved(),
   resumeSaved: (id) => host.resumeSaved(id),
   deleteSaved: (id) => host.deleteSaved(id),
+  saveAll: () => host.saveAll(),
   async exportCheckpoint(id) {
     const { spec, bytes } = await host.currentCheckpoint(id);
     return { safetensors: bytes, configJson: JSON.stringify(spec, null, 2) };

@@ -13,6 +13,8 @@ export interface RunSpec {
   config: GrpoConfig;
   /** stop after this many steps */
   steps: number;
+  /** runs started together (outcome-only vs RePro) share it: a reload resumes them as a pair */
+  comparisonId?: string;
   /** which bundled SFT checkpoint a fresh run starts from (src/task/regime.ts); absent = mixed */
   regime?: TaskRegime;
 }
@@ -58,6 +60,8 @@ export interface TrainingApi {
   /** Continue a saved run exactly where its checkpoint left it (after a reload). */
   resumeSaved(runId: string): Promise<void>;
   deleteSaved(runId: string): Promise<void>;
+  /** Save every run's last completed step now (page hidden or unloading). */
+  saveAll(): Promise<void>;
   exportCheckpoint(runId: string): Promise<CheckpointExport>;
   /** ONNX export (onnx-community layout) of the run's current weights. */
   exportOnnx(runId: string): Promise<Uint8Array>;

@@ -41,7 +41,17 @@ interface Run {
   lastSnapshot: TrainerSnapshot | null;
   /** resolves when the step in flight (if any) is over: snapshots wait for it */
   busy: Promise<void>;
+  /** step and time (ms) of the last save to storage, for the autosave below */
+  savedStep?: number;
+  savedAt?: number;
 }
+
+/**
+ * Besides checkpoint_every, every run is saved at least this often (steps or ms), so a reload
+ * never loses more than a few steps of either run of a comparison (a toy checkpoint is ~1 MB).
+ */
+export const AUTOSAVE_STEPS = 5;
+export const AUTOSAVE_MS = 15_000;
 
 const NO_EVENTS: TrainingEvents = {
   onMetrics() {}, onEval() {}, onSamples() {}, onLog() {}, onStatus() {},
@@ -188,9 +198,25 @@ export class TrainingHost {
       run.status = 'finished';
       await this.save(run, snap);
       this.setStatus(run.spec.runId, 'finished');
-    } else if (every > 0 && m.step % every === 0) {
+    } else if ((every > 0 && m.step % every === 0) || this.autosaveDue(run, m.step)) {
       await this.save(run, snap);
     }
+  }
+
+  private autosaveDue(run: Run, step: number): boolean {
+    return step - (run.savedStep ?? 0) >= AUTOSAVE_STEPS || Date.now() - (run.savedAt ?? 0) >= AUTOSAVE_MS;
+  }
+
+  /**
+   * Saves every run's state after its last completed step, without waiting for a step in flight
+   * (the page is being hidden or unloaded: there may be no time for one).
+   */
+  async saveAll(): Promise<void> {
+    const saves: Promise<unknown>[] = [];
+    for (const run of this.runs.values()) {
+      if (run.lastSnapshot && run.lastSnapshot.state.step !== run.savedStep) saves.push(this.save(run, run.lastSnapshot));
+    }
+    await Promise.all(saves);
   }
 
   /** Snapshot of the (idle) trainer, remembered and saved. */
@@ -202,6 +228,8 @@ export class TrainingHost {
 
   private async save(run: Run, snap: TrainerSnapshot): Promise<Uint8Array> {
     const bytes = encodeTrainerCheckpoint(snap);
+    run.savedStep = snap.state.step;
+    run.savedAt = Date.now();
     try {
       await this.deps.save({
         runId: run.spec.runId, spec: run.spec, step: snap.state.step, savedAt: Date.now(), checkpoint: bytes,

@@ -40,7 +40,7 @@ test('local folder model: load, generate, score, hostile CoTs', async () => {
   await page.getByTestId('answer').fill('42');
   await page.getByTestId('generate').click();
   await page.getByTestId('generation-info').waitFor({ timeout: 120_000 });
-  expect(await page.getByTestId('generation-info').textContent()).toMatch(/4 tokens, stopped: max-tokens|stopped: eos/);
+  expect(await page.getByTestId('generation-info').textContent()).toMatch(/max tokens \(4\) reached|end of sequence at \d of 4 tokens/);
 
   // Score a pasted CoT with <script> text and three segments.
   const cot = 'First <script>alert(1)</script>.\n\nWait, check the sum.\n\nSo it is 42.';

@@ -69,9 +69,10 @@ test.skipIf(!HAS_CHECKPOINT)('two runs train side by side, survive a reload and 
     expect(r.metrics.length).toBeGreaterThanOrEqual(2);
     for (const m of r.metrics) expect(Number.isFinite(m.responseTokens)).toBe(true);
   }
+  // each run: its raw line (faint) and its EMA-smoothed line; one shared legend for every chart
   const lines = page.getByTestId('chart-response-tokens').locator('.recharts-line');
-  await expect.poll(() => lines.count()).toBe(2);
-  const legend = await page.getByTestId('chart-response-tokens').locator('.recharts-legend-wrapper').textContent();
+  await expect.poll(() => lines.count()).toBe(4);
+  const legend = await page.getByTestId('shared-legend').textContent();
   expect(legend).toContain('Outcome only');
   expect(legend).toContain('RePro');
   await page.screenshot({ path: resolve(ARTIFACTS, 'training.png'), fullPage: true });

@@ -73,6 +73,12 @@ export class HfTokenizer implements TokenizerLike {
     return this.tok.decode(ids, { skip_special_tokens: opts.skipSpecialTokens ?? false, clean_up_tokenization_spaces: false });
   }
 
+  /** Id of tokenizer_config.json's unk_token, when it names one that is in the vocabulary. */
+  get unkTokenId(): number | undefined {
+    const unk = this.specials.unk_token;
+    return unk === undefined ? undefined : this.tok.token_to_id(unk);
+  }
+
   tokenId(token: string): number | undefined {
     return this.tok.token_to_id(token);
   }

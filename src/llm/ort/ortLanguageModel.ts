@@ -7,6 +7,7 @@ import { samplingFromGenerationConfig } from '../sampling.ts';
 import type { HfTokenizer } from './hfTokenizer.ts';
 import type { DecoderIo } from './ioConventions.ts';
 import { eosTokenIds } from './ioConventions.ts';
+import { contextLengthOf } from '../representability.ts';
 import type { ModelSource } from './modelFiles.ts';
 import { OrtCacheState } from './ortCacheState.ts';
 import { loadOrtParts, type LoadedOrtParts, type OrtLoadOptions } from './ortModelLoader.ts';
@@ -51,6 +52,8 @@ export class OrtLanguageModel implements LanguageModel {
       numLayers: parts.io.numLayers,
       thinking: parts.tokenizer.thinking,
       eosIds: eosTokenIds(parts.generationConfig, parts.config),
+      contextLength: contextLengthOf(parts.config),
+      unkTokenId: parts.tokenizer.unkTokenId,
     };
     this.emptyState = new OrtCacheState(this, 0, null, () => undefined);
   }

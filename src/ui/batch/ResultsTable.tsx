@@ -10,6 +10,7 @@ import type { BatchItemResult } from '../../worker/api.ts';
 import { toCsv, toJson, toJsonl } from '../../data/index.ts';
 import { downloadText } from '../download.ts';
 import { fixed } from '../format.ts';
+import { describeRunInfo, runInfoColumns, RUN_INFO_COLUMNS, type BatchRunInfo } from '../../store/batchRunInfo.ts';
 
 const COLUMNS: { key: SortKey; label: string; num?: boolean; digits?: number }[] = [
   { key: 'line', label: 'line', num: true },
@@ -32,13 +33,18 @@ export function ResultsTable() {
   const rows = useDeferredValue(useBatch((s) => s.rows));
   const results = useDeferredValue(useBatch((s) => s.results));
   const runId = useBatch((s) => s.runId);
-  return <ResultsTableView rows={rows} results={results} runId={runId} />;
+  const runInfo = useBatch((s) => s.runInfo);
+  return <ResultsTableView rows={rows} results={results} runId={runId} runInfo={runInfo} />;
 }
 
-const ResultsTableView = memo(function ResultsTableView({ rows, results, runId }: { rows: BatchRow[]; results: BatchItemResult[]; runId: string | null }) {
+interface ViewProps { rows: BatchRow[]; results: BatchItemResult[]; runId: string | null; runInfo: BatchRunInfo | null }
+
+const ResultsTableView = memo(function ResultsTableView({ rows, results, runId, runInfo }: ViewProps) {
+  const { w, eps } = useSettings((s) => s.settings);
+  const flagged = rows.filter((r) => r.flag !== '').length;
   const [sort, setSort] = useState<{ key: SortKey; dir: 'asc' | 'desc' }>({ key: 'line', dir: 'asc' });
   const [query, setQuery] = useState('');
-  const [show, setShow] = useState<'all' | 'correct' | 'wrong' | 'errors'>('all');
+  const [show, setShow] = useState<'all' | 'correct' | 'wrong' | 'errors' | 'flagged'>('all');
   const [limit, setLimit] = useState(PAGE);
   const visible = useMemo(() => sortRows(filterRows(rows, query, show), sort.key, sort.dir), [rows, query, show, sort]);
   const showInInspector = useInspector((s) => s.show);
@@ -47,7 +53,7 @@ const ResultsTableView = memo(function ResultsTableView({ rows, results, runId }
   const open = (r: BatchRow) => {
     const res = results[r.index];
     if (!res?.trajectory) return;
-    showInInspector(res.trajectory, null, res.generated ? { text: '', cot: res.trajectory.cot, modelAnswer: res.modelAnswer, tokens: res.trajectory.cotTokens.length, stopped: 'eos' } : null);
+    showInInspector(res.trajectory, runInfo ? { id: runInfo.model, backend: runInfo.backend } : null, res.generated ? { text: '', cot: res.trajectory.cot, modelAnswer: res.modelAnswer, tokens: res.trajectory.cotTokens.length, stopped: res.stopped ?? 'unrecorded', answerComplete: res.modelAnswer !== '' } : null);
     setTab('inspector');
   };
   const toggleSort = (key: SortKey) => setSort((s) => ({ key, dir: s.key === key && s.dir === 'asc' ? 'desc' : 'asc' }));
@@ -57,6 +63,14 @@ const ResultsTableView = memo(function ResultsTableView({ rows, results, runId }
   return (
     <div className="card" data-testid="results">
       <h3>Results ({rows.length})</h3>
+      <p className="muted" data-testid="batch-run-info">
+        {runInfo ? `Model: ${describeRunInfo(runInfo)}` : 'Model and settings of this run were not recorded (saved by an older version).'} · S(K) with w {w}, ε {eps}
+      </p>
+      {flagged > 0 && (
+        <p className="error" role="alert" data-testid="batch-flagged">
+          ⚠ {flagged} of {rows.length} rows hold input the model cannot represent (unknown tokens or longer than its context): their numbers are not meaningful. They are marked ⚠ below and in the exports (column flag).
+        </p>
+      )}
       <div className="row">
         <label>
           Filter <input value={query} onChange={(e) => setQuery(e.target.value)} placeholder="text in question/answer" data-testid="batch-filter" />
@@ -68,12 +82,20 @@ const ResultsTableView = memo(function ResultsTableView({ rows, results, runId }
             <option value="correct">correct</option>
             <option value="wrong">wrong</option>
             <option value="errors">errors</option>
+            <option value="flagged">flagged (unrepresentable)</option>
           </select>
         </label>
-        <button type="button" onClick={() => downloadText(`${stem}.csv`, toCsv(rows.map(csvRecord), CSV_COLUMNS), 'text/csv')} data-testid="export-csv">
+        <button
+          type="button"
+          onClick={() => {
+            const ctx = runInfoColumns(runInfo, { w, eps });
+            downloadText(`${stem}.csv`, toCsv(rows.map((r) => ({ ...csvRecord(r), ...ctx })), [...CSV_COLUMNS, ...RUN_INFO_COLUMNS]), 'text/csv');
+          }}
+          data-testid="export-csv"
+        >
           Export CSV
         </button>
-        <button type="button" onClick={() => downloadText(`${stem}.json`, toJson({ run: runId, results }))} data-testid="export-batch-json">
+        <button type="button" onClick={() => downloadText(`${stem}.json`, toJson({ run: runId, model: runInfo, analysis: { w, eps }, results }))} data-testid="export-batch-json">
           Export JSON
         </button>
         <button type="button" onClick={() => downloadText(`${stem}.jsonl`, toJsonl(results), 'application/jsonl')} data-testid="export-batch-jsonl">
@@ -98,7 +120,6 @@ const ResultsTableView = memo(function ResultsTableView({ rows, results, runId }
             {visible.slice(0, limit).map((r) => (
               <tr
                 key={r.index}
-                className="clickable"
                 tabIndex={0}
                 onClick={() => open(r)}
                 onKeyDown={(e) => {
@@ -106,7 +127,9 @@ const ResultsTableView = memo(function ResultsTableView({ rows, results, runId }
                 }}
                 data-testid="result-row"
                 data-index={r.index}
-                title={r.error ?? 'Open in the inspector'}
+                data-flagged={r.flag !== '' ? 'true' : undefined}
+                className={r.flag !== '' ? 'clickable flagged-row' : 'clickable'}
+                title={r.flag !== '' ? `Not representable: ${r.flag}` : (r.error ?? 'Open in the inspector')}
               >
                 {COLUMNS.map((c) => (
                   <td key={c.key} className={c.num ? 'num' : undefined} data-col={c.key}>
@@ -130,7 +153,10 @@ const ResultsTableView = memo(function ResultsTableView({ rows, results, runId }
 function cell(r: BatchRow, key: SortKey, digits?: number): string {
   const v = r[key];
   if (key === 'correct') return v === null ? '—' : v ? '✓' : '✗';
-  if (key === 'question') return r.error ? `${truncate(r.question)} — error: ${truncate(r.error)}` : truncate(r.question);
+  if (key === 'question') {
+    const q = r.flag !== '' ? `⚠ ${truncate(r.question)} — not representable: ${truncate(r.flag)}` : truncate(r.question);
+    return r.error ? `${q} — error: ${truncate(r.error)}` : q;
+  }
   if (v === null || v === undefined) return '—';
   if (typeof v === 'number' && digits !== undefined) return fixed(v, digits);
   return truncate(String(v));

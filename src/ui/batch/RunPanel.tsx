@@ -2,20 +2,22 @@
 import { useBatch } from '../../store/batchStore.ts';
 import { useModel } from '../../store/modelStore.ts';
 import { useSettings } from '../../store/settingsStore.ts';
+import { etaFromRate } from '../../store/eta.ts';
+import { parseRunInfo } from '../../store/batchRunInfo.ts';
 import { BundledModelPick } from './BundledModelPick.tsx';
 
-function formatEta(ms: number): string {
-  if (!Number.isFinite(ms) || ms < 0) return '—';
-  const s = Math.round(ms / 1000);
-  return s < 60 ? `${s} s` : `${Math.floor(s / 60)} min ${s % 60} s`;
+/** Seconds → "~12 s" / "~3 min" (coarse on purpose: the estimate is smoothed, not exact). */
+function formatEta(seconds: number | null): string {
+  if (seconds === null || !Number.isFinite(seconds) || seconds < 0) return 'estimating…';
+  const s = Math.round(seconds);
+  return s < 90 ? `~${s} s` : `~${Math.round(s / 60)} min`;
 }
 
 export function RunPanel() {
   const { parsed, running, progress, start, cancel, runs, runId, openRun, deleteRun } = useBatch();
   const loaded = useModel((s) => s.loaded);
   const setTab = useSettings((s) => s.setTab);
-  const elapsed = progress ? progress.updatedAt - progress.startedAt : 0;
-  const eta = progress && progress.done > 0 ? (elapsed / progress.done) * (progress.total - progress.done) : NaN;
+  const eta = progress ? etaFromRate(progress.rate, progress.total) : null;
   return (
     <div className="card">
       <h3>Run</h3>
@@ -60,7 +62,7 @@ export function RunPanel() {
             {runs.map((r) => (
               <li key={r.id} className="row">
                 <button type="button" onClick={() => void openRun(r.id)} aria-pressed={r.id === runId} disabled={running !== null}>
-                  {r.name} · {new Date(r.createdAt).toLocaleString()} · {r.status}
+                  {r.name} · {parseRunInfo(r.settingsJson)?.label ?? parseRunInfo(r.settingsJson)?.model ?? 'model not recorded'} · {new Date(r.createdAt).toLocaleString()} · {r.status}
                 </button>
                 <button type="button" onClick={() => void deleteRun(r.id)} aria-label={`Delete run ${r.name}`} disabled={running !== null}>
                   ×

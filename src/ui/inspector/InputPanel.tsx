@@ -5,15 +5,28 @@ import { useModel } from '../../store/modelStore.ts';
 import { useSettings } from '../../store/settingsStore.ts';
 import { escapeControl, unescapeControl } from '../escapes.ts';
 import { NumberField } from '../NumberField.tsx';
+import { useEffect } from 'react';
+import { firstInvalid, useInvalidFields } from '../../store/invalidFields.ts';
+import { GenerationInfo } from './GenerationInfo.tsx';
+import { InputFlags } from './InputFlags.tsx';
+
+/** Inputs are checked against the model this long after the last keystroke. */
+const CHECK_DELAY_MS = 300;
 
 export function InputPanel() {
-  const { question, answer, cot, generating, genTokens, scoring, scoreProgress, generation, setInput, generate, score, cancel } = useInspector();
+  const { question, answer, cot, generating, genTokens, genAnswer, scoring, scoreProgress, generation, inputCheck, setInput, generate, score, cancel, checkInputs } = useInspector();
+  const samplingError = firstInvalid(useInvalidFields((s) => s.errors.sampling));
   const settings = useSettings((s) => s.settings);
   const update = useSettings((s) => s.update);
   const loaded = useModel((s) => s.loaded);
   const busy = generating !== null || scoring !== null;
   const defaultProbe = loaded?.defaultProbe ?? '';
   const probe = settings.probe ?? defaultProbe;
+  useEffect(() => {
+    if (generating) return;
+    const t = setTimeout(() => void checkInputs(), CHECK_DELAY_MS);
+    return () => clearTimeout(t);
+  }, [question, cot, answer, probe, loaded, generating, checkInputs]);
   let delimiterError: string | null = null;
   if (settings.delimiterIsRegex && settings.delimiter !== '') {
     try {
@@ -37,29 +50,41 @@ export function InputPanel() {
       <details>
         <summary>Sampling</summary>
         <div className="row">
-          <NumberField label="temperature" value={settings.temperature} min={0} max={10} step={0.05} onChange={(v) => update({ temperature: v })} />
-          <NumberField label="top-p" value={settings.topP} min={0} max={1} step={0.01} onChange={(v) => update({ topP: v })} />
-          <NumberField label="top-k" value={settings.samplingTopK} min={0} max={1_000_000} step={1} onChange={(v) => update({ samplingTopK: v })} />
-          <NumberField label="max new tokens" value={settings.maxNewTokens} min={1} max={32768} step={1} onChange={(v) => update({ maxNewTokens: v })} />
-          <NumberField label="seed" value={settings.seed} min={0} max={2 ** 32 - 1} step={1} onChange={(v) => update({ seed: v })} />
+          <NumberField group="sampling" label="temperature" value={settings.temperature} min={0} max={10} step={0.05} onChange={(v) => update({ temperature: v })} />
+          <NumberField group="sampling" label="top-p" value={settings.topP} min={0} max={1} step={0.01} onChange={(v) => update({ topP: v })} />
+          <NumberField group="sampling" label="top-k" value={settings.samplingTopK} min={0} max={1_000_000} step={1} onChange={(v) => update({ samplingTopK: v })} />
+          <NumberField group="sampling" label="max new tokens" value={settings.maxNewTokens} min={1} max={32768} step={1} onChange={(v) => update({ maxNewTokens: v })} />
+          <NumberField group="sampling" label="seed" value={settings.seed} min={0} max={2 ** 32 - 1} step={1} onChange={(v) => update({ seed: v })} />
         </div>
       </details>
       <div className="row">
-        <button type="button" disabled={busy || !loaded || question.trim() === ''} onClick={() => void generate()} data-testid="generate">
+        <button
+          type="button"
+          disabled={busy || !loaded || question.trim() === '' || samplingError !== null}
+          onClick={() => void generate()}
+          data-testid="generate"
+          title={samplingError ?? undefined}
+        >
           Generate CoT
         </button>
         {generating && <span aria-live="polite">{genTokens} tokens…</span>}
-        {generation && !generating && (
-          <span className="muted" data-testid="generation-info">
-            {generation.tokens} tokens, stopped: {generation.stopped}
-            {generation.modelAnswer ? ` · model answered “${generation.modelAnswer}”` : ''}
-          </span>
-        )}
+        {samplingError && <span className="error">Sampling settings invalid: {samplingError}</span>}
       </div>
       <div className="field">
         <label htmlFor="cot">Chain of thought (generate it, or paste one)</label>
         <textarea id="cot" rows={8} value={cot} onChange={(e) => setInput({ cot: e.target.value })} readOnly={generating !== null} data-testid="cot" spellCheck={false} />
       </div>
+      <GenerationInfo generation={generating ? null : generation} streamingAnswer={genAnswer} truth={answer} />
+      {!generating && (
+        <InputFlags
+          check={inputCheck}
+          cot={cot}
+          probe={probe}
+          thinking={loaded?.info.thinking ?? false}
+          modelId={loaded?.info.id ?? null}
+          onStripAnswer={(c) => setInput({ cot: c })}
+        />
+      )}
       <div className="row">
         <label className="grow">
           Probe
@@ -99,7 +124,7 @@ export function InputPanel() {
         <button
           type="button"
           className="primary"
-          disabled={busy || !loaded || delimiterError !== null}
+          disabled={busy || !loaded || delimiterError !== null || (inputCheck !== null && !inputCheck.ok)}
           onClick={() => void score()}
           data-testid="score"
         >

@@ -1,5 +1,6 @@
 // Saved inspections (IndexedDB): open, delete, export one as JSON, import one from a file.
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
+import { describeSaved, savedSummary } from '../../store/savedSummary.ts';
 import { useInspector } from '../../store/inspectorStore.ts';
 import { serializeInspectionRecord } from '../../data/index.ts';
 import { downloadText } from '../download.ts';
@@ -11,6 +12,8 @@ const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
 export function SavedInspections() {
   const { saved, refreshSaved, openSaved, removeSaved, importRecord, currentRecord, trajectory } = useInspector();
   const [msg, setMsg] = useState<string | null>(null);
+  // Parsed once per list, not on every render.
+  const summaries = useMemo(() => new Map(saved.map((s) => [s.key!, savedSummary(s.json)])), [saved]);
   useEffect(() => {
     void refreshSaved();
   }, [refreshSaved]);
@@ -52,11 +55,13 @@ export function SavedInspections() {
       ) : (
         <ul className="saved-list" data-testid="saved-list">
           {saved.slice(0, 200).map((s) => (
-            <li key={s.key} className="row">
+            <li key={s.key} className="row" data-testid="saved-item">
               <button type="button" onClick={() => void openSaved(s.key!)} title="Open">
                 {s.title}
               </button>
-              <span className="muted">{new Date(s.createdAt).toLocaleString()}</span>
+              <span className="muted" data-testid="saved-item-info">
+                {new Date(s.createdAt).toLocaleString()} · {describeSaved(summaries.get(s.key!) ?? savedSummary(s.json))}
+              </span>
               <button type="button" onClick={() => void removeSaved(s.key!)} aria-label={`Delete saved inspection ${s.title}`}>
                 ×
               </button>

@@ -1,10 +1,12 @@
 // The §10 metrics of one inspection (repro-method.md §10), plus S(K) on the current top-k.
 import type { InspectionAnalysis } from '../../analysis/inspectionAnalysis.ts';
 import { fixed } from '../format.ts';
+import { defText, METRIC_DEFS, type MetricId } from '../dashboard/metricDefs.ts';
+import { MethodLink } from '../MethodLink.tsx';
 
 export function SummaryCard({ a, correct }: { a: InspectionAnalysis; correct: boolean | null }) {
   const m = a.metrics;
-  const items: [string, string, string][] = [
+  const items: [string, string, MetricId][] = [
     ['CoT tokens', String(m.cotTokens), 'cotTokens'],
     ['Segments K', String(m.segments), 'segments'],
     ['Backtracking', String(m.backtracking), 'backtracking'],
@@ -20,11 +22,14 @@ export function SummaryCard({ a, correct }: { a: InspectionAnalysis; correct: bo
   ];
   return (
     <div className="card" data-testid="summary">
-      <h3>Summary (repro-method.md §10)</h3>
+      <h3>Summary <MethodLink section="§10">(Method §10)</MethodLink></h3>
       <div className="summary-grid">
         {items.map(([k, v, id]) => (
-          <div className="metric" key={id}>
-            <div className="k">{k}</div>
+          <div className="metric" key={id} title={defText(id)} data-testid={`metric-def-${id}`}>
+            <div className="k">
+              {k} <span aria-hidden="true" className="info-dot">i</span>
+              {METRIC_DEFS[id].section && <> <MethodLink section={METRIC_DEFS[id].section!}>{METRIC_DEFS[id].section}</MethodLink></>}
+            </div>
             <div className="v" data-testid={`metric-${id}`}>
               {v}
             </div>

@@ -3,6 +3,7 @@ import { Fragment, useEffect } from 'react';
 import { useGpu } from '../../store/gpuStore.ts';
 import type { SelfTestReport } from '../../worker/api.ts';
 import { formatNumber } from '../format.ts';
+import { TryThis } from './TryThis.tsx';
 
 export function StatusScreen() {
   const { status, statusError, refresh } = useGpu();
@@ -12,6 +13,7 @@ export function StatusScreen() {
 
   return (
     <section aria-labelledby="status-title" className="screen">
+      <TryThis />
       <h2 id="status-title">WebGPU status</h2>
       {statusError && <p className="error" role="alert">{statusError}</p>}
       {!status && !statusError && <p aria-live="polite">Asking the browser for a GPU adapter…</p>}

@@ -30,7 +30,7 @@ export function RunSettings({ value, onChange, disabled }: { value: RunSettingsV
       <legend>GRPO settings (both runs; α applies to RePro only)</legend>
       {FIELDS.map((f) => (
         <NumberField
-          key={f.key} label={f.label} min={f.min} max={f.max} step={f.step} testId={f.testId}
+          key={f.key} group="training" label={f.label} min={f.min} max={f.max} step={f.step} testId={f.testId}
           value={value[f.key]} onChange={(v) => onChange({ ...value, [f.key]: v })}
         />
       ))}

@@ -3,7 +3,8 @@ import { useEffect, useState } from 'react';
 import { useTraining, type RunView } from '../../store/trainingStore.ts';
 import { downloadBlob, downloadText } from '../download.ts';
 import { metricsToCsv, metricsToJson } from '../../data/metricsHistory.ts';
-import { etaSeconds, formatDuration, stepsPerSecond } from './chartData.ts';
+import { formatDuration, stepsPerSecond } from './chartData.ts';
+import { etaFromRate } from '../../store/eta.ts';
 
 function downloadBytes(filename: string, bytes: Uint8Array, mime: string): void {
   downloadBlob(filename, new Blob([bytes as BlobPart], { type: mime }));
@@ -32,6 +33,8 @@ async function downloadOnnx(run: RunView): Promise<void> {
 export function RunTable({ runs }: { runs: RunView[] }) {
   const { pause, resume, stop, toggleHidden, openInInspector } = useTraining();
   const [now, setNow] = useState(() => Date.now());
+  // Stop ends a run for good (it can be inspected, not continued): ask first.
+  const [confirmStop, setConfirmStop] = useState<string | null>(null);
   useEffect(() => {
     const t = setInterval(() => setNow(Date.now()), 1000);
     return () => clearInterval(t);
@@ -54,11 +57,22 @@ export function RunTable({ runs }: { runs: RunView[] }) {
                 <td data-testid="run-status">{r.status}{r.message ? ` — ${r.message}` : ''}</td>
                 <td data-testid="run-step">{step} / {r.spec.steps}</td>
                 <td>{speed === null ? '–' : speed.toFixed(2)}</td>
-                <td>{formatDuration(etaSeconds(step, r.spec.steps, speed))}</td>
+                <td data-testid="run-eta" title="Smoothed: moving average of the time per step (the first step, with compilation, is left out)">
+                  {r.status === 'running' ? formatDuration(etaFromRate(r.rate, r.spec.steps)) : '–'}
+                </td>
                 <td>
                   {r.status === 'running' && <button onClick={() => void pause(r.spec.runId)}>Pause</button>}
                   {r.status === 'paused' && <button onClick={() => void resume(r.spec.runId)}>Resume</button>}
-                  {(r.status === 'running' || r.status === 'paused') && <button onClick={() => void stop(r.spec.runId)}>Stop</button>}
+                  {(r.status === 'running' || r.status === 'paused') && confirmStop !== r.spec.runId && (
+                    <button onClick={() => setConfirmStop(r.spec.runId)}>Stop</button>
+                  )}
+                  {(r.status === 'running' || r.status === 'paused') && confirmStop === r.spec.runId && (
+                    <span className="confirm-stop" role="alertdialog" aria-label={`Stop ${r.spec.label}?`} data-testid="confirm-stop">
+                      Stop at step {step}? Its state is saved; it will not train further in this session.{' '}
+                      <button className="danger" onClick={() => { setConfirmStop(null); void stop(r.spec.runId); }} data-testid="confirm-stop-yes">Stop run</button>
+                      <button onClick={() => setConfirmStop(null)} data-testid="confirm-stop-no">Keep running</button>
+                    </span>
+                  )}
                   <button
                     disabled={r.status === 'starting'}
                     onClick={() => void openInInspector(r.spec.runId)}

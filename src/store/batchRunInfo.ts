@@ -1,0 +1,56 @@
+// Which model and settings produced a batch run: stored with the run, shown above its results and
+// written into every CSV row and the JSON export, so a result file says where it came from. Pure.
+import type { BatchOptions } from '../worker/api.ts';
+
+export interface BatchRunInfo {
+  model: string;
+  backend: string;
+  /** Model label as the model panel showed it (bundled, hub id, checkpoint name). */
+  label?: string;
+  probe: string;
+  delimiter: string;
+  delimiterIsRegex: boolean;
+  sampling: BatchOptions['sampling'];
+  /** The §4/§6 settings the table's S(K) uses (re-derived when they change). */
+  w?: number;
+  eps?: number;
+}
+
+/** The stored run's settingsJson, read defensively (runs saved by older versions lack fields). */
+export function parseRunInfo(settingsJson: string): BatchRunInfo | null {
+  try {
+    const v = JSON.parse(settingsJson) as Partial<BatchRunInfo> & Record<string, unknown>;
+    if (typeof v.model !== 'string' || typeof v.probe !== 'string' || !v.sampling) return null;
+    return {
+      model: v.model,
+      backend: typeof v.backend === 'string' ? v.backend : 'unknown',
+      label: typeof v.label === 'string' ? v.label : undefined,
+      probe: v.probe,
+      delimiter: typeof v.delimiter === 'string' ? v.delimiter : '',
+      delimiterIsRegex: v.delimiterIsRegex === true,
+      sampling: v.sampling,
+    };
+  } catch {
+    return null;
+  }
+}
+
+/** Columns every CSV row of the run carries (the analysis w and ε are the ones in use at export). */
+export function runInfoColumns(info: BatchRunInfo | null, analysis: { w: number; eps: number }): Record<string, string | number | boolean> {
+  if (!info) return { model: 'unknown', w: analysis.w, eps: analysis.eps };
+  const s = info.sampling;
+  return {
+    model: info.model, backend: info.backend, probe: info.probe, delimiter: info.delimiter === '' ? '(blank lines)' : info.delimiter,
+    delimiterIsRegex: info.delimiterIsRegex, temperature: s.temperature, topP: s.topP, topK: s.topK, maxNewTokens: s.maxNewTokens, seed: s.seed,
+    w: analysis.w, eps: analysis.eps,
+  };
+}
+
+export const RUN_INFO_COLUMNS = ['model', 'backend', 'probe', 'delimiter', 'delimiterIsRegex', 'temperature', 'topP', 'topK', 'maxNewTokens', 'seed', 'w', 'eps'];
+
+/** One line for the screen. */
+export function describeRunInfo(info: BatchRunInfo): string {
+  const s = info.sampling;
+  const delim = info.delimiter === '' ? 'blank lines' : `${info.delimiterIsRegex ? 'RegExp ' : ''}${JSON.stringify(info.delimiter)}`;
+  return `${info.label ?? info.model} (${info.backend}) · probe ${JSON.stringify(info.probe)} · delimiter ${delim} · temperature ${s.temperature}, top-p ${s.topP}, top-k ${s.topK}, max ${s.maxNewTokens} tokens, seed ${s.seed}`;
+}

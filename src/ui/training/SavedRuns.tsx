@@ -1,0 +1,36 @@
+// Runs saved in IndexedDB (after a reload), grouped by the comparison they were started in, so
+// outcome-only and RePro resume together as a pair; each can still be resumed, inspected or deleted.
+import { comparisonOf, useTraining } from '../../store/trainingStore.ts';
+import type { SavedRunInfo } from '../../worker/trainingApi.ts';
+
+export function SavedRuns({ saved }: { saved: SavedRunInfo[] }) {
+  const { resumeSaved, resumeComparison, deleteSaved, openInInspector } = useTraining();
+  if (saved.length === 0) return null;
+  const groups = new Map<string, SavedRunInfo[]>();
+  for (const s of saved) groups.set(comparisonOf(s.spec), [...(groups.get(comparisonOf(s.spec)) ?? []), s]);
+  return (
+    <div className="card" data-testid="saved-runs">
+      <h3>Saved runs</h3>
+      {[...groups.entries()].map(([id, runs]) => (
+        <div key={id} className="saved-comparison" data-testid="saved-comparison" data-comparison={id}>
+          {runs.length > 1 && (
+            <div className="row">
+              <strong>Comparison ({runs.length} runs)</strong>
+              <button type="button" className="primary" onClick={() => void resumeComparison(id)} data-testid="resume-comparison">
+                Resume comparison
+              </button>
+            </div>
+          )}
+          {runs.map((s) => (
+            <div key={s.spec.runId} className="row" data-testid="saved-run" data-run-id={s.spec.runId} data-step={s.step}>
+              <span>{s.spec.label} — step {s.step} / {s.spec.steps}, saved {new Date(s.savedAt).toLocaleString()}</span>
+              <button type="button" onClick={() => void resumeSaved(s.spec.runId)} data-testid="resume-saved">Resume</button>
+              <button type="button" onClick={() => void openInInspector(s.spec.runId)} title="Load this checkpoint's weights as the inspector's model">Inspect</button>
+              <button type="button" onClick={() => void deleteSaved(s.spec.runId)}>Delete</button>
+            </div>
+          ))}
+        </div>
+      ))}
+    </div>
+  );
+}
