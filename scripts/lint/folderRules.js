@@ -11,7 +11,7 @@ export const FOLDER_RULES = {
   repro: { may: [], why: 'the RePro math is pure: it imports no other layer' },
   sampling: { may: [], why: 'the one sampler, its options and the PRNG are pure' },
   task: { may: ['repro', 'llm/types.ts'], why: 'the toy task is pure (the tokenizer interface is a type)' },
-  data: { may: ['repro'], why: 'file parsing and records are pure (persistence only adds idb)' },
+  data: { may: ['repro', 'rl/metrics.ts'], why: 'file parsing and records are pure (persistence only adds idb; metric histories are typed by rl/metrics)' },
   analysis: { may: ['repro', 'task', 'llm/types.ts', 'llm/representability.ts'], why: 'pure derivations shared by the screens and the worker' },
   export: { may: ['data', 'repro', 'rl', 'task', 'store/settings.ts'], why: 'the verl export is pure: prompt sets, configs and settings in, files out' },
   llm: { may: ['repro', 'sampling'], why: 'the model interface and its scorer get their GPU kernel injected' },
@@ -21,7 +21,7 @@ export const FOLDER_RULES = {
   worker: { may: ['analysis', 'data', 'engine', 'gpu', 'llm', 'repro', 'rl', 'sampling', 'task'], why: 'the worker sits below the stores and the UI' },
   store: { may: ['analysis', 'data', 'engine', 'gpu', 'llm', 'repro', 'rl', 'sampling', 'task', 'worker'], why: 'stores sit below the UI' },
   ui: {
-    may: ['analysis', 'data', 'export', 'repro', 'rl', 'store', 'task', 'worker/api.ts', 'worker/trainingApi.ts', 'llm/types.ts'],
+    may: ['analysis', 'data', 'export', 'repro', 'rl', 'store', 'task', 'worker/api.ts', 'worker/trainingApi.ts', 'llm/types.ts', 'llm/representability.ts'],
     why: 'screens reach the workers through the stores (worker types only) and never GPU or engine code',
   },
 };

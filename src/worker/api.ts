@@ -163,3 +163,6 @@ export interface ModelApi {
 }
 
 export type WorkerApi = StatusApi & ModelApi & DataApi;
+
+/** The weight variants a hub model may be loaded as (the model panel's dtype choice). */
+export { ORT_DTYPES, type OrtDtype } from '../llm/ort/dtypeChoice.ts';

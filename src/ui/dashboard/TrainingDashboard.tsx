@@ -7,7 +7,7 @@ import type { RunView } from '../../store/trainingStore.ts';
 import { useTraining } from '../../store/trainingStore.ts';
 import { useChartColors } from '../chartTheme.ts';
 import { useThrottledValue } from '../useThrottledValue.ts';
-import { chartRows, evalRows, type ChartRow, type RunSeries } from '../training/chartData.ts';
+import { chartRows, evalRows, type ChartRow, type RunSeries } from './chartData.ts';
 import { DashboardChart, type DashSeries } from './DashboardChart.tsx';
 import { heldOutNote, STEP_CHARTS } from './trainingCharts.ts';
 import { RunConfigPanel } from './RunConfigPanel.tsx';

@@ -4,7 +4,7 @@
 // loader's precise error text.
 import { useEffect, useRef, useState } from 'react';
 import { useModel } from '../../store/modelStore.ts';
-import { ORT_DTYPES, type OrtDtype } from '../../llm/ort/dtypeChoice.ts';
+import { ORT_DTYPES, type OrtDtype } from '../../worker/api.ts';
 import { BackendBadge } from '../BackendBadge.tsx';
 import { formatBytes } from '../download.ts';
 import { RegimeSelect } from '../RegimeSelect.tsx';

@@ -2,7 +2,7 @@
 // Receives data only; never reaches into the worker or GPU buffers.
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { exact, useChartColors } from '../chartTheme.ts';
-import type { ChartRow } from './chartData.ts';
+import type { ChartRow } from '../dashboard/chartData.ts';
 
 export interface ChartSeries {
   /** key in the rows */

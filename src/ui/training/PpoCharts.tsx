@@ -1,7 +1,7 @@
 // The PPO critic's charts (repro-method.md §11): value loss, explained variance and value-clip
 // fraction, one line per PPO run; nothing when no PPO run is shown.
 import type { StepMetrics } from '../../rl/metrics.ts';
-import { chartRows, type RunSeries } from './chartData.ts';
+import { chartRows, type RunSeries } from '../dashboard/chartData.ts';
 import { MetricChart, type ChartSeries } from './MetricChart.tsx';
 
 const CHARTS: { title: string; id: string; value: (m: StepMetrics) => number | null }[] = [

@@ -3,7 +3,7 @@ import { useEffect, useState } from 'react';
 import { useTraining, type RunView } from '../../store/trainingStore.ts';
 import { downloadBlob, downloadText } from '../download.ts';
 import { metricsToCsv, metricsToJson } from '../../data/metricsHistory.ts';
-import { formatDuration, stepsPerSecond } from './chartData.ts';
+import { formatDuration, stepsPerSecond } from '../dashboard/chartData.ts';
 import { etaFromRate } from '../../store/eta.ts';
 
 function downloadBytes(filename: string, bytes: Uint8Array, mime: string): void {

@@ -3,7 +3,7 @@
 // is rendered as text.
 import type { RolloutSample } from '../../rl/metrics.ts';
 import { useTraining } from '../../store/trainingStore.ts';
-import { rewardColor } from './chartData.ts';
+import { rewardColor } from '../dashboard/chartData.ts';
 
 export function SamplesPanel({ runId, label, samples }: { runId: string; label: string; samples: RolloutSample[] }) {
   const openInInspector = useTraining((s) => s.openInInspector);

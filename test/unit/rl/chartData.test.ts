@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chartRows, etaSeconds, evalRows, formatDuration, rewardColor, stepsPerSecond } from '../../../src/ui/training/chartData.ts';
+import { chartRows, etaSeconds, evalRows, formatDuration, rewardColor, stepsPerSecond } from '../../../src/ui/dashboard/chartData.ts';
 import type { EvalMetrics, StepMetrics } from '../../../src/rl/metrics.ts';
 
 const m = (step: number, reward: number, loss = 0.1): StepMetrics => ({
