@@ -24,7 +24,7 @@ if (!('groupBy' in Map)) {
 // Three worlds: pure modules in Node, GPU code in headless Chromium (real WebGPU adapter),
 // end-to-end flows driven by Playwright against the dev server.
 export default mergeConfig(
-  viteConfig,
+  viteConfig({ command: 'serve', mode: 'test' }),
   defineConfig({
     test: {
       reporters: ['default', './test/summaryReporter.ts'],

@@ -1,6 +1,7 @@
 // Runs before `npm start` and `npm test` so the README's two commands work on a fresh clone:
 // installs the locked dependencies when node_modules is missing or older than the lock file, and
-// (for tests) says exactly what to install when no Chromium is found.
+// (for tests) installs Debian's chromium when run as root on Debian/Ubuntu, or says exactly what
+// to install when no Chromium is found.
 import { execSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 
@@ -13,6 +14,13 @@ if (!existsSync(installed) || statSync(installed).mtimeMs < statSync(lock).mtime
 
 if (process.argv.includes('--chromium')) {
   const path = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  // On Debian/Ubuntu as root (a fresh CI box, a container) install it; anyone else gets the command.
+  const canApt = process.getuid?.() === 0 && existsSync('/usr/bin/apt-get') && !process.env.CHROMIUM_PATH;
+  if (!existsSync(path) && canApt) {
+    console.log('No Chromium found: installing Debian chromium (apt-get) for the WebGPU and end-to-end tests …');
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    execSync('apt-get update -qq && apt-get install -y -qq chromium', { stdio: 'inherit', env });
+  }
   if (!existsSync(path)) {
     console.error(
       `No Chromium at ${path}. The GPU and end-to-end tests run in headless Chromium with WebGPU.\n` +

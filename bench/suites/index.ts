@@ -6,6 +6,7 @@ import { grpoStep } from './grpoStep.ts';
 import { trainStep } from './trainStep.ts';
 import { jTrajectory } from './jTrajectory.ts';
 import { batchThroughput } from './batchThroughput.ts';
+import { wasmThreads } from './wasmThreads.ts';
 
 /** One measured number, as printed and stored in bench/results.json. */
 export interface BenchEntry {
@@ -27,4 +28,5 @@ export const suites: BenchSuite[] = [
   trainStep,
   jTrajectory,
   batchThroughput,
+  wasmThreads,
 ];

@@ -8,9 +8,10 @@ import type { TrainableModel } from '../engine/types.ts';
 import type { RunSpec } from './trainingApi.ts';
 import type { TrainingDeps } from './trainingHost.ts';
 import { deleteRun, listRuns, loadRun, saveRun } from './trainingStorage.ts';
+import { siteUrl } from '../site/siteUrl.ts';
 
 /** The bundled SFT checkpoint, served by Vite from public/ (scripts/trainToy.ts writes it). */
-export const SFT_CHECKPOINT_URL = '/models/toy-reasoner/model.safetensors';
+export const SFT_CHECKPOINT_URL = 'models/toy-reasoner/model.safetensors';
 
 export interface GpuTrainingOptions {
   /** where the starting weights are fetched from; default SFT_CHECKPOINT_URL */
@@ -24,7 +25,7 @@ export interface GpuTrainingOptions {
 }
 
 export function gpuTrainingDeps(opts: GpuTrainingOptions = {}): TrainingDeps {
-  const checkpointUrl = opts.checkpointUrl ?? SFT_CHECKPOINT_URL;
+  const checkpointUrl = opts.checkpointUrl ?? siteUrl(SFT_CHECKPOINT_URL);
   const acquire = opts.acquire ?? (() => acquireGpu());
   let ctx: GpuContext | null = null;
   let initial: { config: ModelConfig; params: Float32Array } | null = null;
