@@ -133,5 +133,6 @@ test.skipIf(!HAS_MODEL)('offline: a second visit with the network off opens and 
   } finally {
     await context.setOffline(false);
   }
-  expect(errors).toEqual([]);
+  // The routed hub answers files the repository lacks with 404, as the real hub does.
+  expect(errors.filter((e) => !e.startsWith('HTTP 404: https://huggingface.co/'))).toEqual([]);
 }, LONG);
