@@ -55,8 +55,9 @@ export function findBacktracking(cot: string, spans: Span[], opts: { markers?: r
 
 function opensWith(text: string, marker: string): boolean {
   if (!text.startsWith(marker)) return false;
-  const next = text.charAt(marker.length);
-  return next === '' || !LETTER_OR_DIGIT.test(next);
+  // The whole code point after the marker: charAt would give a lone surrogate of an astral letter (𝔸).
+  const cp = text.codePointAt(marker.length);
+  return cp === undefined || !LETTER_OR_DIGIT.test(String.fromCodePoint(cp));
 }
 
 function normalizeMarkers(markers: readonly string[]): string[] {

@@ -5,6 +5,7 @@ import { UploadPanel } from './UploadPanel.tsx';
 import { RunPanel } from './RunPanel.tsx';
 import { ResultsTable } from './ResultsTable.tsx';
 import { BatchCharts } from './BatchCharts.tsx';
+import { VerlExportButton } from '../export/VerlExportButton.tsx';
 
 export function BatchScreen() {
   const error = useBatch((s) => s.error);
@@ -26,6 +27,7 @@ export function BatchScreen() {
       )}
       <ResultsTable />
       <BatchCharts />
+      <VerlExportButton source="batch" />
     </section>
   );
 }

@@ -7,6 +7,7 @@ import { chartRows, evalRows, type ChartRow, type RunSeries } from './chartData.
 import { MetricChart, type ChartSeries } from './MetricChart.tsx';
 import { RunTable } from './RunTable.tsx';
 import { SamplesPanel } from './SamplesPanel.tsx';
+import { VerlExportButton } from '../export/VerlExportButton.tsx';
 import { DEFAULT_RUN_SETTINGS, RunSettings, type RunSettingsValue } from './RunSettings.tsx';
 
 // Dev/test builds only: e2e tests read the runs' metric histories from the store.
@@ -87,6 +88,7 @@ export function TrainingScreen() {
         </div>
       )}
       <RunTable runs={all} />
+      <VerlExportButton source="training" />
       <div className="summary-grid">
         <MetricChart title="Reward (train) and accuracy (held-out, dashed)" rows={rewards} series={rewardLines} testId="chart-reward" height={300} />
         {STEP_CHARTS.map((c) => (

@@ -32,6 +32,11 @@ describe('findBacktracking (repro-method.md §10)', () => {
     expect(findBacktracking(cot, spans)).toEqual([1, 2, 4, 6, 7, 8, 10, 12, 15]);
   });
 
+  it('reads the whole code point after a marker: an astral letter (𝔸) is a letter, an emoji is not', () => {
+    const { cot, spans } = build(['Actually𝔸 no', 'Wait😀 yes', 'hmm𝟙']);
+    expect(findBacktracking(cot, spans)).toEqual([1]);
+  });
+
   it('uses a custom marker list, normalised like the text', () => {
     const { cot, spans } = build(['Step 1', 'So   then', 'But wait', '"So then"']);
     expect(findBacktracking(cot, spans, { markers: ['  SO then '] })).toEqual([1, 3]);
