@@ -4,7 +4,7 @@
 // hub, and a second visit with the network off opens and runs the bundled model from the service
 // worker's precache.
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { contentSecurityPolicy } from '../../src/site/policy.ts';
@@ -38,9 +38,15 @@ async function routeHub(context: BrowserContext): Promise<string[]> {
   const served: string[] = [];
   await context.route('https://huggingface.co/**', async (route) => {
     const url = new URL(route.request().url());
+    const cors = { 'access-control-allow-origin': '*' };
+    // The tree API: the repository's files, as the hub lists them.
+    if (/^\/api\/models\/test-org\/toy-reasoner\/tree\//.test(url.pathname)) {
+      const listing = ['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx']
+        .map((path) => ({ type: 'file', path, size: statSync(resolve(TOY, path)).size }));
+      return route.fulfill({ status: 200, headers: { ...cors, 'content-type': 'application/json' }, body: JSON.stringify(listing) });
+    }
     const m = /^\/test-org\/toy-reasoner\/resolve\/[^/]+\/(.+)$/.exec(url.pathname);
     const file = m ? resolve(TOY, decodeURIComponent(m[1])) : '';
-    const cors = { 'access-control-allow-origin': '*' };
     if (!m || !file.startsWith(TOY) || !existsSync(file)) return route.fulfill({ status: 404, headers: cors, body: 'not found' });
     served.push(m[1]);
     return route.fulfill({ status: 200, headers: { ...cors, 'content-type': 'application/octet-stream' }, body: readFileSync(file) });
