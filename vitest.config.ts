@@ -3,8 +3,9 @@ import { playwright } from '@vitest/browser-playwright';
 import viteConfig from './vite.config.ts';
 import { chromiumArgs, chromiumPath } from './test/chromium.ts';
 
-// Vitest 5's error summary calls Map.groupBy, which Node 20 lacks: without this, a failing test
-// crashes the reporter instead of printing why it failed.
+// Vitest 5's error summary calls Map.groupBy, which Node 20 lacks. npm scripts run on the Node 22
+// that `npm ci` puts in node_modules (devDependency `node`); this keeps a direct `npx vitest` on an
+// older system Node printing failures instead of crashing the reporter.
 if (!('groupBy' in Map)) {
   Object.defineProperty(Map, 'groupBy', {
     value<K, T>(items: Iterable<T>, key: (item: T, i: number) => K): Map<K, T[]> {
@@ -24,7 +25,7 @@ if (!('groupBy' in Map)) {
 // Three worlds: pure modules in Node, GPU code in headless Chromium (real WebGPU adapter),
 // end-to-end flows driven by Playwright against the dev server.
 export default mergeConfig(
-  viteConfig,
+  viteConfig({ command: 'serve', mode: 'test' }),
   defineConfig({
     test: {
       reporters: ['default', './test/summaryReporter.ts'],

@@ -6,6 +6,8 @@ import { App } from './ui/App.tsx';
 import './ui/theme.css';
 
 if (import.meta.env.DEV) void import('./ui/debugHook.ts').then((m) => m.installDebugHook());
+// The built site works offline and is cross-origin isolated on any host (src/site/sw.ts).
+if (import.meta.env.PROD) void import('./site/registerSw.ts').then((m) => m.registerSiteWorker());
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

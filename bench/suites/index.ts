@@ -8,6 +8,7 @@ import { trainStep } from './trainStep.ts';
 import { jTrajectory } from './jTrajectory.ts';
 import { batchThroughput } from './batchThroughput.ts';
 import { topKKernel } from './topKKernel.ts';
+import { wasmThreads } from './wasmThreads.ts';
 
 /** One measured number, as printed and stored in bench/results.json. */
 export interface BenchEntry {
@@ -31,4 +32,5 @@ export const suites: BenchSuite[] = [
   jTrajectory,
   batchThroughput,
   topKKernel,
+  wasmThreads,
 ];

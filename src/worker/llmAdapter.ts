@@ -11,24 +11,25 @@ import { decodeCheckpoint } from '../engine/checkpoint.ts';
 import { toyModelFolder } from '../engine/onnx/toyModelFolder.ts';
 import type { LoadProgress, ModelSourceSpec } from './api.ts';
 import { REGIME_MODEL_DIR, type TaskRegime } from '../task/regime.ts';
+import { siteUrl } from '../site/siteUrl.ts';
 
 /** The bundled toy model, served from public/models/toy-reasoner/. */
-export const BUNDLED_MODEL_PATH = '/models/toy-reasoner/';
+export const BUNDLED_MODEL_PATH = 'models/toy-reasoner/';
 /** Its files (fp32 ONNX export only), so the loader does not look for other dtypes. */
 const BUNDLED_FILES = ['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx'];
 
 /** The bundled folder of a regime's toy model (the mixed one is BUNDLED_MODEL_PATH). */
-export const bundledModelPath = (regime: TaskRegime = 'mixed'): string => (regime === 'mixed' ? BUNDLED_MODEL_PATH : `/${REGIME_MODEL_DIR[regime]}/`);
+export const bundledModelPath = (regime: TaskRegime = 'mixed'): string => (regime === 'mixed' ? BUNDLED_MODEL_PATH : `${REGIME_MODEL_DIR[regime]}/`);
 
 function bundledFetcher(onProgress: (p: FileProgress) => void, signal: AbortSignal, regime: TaskRegime = 'mixed'): FetchFile {
   const BUNDLED_MODEL_PATH = bundledModelPath(regime);
   return async (path) => {
-    const url = new URL(`${BUNDLED_MODEL_PATH}${path}`, self.location.href).href;
+    const url = siteUrl(`${BUNDLED_MODEL_PATH}${path}`);
     const res = await fetch(url, { signal });
     // A dev server may answer a missing file with its index.html: that is a missing file too.
     const html = (res.headers.get('content-type') ?? '').includes('text/html');
     if (res.status === 404 || (res.ok && html)) {
-      throw new ModelLoadError('missing-file', `Missing file ${path} of the bundled toy model (expected at public${BUNDLED_MODEL_PATH}${path}).`, { file: path });
+      throw new ModelLoadError('missing-file', `Missing file ${path} of the bundled toy model (expected at public/${BUNDLED_MODEL_PATH}${path}).`, { file: path });
     }
     if (!res.ok) throw httpError(res.status, res.statusText, path, url);
     return readBody(res, path, onProgress, signal);

@@ -10,9 +10,10 @@ import type { RunSpec } from './trainingApi.ts';
 import type { TrainingDeps } from './trainingHost.ts';
 import { REGIME_MODEL_DIR, type TaskRegime } from '../task/regime.ts';
 import { deleteRun, listRuns, loadRun, saveRun } from './trainingStorage.ts';
+import { siteUrl } from '../site/siteUrl.ts';
 
 /** The bundled SFT checkpoint, served by Vite from public/ (scripts/trainToy.ts writes it). */
-export const SFT_CHECKPOINT_URL = '/models/toy-reasoner/model.safetensors';
+export const SFT_CHECKPOINT_URL = 'models/toy-reasoner/model.safetensors';
 
 export interface GpuTrainingOptions {
   /** where the starting weights are fetched from; default: the regime's bundled checkpoint */
@@ -26,7 +27,7 @@ export interface GpuTrainingOptions {
 }
 
 export function gpuTrainingDeps(opts: GpuTrainingOptions = {}): TrainingDeps {
-  const urlOf = (regime: TaskRegime) => opts.checkpointUrl ?? (regime === 'mixed' ? SFT_CHECKPOINT_URL : `/${REGIME_MODEL_DIR[regime]}/model.safetensors`);
+  const urlOf = (regime: TaskRegime) => opts.checkpointUrl ?? siteUrl(regime === 'mixed' ? SFT_CHECKPOINT_URL : `${REGIME_MODEL_DIR[regime]}/model.safetensors`);
   const acquire = opts.acquire ?? (() => acquireGpu());
   let ctx: GpuContext | null = null;
   const initial = new Map<TaskRegime, Promise<{ config: ModelConfig; params: Float32Array }>>();

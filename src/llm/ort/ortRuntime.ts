@@ -25,14 +25,30 @@ export interface OrtSessionHandle {
   release(): Promise<void>;
 }
 
+/**
+ * WASM threads: they need SharedArrayBuffer, i.e. a cross-origin isolated page (COOP/COEP from the
+ * server or the site's service worker); without it one thread. At most 4: ORT's own default cap.
+ * setWasmThreads (tests, the threads benchmark) forces a count.
+ */
+let threadOverride: number | undefined;
+export function setWasmThreads(n: number): void {
+  if (configured) throw new Error('setWasmThreads must be called before the first ONNX session is created');
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`WASM thread count must be a positive integer, got ${n}`);
+  threadOverride = n;
+}
+export function wasmThreads(): number {
+  if (threadOverride !== undefined) return threadOverride;
+  if (!self.crossOriginIsolated) return 1;
+  return Math.max(1, Math.min(4, navigator.hardwareConcurrency ?? 1));
+}
+
 let configured = false;
 function configureEnv(): void {
   if (configured) return;
   configured = true;
   // Served by Vite from node_modules (dev) or emitted as assets (build); no CDN.
   ort.env.wasm.wasmPaths = { wasm: ortWasmUrl, mjs: ortMjsUrl };
-  // Threads need cross-origin isolation (SharedArrayBuffer), which a plain dev page lacks.
-  ort.env.wasm.numThreads = 1;
+  ort.env.wasm.numThreads = wasmThreads();
   ort.env.wasm.proxy = false;
   ort.env.logLevel = 'error';
 }

@@ -2,10 +2,11 @@
 import { useState, type DragEvent } from 'react';
 import { useBatch } from '../../store/batchStore.ts';
 import { FieldMappingPanel } from './FieldMappingPanel.tsx';
+import { siteUrl } from '../../site/siteUrl.ts';
 
 export const EXAMPLES = [
-  { url: '/examples/toy-addition.jsonl', name: 'toy-addition.jsonl', label: 'Toy addition (the toy model’s task)' },
-  { url: '/examples/short-math.jsonl', name: 'short-math.jsonl', label: 'Short math set' },
+  { url: siteUrl('examples/toy-addition.jsonl'), name: 'toy-addition.jsonl', label: 'Toy addition (the toy model’s task)' },
+  { url: siteUrl('examples/short-math.jsonl'), name: 'short-math.jsonl', label: 'Short math set' },
 ];
 /** Per-line errors listed at most; the count says how many there were. */
 const MAX_ERRORS_SHOWN = 200;
