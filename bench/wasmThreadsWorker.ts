@@ -3,7 +3,7 @@
 import { setWasmThreads } from '../src/llm/ort/ortRuntime.ts';
 import { OrtLanguageModel } from '../src/llm/ort/ortLanguageModel.ts';
 import { exportOnnx } from '../src/engine/onnx/export.ts';
-import { exportGenerationConfig, exportHfConfig } from '../src/engine/onnx/hf-config.ts';
+import { exportGenerationConfig, exportHfConfig } from '../src/engine/onnx/hfConfig.ts';
 import { initParams } from '../src/engine/init.ts';
 import type { ModelConfig } from '../src/engine/config.ts';
 import { toHfTokenizerConfig, toHfTokenizerJson } from '../src/task/tokenizer.ts';
