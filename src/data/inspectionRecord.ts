@@ -1,6 +1,6 @@
 // The exported record of one inspection (settings + trajectory + metrics), validated with zod so
 // a file from disk or another version is checked field by field before the UI reads it.
-import { z } from 'zod';
+import { z } from './zod.ts';
 import type { OverthinkingMetrics, Trajectory } from '../repro/index.ts';
 import { toJson } from './toJson.ts';
 

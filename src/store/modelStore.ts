@@ -3,9 +3,18 @@ import { create } from 'zustand';
 import { proxy } from 'comlink';
 import type { LoadedModel, LoadProgress, ModelSourceSpec } from '../worker/api.ts';
 import { workerApi } from '../worker/client.ts';
+import type { ModelRef } from './viewLink.ts';
+
+function linkableSource(source: ModelSourceSpec, loaded: LoadedModel): ModelRef | null {
+  if (source.kind === 'bundled') return { kind: 'bundled' };
+  if (source.kind === 'hub') return { kind: 'hub', id: source.id, dtype: loaded.info.dtype };
+  return null;
+}
 
 interface ModelState {
   loaded: LoadedModel | null;
+  /** Where `loaded` came from, as a shared link can name it (null: local files, a checkpoint). */
+  loadedFrom: ModelRef | null;
   loading: boolean;
   /** Per file: bytes loaded / total (0 = unknown). */
   progress: Record<string, LoadProgress>;
@@ -18,6 +27,7 @@ interface ModelState {
 
 export const useModel = create<ModelState>((set, get) => ({
   loaded: null,
+  loadedFrom: null,
   loading: false,
   progress: {},
   error: null,
@@ -32,7 +42,7 @@ export const useModel = create<ModelState>((set, get) => ({
         source,
         proxy((p: LoadProgress) => set((s) => ({ progress: { ...s.progress, [p.file]: p } }))),
       );
-      set({ loaded });
+      set({ loaded, loadedFrom: linkableSource(source, loaded) });
     } catch (e) {
       const kept = get().loaded;
       set({ error: kept ? `${errorText(e)} — still using ${kept.label}.` : errorText(e) });

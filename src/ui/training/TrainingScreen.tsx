@@ -1,14 +1,15 @@
 // The training screen: GRPO outcome-only vs GRPO + RePro from the bundled SFT checkpoint, same
 // seed; the run table, the dashboard (training/../dashboard/), samples of the latest step, and
 // saved runs to resume as a pair.
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import { useTraining } from '../../store/trainingStore.ts';
 import { firstInvalid, useInvalidFields } from '../../store/invalidFields.ts';
 import { NumberField } from '../NumberField.tsx';
 import { RunTable } from './RunTable.tsx';
 import { SamplesPanel } from './SamplesPanel.tsx';
 import { SavedRuns } from './SavedRuns.tsx';
-import { DEFAULT_RUN_SETTINGS, RunSettings, type RunSettingsValue } from './RunSettings.tsx';
+import { RunSettings, runSettingsOf, type RunSettingsValue } from './RunSettings.tsx';
+import { useTrainingForm } from '../../store/trainingFormStore.ts';
 import { TrainingDashboard } from '../dashboard/TrainingDashboard.tsx';
 
 // Dev/test builds only: e2e tests read the runs' metric histories from the store.
@@ -18,9 +19,13 @@ if (import.meta.env.DEV && typeof window !== 'undefined') {
 
 export function TrainingScreen() {
   const { runs, saved, error, connect, startComparison } = useTraining();
-  const [steps, setSteps] = useState(100);
-  const [seed, setSeed] = useState(0);
-  const [settings, setSettings] = useState<RunSettingsValue>(DEFAULT_RUN_SETTINGS);
+  // The form lives in a store so a shared link can carry it (src/store/trainingFormStore.ts).
+  const form = useTrainingForm();
+  const { steps, seed } = form;
+  const settings = runSettingsOf(form.settings);
+  const setSteps = (v: number) => form.set({ steps: v });
+  const setSeed = (v: number) => form.set({ seed: v });
+  const setSettings = (v: RunSettingsValue) => form.set({ settings: { ...v } });
   const invalid = firstInvalid(useInvalidFields((s) => s.errors.training));
   useEffect(() => {
     void connect();
