@@ -9,6 +9,7 @@ import { workerApi } from '../worker/client.ts';
 import type { GenerateResult } from '../worker/api.ts';
 import { useModel, errorText } from './modelStore.ts';
 import { useSettings } from './settingsStore.ts';
+import { linkView } from './linkView.ts';
 import { inspectionRecordOf, settingsFromRecord } from './inspectionRecordOf.ts';
 import { answersMatch } from '../analysis/responseSplit.ts';
 import type { Representability } from '../llm/representability.ts';
@@ -59,10 +60,12 @@ function probeSetting(): string {
   return p ?? useModel.getState().loaded?.defaultProbe ?? '';
 }
 
+const fromLink = linkView().inspector;
+
 export const useInspector = create<InspectorState>((set, get) => ({
-  question: '',
-  answer: '',
-  cot: '',
+  question: fromLink?.question ?? '',
+  answer: fromLink?.answer ?? '',
+  cot: fromLink?.cot ?? '',
   generation: null,
   generating: null,
   genTokens: 0,

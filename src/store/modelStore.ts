@@ -4,9 +4,18 @@ import { proxy } from 'comlink';
 import type { LoadedModel, LoadProgress, ModelSourceSpec } from '../worker/api.ts';
 import type { CachedModel } from '../llm/ort/modelCache.ts';
 import { workerApi } from '../worker/client.ts';
+import type { ModelRef } from './viewLink.ts';
+
+function linkableSource(source: ModelSourceSpec, loaded: LoadedModel): ModelRef | null {
+  if (source.kind === 'bundled') return { kind: 'bundled' };
+  if (source.kind === 'hub') return { kind: 'hub', id: source.id, dtype: loaded.info.dtype };
+  return null;
+}
 
 interface ModelState {
   loaded: LoadedModel | null;
+  /** Where `loaded` came from, as a shared link can name it (null: local files, a checkpoint). */
+  loadedFrom: ModelRef | null;
   loading: boolean;
   /** Per file: bytes loaded / total (0 = unknown). */
   progress: Record<string, LoadProgress>;
@@ -24,6 +33,7 @@ interface ModelState {
 
 export const useModel = create<ModelState>((set, get) => ({
   loaded: null,
+  loadedFrom: null,
   loading: false,
   progress: {},
   error: null,
@@ -50,7 +60,7 @@ export const useModel = create<ModelState>((set, get) => ({
         source,
         proxy((p: LoadProgress) => set((s) => ({ progress: { ...s.progress, [p.file]: p } }))),
       );
-      set({ loaded });
+      set({ loaded, loadedFrom: linkableSource(source, loaded) });
     } catch (e) {
       const kept = get().loaded;
       set({ error: kept ? `${errorText(e)} — still using ${kept.label}.` : errorText(e) });

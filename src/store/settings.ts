@@ -69,10 +69,17 @@ export function checkNumericSetting(key: NumKey, value: number): number {
   return value;
 }
 
+/**
+ * The screens the scoring and sampling settings belong to: a link to any other screen carries none
+ * of them (the inspector's seed does not leak into a training link).
+ */
+export const SCREENS_WITH_SETTINGS: readonly Tab[] = ['inspector', 'batch'];
+
 /** Only the settings that differ from the defaults go into the URL, so links stay short. */
 export function settingsToQuery(s: Settings): string {
   const q = new URLSearchParams();
   if (s.tab !== DEFAULT_SETTINGS.tab) q.set('tab', s.tab);
+  if (!SCREENS_WITH_SETTINGS.includes(s.tab)) return q.toString();
   if (s.probe !== null) q.set('probe', s.probe);
   if (s.delimiter !== '') q.set('delim', s.delimiter);
   if (s.delimiterIsRegex) q.set('delimRe', '1');

@@ -1,6 +1,7 @@
 // Settings (shareable through the URL) and the theme (kept in localStorage, not shared).
 import { create } from 'zustand';
 import { settingsFromQuery, settingsToQuery, type Settings, type Tab } from './settings.ts';
+import { linkViewErrors } from './linkView.ts';
 
 export type ThemeChoice = 'system' | 'light' | 'dark';
 const THEME_KEY = 'repro-playground.theme';
@@ -34,7 +35,7 @@ function writeUrl(s: Settings): void {
 
 export const useSettings = create<SettingsState>((set, get) => ({
   settings: initial.settings,
-  urlErrors: initial.errors,
+  urlErrors: [...initial.errors, ...linkViewErrors()],
   theme: initialTheme(),
   update(patch) {
     const settings = { ...get().settings, ...patch };

@@ -3,6 +3,7 @@ import { useRef, type KeyboardEvent } from 'react';
 import { TABS, type Tab } from '../store/settings.ts';
 import { useSettings, type ThemeChoice } from '../store/settingsStore.ts';
 import { BackendBadge } from './BackendBadge.tsx';
+import { CopyLinkButton } from './CopyLinkButton.tsx';
 
 const LABELS: Record<Tab, string> = { status: 'Status', inspector: 'Inspector', batch: 'Batch', training: 'Training', method: 'Method' };
 const THEMES: ThemeChoice[] = ['system', 'light', 'dark'];
@@ -52,6 +53,7 @@ export function Header() {
         ))}
       </div>
       <div className="header-right">
+        <CopyLinkButton />
         <BackendBadge />
         <label className="theme-select">
           Theme{' '}

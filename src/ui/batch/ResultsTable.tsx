@@ -6,6 +6,7 @@ import { useBatch } from '../../store/batchStore.ts';
 import { useInspector } from '../../store/inspectorStore.ts';
 import { useSettings } from '../../store/settingsStore.ts';
 import { CSV_COLUMNS, filterRows, sortRows, type BatchRow, type SortKey } from '../../analysis/batchRows.ts';
+import { useBatchView, type BatchSort } from '../../store/batchViewStore.ts';
 import type { BatchItemResult } from '../../worker/api.ts';
 import { toCsv, toJson, toJsonl } from '../../data/index.ts';
 import { downloadText } from '../download.ts';
@@ -42,9 +43,9 @@ interface ViewProps { rows: BatchRow[]; results: BatchItemResult[]; runId: strin
 const ResultsTableView = memo(function ResultsTableView({ rows, results, runId, runInfo }: ViewProps) {
   const { w, eps } = useSettings((s) => s.settings);
   const flagged = rows.filter((r) => r.flag !== '').length;
-  const [sort, setSort] = useState<{ key: SortKey; dir: 'asc' | 'desc' }>({ key: 'line', dir: 'asc' });
-  const [query, setQuery] = useState('');
-  const [show, setShow] = useState<'all' | 'correct' | 'wrong' | 'errors' | 'flagged'>('all');
+  // Sort, filter and shown subset live in a store so a shared link can carry them.
+  const { sort, filter: query, show, setSort: setSortState, setFilter: setQuery, setShow } = useBatchView();
+  const setSort = (f: (s: BatchSort) => BatchSort) => setSortState(f(sort));
   const [limit, setLimit] = useState(PAGE);
   const visible = useMemo(() => sortRows(filterRows(rows, query, show), sort.key, sort.dir), [rows, query, show, sort]);
   const showInInspector = useInspector((s) => s.show);

@@ -13,6 +13,7 @@ import { NumbersTable } from './NumbersTable.tsx';
 import { SummaryCard } from './SummaryCard.tsx';
 import { SavedInspections } from './SavedInspections.tsx';
 import { AnalysisControls } from './AnalysisControls.tsx';
+import { LinkBanner } from './LinkBanner.tsx';
 
 export function InspectorScreen() {
   const { trajectory: t, step, setStep, stepBy, error, generation } = useInspector();
@@ -46,6 +47,7 @@ export function InspectorScreen() {
   return (
     <section className="screen" aria-labelledby="inspector-title">
       <h2 id="inspector-title">Inspector</h2>
+      <LinkBanner />
       <div className="grid-2">
         <div>
           <ModelPanel />

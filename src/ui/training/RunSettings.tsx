@@ -15,6 +15,13 @@ export const DEFAULT_RUN_SETTINGS: RunSettingsValue = {
   checkpoint_every: DEFAULT_GRPO_CONFIG.checkpoint_every,
 };
 
+/** The defaults with the known keys of `values` (a shared link's) on top; unknown keys are dropped. */
+export function runSettingsOf(values: Record<string, number>): RunSettingsValue {
+  const out = { ...DEFAULT_RUN_SETTINGS };
+  for (const k of Object.keys(out) as (keyof RunSettingsValue)[]) if (typeof values[k] === 'number') out[k] = values[k];
+  return out;
+}
+
 const FIELDS: { key: keyof RunSettingsValue; label: string; min: number; max: number; step: number; testId: string }[] = [
   { key: 'per_device_train_batch_size', label: 'Prompts / step', min: 1, max: 64, step: 1, testId: 'grpo-prompts' },
   { key: 'num_generations', label: 'Samples / prompt (G)', min: 2, max: 32, step: 1, testId: 'grpo-generations' },

@@ -9,7 +9,8 @@ import { RunTable } from './RunTable.tsx';
 import { SamplesPanel } from './SamplesPanel.tsx';
 import { SavedRuns } from './SavedRuns.tsx';
 import { VerlExportButton } from '../export/VerlExportButton.tsx';
-import { DEFAULT_RUN_SETTINGS, RunSettings, type RunSettingsValue } from './RunSettings.tsx';
+import { RunSettings, runSettingsOf, type RunSettingsValue } from './RunSettings.tsx';
+import { useTrainingForm } from '../../store/trainingFormStore.ts';
 import { TrainingDashboard } from '../dashboard/TrainingDashboard.tsx';
 import { EstimatorPicker } from './EstimatorPicker.tsx';
 import { PpoCharts } from './PpoCharts.tsx';
@@ -26,9 +27,13 @@ if (import.meta.env.DEV && typeof window !== 'undefined') {
 
 export function TrainingScreen() {
   const { runs, saved, error, connect, startComparison } = useTraining();
-  const [steps, setSteps] = useState(100);
-  const [seed, setSeed] = useState(0);
-  const [settings, setSettings] = useState<RunSettingsValue>(DEFAULT_RUN_SETTINGS);
+  // The form lives in a store so a shared link can carry it (src/store/trainingFormStore.ts).
+  const form = useTrainingForm();
+  const { steps, seed } = form;
+  const settings = runSettingsOf(form.settings);
+  const setSteps = (v: number) => form.set({ steps: v });
+  const setSeed = (v: number) => form.set({ seed: v });
+  const setSettings = (v: RunSettingsValue) => form.set({ settings: { ...v } });
   const invalid = firstInvalid(useInvalidFields((s) => s.errors.training));
   const [estimators, setEstimators] = useState<AdvEstimator[]>(['grpo']);
   const [regime, setRegime] = useState<TaskRegime>('mixed');

@@ -43,6 +43,14 @@ describe('settings ⇄ URL query', () => {
     expect(errors.join('\n')).toMatch(/setting maxNewTokens: NaN/);
   });
 
+  test('settings are screen-scoped: a training or status link carries none of the inspector settings', () => {
+    const s: Settings = { ...DEFAULT_SETTINGS, tab: 'inspector', seed: 42, w: 0.25 };
+    expect(settingsToQuery(s)).toBe('tab=inspector&w=0.25&seed=42');
+    expect(settingsToQuery({ ...s, tab: 'batch' })).toBe('tab=batch&w=0.25&seed=42');
+    expect(settingsToQuery({ ...s, tab: 'training' })).toBe('tab=training');
+    expect(settingsToQuery({ ...s, tab: 'status' })).toBe('');
+  });
+
   test('a literal delimiter stays a string; empty means the §2 default', () => {
     expect(delimiterOf({ delimiter: '---', delimiterIsRegex: false })).toBe('---');
     expect(delimiterOf({ delimiter: '', delimiterIsRegex: false })).toBeUndefined();
