@@ -77,3 +77,42 @@ test.skipIf(!HAS_MODEL)('a training link opens the form with its values and carr
   expect(Number(await other.getByTestId('grpo-lr').inputValue())).toBeCloseTo(0.0002, 10);
   await other.close();
 });
+
+test.skipIf(!HAS_MODEL)('a comparison file imports into the dashboard, exports back the same runs and opens its weights in the inspector', async () => {
+  const { serializeComparison, parseComparison } = await import('../../src/data/comparisonFile.ts');
+  const weights = new Uint8Array(readFileSync(resolve(ROOT, 'public/models/toy-reasoner/model.safetensors')));
+  const metric = (step: number, reward: number, processReward: number | null) => ({
+    step, reward, responseTokens: 30 - step, cotTokens: 25 - step, backtracking: 0.3, processReward, loss: step === 2 ? NaN : 0.1, clipFrac: 0, kl: 0,
+    timings: { sampling: 1, scoring: 1, forwardBackward: 1, optimizer: 1 },
+  });
+  const text = serializeComparison({
+    exportedAt: '2026-12-01T12:00:00.000Z',
+    runs: [
+      { spec: { runId: 'outcome-s1-a', label: 'Outcome only (GRPO) · seed 1', method: 'outcome', steps: 3, config: { adv_estimator: 'grpo' } }, status: 'finished',
+        metrics: [metric(1, 0.3, null), metric(2, 0.4, null), metric(3, 0.5, null)] as never, evals: [], samples: [] },
+      { spec: { runId: 'repro-s1-a', label: 'RePro (GRPO + process reward) · seed 1', method: 'repro', steps: 3, config: { adv_estimator: 'grpo', process_reward_coef: 0.1 } }, status: 'finished',
+        metrics: [metric(1, 0.3, 0.2), metric(2, 0.45, 0.3), metric(3, 0.6, 0.4)] as never, evals: [], samples: [],
+        checkpoint: { safetensors: weights, configJson: '{}' } },
+    ],
+  });
+  const { page, errors } = await e2e.newPage();
+  await page.goto(`${e2e.baseUrl}/?tab=training`);
+  await page.getByTestId('training-screen').waitFor({ timeout: 60_000 });
+  await page.getByTestId('import-comparison').setInputFiles({ name: 'cmp.json', mimeType: 'application/json', buffer: Buffer.from(text) });
+  await expect.poll(() => page.getByTestId('run-table').textContent(), { timeout: 30_000 }).toContain('(imported)');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-comparison').click()]);
+  const back = parseComparison(readFileSync((await download.path())!, 'utf8'));
+  expect(back.runs.map((r) => r.spec.runId).sort()).toEqual(['imported-outcome-s1-a', 'imported-repro-s1-a']);
+  const repro = back.runs.find((r) => r.spec.method === 'repro')!;
+  expect(repro.metrics.map((m) => m.reward)).toEqual([0.3, 0.45, 0.6]);
+  expect(repro.metrics[1].loss).toBeNaN();
+  expect(back.runs.find((r) => r.spec.method === 'outcome')!.metrics[0].processReward).toBeNull();
+  // a malformed file is refused with a message, and the imported runs stay
+  await page.getByTestId('import-comparison').setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{"format":"x"}') });
+  await expect.poll(() => page.getByTestId('comparison-error').textContent()).toContain('bad.json: Not a comparison file');
+  expect(await page.getByTestId('run-table').textContent()).toContain('(imported)');
+  // the imported RePro run's weights load as the inspector's model
+  await page.getByTestId('inspect-imported').click();
+  await expect.poll(async () => (await page.getByTestId('model-loaded').textContent()) ?? '', { timeout: 180_000 }).toContain('(imported)');
+  expect(errors).toEqual([]);
+});

@@ -8,6 +8,7 @@ import { NumberField } from '../NumberField.tsx';
 import { RunTable } from './RunTable.tsx';
 import { SamplesPanel } from './SamplesPanel.tsx';
 import { SavedRuns } from './SavedRuns.tsx';
+import { ComparisonFileCard } from './ComparisonFileCard.tsx';
 import { VerlExportButton } from '../export/VerlExportButton.tsx';
 import { RunSettings, runSettingsOf, type RunSettingsValue } from './RunSettings.tsx';
 import { useTrainingForm } from '../../store/trainingFormStore.ts';
@@ -77,6 +78,7 @@ export function TrainingScreen() {
       <EstimatorPicker value={estimators} onChange={setEstimators} disabled={busy} />
       {error && <p className="error" role="alert">{error}</p>}
       <SavedRuns saved={saved} />
+      <ComparisonFileCard />
       <RunTable runs={all} />
       {visible.length > 0 && (
         <div className="summary-grid" data-testid="run-summaries">
