@@ -60,6 +60,8 @@ export interface ModelInfo {
   backend: 'webgpu' | 'wasm';
   /** Why the model runs on WASM when WebGPU was asked for (shown in the UI), else undefined. */
   backendNote?: string;
+  /** WASM backend only: the threads ORT runs (1 when the page is not cross-origin isolated). */
+  wasmThreads?: number;
   dtype: string;
   /** The weight file loaded (e.g. onnx/model_q4.onnx), and every dtype the source ships (when listed). */
   weightsPath?: string;

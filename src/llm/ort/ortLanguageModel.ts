@@ -11,7 +11,7 @@ import { contextLengthOf } from '../representability.ts';
 import type { ModelSource } from './modelFiles.ts';
 import { OrtCacheState } from './ortCacheState.ts';
 import { loadOrtParts, type LoadedOrtParts, type OrtLoadOptions } from './ortModelLoader.ts';
-import { boolTensor, disposeTensor, emptyTensor, gpuBufferOf, int64Tensor, ortWebGpuDevice, tileBatch, type OrtSessionHandle, type OrtTensor } from './ortRuntime.ts';
+import { wasmThreads, boolTensor, disposeTensor, emptyTensor, gpuBufferOf, int64Tensor, ortWebGpuDevice, tileBatch, type OrtSessionHandle, type OrtTensor } from './ortRuntime.ts';
 
 export class OrtLanguageModel implements LanguageModel {
   readonly info: ModelInfo;
@@ -43,6 +43,7 @@ export class OrtLanguageModel implements LanguageModel {
       id: parts.id,
       backend: parts.backend,
       backendNote: parts.backendNote ?? undefined,
+      wasmThreads: parts.backend === 'wasm' ? wasmThreads() : undefined,
       dtype: parts.dtype,
       weightsPath: parts.weightsPath,
       availableDtypes: parts.availableDtypes ?? undefined,

@@ -130,6 +130,12 @@ export function ModelPanel() {
           <span className="muted">{loading ? 'Loading…' : 'No model loaded.'}</span>
         )}
         <BackendBadge backend={loaded?.info.backend ?? null} />
+        {loaded?.info.wasmThreads !== undefined && (
+          <span className={loaded.info.wasmThreads > 1 ? 'muted' : 'warning'} data-testid="wasm-threads"
+            title="ONNX Runtime's WASM threads need a cross-origin isolated page (COOP/COEP headers or the site's service worker)">
+            {loaded.info.wasmThreads} WASM thread{loaded.info.wasmThreads === 1 ? ' (page not cross-origin isolated: slower)' : 's'}
+          </span>
+        )}
         <span className="muted">Cache: {cacheBytes === null ? '—' : formatBytes(cacheBytes)}</span>
         <button type="button" onClick={() => void clearCache()} disabled={loading}>
           Clear cache
