@@ -14,6 +14,11 @@ export interface BatchRunInfo {
   /** The §4/§6 settings the table's S(K) uses (re-derived when they change). */
   w?: number;
   eps?: number;
+  /** Weight variant of the model (fp32, q4f16, …); absent in runs saved before it was kept. */
+  dtype?: string;
+  /** §7 segments kept by entropy (0 = all) and §10 backtracking markers, as set when the run started. */
+  entropyTopK?: number;
+  markers?: string[];
 }
 
 /** The stored run's settingsJson, read defensively (runs saved by older versions lack fields). */
@@ -29,6 +34,9 @@ export function parseRunInfo(settingsJson: string): BatchRunInfo | null {
       delimiter: typeof v.delimiter === 'string' ? v.delimiter : '',
       delimiterIsRegex: v.delimiterIsRegex === true,
       sampling: v.sampling,
+      dtype: typeof v.dtype === 'string' ? v.dtype : undefined,
+      entropyTopK: typeof v.entropyTopK === 'number' ? v.entropyTopK : undefined,
+      markers: Array.isArray(v.markers) && v.markers.every((m) => typeof m === 'string') ? (v.markers as string[]) : undefined,
     };
   } catch {
     return null;
@@ -40,17 +48,18 @@ export function runInfoColumns(info: BatchRunInfo | null, analysis: { w: number;
   if (!info) return { model: 'unknown', w: analysis.w, eps: analysis.eps };
   const s = info.sampling;
   return {
-    model: info.model, backend: info.backend, probe: info.probe, delimiter: info.delimiter === '' ? '(blank lines)' : info.delimiter,
+    model: info.model, backend: info.backend, dtype: info.dtype ?? 'unrecorded', probe: info.probe, delimiter: info.delimiter === '' ? '(blank lines)' : info.delimiter,
     delimiterIsRegex: info.delimiterIsRegex, temperature: s.temperature, topP: s.topP, topK: s.topK, maxNewTokens: s.maxNewTokens, seed: s.seed,
+    entropyTopK: info.entropyTopK ?? 'unrecorded', markers: info.markers ? JSON.stringify(info.markers) : 'unrecorded',
     w: analysis.w, eps: analysis.eps,
   };
 }
 
-export const RUN_INFO_COLUMNS = ['model', 'backend', 'probe', 'delimiter', 'delimiterIsRegex', 'temperature', 'topP', 'topK', 'maxNewTokens', 'seed', 'w', 'eps'];
+export const RUN_INFO_COLUMNS = ['model', 'backend', 'dtype', 'probe', 'delimiter', 'delimiterIsRegex', 'temperature', 'topP', 'topK', 'maxNewTokens', 'seed', 'entropyTopK', 'markers', 'w', 'eps'];
 
 /** One line for the screen. */
 export function describeRunInfo(info: BatchRunInfo): string {
   const s = info.sampling;
   const delim = info.delimiter === '' ? 'blank lines' : `${info.delimiterIsRegex ? 'RegExp ' : ''}${JSON.stringify(info.delimiter)}`;
-  return `${info.label ?? info.model} (${info.backend}) · probe ${JSON.stringify(info.probe)} · delimiter ${delim} · temperature ${s.temperature}, top-p ${s.topP}, top-k ${s.topK}, max ${s.maxNewTokens} tokens, seed ${s.seed}`;
+  return `${info.label ?? info.model} (${info.backend}${info.dtype ? `, ${info.dtype}` : ''}) · probe ${JSON.stringify(info.probe)} · delimiter ${delim} · temperature ${s.temperature}, top-p ${s.topP}, top-k ${s.topK}, max ${s.maxNewTokens} tokens, seed ${s.seed}`;
 }

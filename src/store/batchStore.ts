@@ -101,7 +101,7 @@ export const useBatch = create<BatchState>((set, get) => ({
       name: parsed.name,
       total: parsed.items.length,
       status: 'running',
-      settingsJson: JSON.stringify({ ...opts, model: model.info.id, backend: model.info.backend, label: model.label }),
+      settingsJson: JSON.stringify({ ...opts, model: model.info.id, backend: model.info.backend, label: model.label, dtype: model.info.dtype, entropyTopK: s.topK, markers: s.markers }),
     };
     set({ running: runId, runId, results: [], rows: [], runInfo: parseRunInfo(run.settingsJson), error: null, progress: { done: 0, total: parsed.items.length, startedAt: performance.now(), updatedAt: performance.now(), rate: startRate(0, performance.now()) } });
     const persist = putBatchRun(run).catch((e) => set({ error: `Results will not be saved: ${errorText(e)}` }));

@@ -18,11 +18,15 @@ test('unreadable or partial records still list, with what is known', () => {
 test('batch run info: what the run stored, read back for the screen and every CSV row', () => {
   const sampling = { maxNewTokens: 96, temperature: 0.7, topK: 0, topP: 0.95, seed: 1 };
   const info = parseRunInfo(JSON.stringify({ probe: 'Answer: ', delimiter: '', delimiterIsRegex: false, sampling, model: 'toy-reasoner', backend: 'webgpu', label: 'bundled toy model (toy-reasoner)' }));
-  expect(info).toEqual({ model: 'toy-reasoner', backend: 'webgpu', label: 'bundled toy model (toy-reasoner)', probe: 'Answer: ', delimiter: '', delimiterIsRegex: false, sampling });
+  // a run saved before dtype / entropy top-k / markers were kept says so in those columns
+  expect(info).toEqual({ model: 'toy-reasoner', backend: 'webgpu', label: 'bundled toy model (toy-reasoner)', probe: 'Answer: ', delimiter: '', delimiterIsRegex: false, sampling, dtype: undefined, entropyTopK: undefined, markers: undefined });
   expect(runInfoColumns(info, { w: 0.5, eps: 1e-6 })).toEqual({
-    model: 'toy-reasoner', backend: 'webgpu', probe: 'Answer: ', delimiter: '(blank lines)', delimiterIsRegex: false,
-    temperature: 0.7, topP: 0.95, topK: 0, maxNewTokens: 96, seed: 1, w: 0.5, eps: 1e-6,
+    model: 'toy-reasoner', backend: 'webgpu', dtype: 'unrecorded', probe: 'Answer: ', delimiter: '(blank lines)', delimiterIsRegex: false,
+    temperature: 0.7, topP: 0.95, topK: 0, maxNewTokens: 96, seed: 1, entropyTopK: 'unrecorded', markers: 'unrecorded', w: 0.5, eps: 1e-6,
   });
+  const full = parseRunInfo(JSON.stringify({ probe: 'Answer: ', delimiter: '', delimiterIsRegex: false, sampling, model: 'm', backend: 'wasm', dtype: 'q4f16', entropyTopK: 8, markers: ['wait', 'hmm'] }));
+  expect(runInfoColumns(full, { w: 0.5, eps: 1e-6 })).toMatchObject({ dtype: 'q4f16', entropyTopK: 8, markers: '["wait","hmm"]' });
+  expect(describeRunInfo(full!)).toMatch(/^m \(wasm, q4f16\) · /);
   expect(describeRunInfo(info!)).toBe('bundled toy model (toy-reasoner) (webgpu) · probe "Answer: " · delimiter blank lines · temperature 0.7, top-p 0.95, top-k 0, max 96 tokens, seed 1');
   expect(parseRunInfo('{}')).toBeNull();
   expect(runInfoColumns(null, { w: 0.3, eps: 0 })).toEqual({ model: 'unknown', w: 0.3, eps: 0 });
