@@ -8,6 +8,7 @@ import { exact, useChartColors } from '../chartTheme.ts';
 import { MethodLink } from '../MethodLink.tsx';
 import { defText, METRIC_DEFS, type MetricId } from './metricDefs.ts';
 import { withSmoothed } from './smoothing.ts';
+import { yDomain } from './chartDomain.ts';
 import { downloadChartCsv, downloadPng, downloadSvg } from './chartExport.ts';
 
 export interface DashSeries {
@@ -71,7 +72,7 @@ export const DashboardChart = memo(function DashboardChart(p: DashChartProps) {
               <YAxis
                 stroke={c.axis} fontSize={11} width={52}
                 scale={p.log ? 'log' : 'auto'}
-                domain={p.log ? ['auto', 'auto'] : (p.domain ?? ['auto', 'auto'])}
+                domain={p.log ? ['auto', 'auto'] : (p.domain ?? yDomain(p.rows, p.series.map((s) => s.key)))}
                 allowDataOverflow={p.log}
                 tickFormatter={(v: number) => Number(v.toPrecision(3)).toString()}
               />
