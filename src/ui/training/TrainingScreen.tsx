@@ -81,7 +81,7 @@ export function TrainingScreen() {
       <ComparisonFileCard />
       <RunTable runs={all} />
       {visible.length > 0 && (
-        <div className="summary-grid" data-testid="run-summaries">
+        <div className="run-summary-grid" data-testid="run-summaries">
           {visible.map((r) => <RunSummaryCard key={r.spec.runId} run={r} />)}
         </div>
       )}
