@@ -6,5 +6,7 @@ test('a constant series gets a symmetric range around its value; a varying one i
   expect(yDomain([{ kl: 0 }, { kl: 0 }], ['kl'])).toEqual([-1, 1]);
   expect(yDomain([{ a: -2 }], ['a'])).toEqual([-2.2, -1.8]);
   expect(yDomain([{ a: 0.3 }, { a: 0.5 }], ['a'])).toEqual(['auto', 'auto']);
+  const [lo, hi] = yDomain([{ a: 0.059493319173554084 }, { a: 0.05949331917355409 }], ['a']) as number[];
+  expect(hi - lo).toBeCloseTo(2 * 0.0059493319173554, 12);
   expect(yDomain([{ a: null }], ['a'])).toEqual(['auto', 'auto']);
 });
