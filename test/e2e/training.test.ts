@@ -71,7 +71,7 @@ test.skipIf(!HAS_CHECKPOINT)('two runs train side by side, survive a reload and 
   }
   // each run: its raw line (faint) and its EMA-smoothed line; one shared legend for every chart
   const lines = page.getByTestId('chart-response-tokens').locator('.recharts-line');
-  await expect.poll(() => lines.count()).toBe(4);
+  await expect.poll(() => lines.count(), { timeout: 30_000, message: 'raw + smoothed line per run' }).toBe(4);
   const legend = await page.getByTestId('shared-legend').textContent();
   expect(legend).toContain('Outcome only');
   expect(legend).toContain('RePro');
