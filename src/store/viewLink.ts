@@ -5,10 +5,11 @@
 // training screen carries no inspector inputs, and the other way round.
 import { compressToEncodedURIComponent, decompressFromEncodedURIComponent } from 'lz-string';
 import { z } from '../data/zod.ts';
+import { ORT_DTYPES } from '../llm/ort/dtypeChoice.ts';
 
 const ModelRef = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('bundled') }),
-  z.object({ kind: z.literal('hub'), id: z.string().regex(/^[\w.-]+\/[\w.-]+$/), dtype: z.string().max(32).optional() }),
+  z.object({ kind: z.literal('hub'), id: z.string().regex(/^[\w.-]+\/[\w.-]+$/), dtype: z.string().refine((d) => (ORT_DTYPES as readonly string[]).includes(d), { message: `dtype must be one of ${ORT_DTYPES.join(', ')}` }).optional() }),
 ]);
 export type ModelRef = z.infer<typeof ModelRef>;
 

@@ -108,7 +108,7 @@ test.skipIf(!HAS_MODEL)('batch: the example set fetched from under the sub-path 
   await expect.poll(() => page.getByTestId('result-row').count(), { timeout: 500_000, interval: 1000 }).toBe(examples.length);
 }, LONG);
 
-test.skipIf(!HAS_MODEL)('training and status: the SFT checkpoint trains in the worker; the kernel self-test passes; no CSP violation', async () => {
+test.skipIf(!HAS_MODEL)('training, method and status: the SFT checkpoint trains in the worker; the spec renders; the kernel self-test passes; no CSP violation', async () => {
   const { page } = ctx;
   await page.getByTestId('tab-training').click();
   await page.getByTestId('training-screen').waitFor({ timeout: 60_000 });
@@ -116,6 +116,9 @@ test.skipIf(!HAS_MODEL)('training and status: the SFT checkpoint trains in the w
   for (const [id, v] of [['grpo-prompts', '1'], ['grpo-generations', '2'], ['grpo-max-tokens', '32']]) await page.getByTestId(id).fill(v);
   await page.getByTestId('start-comparison').click();
   await expect.poll(async () => (await page.getByTestId('run-outcome').getByTestId('run-status').textContent()) ?? '', { timeout: 500_000, interval: 1000 }).toBe('finished');
+  // Method: the spec rendered as React elements (no inline HTML, so nothing for the CSP to block).
+  await page.getByTestId('tab-method').click();
+  await expect.poll(async () => (await page.locator('main').textContent()) ?? '', { timeout: 30_000 }).toContain('§4 Magnitude score');
   await page.getByTestId('tab-status').click();
   await page.getByTestId('selftest-run').click();
   await expect.poll(() => page.getByTestId('selftest-result').getAttribute('data-ok'), { timeout: 120_000 }).toBe('true');

@@ -7,6 +7,7 @@ import { linkView } from '../../store/linkView.ts';
 import { useInspector } from '../../store/inspectorStore.ts';
 import { useModel } from '../../store/modelStore.ts';
 import type { ModelRef } from '../../store/viewLink.ts';
+import type { OrtDtype } from '../../worker/api.ts';
 
 const describe = (m: ModelRef) => (m.kind === 'bundled' ? 'the bundled toy model' : `${m.id}${m.dtype ? ` (${m.dtype})` : ''}`);
 const same = (a: ModelRef | null, b: ModelRef) => a !== null && a.kind === b.kind && (a.kind === 'bundled' || (b.kind === 'hub' && a.id === b.id));
@@ -38,7 +39,7 @@ export function LinkBanner() {
       This view came from a shared link made with {describe(model)}.
       {mismatch && ` A different model (${loaded.label}) is loaded: its numbers are not the link's.`}{' '}
       {model.kind === 'hub' && !same(loadedFrom, model) && (
-        <button type="button" disabled={loading} onClick={() => void load({ kind: 'hub', id: model.id })} data-testid="link-load-model">
+        <button type="button" disabled={loading} onClick={() => void load({ kind: 'hub', id: model.id, ...(model.dtype ? { dtype: model.dtype as OrtDtype } : {}) })} data-testid="link-load-model">
           Load {model.id}
         </button>
       )}

@@ -35,6 +35,8 @@ describe('shared-link view', () => {
     expect(decodeView(local).errors[0]).toMatch(/^view: inspector\.model/);
     const badId = compressToEncodedURIComponent(JSON.stringify({ inspector: { question: 'q', answer: 'a', cot: 'c', model: { kind: 'hub', id: 'https://evil.example/x' } } }));
     expect(decodeView(badId).errors[0]).toMatch(/inspector\.model\.id/);
+    const badDtype = compressToEncodedURIComponent(JSON.stringify({ inspector: { question: 'q', answer: 'a', cot: 'c', model: { kind: 'hub', id: 'a/b', dtype: 'fp9' } } }));
+    expect(decodeView(badDtype).errors[0]).toMatch(/inspector\.model\.dtype: dtype must be one of fp32/);
     const extra = compressToEncodedURIComponent(JSON.stringify({ script: 'alert(1)' }));
     expect(decodeView(extra).view).toEqual({});
   });
