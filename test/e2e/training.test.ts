@@ -116,9 +116,20 @@ test.skipIf(!HAS_CHECKPOINT)('two runs train side by side, survive a reload and 
   }
   expect(await shownStep(page, 'outcome')).toBeGreaterThan(savedStep[Object.keys(savedStep).find((k) => resumed[k].method === 'outcome')!]);
 
+  // Stop ends a run for good, so it asks first: "Keep running" keeps it, "Stop run" stops it.
+  const outcomeRow = page.getByTestId('run-outcome');
+  await outcomeRow.getByRole('button', { name: 'Stop', exact: true }).click({ timeout: 180_000 });
+  await outcomeRow.getByTestId('confirm-stop').waitFor({ timeout: 60_000 });
+  expect(await outcomeRow.getByTestId('confirm-stop').textContent()).toMatch(/Stop at step \d+\?/);
+  await outcomeRow.getByTestId('confirm-stop-no').click({ timeout: 180_000 });
+  await outcomeRow.getByTestId('confirm-stop').waitFor({ state: 'detached', timeout: 60_000 });
+  expect((await runs(page))[Object.keys(savedStep).find((k) => resumed[k].method === 'outcome')!].status).toBe('running');
   for (const method of ['outcome', 'repro']) {
-    const stop = page.getByTestId(`run-${method}`).getByRole('button', { name: 'Stop' });
-    if (await stop.count()) await stop.click({ timeout: 180_000 });
+    const row = page.getByTestId(`run-${method}`);
+    const stop = row.getByRole('button', { name: 'Stop', exact: true });
+    if (!(await stop.count())) continue; // already finished
+    await stop.click({ timeout: 180_000 });
+    await row.getByTestId('confirm-stop-yes').click({ timeout: 180_000 });
   }
   // A stop lets the step in flight finish, and that step still publishes its samples: wait for
   // 'stopped' so the sample read below is the one clicked.
