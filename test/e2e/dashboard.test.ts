@@ -73,7 +73,6 @@ test.skipIf(!HAS_CHECKPOINT)('dashboard at 1400 and 800 px with two runs: shared
   expect(await page.getByTestId('note-process-reward').textContent()).toMatch(/RePro runs only/);
   // the clip fraction's axis is 0–1, not 0–4
   const clipTicks = (await page.getByTestId('chart-clip-frac').locator('.recharts-yAxis-tick-labels .recharts-cartesian-axis-tick-value').allTextContents()).map(Number);
-  if (clipTicks.length === 0) { const h = await page.getByTestId('chart-clip-frac').innerHTML(); console.log('clip chart:', h.slice(h.indexOf('yAxis') - 200, h.indexOf('yAxis') + 2500)); }
   expect(Math.max(...clipTicks)).toBe(1);
   expect(Math.min(...clipTicks)).toBe(0);
 
