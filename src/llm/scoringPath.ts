@@ -56,40 +56,55 @@ async function detect(model: LanguageModel): Promise<ScoringPathInfo> {
   const ref = await rows(model, full, [2, 3]);
   full.dispose();
   full.cache.dispose();
-  const head = await model.forward(ids.slice(0, 2), model.emptyCache());
-  head.dispose();
+  // Each attempt continues its own prefill: a failed WebGPU run drops every cache the session
+  // made (src/llm/ort/renewingSession.ts), so a head made before a failure cannot be reused.
+  const fromHead = async <T>(attempt: (head: CacheState) => Promise<T>): Promise<T> => {
+    const head = await model.forward(ids.slice(0, 2), model.emptyCache());
+    head.dispose();
+    try {
+      return await attempt(head.cache);
+    } finally {
+      head.cache.dispose();
+    }
+  };
   let reason: string | undefined;
   try {
-    try {
-      const two = await model.forward(ids.slice(2), head.cache);
+    const agrees = await fromHead(async (head) => {
+      const two = await model.forward(ids.slice(2), head);
       try {
-        if (close(await rows(model, two, [0, 1]), ref)) return { path: 'cached', note: NOTES.cached };
-        reason = 'several tokens after a cache gave other logits than re-encoding';
+        return close(await rows(model, two, [0, 1]), ref);
       } finally {
         two.dispose();
         two.cache.dispose();
       }
-    } catch (e) {
-      reason = String((e as Error)?.message ?? e);
-    }
-    try {
-      const a = await model.forward([ids[2]], head.cache);
-      const b = await model.forward([ids[3]], a.cache);
+    });
+    if (agrees) return { path: 'cached', note: NOTES.cached };
+    reason = 'several tokens after a cache gave other logits than re-encoding';
+  } catch (e) {
+    reason = String((e as Error)?.message ?? e);
+  }
+  try {
+    const agrees = await fromHead(async (head) => {
+      const a = await model.forward([ids[2]], head);
       try {
-        if (close([...(await rows(model, a, [0])), ...(await rows(model, b, [0]))], ref)) return { path: 'one-token', note: NOTES['one-token'], reason };
+        const b = await model.forward([ids[3]], a.cache);
+        try {
+          return close([...(await rows(model, a, [0])), ...(await rows(model, b, [0]))], ref);
+        } finally {
+          b.dispose();
+          b.cache.dispose();
+        }
       } finally {
         a.dispose();
         a.cache.dispose();
-        b.dispose();
-        b.cache.dispose();
       }
-    } catch (e) {
-      reason = `${reason}; one token after a cache: ${String((e as Error)?.message ?? e)}`;
-    }
-    return { path: 're-encode', note: NOTES['re-encode'], reason };
-  } finally {
-    head.cache.dispose();
+    });
+    if (agrees) return { path: 'one-token', note: NOTES['one-token'], reason };
+    reason = `${reason}; one token after a cache gave other logits than re-encoding`;
+  } catch (e) {
+    reason = `${reason}; one token after a cache: ${String((e as Error)?.message ?? e)}`;
   }
+  return { path: 're-encode', note: NOTES['re-encode'], reason };
 }
 
 /**

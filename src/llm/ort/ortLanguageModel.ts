@@ -25,6 +25,8 @@ export class OrtLanguageModel implements LanguageModel {
   readonly io: DecoderIo;
   private readonly session: OrtSessionHandle;
   private readonly live = new Set<OrtCacheState>();
+  /** Logits tensors on the GPU handed out and not yet disposed (the session owns their buffers). */
+  private readonly liveLogits = new Set<OrtTensor>();
   private released = false;
   private readonly emptyState: OrtCacheState;
 
@@ -57,6 +59,12 @@ export class OrtLanguageModel implements LanguageModel {
       unkTokenId: parts.tokenizer.unkTokenId,
     };
     this.emptyState = new OrtCacheState(this, 0, null, () => undefined);
+    // A failed WebGPU run replaces the session (renewingSession.ts); what the old one handed out goes with it.
+    this.session.onInvalidate?.(() => {
+      for (const st of [...this.live]) st.dispose();
+      for (const t of this.liveLogits) disposeTensor(t);
+      this.liveLogits.clear();
+    });
   }
 
   /** Loads from the hub, picked files, or any fetchFile (tests). Errors are ModelLoadError. */
@@ -84,7 +92,7 @@ export class OrtLanguageModel implements LanguageModel {
     if (tokens.length === 0) throw new RangeError('tokens must hold at least one token id');
     checkTokenIds(tokens, this.info.vocabSize, 'tokens');
     if (!(cache instanceof OrtCacheState) || cache.owner !== this) throw new TypeError('cache must be a CacheState made by this model (emptyCache() or a forward result).');
-    if (cache.disposed) throw new Error(`cache (length ${cache.length}) was disposed; forward from a live state.`);
+    if (cache.disposed) throw new Error(`cache (length ${cache.length}) was disposed (or dropped with the session after a failed WebGPU run); forward from a live state.`);
     const io = this.io;
     const P = cache.length;
     const T = tokens.length;
@@ -112,16 +120,7 @@ export class OrtLanguageModel implements LanguageModel {
       throw new Error(`logits came back as [${logits.dims.join(', ')}], expected [1, ${T}, ${io.vocabSize}]`);
     }
     const handle = await this.logitsHandle(logits, T);
-    let done = false;
-    return {
-      logits: handle,
-      cache: state,
-      dispose: () => {
-        if (done) return;
-        done = true;
-        if (logits.location === 'gpu-buffer') disposeTensor(logits);
-      },
-    };
+    return { logits: handle, cache: state, dispose: () => this.disposeLogits(logits) };
   }
 
   private get kvBytes(): number {
@@ -196,13 +195,10 @@ export class OrtLanguageModel implements LanguageModel {
         throw new Error(`probe logits came back as [${logits.dims.join(', ')}], expected [${B}, ${F}, ${io.vocabSize}]`);
       }
       const handle = await this.logitsHandle(logits, B * F);
-      let done = false;
       return {
         logits: handle,
         dispose: () => {
-          if (done) return;
-          done = true;
-          if (logits.location === 'gpu-buffer') disposeTensor(logits);
+          this.disposeLogits(logits);
           freeTiled();
         },
       };
@@ -212,9 +208,15 @@ export class OrtLanguageModel implements LanguageModel {
     }
   }
 
+  /** Frees GPU logits once (not again after the session dropped them). */
+  private disposeLogits(t: OrtTensor): void {
+    if (this.liveLogits.delete(t)) disposeTensor(t);
+  }
+
   private async logitsHandle(t: OrtTensor, rows: number): Promise<LogitsHandle> {
     const vocab = this.io.vocabSize;
     if (t.location === 'gpu-buffer') {
+      this.liveLogits.add(t);
       return { kind: 'gpu', buffer: gpuBufferOf(t), byteOffset: 0, rows, vocab, dtype: this.io.logitsDtype };
     }
     const raw = t.data as unknown;

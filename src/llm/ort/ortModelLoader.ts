@@ -4,10 +4,12 @@ import { weightCandidates, type OrtDtype, type WeightFile } from './dtypeChoice.
 import { listRepoFiles, type RepoFile } from './hubListing.ts';
 import { estimateMemory, refusalReason, type MemoryEstimate } from './memoryEstimate.ts';
 import { HfTokenizer } from './hfTokenizer.ts';
+import { configFromGenai } from './genaiConfig.ts';
 import { detectDecoderIo, type DecoderIo } from './ioConventions.ts';
 import { ModelLoadError, classifyOrtError, parseJsonFile } from './modelLoadError.ts';
 import { hubFetcher, localFilesFetcher, type FetchFile, type FileProgress, type ModelSource } from './modelFiles.ts';
 import { createSession, type OrtBackend, type OrtSessionHandle } from './ortRuntime.ts';
+import { renewingSession } from './renewingSession.ts';
 
 export type WebGpuSupport = { ok: true; features: string[]; maxBufferSize?: number } | { ok: false; reason: string };
 
@@ -117,8 +119,7 @@ export async function loadOrtParts(source: ModelSource, opts: OrtLoadOptions = {
   const available = listing?.map((f) => f.path) ?? localFiles;
   const has = (path: string) => available === undefined || available.includes(path);
   const need = async (path: string) => parseJsonFile(await fetchFile(path), path);
-  const config = await need('config.json');
-  const generationConfig = has('generation_config.json') ? await optionalJson(fetchFile, 'generation_config.json') : {};
+  const { config, generationConfig } = await readConfigs(fetchFile, has);
   const tokenizerJson = await need('tokenizer.json');
   const tokenizerConfig = await optionalJson(fetchFile, 'tokenizer_config.json');
   // Newer repositories keep the template in its own file (transformers ≥ 4.43 writes chat_template.jinja).
@@ -212,7 +213,38 @@ export async function loadOrtParts(source: ModelSource, opts: OrtLoadOptions = {
     backendNote = `${onnxPath} has float16 inputs/outputs, but this WebGPU adapter lacks the shader-f16 feature; running on WASM (CPU), which is slower.`;
     ({ session, io } = await open(backend));
   }
+  if (backend === 'webgpu') {
+    // A failed WebGPU run leaves the session unusable (renewingSession.ts): reopen from the files.
+    session = renewingSession(session, async () => {
+      const data = await externalDataFor(fetchFile, onnxPath, config, available);
+      return createSession(await fetchFile(onnxPath), { backend: 'webgpu', externalData: data, gpuOutputs: 'all' });
+    });
+  }
   return { id, dtype: chosen.dtype, backend, backendNote, weightsPath: onnxPath, availableDtypes, estimate, session, io, tokenizer, config, generationConfig };
+}
+
+/**
+ * config.json + generation_config.json; a model-builder folder without config.json is read from
+ * its genai_config.json (genaiConfig.ts). Without a listing config.json is asked for first.
+ */
+async function readConfigs(fetchFile: FetchFile, has: (path: string) => boolean): Promise<{ config: Record<string, unknown>; generationConfig: Record<string, unknown> }> {
+  const generation = () => (has('generation_config.json') ? optionalJson(fetchFile, 'generation_config.json') : Promise.resolve({}));
+  let missing: unknown = null;
+  if (has('config.json')) {
+    try {
+      return { config: parseJsonFile(await fetchFile('config.json'), 'config.json'), generationConfig: await generation() };
+    } catch (e) {
+      if (!(e instanceof ModelLoadError && e.kind === 'missing-file')) throw e;
+      missing = e;
+    }
+  }
+  const genai = has('genai_config.json') ? await optionalJson(fetchFile, 'genai_config.json') : {};
+  if (Object.keys(genai).length === 0) {
+    throw missing ?? new ModelLoadError('missing-file', 'Missing file config.json: the model folder has neither config.json nor genai_config.json.', { file: 'config.json' });
+  }
+  const fromGenai = configFromGenai(genai);
+  const own = await generation();
+  return { config: fromGenai.config, generationConfig: Object.keys(own).length > 0 ? own : fromGenai.generationConfig };
 }
 
 async function optionalBytes(fetchFile: FetchFile, path: string): Promise<Uint8Array | null> {

@@ -22,6 +22,8 @@ export interface OrtSessionHandle {
   readonly outputs: OrtValueInfo[];
   /** Runs the session (queued). Outputs listed at creation as GPU outputs come back on the GPU. */
   run(feeds: Record<string, OrtTensor>): Promise<Record<string, OrtTensor>>;
+  /** Sessions that are replaced after a failed run (renewingSession.ts) call this first: drop the old one's tensors. */
+  onInvalidate?(listener: () => void): void;
   release(): Promise<void>;
 }
 

@@ -4,7 +4,7 @@ import { OrtLanguageModel } from '../../../src/llm/ort/ortLanguageModel.ts';
 import type { OrtLoadOptions } from '../../../src/llm/ort/ortModelLoader.ts';
 import { buildTinyDecoder, type TinyDecoderOptions } from '../../fixtures/onnx/tinyDecoder.ts';
 import { asPickedFiles, modelFolder } from '../../fixtures/onnx/modelFolder.ts';
-import { QWEN3_VOCAB, qwen3TokenizerFiles } from '../../fixtures/onnx/qwen3Tokenizer.ts';
+import { QWEN3_VOCAB, qwen3TokenizerFiles } from '../../fixtures/onnx/npmTokenizers.ts';
 import { BYTE_TOKENIZER_SIZE, byteTokenizerFiles } from '../../fixtures/onnx/byteTokenizer.ts';
 
 export const TINY: TinyDecoderOptions = { vocabSize: QWEN3_VOCAB, hidden: 16, numLayers: 2, numHeads: 4, numKvHeads: 4, positionIds: true, seed: 7 };

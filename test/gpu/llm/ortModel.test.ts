@@ -7,7 +7,7 @@ import type { OrtLanguageModel } from '../../../src/llm/ort/ortLanguageModel.ts'
 import { readLogitsRow } from '../../../src/llm/logitsRow.ts';
 import { argmax } from '../../../src/sampling/sampleToken.ts';
 import { expectAllclose } from '../../util/allclose.ts';
-import { QWEN3_VOCAB } from '../../fixtures/onnx/qwen3Tokenizer.ts';
+import { QWEN3_VOCAB } from '../../fixtures/onnx/npmTokenizers.ts';
 import { loadTiny } from './loadTiny.ts';
 
 const V = 512;

@@ -2,8 +2,8 @@
 // way; one that throws on that (as the model builder's mask-reformat subgraph does with ORT's
 // "Expand … invalid expand shape") but takes one token after a cache is scored token by token;
 // one that cannot continue a cache at all is re-encoded. Each path's J equals re-encoding.
-// The refusing graphs are the real test-built decoder behind a forward() that refuses those
-// calls the way ORT does (an exporter graph with that subgraph is not built here).
+// The refusing graphs here are the real test-built decoder behind a forward() that refuses those
+// calls the way ORT does; a real graph with that subgraph is exporterModelBuilder.test.ts.
 import { expect, test } from 'vitest';
 import type { CacheState, LanguageModel } from '../../../src/llm/types.ts';
 import { scoreTrajectory, scoreTrajectoryNaive } from '../../../src/llm/scorer/scoreTrajectory.ts';

@@ -14,6 +14,7 @@ async function check(o: TinyDecoderOptions) {
   const feeds = (ids: number[], prev: ort.InferenceSession.OnnxValueMapType | null, P: number) => {
     const f: Record<string, ort.Tensor> = { input_ids: i64(ids, [1, ids.length]), attention_mask: i64(Array(P + ids.length).fill(1), [1, P + ids.length]) };
     if (o.positionIds) f.position_ids = i64(ids.map((_, i) => P + i), [1, ids.length]);
+    if (o.mergedDecoder) f.use_cache_branch = new ort.Tensor('bool', Uint8Array.from([P > 0 ? 1 : 0]), [1]);
     if (o.numLogitsToKeep) f.num_logits_to_keep = new ort.Tensor('int64', BigInt64Array.from([0n]), []);
     for (let l = 0; l < o.numLayers; l++) for (const kv of ['key', 'value']) {
       f[`past_key_values.${l}.${kv}`] = (prev?.[`present.${l}.${kv}`] as ort.Tensor) ?? new ort.Tensor(kvT, kvT === 'float16' ? new Uint16Array(0) : new Float32Array(0), [1, o.numKvHeads, 0, o.hidden / o.numHeads]);
@@ -36,3 +37,5 @@ async function check(o: TinyDecoderOptions) {
 test('MHA with position_ids: cached continuation = full sequence', () => check({ vocabSize: 50, hidden: 16, numLayers: 2, numHeads: 4, numKvHeads: 4, positionIds: true }));
 test('GQA without position_ids, float16 KV/logits, num_logits_to_keep', () =>
   check({ vocabSize: 40, hidden: 16, numLayers: 2, numHeads: 4, numKvHeads: 2, kvDtype: 'float16', logitsDtype: 'float16', numLogitsToKeep: true }));
+test('merged decoder (use_cache_branch + If): the with-past branch continues the no-past branch', () =>
+  check({ vocabSize: 40, hidden: 16, numLayers: 2, numHeads: 4, numKvHeads: 2, positionIds: true, mergedDecoder: true, seed: 3 }));
