@@ -3,10 +3,11 @@
 // Rows larger in total than one storage binding are split into chunks of whole rows, each bound
 // at an offset aligned to minStorageBufferOffsetAlignment (the row's misalignment goes into the
 // uniform as an element offset).
-import shaderSource from '../../shaders/logits_stats.wgsl?raw';
 import type { LogitsHandle } from '../llm/types.ts';
 import { align4, createBuffer, readFloat32, STORAGE, uploadBuffer } from './buffers.ts';
 import type { GpuContext } from './device.ts';
+import { dispatchWithOwnUniform } from './kernelInterface.ts';
+import { LOGITS_STATS_KERNEL as K } from './kernels/logits.ts';
 import { checkTargets, logitsStatsCpu } from './logitsStatsCpu.ts';
 
 export interface LogitsStats {
@@ -27,10 +28,7 @@ export interface GpuLogits {
 }
 
 /** Floats written per row into `out`: [max, lse, entropy, target_logp]. */
-export const STATS_PER_ROW = 4;
-
-const WORKGROUP_SIZE = 256;
-const PARAM_WORDS = 8; // struct Params in the shader
+export const STATS_PER_ROW = K.constants.STATS_PER_ROW;
 
 interface Chunk { windowOffset: number; windowSize: number; elemOffset: number; row0: number; rows: number }
 
@@ -65,6 +63,11 @@ export function planChunks(
   return chunks;
 }
 
+/** The entry point for a logits dtype (both kernels name theirs alike). */
+export function entryFor(dtype: GpuLogits['dtype']): 'main_f32' | 'main_f16' {
+  return dtype === 'float16' ? 'main_f16' : 'main_f32';
+}
+
 /** Throws a specific error for a bad dtype, shape, offset, size or usage; shared with the top-k runner. */
 export function checkLogits(logits: GpuLogits): void {
   const { buffer, byteOffset, rows, vocab, dtype } = logits;
@@ -92,14 +95,12 @@ export class LogitsStatsKernel {
   }
 
   private pipeline(dtype: GpuLogits['dtype']): GPUComputePipeline {
-    const entry = dtype === 'float16' ? 'main_f16' : 'main_f32';
-    return this.ctx.pipelines.get(shaderSource, entry, { WG: WORKGROUP_SIZE });
+    return this.ctx.pipelines.kernel(K, entryFor(dtype));
   }
 
   /** Compile both pipelines ahead of the first dispatch. */
   async warm(): Promise<void> {
-    await this.ctx.pipelines.warm(shaderSource, 'main_f32', { WG: WORKGROUP_SIZE });
-    await this.ctx.pipelines.warm(shaderSource, 'main_f16', { WG: WORKGROUP_SIZE });
+    for (const entry of K.entryPoints) await this.ctx.pipelines.warmKernel(K, entry);
   }
 
   /**
@@ -111,30 +112,22 @@ export class LogitsStatsKernel {
     checkLogits(logits);
     if (!Number.isInteger(outOffsetRows) || outOffsetRows < 0) throw new RangeError(`outOffsetRows must be an integer ≥ 0, got ${outOffsetRows}`);
     const need = (outOffsetRows + logits.rows) * STATS_PER_ROW * 4;
-    if (out.size < need) throw new RangeError(`out.size = ${out.size} bytes, but (outOffsetRows + rows) × 16 = ${need} are needed`);
+    if (out.size < need) throw new RangeError(`out.size = ${out.size} bytes, but (outOffsetRows + rows) × ${STATS_PER_ROW * 4} = ${need} are needed`);
     if (targets && targets.size < logits.rows * 4) throw new RangeError(`targets.size = ${targets.size} bytes, but rows × 4 = ${logits.rows * 4} are needed`);
     if (logits.rows === 0) return;
     const device = this.ctx.device;
     const pipeline = this.pipeline(logits.dtype);
-    const layout = pipeline.getBindGroupLayout(0);
     const pass = encoder.beginComputePass({ label: 'logits-stats' });
     pass.setPipeline(pipeline);
     for (const c of planChunks(logits, device.limits, logits.buffer.size)) {
-      // A fresh mapped-at-creation uniform per chunk: independent of queue order, so several
-      // encode() calls may share one submit.
-      const params = device.createBuffer({ size: PARAM_WORDS * 4, usage: GPUBufferUsage.UNIFORM, mappedAtCreation: true });
-      new Uint32Array(params.getMappedRange()).set([c.elemOffset, c.rows, logits.vocab, c.row0, outOffsetRows + c.row0, targets ? 1 : 0, 0, 0]);
-      params.unmap();
-      pass.setBindGroup(0, device.createBindGroup({
-        layout,
-        entries: [
-          { binding: 0, resource: { buffer: params } },
-          { binding: 1, resource: { buffer: logits.buffer, offset: c.windowOffset, size: c.windowSize } },
-          { binding: 2, resource: { buffer: targets ?? this.noTargets } },
-          { binding: 3, resource: { buffer: out } },
-        ],
-      }));
-      pass.dispatchWorkgroups(c.rows);
+      dispatchWithOwnUniform(device, pass, pipeline, K, {
+        logits: { buffer: logits.buffer, offset: c.windowOffset, size: c.windowSize },
+        targets: targets ?? this.noTargets,
+        out,
+      }, {
+        elem_offset: c.elemOffset, rows: c.rows, vocab: logits.vocab,
+        target_row: c.row0, out_row: outOffsetRows + c.row0, has_targets: targets ? 1 : 0,
+      }, c.rows);
     }
     pass.end();
   }
@@ -159,7 +152,7 @@ export class LogitsStatsKernel {
   }
 }
 
-/** De-interleave [rows, 4] results into the four named arrays. */
+/** De-interleave [rows, STATS_PER_ROW] results into the four named arrays. */
 export function splitStats(flat: Float32Array, rows: number): LogitsStats {
   const s: LogitsStats = {
     max: new Float32Array(rows),
@@ -168,10 +161,11 @@ export function splitStats(flat: Float32Array, rows: number): LogitsStats {
     targetLogProb: new Float32Array(rows),
   };
   for (let r = 0; r < rows; r++) {
-    s.max[r] = flat[r * 4];
-    s.logSumExp[r] = flat[r * 4 + 1];
-    s.entropy[r] = flat[r * 4 + 2];
-    s.targetLogProb[r] = flat[r * 4 + 3];
+    const o = r * STATS_PER_ROW;
+    s.max[r] = flat[o];
+    s.logSumExp[r] = flat[o + 1];
+    s.entropy[r] = flat[o + 2];
+    s.targetLogProb[r] = flat[o + 3];
   }
   return s;
 }
