@@ -95,6 +95,13 @@ fn fold_stats(lo: u32, hi: u32, inc: u32) -> Stats {
   return a;
 }
 
+fn put_stats(q: u32, a: Stats) {
+  red_m[q] = a.m;
+  red_s[q] = a.s;
+  red_c[q] = a.c;
+  red_f[q] = a.f;
+}
+
 struct Best { v: f32, i: u32 }
 
 // The first in the order among the list-head slots lo, lo + inc, … < hi.
@@ -109,19 +116,12 @@ fn best_of(lo: u32, hi: u32, inc: u32) -> Best {
 fn finish(row: u32, lid: u32) {
   let lanes = min(SCAN, WG);
   let per = WG / lanes;
-  red_m[lid] = acc_m;
-  red_s[lid] = acc_s;
-  red_c[lid] = ahead;
-  red_f[lid] = flags;
+  put_stats(lid, Stats(acc_m, acc_s, ahead, flags));
   workgroupBarrier();
   // Stage 1: thread q < lanes folds slots [q·per, (q+1)·per) into slot q·per.
   if (lid < lanes) {
     let q0 = lid * per;
-    let a = fold_stats(q0, q0 + per, 1u);
-    red_m[q0] = a.m;
-    red_s[q0] = a.s;
-    red_c[q0] = a.c;
-    red_f[q0] = a.f;
+    put_stats(q0, fold_stats(q0, q0 + per, 1u));
   }
   workgroupBarrier();
   // Stage 2, every thread alike (no third barrier needed): fold the lanes' partials.

@@ -27,7 +27,7 @@ export interface KernelInterface {
   /** The @workgroup_size arguments of every entry point (override names). */
   readonly workgroupSize: readonly string[];
   /** Module-scope `const`s the TS side relies on too (grid sizes, capacities, record layouts). */
-  readonly constants: Readonly<Record<string, number>>;
+  readonly constants?: Readonly<Record<string, number>>;
 }
 
 export type EntryPoint<K extends KernelInterface> = K['entryPoints'][number];

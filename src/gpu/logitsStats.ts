@@ -1,13 +1,11 @@
 // Runner for shaders/logits_stats.wgsl: per-row max, log-sum-exp, entropy and log p(target) of a
-// logits buffer that stays on the GPU; only rows × 4 floats are ever read back.
-// Rows larger in total than one storage binding are split into chunks of whole rows, each bound
-// at an offset aligned to minStorageBufferOffsetAlignment (the row's misalignment goes into the
-// uniform as an element offset).
+// logits buffer that stays on the GPU; only rows × 4 floats are ever read back. Rows are
+// dispatched in chunks that fit one storage binding (logitsRows.ts).
 import type { LogitsHandle } from '../llm/types.ts';
-import { align4, createBuffer, readFloat32, STORAGE, uploadBuffer } from './buffers.ts';
+import { createBuffer, readFloat32, STORAGE, uploadBuffer } from './buffers.ts';
 import type { GpuContext } from './device.ts';
-import { dispatchWithOwnUniform } from './kernelInterface.ts';
 import { LOGITS_STATS_KERNEL as K } from './kernels/logits.ts';
+import { checkLogits, encodeRowChunks, warmLogitsKernel, type GpuLogits } from './logitsRows.ts';
 import { checkTargets, logitsStatsCpu } from './logitsStatsCpu.ts';
 
 export interface LogitsStats {
@@ -19,71 +17,8 @@ export interface LogitsStats {
   targetLogProb: Float32Array;
 }
 
-export interface GpuLogits {
-  buffer: GPUBuffer;
-  byteOffset: number;
-  rows: number;
-  vocab: number;
-  dtype: 'float32' | 'float16';
-}
-
 /** Floats written per row into `out`: [max, lse, entropy, target_logp]. */
 export const STATS_PER_ROW = K.constants.STATS_PER_ROW;
-
-interface Chunk { windowOffset: number; windowSize: number; elemOffset: number; row0: number; rows: number }
-
-/** Split rows into runs whose bytes fit one binding; exported for the Node unit test. */
-export function planChunks(
-  logits: Pick<GpuLogits, 'byteOffset' | 'rows' | 'vocab' | 'dtype'>,
-  limits: { maxStorageBufferBindingSize: number; minStorageBufferOffsetAlignment: number; maxComputeWorkgroupsPerDimension: number },
-  bufferSize: number,
-): Chunk[] {
-  const bpe = logits.dtype === 'float16' ? 2 : 4;
-  const rowBytes = logits.vocab * bpe;
-  const align = limits.minStorageBufferOffsetAlignment;
-  // Worst case a window starts align − bpe bytes before its first row and rounds 3 bytes up at the end.
-  const maxRows = Math.min(
-    Math.floor((limits.maxStorageBufferBindingSize - align - 4) / rowBytes),
-    limits.maxComputeWorkgroupsPerDimension,
-  );
-  if (maxRows < 1) {
-    throw new RangeError(
-      `logits.vocab = ${logits.vocab}: one ${logits.dtype} row (${rowBytes} bytes) does not fit one storage binding ` +
-        `(maxStorageBufferBindingSize = ${limits.maxStorageBufferBindingSize})`,
-    );
-  }
-  const chunks: Chunk[] = [];
-  for (let row0 = 0; row0 < logits.rows; row0 += maxRows) {
-    const rows = Math.min(maxRows, logits.rows - row0);
-    const startByte = logits.byteOffset + row0 * rowBytes;
-    const windowOffset = Math.floor(startByte / align) * align;
-    const windowSize = Math.min(align4(startByte + rows * rowBytes - windowOffset), bufferSize - windowOffset);
-    chunks.push({ windowOffset, windowSize, elemOffset: (startByte - windowOffset) / bpe, row0, rows });
-  }
-  return chunks;
-}
-
-/** The entry point for a logits dtype (both kernels name theirs alike). */
-export function entryFor(dtype: GpuLogits['dtype']): 'main_f32' | 'main_f16' {
-  return dtype === 'float16' ? 'main_f16' : 'main_f32';
-}
-
-/** Throws a specific error for a bad dtype, shape, offset, size or usage; shared with the top-k runner. */
-export function checkLogits(logits: GpuLogits): void {
-  const { buffer, byteOffset, rows, vocab, dtype } = logits;
-  if (dtype !== 'float32' && dtype !== 'float16') throw new TypeError(`logits.dtype must be 'float32' or 'float16', got ${String(dtype)}`);
-  if (!Number.isInteger(rows) || rows < 0) throw new RangeError(`logits.rows must be an integer ≥ 0, got ${rows}`);
-  if (!Number.isInteger(vocab) || vocab < 1) throw new RangeError(`logits.vocab must be an integer ≥ 1, got ${vocab}`);
-  const bpe = dtype === 'float16' ? 2 : 4;
-  if (!Number.isInteger(byteOffset) || byteOffset < 0 || byteOffset % bpe !== 0) {
-    throw new RangeError(`logits.byteOffset = ${byteOffset} must be a non-negative multiple of ${bpe} for ${dtype}`);
-  }
-  const end = byteOffset + rows * vocab * bpe;
-  if (end > buffer.size) {
-    throw new RangeError(`logits: byteOffset + rows × vocab × ${bpe} = ${end} exceeds logits.buffer.size = ${buffer.size}`);
-  }
-  if ((buffer.usage & GPUBufferUsage.STORAGE) === 0) throw new TypeError('logits.buffer needs GPUBufferUsage.STORAGE');
-}
 
 export class LogitsStatsKernel {
   private readonly ctx: GpuContext;
@@ -94,13 +29,9 @@ export class LogitsStatsKernel {
     this.noTargets = createBuffer(ctx.device, 4, GPUBufferUsage.STORAGE, 'logits-stats:no-targets');
   }
 
-  private pipeline(dtype: GpuLogits['dtype']): GPUComputePipeline {
-    return this.ctx.pipelines.kernel(K, entryFor(dtype));
-  }
-
   /** Compile both pipelines ahead of the first dispatch. */
-  async warm(): Promise<void> {
-    for (const entry of K.entryPoints) await this.ctx.pipelines.warmKernel(K, entry);
+  warm(): Promise<void> {
+    return warmLogitsKernel(this.ctx, K);
   }
 
   /**
@@ -115,21 +46,13 @@ export class LogitsStatsKernel {
     if (out.size < need) throw new RangeError(`out.size = ${out.size} bytes, but (outOffsetRows + rows) × ${STATS_PER_ROW * 4} = ${need} are needed`);
     if (targets && targets.size < logits.rows * 4) throw new RangeError(`targets.size = ${targets.size} bytes, but rows × 4 = ${logits.rows * 4} are needed`);
     if (logits.rows === 0) return;
-    const device = this.ctx.device;
-    const pipeline = this.pipeline(logits.dtype);
-    const pass = encoder.beginComputePass({ label: 'logits-stats' });
-    pass.setPipeline(pipeline);
-    for (const c of planChunks(logits, device.limits, logits.buffer.size)) {
-      dispatchWithOwnUniform(device, pass, pipeline, K, {
-        logits: { buffer: logits.buffer, offset: c.windowOffset, size: c.windowSize },
-        targets: targets ?? this.noTargets,
-        out,
-      }, {
+    encodeRowChunks(this.ctx, encoder, K, 'logits-stats', logits, (c, window) => ({
+      buffers: { logits: window, targets: targets ?? this.noTargets, out },
+      uniforms: {
         elem_offset: c.elemOffset, rows: c.rows, vocab: logits.vocab,
         target_row: c.row0, out_row: outOffsetRows + c.row0, has_targets: targets ? 1 : 0,
-      }, c.rows);
-    }
-    pass.end();
+      },
+    }));
   }
 
   /** Dispatch, then read back only rows × 4 floats. */

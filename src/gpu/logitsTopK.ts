@@ -1,12 +1,11 @@
 // Runner for shaders/logits_topk.wgsl: per row the k best token ids, their log-probs, the chosen
 // token's rank and log p, and a status, of a logits buffer that stays on the GPU; only
-// rows × (4 + 2k) words are read back. Chunking over rows as the logits-stats runner does.
+// rows × (4 + 2k) words are read back. Rows are dispatched in chunks as for the stats (logitsRows.ts).
 import type { LogitsHandle } from '../llm/types.ts';
 import { createBuffer, readBuffer, STORAGE, uploadBuffer } from './buffers.ts';
 import type { GpuContext } from './device.ts';
-import { dispatchWithOwnUniform } from './kernelInterface.ts';
 import { LOGITS_TOPK_KERNEL as K, topKRecordWords } from './kernels/logits.ts';
-import { checkLogits, entryFor, planChunks, type GpuLogits } from './logitsStats.ts';
+import { checkLogits, encodeRowChunks, warmLogitsKernel, type GpuLogits } from './logitsRows.ts';
 import { checkTargets } from './logitsStatsCpu.ts';
 import { checkTopK, emptyTopK, logitsTopKCpu, type LogitsTopK } from './logitsTopKCpu.ts';
 
@@ -26,13 +25,9 @@ export class LogitsTopKKernel {
     this.noChosen = createBuffer(ctx.device, 4, GPUBufferUsage.STORAGE, 'logits-topk:no-chosen');
   }
 
-  private pipeline(dtype: GpuLogits['dtype']): GPUComputePipeline {
-    return this.ctx.pipelines.kernel(K, entryFor(dtype));
-  }
-
   /** Compile both pipelines ahead of the first dispatch. */
-  async warm(): Promise<void> {
-    for (const entry of K.entryPoints) await this.ctx.pipelines.warmKernel(K, entry);
+  warm(): Promise<void> {
+    return warmLogitsKernel(this.ctx, K);
   }
 
   /**
@@ -48,21 +43,13 @@ export class LogitsTopKKernel {
     if (out.size < need) throw new RangeError(`out.size = ${out.size} bytes, but (outOffsetRows + rows) × (4 + 2k) × 4 = ${need} are needed`);
     if (chosen && chosen.size < logits.rows * 4) throw new RangeError(`chosen.size = ${chosen.size} bytes, but rows × 4 = ${logits.rows * 4} are needed`);
     if (logits.rows === 0) return;
-    const device = this.ctx.device;
-    const pipeline = this.pipeline(logits.dtype);
-    const pass = encoder.beginComputePass({ label: 'logits-topk' });
-    pass.setPipeline(pipeline);
-    for (const c of planChunks(logits, device.limits, logits.buffer.size)) {
-      dispatchWithOwnUniform(device, pass, pipeline, K, {
-        logits: { buffer: logits.buffer, offset: c.windowOffset, size: c.windowSize },
-        chosen: chosen ?? this.noChosen,
-        out,
-      }, {
+    encodeRowChunks(this.ctx, encoder, K, 'logits-topk', logits, (c, window) => ({
+      buffers: { logits: window, chosen: chosen ?? this.noChosen, out },
+      uniforms: {
         elem_offset: c.elemOffset, rows: c.rows, vocab: logits.vocab, k,
         chosen_row: c.row0, out_row: outOffsetRows + c.row0, has_chosen: chosen ? 1 : 0,
-      }, c.rows);
-    }
-    pass.end();
+      },
+    }));
   }
 
   /** Dispatch, then read back only rows × (4 + 2k) words. */

@@ -141,7 +141,7 @@ export function checkKernelInterface(k: KernelInterface): string[] {
   for (const [name, value] of Object.entries(k.overrides)) {
     if (w.overrides.has(name) && w.overrides.get(name) !== value) say(`override ${name} defaults to ${w.overrides.get(name)}, declared ${value}`);
   }
-  for (const [name, value] of Object.entries(k.constants)) {
+  for (const [name, value] of Object.entries(k.constants ?? {})) {
     if (!w.constants.has(name)) say(`const ${name} is declared (${value}) but not in the module scope`);
     else if (w.constants.get(name) !== value) say(`const ${name} = ${w.constants.get(name)}, declared ${value}`);
   }

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { acquireGpu, type GpuContext } from '../../src/gpu/device.ts';
 import { readBuffer, STORAGE } from '../../src/gpu/buffers.ts';
-import { planChunks, type GpuLogits } from '../../src/gpu/logitsStats.ts';
+import { planChunks, type GpuLogits } from '../../src/gpu/logitsRows.ts';
 import { fromFloat16Array, toFloat16Array } from '../../src/gpu/logitsStatsCpu.ts';
 import { decodeTopK, LogitsTopKKernel, logitsTopKFromHandle } from '../../src/gpu/logitsTopK.ts';
 import { topKRecordWords } from '../../src/gpu/kernels/logits.ts';

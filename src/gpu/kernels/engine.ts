@@ -4,6 +4,9 @@
 // test/unit/gpu/kernelInterfaces.test.ts); the shader headers describe shapes and offsets.
 import { kernel } from './kernel.ts';
 
+/** The element-wise kernels' workgroup: 64 threads along x. */
+const WG64 = { overrides: { WG: 64 }, workgroupSize: ['WG'] } as const;
+
 export const MATMUL_KERNEL = kernel({
   files: ['shaders/engine_matmul.wgsl'],
   entryPoints: ['main'],
@@ -23,9 +26,7 @@ export const BIAS_BACKWARD_KERNEL = kernel({
   entryPoints: ['main'],
   bindings: { grads: 'read_write', dout: 'read' },
   uniforms: { N: 'u32', OC: 'u32', gOff: 'u32', doutOff: 'u32' },
-  overrides: { WG: 64 },
-  workgroupSize: ['WG'],
-  constants: {},
+  ...WG64,
 });
 
 export const ATTENTION_FORWARD_KERNEL = kernel({
@@ -33,9 +34,7 @@ export const ATTENTION_FORWARD_KERNEL = kernel({
   entryPoints: ['main'],
   bindings: { qkv: 'read', outp: 'read_write', att: 'read_write' },
   uniforms: { B: 'u32', T: 'u32', C: 'u32', NH: 'u32', qkvOff: 'u32', outOff: 'u32', attOff: 'u32', scale: 'f32' },
-  overrides: { WG: 64 },
-  workgroupSize: ['WG'],
-  constants: {},
+  ...WG64,
 });
 
 export const ATTENTION_BACKWARD_KERNEL = kernel({
@@ -43,9 +42,7 @@ export const ATTENTION_BACKWARD_KERNEL = kernel({
   entryPoints: ['query_main', 'key_main'],
   bindings: { qkv: 'read', att: 'read', dout: 'read', dpreatt: 'read_write', dqkv: 'read_write' },
   uniforms: { B: 'u32', T: 'u32', C: 'u32', NH: 'u32', qkvOff: 'u32', attOff: 'u32', doutOff: 'u32', scale: 'f32' },
-  overrides: { WG: 64 },
-  workgroupSize: ['WG'],
-  constants: {},
+  ...WG64,
 });
 
 export const KV_WRITE_KERNEL = kernel({
@@ -53,9 +50,7 @@ export const KV_WRITE_KERNEL = kernel({
   entryPoints: ['main'],
   bindings: { qkv: 'read', rows: 'read', kv: 'read_write' },
   uniforms: { N: 'u32', C: 'u32', S: 'u32', maxT: 'u32', layer: 'u32', qkvOff: 'u32' },
-  overrides: { WG: 64 },
-  workgroupSize: ['WG'],
-  constants: {},
+  ...WG64,
 });
 
 export const ATTENTION_CACHED_KERNEL = kernel({
@@ -63,8 +58,7 @@ export const ATTENTION_CACHED_KERNEL = kernel({
   entryPoints: ['main'],
   bindings: { qkv: 'read', kv: 'read', rows: 'read', outp: 'read_write' },
   uniforms: { N: 'u32', C: 'u32', NH: 'u32', S: 'u32', maxT: 'u32', layer: 'u32', qkvOff: 'u32', outOff: 'u32', scale: 'f32' },
-  overrides: { WG: 64 },
-  workgroupSize: ['WG'],
+  ...WG64,
   /** MAX_HS: the largest head size (the private accumulator's length). */
   constants: { MAX_HS: 128 },
 });
@@ -74,9 +68,7 @@ export const ENCODER_FORWARD_KERNEL = kernel({
   entryPoints: ['main'],
   bindings: { params: 'read', tokens: 'read', positions: 'read', outp: 'read_write' },
   uniforms: { N: 'u32', C: 'u32', wteOff: 'u32', wpeOff: 'u32', outOff: 'u32' },
-  overrides: { WG: 64 },
-  workgroupSize: ['WG'],
-  constants: {},
+  ...WG64,
 });
 
 export const ENCODER_BACKWARD_KERNEL = kernel({
@@ -84,9 +76,7 @@ export const ENCODER_BACKWARD_KERNEL = kernel({
   entryPoints: ['main'],
   bindings: { grads: 'read_write', dout: 'read', ids: 'read' },
   uniforms: { N: 'u32', C: 'u32', rows: 'u32', gOff: 'u32', doutOff: 'u32' },
-  overrides: { WG: 64 },
-  workgroupSize: ['WG'],
-  constants: {},
+  ...WG64,
 });
 
 export const GELU_KERNEL = kernel({
@@ -94,9 +84,7 @@ export const GELU_KERNEL = kernel({
   entryPoints: ['forward', 'backward'],
   bindings: { inp: 'read', outp: 'read_write', dout: 'read' },
   uniforms: { N: 'u32', inpOff: 'u32', outOff: 'u32', doutOff: 'u32' },
-  overrides: { WG: 64 },
-  workgroupSize: ['WG'],
-  constants: {},
+  ...WG64,
 });
 
 export const LAYERNORM_KERNEL = kernel({
@@ -104,9 +92,7 @@ export const LAYERNORM_KERNEL = kernel({
   entryPoints: ['main'],
   bindings: { params: 'read', inp: 'read', outp: 'read_write', mean: 'read_write', rstd: 'read_write' },
   uniforms: { N: 'u32', C: 'u32', wOff: 'u32', bOff: 'u32', inpOff: 'u32', outOff: 'u32', statOff: 'u32', eps: 'f32' },
-  overrides: { WG: 64 },
-  workgroupSize: ['WG'],
-  constants: {},
+  ...WG64,
 });
 
 export const LAYERNORM_BACKWARD_KERNEL = kernel({
@@ -117,9 +103,7 @@ export const LAYERNORM_BACKWARD_KERNEL = kernel({
     N: 'u32', C: 'u32', wOff: 'u32', dwOff: 'u32', dbOff: 'u32', dinpOff: 'u32', doutOff: 'u32', inpOff: 'u32',
     statOff: 'u32', accumulate: 'u32',
   },
-  overrides: { WG: 64 },
-  workgroupSize: ['WG'],
-  constants: {},
+  ...WG64,
 });
 
 export const LOGPROB_HEAD_KERNEL = kernel({
@@ -127,9 +111,7 @@ export const LOGPROB_HEAD_KERNEL = kernel({
   entryPoints: ['main'],
   bindings: { logits: 'read', targets: 'read', logp: 'read_write', entropy: 'read_write', lse: 'read_write' },
   uniforms: { N: 'u32', V: 'u32', logitsOff: 'u32' },
-  overrides: { WG: 64 },
-  workgroupSize: ['WG'],
-  constants: {},
+  ...WG64,
 });
 
 export const LOGPROB_HEAD_BACKWARD_KERNEL = kernel({
@@ -137,9 +119,7 @@ export const LOGPROB_HEAD_BACKWARD_KERNEL = kernel({
   entryPoints: ['main'],
   bindings: { logits: 'read', targets: 'read', lse: 'read', dlogp: 'read', dlogits: 'read_write' },
   uniforms: { N: 'u32', V: 'u32' },
-  overrides: { WG: 64 },
-  workgroupSize: ['WG'],
-  constants: {},
+  ...WG64,
 });
 
 export const RESIDUAL_KERNEL = kernel({
@@ -147,9 +127,7 @@ export const RESIDUAL_KERNEL = kernel({
   entryPoints: ['main'],
   bindings: { inp1: 'read', inp2: 'read', outp: 'read_write' },
   uniforms: { N: 'u32', off1: 'u32', off2: 'u32', outOff: 'u32' },
-  overrides: { WG: 64 },
-  workgroupSize: ['WG'],
-  constants: {},
+  ...WG64,
 });
 
 export const ADAMW_KERNEL = kernel({
@@ -164,5 +142,4 @@ export const ADAMW_KERNEL = kernel({
   },
   overrides: { WG: 256 },
   workgroupSize: ['WG'],
-  constants: {},
 });
