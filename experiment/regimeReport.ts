@@ -4,6 +4,8 @@
 import { SUMMARY_KEYS, type EvalSummary, type ExperimentResults, type ExperimentRun } from '../src/rl/report.ts';
 import { TASK_REGIMES, REGIME_LABEL, type TaskRegime } from '../src/task/regime.ts';
 import { mean, pairedDifference, sampleStd, type PairedDiff } from './stats.ts';
+import { ADV_ESTIMATORS, ESTIMATOR_LABELS, type AdvEstimator } from '../src/rl/config.ts';
+import { estimatorOf } from '../src/rl/estimatorTable.ts';
 
 export const regimeOf = (r: ExperimentRun): TaskRegime => r.regime ?? 'mixed';
 
@@ -26,6 +28,9 @@ export interface MetricComparison {
 /** Per metric, RePro vs outcome-only after training in one regime and decoding, paired by seed. */
 export function compareRegime(results: ExperimentResults, regime: TaskRegime, decoding: Decoding): MetricComparison[] {
   const runs = results.runs.filter((r) => regimeOf(r) === regime && view(r, decoding));
+  // Pairing is by seed: runs of two estimators would silently replace each other.
+  const estimators = new Set(runs.map(estimatorOf));
+  if (estimators.size > 1) throw new Error(`compareRegime: runs of several estimators (${[...estimators].join(', ')}); compare one estimator's runs (byEstimator)`);
   const bySeed = (m: 'outcome' | 'repro') => new Map(runs.filter((r) => r.method === m).map((r) => [r.seed, r]));
   const o = bySeed('outcome');
   const p = bySeed('repro');
@@ -55,17 +60,29 @@ export function checkTarget(c: MetricComparison[]): TargetCheck {
 }
 
 const f = (x: number, d: number) => (Number.isNaN(x) ? '—' : x.toFixed(d));
-const signed = (x: number, d: number) => (Number.isNaN(x) ? '—' : `${x >= 0 ? '+' : ''}${x.toFixed(d)}`);
+const signed = (x: number, d: number) => (!Number.isFinite(x) ? '—' : `${x >= 0 ? '+' : ''}${x.toFixed(d)}`);
 
-/** One markdown table per regime present: rows = metrics, columns = before, outcome, RePro, paired difference. */
+/** The estimators present (repro-method.md §11), in ADV_ESTIMATORS order. */
+export const estimatorsIn = (results: ExperimentResults): AdvEstimator[] => ADV_ESTIMATORS.filter((e) => results.runs.some((r) => estimatorOf(r) === e));
+
+/** The runs of one estimator only. */
+export const byEstimator = (results: ExperimentResults, est: AdvEstimator): ExperimentResults => ({ ...results, runs: results.runs.filter((r) => estimatorOf(r) === est) });
+
+/** One markdown table per regime (and, when several ran, per estimator): rows = metrics, columns = before, outcome, RePro, paired difference. */
 export function regimeTables(results: ExperimentResults, decodings: Decoding[] = ['sampled', 'greedy']): string {
+  const ests = estimatorsIn(results);
+  if (ests.length > 1) return ests.map((e) => regimeTablesOf(byEstimator(results, e), decodings, ` · ${ESTIMATOR_LABELS[e]}`)).join('\n');
+  return regimeTablesOf(results, decodings, '');
+}
+
+function regimeTablesOf(results: ExperimentResults, decodings: Decoding[], suffix: string): string {
   const out: string[] = [];
   for (const regime of TASK_REGIMES) {
     const runs = results.runs.filter((r) => regimeOf(r) === regime);
     if (runs.length === 0) continue;
     const seeds = [...new Set(runs.map((r) => r.seed))].sort((a, b) => a - b);
     const steps = [...new Set(runs.map((r) => r.steps))];
-    out.push(`### ${regime} regime (${REGIME_LABEL[regime]}): seeds ${seeds.join(', ')}, ${steps.join('/')} steps\n`);
+    out.push(`### ${regime} regime (${REGIME_LABEL[regime]})${suffix}: seeds ${seeds.join(', ')}, ${steps.join('/')} steps\n`);
     out.push('| decoding | metric | SFT (before) | outcome after | RePro after | RePro − outcome (paired, 95 % CI) | relative |');
     out.push('|---|---|---|---|---|---|---|');
     for (const decoding of decodings) {

@@ -11,40 +11,43 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runInChromium } from '../scripts/lib/headless.ts';
 import { markdownTable, type ExperimentResults } from '../src/rl/report.ts';
-import { ADV_ESTIMATORS } from '../src/rl/config.ts';
-import { estimatorOf, estimatorTable } from '../src/rl/estimatorTable.ts';
+import { ESTIMATOR_LABELS } from '../src/rl/config.ts';
+import { estimatorTable } from '../src/rl/estimatorTable.ts';
 import { parseExperimentArgs } from './cli.ts';
 import { mergeRegimeResults } from './merge.ts';
-import { regimeOf, regimePlotSvg, regimeTables } from './regimeReport.ts';
+import { byEstimator, estimatorsIn, regimeOf, regimePlotSvg, regimeTables } from './regimeReport.ts';
 import { TASK_REGIMES } from '../src/task/regime.ts';
 
 const here = fileURLToPath(new URL('./', import.meta.url));
 
 /** results.md (per regime: paired comparison, then the before/after table) and results.svg; from the results alone. */
 function writeReport(results: ExperimentResults, outDir: string): string {
-  const parts = [`# GRPO: outcome-only vs RePro, two task regimes (${results.config.adapter})\n`,
+  const ests = estimatorsIn(results);
+  const title = ests.length === 1 ? ESTIMATOR_LABELS[ests[0]] : ests.map((e) => ESTIMATOR_LABELS[e]).join(', ');
+  const parts = [`# ${title}: outcome-only vs RePro (${results.config.adapter})\n`,
     'Per regime and metric: mean ± std over seeds (sample std), and RePro − outcome-only paired by seed with a 95 % Student-t ' +
     'interval. "sampled" = eval_samples responses per held-out problem at the training temperature; "greedy" = one greedy response. ' +
     'cot_tokens_correct = CoT tokens of the correct responses only.\n', regimeTables(results)];
   // several estimators (--estimator): the paper-shaped table, RePro − outcome per estimator
-  const estimators = ADV_ESTIMATORS.filter((e) => results.runs.some((r) => estimatorOf(r) === e));
-  if (estimators.length > 1 || (estimators.length === 1 && estimators[0] !== 'grpo')) {
+  if (ests.length > 1 || (ests.length === 1 && ests[0] !== 'grpo')) {
     parts.push('### Per RL estimator (repro-method.md §11)\n\nAfter training, sampled view; each cell: outcome → RePro (paired difference RePro − outcome over seeds ± its 95 % CI, Student t).\n', estimatorTable(results));
   }
-  for (const regime of TASK_REGIMES) {
-    const runs = results.runs.filter((r) => regimeOf(r) === regime);
+  for (const regime of TASK_REGIMES) for (const est of ests) {
+    const runs = byEstimator(results, est).runs.filter((r) => regimeOf(r) === regime);
     if (runs.length === 0) continue;
     const c = results.regime_configs?.[regime] ?? results.config;
     const g = c.grpo.repro;
-    parts.push(`#### ${regime}: settings and the before/after table\n\nCheckpoint ${c.checkpoint ?? '/models/toy-reasoner/model.safetensors'}; ` +
+    parts.push(`#### ${regime}${ests.length > 1 ? ` · ${ESTIMATOR_LABELS[est]}` : ''}: settings and the before/after table\n\nCheckpoint ${c.checkpoint ?? '/models/toy-reasoner/model.safetensors'}; ` +
       `GRPO learning_rate ${g.learning_rate}, α (process_reward_coef) ${g.process_reward_coef}, w ${g.process_weight_w}, topK ${g.entropy_top_k}, ` +
       `${g.per_device_train_batch_size} prompts × ${g.num_generations} samples per step; ${c.eval_problems} held-out problems, ` +
       `${c.eval_samples ?? 1} sampled responses each.\n\n${markdownTable({ ...results, runs })}`);
   }
-  parts.push('![mean train reward per regime](results.svg)\n');
+  // the plot averages runs per method: one estimator's (GRPO when it ran)
+  const plotted = ests.includes('grpo') ? 'grpo' : ests[0];
+  parts.push(`![mean train reward per regime${ests.length > 1 ? ` (${ESTIMATOR_LABELS[plotted]} runs)` : ''}](results.svg)\n`);
   const md = parts.join('\n');
   writeFileSync(join(outDir, 'results.md'), md);
-  writeFileSync(join(outDir, 'results.svg'), regimePlotSvg(results));
+  writeFileSync(join(outDir, 'results.svg'), regimePlotSvg(ests.length > 1 ? byEstimator(results, plotted) : results));
   return md;
 }
 

@@ -16,3 +16,5 @@ createRoot(root).render(
     <App />
   </StrictMode>,
 );
+// After the first screen is up: compile recharts' code paths before the first real chart needs them.
+void import('./ui/chartWarmup.tsx').then((m) => m.warmUpCharts());

@@ -4,7 +4,7 @@
 // Node side: `vite build` into a temporary folder, `vite preview` serves it on 127.0.0.1 (a secure
 // context, so WebGPU exists), headless Chromium (test/chromium.ts flags) drives the UI by its
 // test ids. No dev-only hook exists in this build, so progress is read from the page itself.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +17,14 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 /** Training is measured over this long (both runs stepping), after the first step of each. */
 const TRAIN_MEASURE_MS = 60_000;
 
-interface Frame { duration: number; blocking: number; scripts: { source: string; duration: number }[] }
+interface Frame {
+  duration: number; blocking: number;
+  /** ms from the frame's start to its rendering update, and the style + layout part of that update */
+  renderMs: number; styleLayoutMs: number;
+  /** when the frame started (performance.now()), to place it in the run */
+  start: number;
+  scripts: { source: string; duration: number }[];
+}
 
 async function frames(page: Page): Promise<Frame[]> {
   return page.evaluate(() => (window as unknown as { __loaf: Frame[] }).__loaf.slice());
@@ -40,7 +47,7 @@ async function until(what: string, ok: () => Promise<boolean>, ms: number): Prom
 export async function uiLongestTask(log: (line: string) => void): Promise<{ entries: BenchEntry[]; adapter: string }> {
   const outDir = mkdtempSync(join(tmpdir(), 'repro-ui-bench-'));
   log('ui-longest-task: vite build (production) …');
-  await build({ root, configFile: join(root, 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  await build({ root, configFile: join(root, 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true, ...(process.env.REPRO_LOAF_DUMP ? { minify: false } : {}) } });
   const server = await preview({ root, configFile: join(root, 'vite.config.ts'), logLevel: 'warn', build: { outDir }, preview: { host: '127.0.0.1', port: 0, strictPort: false, open: false } });
   const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs, headless: true });
   try {
@@ -53,9 +60,12 @@ export async function uiLongestTask(log: (line: string) => void): Promise<{ entr
       const w = window as unknown as { __loaf: unknown[] };
       w.__loaf = [];
       new PerformanceObserver((list) => {
-        for (const e of list.getEntries() as unknown as { duration: number; blockingDuration: number; scripts: { sourceURL: string; sourceFunctionName: string; invoker: string; duration: number }[] }[]) {
+        for (const e of list.getEntries() as unknown as { startTime: number; duration: number; blockingDuration: number; renderStart: number; styleAndLayoutStart: number; scripts: { sourceURL: string; sourceFunctionName: string; invoker: string; duration: number }[] }[]) {
+          const end = e.startTime + e.duration;
           w.__loaf.push({
-            duration: e.duration, blocking: e.blockingDuration,
+            duration: e.duration, blocking: e.blockingDuration, start: e.startTime,
+            renderMs: e.renderStart > 0 ? end - e.renderStart : 0,
+            styleLayoutMs: e.styleAndLayoutStart > 0 ? end - e.styleAndLayoutStart : 0,
             scripts: e.scripts.map((s) => ({ source: `${s.invoker} ${s.sourceFunctionName} ${s.sourceURL.split('/').pop()}`, duration: s.duration })),
           });
         }
@@ -75,6 +85,8 @@ export async function uiLongestTask(log: (line: string) => void): Promise<{ entr
     await page.getByTestId('example-toy-addition.jsonl').click();
     await until('the example set', async () => Number((await page.getByTestId('parsed-count').textContent().catch(() => '0')) ?? 0) > 0, 30_000);
     const n = Number(await page.getByTestId('parsed-count').textContent());
+    // page load, model load, the chart warm-up (src/ui/chartWarmup.tsx): reported, not in the figure
+    const load = await frames(page);
     await page.evaluate(() => ((window as unknown as { __loaf: unknown[] }).__loaf.length = 0));
     const tBatch = Date.now();
     await page.getByTestId('batch-run').click();
@@ -97,6 +109,8 @@ export async function uiLongestTask(log: (line: string) => void): Promise<{ entr
     const s1 = Math.min(await stepOf(page, 'outcome'), await stepOf(page, 'repro'));
     log(`ui-longest-task: training steps ${s0} → ${s1} in ${TRAIN_MEASURE_MS / 1000} s, ${train.length} long frames, longest ${longest(train)?.duration.toFixed(0) ?? 0} ms`);
 
+    // REPRO_LOAF_DUMP=file.json: every long frame of both phases, for finding what to make cheaper.
+    if (process.env.REPRO_LOAF_DUMP) writeFileSync(process.env.REPRO_LOAF_DUMP, JSON.stringify({ load, batch, train }, null, 1));
     const lb = longest(batch);
     const lt = longest(train);
     const worst = Math.max(lb?.duration ?? 0, lt?.duration ?? 0);
@@ -111,7 +125,10 @@ export async function uiLongestTask(log: (line: string) => void): Promise<{ entr
         detail: {
           build: 'production (vite build + vite preview)',
           batchLongestMs: lb?.duration ?? 0, batchBlockingMs: lb?.blocking ?? 0, batchItems: n, batchLongFrames: batch.length, batchTopScripts: top(lb),
+          batchRenderMs: lb?.renderMs ?? 0, batchStyleLayoutMs: lb?.styleLayoutMs ?? 0, batchFramesOver200: batch.filter((f) => f.duration > 200).length,
           trainingLongestMs: lt?.duration ?? 0, trainingBlockingMs: lt?.blocking ?? 0, trainingSteps: `${s0}→${s1}`, trainingLongFrames: train.length, trainingTopScripts: top(lt),
+          trainingRenderMs: lt?.renderMs ?? 0, trainingStyleLayoutMs: lt?.styleLayoutMs ?? 0, trainingFramesOver200: train.filter((f) => f.duration > 200).length,
+          loadLongestMs: longest(load)?.duration ?? 0, loadTopScripts: top(longest(load)),
           api: 'long-animation-frame',
         },
       }],

@@ -63,6 +63,8 @@ interface TrainingState {
 }
 
 const LOG_LINES = 200;
+/** How long worker events wait to be applied together (well under a frame of a chart's redraw). */
+const EVENT_BATCH_MS = 50;
 
 function emptyView(spec: RunSpec): RunView {
   return {
@@ -72,16 +74,39 @@ function emptyView(spec: RunSpec): RunView {
 }
 
 export const useTraining = create<TrainingState>((set, get) => {
-  const patch = (runId: string, f: (r: RunView) => Partial<RunView>) =>
+  const patch = (runId: string, f: (r: RunView) => Partial<RunView>) => {
+    flushEvents(); // what the worker reported before comes first
     set((s) => (s.runs[runId] ? { runs: { ...s.runs, [runId]: { ...s.runs[runId], ...f(s.runs[runId]) } } } : {}));
+  };
+  // The worker's events arrive as separate messages (a resume replays the whole history, a step
+  // brings metrics, samples and log lines), and each store change re-renders the screen in the
+  // message's task: apply them together, EVENT_BATCH_MS after the first of a burst.
+  let queued: { runId: string; f: (r: RunView) => Partial<RunView> }[] = [];
+  let flushTimer: ReturnType<typeof setTimeout> | null = null;
+  function flushEvents(): void {
+    if (flushTimer !== null) clearTimeout(flushTimer);
+    flushTimer = null;
+    if (queued.length === 0) return;
+    const ops = queued;
+    queued = [];
+    set((s) => {
+      const runs = { ...s.runs };
+      for (const { runId, f } of ops) if (runs[runId]) runs[runId] = { ...runs[runId], ...f(runs[runId]) };
+      return { runs };
+    });
+  }
+  const patchSoon = (runId: string, f: (r: RunView) => Partial<RunView>) => {
+    queued.push({ runId, f });
+    flushTimer ??= setTimeout(flushEvents, EVENT_BATCH_MS);
+  };
   const events: TrainingEvents = {
     // A step number seen again means the run was rewound (device-loss recovery from the last
     // snapshot): the new step replaces it and everything after it.
-    onMetrics: (id, m) => patch(id, (r) => ({ metrics: [...r.metrics.filter((x) => x.step < m.step), m], rate: updateRate(r.rate, m.step, Date.now()) })),
-    onEval: (id, e) => patch(id, (r) => ({ evals: [...r.evals.filter((x) => x.step < e.step), e] })),
-    onSamples: (id, s) => patch(id, () => ({ samples: s })),
-    onLog: (id, line) => patch(id, (r) => ({ log: [...r.log, line].slice(-LOG_LINES) })),
-    onStatus: (id, status, message) => patch(id, (r) => ({
+    onMetrics: (id, m) => patchSoon(id, (r) => ({ metrics: [...r.metrics.filter((x) => x.step < m.step), m], rate: updateRate(r.rate, m.step, Date.now()) })),
+    onEval: (id, e) => patchSoon(id, (r) => ({ evals: [...r.evals.filter((x) => x.step < e.step), e] })),
+    onSamples: (id, s) => patchSoon(id, () => ({ samples: s })),
+    onLog: (id, line) => patchSoon(id, (r) => ({ log: [...r.log, line].slice(-LOG_LINES) })),
+    onStatus: (id, status, message) => patchSoon(id, (r) => ({
       status,
       message: message ?? null,
       runningSince: status === 'running' ? Date.now() : null,

@@ -1,8 +1,8 @@
 // The training dashboard with two runs (issue #10): invalid training settings refused inline, one
 // shared legend and no per-chart legends, raw + EMA lines per run, charts at least 340 × 230 px at
-// 1400 px and 300 px wide at 800 px, screenshots at both widths. (Clip-fraction axis, S(M) for RePro
-// only, crosshair sync, the config diff, stop confirmation and the reload resuming the pair are not
-// driven here yet.)
+// 1400 px and 300 px wide at 800 px, screenshots at both widths; S(M) drawn for the RePro run only,
+// the clip fraction on a 0–1 axis, hover moving the crosshair on every chart, the config diff.
+// (Stop confirmation and the reload resuming the pair: training.test.ts.)
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -29,7 +29,7 @@ function runs(page: Page): Promise<RunState[]> {
 }
 const minStep = async (page: Page) => Math.min(...(await runs(page)).map((r) => r.steps.at(-1) ?? 0));
 
-test.skipIf(!HAS_CHECKPOINT)('dashboard at 1400 and 800 px with two runs; reload resumes the pair', async () => {
+test.skipIf(!HAS_CHECKPOINT)('dashboard at 1400 and 800 px with two runs: shared legend, S(M), clip axis, synced crosshair, config diff', async () => {
   const { page, errors } = await e2e.newPage();
   // SwiftShader and the shared 2-core machine can hold the renderer for long stretches.
   page.setDefaultTimeout(120_000);
@@ -67,6 +67,43 @@ test.skipIf(!HAS_CHECKPOINT)('dashboard at 1400 and 800 px with two runs; reload
   expect(box.width).toBeGreaterThanOrEqual(340);
   expect(box.height).toBeGreaterThanOrEqual(230);
   await page.screenshot({ path: resolve(ARTIFACTS, 'dashboard-1400.png'), fullPage: true, timeout: 120_000 });
+
+  // S(M) is drawn for the RePro run only (raw + smoothed), with a note saying so
+  expect(await page.getByTestId('chart-process-reward').locator('.recharts-line').count()).toBe(2);
+  expect(await page.getByTestId('note-process-reward').textContent()).toMatch(/RePro runs only/);
+  // the clip fraction's axis is 0–1, not 0–4
+  const clipTicks = (await page.getByTestId('chart-clip-frac').locator('.recharts-yAxis-tick-labels .recharts-cartesian-axis-tick-value').allTextContents()).map(Number);
+  if (clipTicks.length === 0) { const h = await page.getByTestId('chart-clip-frac').innerHTML(); console.log('clip chart:', h.slice(h.indexOf('yAxis') - 200, h.indexOf('yAxis') + 2500)); }
+  expect(Math.max(...clipTicks)).toBe(1);
+  expect(Math.min(...clipTicks)).toBe(0);
+
+  // hover on one chart moves the crosshair on every chart: the same step in the loss chart's tooltip
+  await page.getByTestId('chart-kl').scrollIntoViewIfNeeded();
+  const klBox = (await page.getByTestId('chart-kl').locator('svg.recharts-surface').boundingBox())!;
+  await page.mouse.move(klBox.x + klBox.width * 0.5, klBox.y + klBox.height * 0.5, { steps: 4 });
+  await page.mouse.move(klBox.x + klBox.width * 0.6, klBox.y + klBox.height * 0.5, { steps: 4 });
+  const tipOf = (id: string) => page.getByTestId(id).locator('.recharts-tooltip-wrapper .recharts-tooltip-label');
+  await expect.poll(() => tipOf('chart-kl').textContent(), { timeout: 30_000 }).toMatch(/^step \d+$/);
+  const klStep = await tipOf('chart-kl').textContent();
+  await expect.poll(() => tipOf('chart-loss').textContent(), { timeout: 30_000 }).toBe(klStep);
+  await expect.poll(() => tipOf('chart-response-tokens').textContent(), { timeout: 30_000 }).toBe(klStep);
+  expect(await page.getByTestId('chart-loss').locator('.recharts-tooltip-wrapper').evaluate((e) => getComputedStyle(e).visibility)).toBe('visible');
+  await page.mouse.move(0, 0);
+
+  // the config panel: both runs' full configs, the differing keys counted and shown alone on request
+  await page.getByTestId('run-config').locator('summary').click();
+  const differing = Number(await page.getByTestId('config-diff-count').textContent());
+  expect(differing).toBeGreaterThanOrEqual(2); // at least the method and α
+  await page.getByTestId('config-diff-only').check();
+  const diffRows = page.getByTestId('run-config').locator('tbody tr');
+  expect(await diffRows.count()).toBe(differing);
+  const alpha = diffRows.filter({ hasText: 'process_reward_coef' });
+  expect(await alpha.count()).toBe(1);
+  const alphaValues = (await alpha.locator('td.num').allTextContents()).map(Number).sort();
+  expect(alphaValues[0]).toBe(0);
+  expect(alphaValues[1]).toBeGreaterThan(0);
+  await page.getByTestId('config-diff-only').uncheck();
+  expect(await diffRows.count()).toBeGreaterThan(differing);
   await page.setViewportSize({ width: 800, height: 1000 });
   await page.waitForTimeout(500);
   const narrow = (await page.getByTestId('chart-kl').locator('svg.recharts-surface').boundingBox())!;

@@ -13,6 +13,7 @@ import { useThrottledValue } from '../useThrottledValue.ts';
 import { histogram, meanJByPosition, type BatchRow } from '../../analysis/batchRows.ts';
 import type { BatchItemResult } from '../../worker/api.ts';
 import { exact, useChartColors } from '../chartTheme.ts';
+import { staggered } from '../useStaggeredValue.ts';
 
 const CHART_INTERVAL_MS = 2000;
 const CHART_COUNT = 4;
@@ -26,7 +27,6 @@ export function BatchCharts() {
 }
 
 const BatchChartsView = memo(function BatchChartsView({ rows, results }: { rows: BatchRow[]; results: BatchItemResult[] }) {
-  const c = useChartColors();
   const data = useMemo(() => {
     const ok = rows.filter((r) => r.cotTokens !== null);
     const J = (pred: (i: number) => boolean) => results.filter((r, i) => r.trajectory && pred(i)).map((r) => r.trajectory!.J);
@@ -53,58 +53,80 @@ const BatchChartsView = memo(function BatchChartsView({ rows, results }: { rows:
   }, [rows, results]);
   // One chart mounts per task: a recharts mount is ~0.2 s of main-thread work in a dev build, and
   // four at once made one ~1 s task.
-  const [mounted, setMounted] = useState(1);
+  // The first too: it would share a task with the results table's first row.
+  const [mounted, setMounted] = useState(0);
   useEffect(() => {
     if (mounted >= CHART_COUNT) return;
     const timer = setTimeout(() => setMounted((m) => m + 1), 0);
     return () => clearTimeout(timer);
   }, [mounted]);
-  const axis = { stroke: c.axis, tick: { fill: c.axis, fontSize: 11 } };
-  const tip = { formatter: exact, contentStyle: { background: c.bg } };
-  // A plain element (not a component): recharts reads its chart's direct children.
-  const histogramCard = (title: string, bins: { label: string; count: number }[], fill: string) => (
+  return (
+    <div className="grid-2" data-testid="batch-charts">
+      {mounted > 0 && <HistogramCard title="CoT length (tokens)" bins={data.lengths} color="c1" />}
+      {mounted > 1 && <HistogramCard title="Backtracking segments per response" bins={data.backtracking} color="c2" />}
+      {mounted > 2 && <MeanJCard points={data.meanJ} anyCorrectness={data.anyCorrectness} />}
+      {mounted > 3 && data.anyCorrectness && <GroupsCard groups={data.groups} />}
+    </div>
+  );
+});
+
+// One component per chart, each redrawing in its own task when new results arrive (../useStaggeredValue.ts).
+function useAxis() {
+  const c = useChartColors();
+  return { c, axis: { stroke: c.axis, tick: { fill: c.axis, fontSize: 11 } }, tip: { formatter: exact, contentStyle: { background: c.bg } } };
+}
+
+const HistogramCard = staggered(function HistogramCardBody({ title, bins, color }: { title: string; bins: { label: string; count: number }[]; color: 'c1' | 'c2' }) {
+  const { c, axis, tip } = useAxis();
+  return (
     <ChartCard title={title}>
       <BarChart data={bins}>
         <CartesianGrid stroke={c.grid} strokeDasharray="3 3" />
         <XAxis dataKey="label" {...axis} />
         <YAxis allowDecimals={false} {...axis} />
         <Tooltip {...tip} />
-        <Bar dataKey="count" fill={fill} isAnimationActive={false} />
+        <Bar dataKey="count" fill={c[color]} isAnimationActive={false} />
       </BarChart>
     </ChartCard>
   );
+}, 'HistogramCard');
+
+type MeanJPoint = { p: number; all: number | null; correct: number | null; wrong: number | null };
+
+const MeanJCard = staggered(function MeanJCardBody({ points, anyCorrectness }: { points: MeanJPoint[]; anyCorrectness: boolean }) {
+  const { c, axis, tip } = useAxis();
   return (
-    <div className="grid-2" data-testid="batch-charts">
-      {histogramCard('CoT length (tokens)', data.lengths, c.c1)}
-      {mounted > 1 && histogramCard('Backtracking segments per response', data.backtracking, c.c2)}
-      {mounted > 2 && (
-        <ChartCard title="Mean J vs normalised position in the CoT (0 = baseline, 1 = end)">
-          <LineChart data={data.meanJ}>
-            <CartesianGrid stroke={c.grid} strokeDasharray="3 3" />
-            <XAxis dataKey="p" type="number" domain={[0, 1]} {...axis} />
-            <YAxis {...axis} width={56} tickFormatter={(v: number) => Number(v.toPrecision(3)).toString()} />
-            <Tooltip {...tip} />
-            <Legend />
-            <Line dataKey="all" stroke={c.c1} dot={false} isAnimationActive={false} connectNulls />
-            {data.anyCorrectness && <Line dataKey="correct" stroke={c.pos} dot={false} isAnimationActive={false} connectNulls />}
-            {data.anyCorrectness && <Line dataKey="wrong" stroke={c.neg} dot={false} isAnimationActive={false} connectNulls />}
-          </LineChart>
-        </ChartCard>
-      )}
-      {mounted > 3 && data.anyCorrectness && (
-        <ChartCard title="Correct vs wrong: mean CoT tokens, backtracking, tokens after certainty">
-          <BarChart data={data.groups}>
-            <CartesianGrid stroke={c.grid} strokeDasharray="3 3" />
-            <XAxis dataKey="group" {...axis} />
-            <YAxis {...axis} />
-            <Tooltip {...tip} />
-            <Legend />
-            <Bar dataKey="cotTokens" fill={c.c1} isAnimationActive={false} />
-            <Bar dataKey="backtracking" fill={c.c2} isAnimationActive={false} />
-            <Bar dataKey="tokensAfterCertainty" fill={c.c4} isAnimationActive={false} />
-          </BarChart>
-        </ChartCard>
-      )}
-    </div>
+    <ChartCard title="Mean J vs normalised position in the CoT (0 = baseline, 1 = end)">
+      <LineChart data={points}>
+        <CartesianGrid stroke={c.grid} strokeDasharray="3 3" />
+        <XAxis dataKey="p" type="number" domain={[0, 1]} {...axis} />
+        <YAxis {...axis} width={56} tickFormatter={(v: number) => Number(v.toPrecision(3)).toString()} />
+        <Tooltip {...tip} />
+        <Legend />
+        <Line dataKey="all" stroke={c.c1} dot={false} isAnimationActive={false} connectNulls />
+        {anyCorrectness && <Line dataKey="correct" stroke={c.pos} dot={false} isAnimationActive={false} connectNulls />}
+        {anyCorrectness && <Line dataKey="wrong" stroke={c.neg} dot={false} isAnimationActive={false} connectNulls />}
+      </LineChart>
+    </ChartCard>
   );
-});
+}, 'MeanJCard');
+
+type Group = { group: string; cotTokens: number; backtracking: number; tokensAfterCertainty: number };
+
+const GroupsCard = staggered(function GroupsCardBody({ groups }: { groups: Group[] }) {
+  const { c, axis, tip } = useAxis();
+  return (
+    <ChartCard title="Correct vs wrong: mean CoT tokens, backtracking, tokens after certainty">
+      <BarChart data={groups}>
+        <CartesianGrid stroke={c.grid} strokeDasharray="3 3" />
+        <XAxis dataKey="group" {...axis} />
+        <YAxis {...axis} />
+        <Tooltip {...tip} />
+        <Legend />
+        <Bar dataKey="cotTokens" fill={c.c1} isAnimationActive={false} />
+        <Bar dataKey="backtracking" fill={c.c2} isAnimationActive={false} />
+        <Bar dataKey="tokensAfterCertainty" fill={c.c4} isAnimationActive={false} />
+      </BarChart>
+    </ChartCard>
+  );
+}, 'GroupsCard');

@@ -1,8 +1,8 @@
 // One dashboard chart: each run's raw line (faint while smoothing is on) with its EMA-smoothed
 // line, an optional dashed evaluation series, a hover crosshair synced with every other chart
 // (recharts syncId, by step value), the metric's definition on hover and PNG/SVG/CSV downloads.
-// Receives data only.
-import { memo, useMemo, useRef } from 'react';
+// Receives data only; redraws one chart per main-thread task (../useStaggeredValue.ts).
+import { useMemo, useRef } from 'react';
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { exact, useChartColors } from '../chartTheme.ts';
 import { MethodLink } from '../MethodLink.tsx';
@@ -10,6 +10,7 @@ import { defText, METRIC_DEFS, type MetricId } from './metricDefs.ts';
 import { withSmoothed } from './smoothing.ts';
 import { yDomain } from './chartDomain.ts';
 import { downloadChartCsv, downloadPng, downloadSvg } from './chartExport.ts';
+import { staggered } from '../useStaggeredValue.ts';
 
 export interface DashSeries {
   key: string;
@@ -38,7 +39,8 @@ export interface DashChartProps {
 
 const SYNC_ID = 'training-dashboard';
 
-export const DashboardChart = memo(function DashboardChart(p: DashChartProps) {
+// New data for every chart arrives together: each chart redraws in its own task.
+export const DashboardChart = staggered(function DashboardChartBody(p: DashChartProps) {
   const c = useChartColors();
   const fig = useRef<HTMLElement>(null);
   const smoothKeys = p.series.filter((s) => !s.dashed).map((s) => s.key);
@@ -96,4 +98,4 @@ export const DashboardChart = memo(function DashboardChart(p: DashChartProps) {
       )}
     </figure>
   );
-});
+}, 'DashboardChart');

@@ -11,6 +11,7 @@ import { chartRows, evalRows, type ChartRow, type RunSeries } from './chartData.
 import { DashboardChart, type DashSeries } from './DashboardChart.tsx';
 import { heldOutNote, STEP_CHARTS } from './trainingCharts.ts';
 import { RunConfigPanel } from './RunConfigPanel.tsx';
+import { useChartedRuns } from './chartedRuns.ts';
 
 const REDRAW_MS = 1500;
 
@@ -37,7 +38,7 @@ export function TrainingDashboard({ runs }: { runs: RunView[] }) {
   const shownRuns = useThrottledValue(runs, running, REDRAW_MS);
   const palette = [c.c1, c.c2, c.c3, c.c4];
   const colorOf = (id: string) => palette[Math.max(0, runs.findIndex((r) => r.spec.runId === id)) % palette.length];
-  const visible = shownRuns.filter((r) => !r.hidden);
+  const visible = useChartedRuns(shownRuns);
 
   const charts = useMemo(() => {
     const series = (rs: RunView[]): RunSeries[] => rs.map((r) => ({ id: r.spec.runId, metrics: r.metrics, evals: r.evals }));

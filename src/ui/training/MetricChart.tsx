@@ -3,6 +3,7 @@
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { exact, useChartColors } from '../chartTheme.ts';
 import type { ChartRow } from '../dashboard/chartData.ts';
+import { staggered } from '../useStaggeredValue.ts';
 
 export interface ChartSeries {
   /** key in the rows */
@@ -12,7 +13,8 @@ export interface ChartSeries {
   dashed?: boolean;
 }
 
-export function MetricChart({ title, rows, series, testId, height = 180 }: { title: string; rows: ChartRow[]; series: ChartSeries[]; testId: string; height?: number }) {
+// One chart redraw per main-thread task (../useStaggeredValue.ts).
+export const MetricChart = staggered(function MetricChartBody({ title, rows, series, testId, height = 180 }: { title: string; rows: ChartRow[]; series: ChartSeries[]; testId: string; height?: number }) {
   const c = useChartColors();
   const palette = [c.c1, c.c2, c.c3, c.c4];
   return (
@@ -45,4 +47,4 @@ export function MetricChart({ title, rows, series, testId, height = 180 }: { tit
       )}
     </div>
   );
-}
+}, 'MetricChart');

@@ -1,11 +1,13 @@
 // A few rollouts of the latest step, each CoT segment tinted by its process reward
 // (repro-method.md §8); each opens in the inspector with the run's current weights. All model text
 // is rendered as text.
+import { memo } from 'react';
 import type { RolloutSample } from '../../rl/metrics.ts';
 import { useTraining } from '../../store/trainingStore.ts';
 import { rewardColor } from '../dashboard/chartData.ts';
 
-export function SamplesPanel({ runId, label, samples }: { runId: string; label: string; samples: RolloutSample[] }) {
+// memo: the screen re-renders for every worker event; the samples change once a step.
+export const SamplesPanel = memo(function SamplesPanel({ runId, label, samples }: { runId: string; label: string; samples: RolloutSample[] }) {
   const openInInspector = useTraining((s) => s.openInInspector);
   if (samples.length === 0) return null;
   return (
@@ -38,4 +40,4 @@ export function SamplesPanel({ runId, label, samples }: { runId: string; label: 
       ))}
     </section>
   );
-}
+});

@@ -15,6 +15,7 @@ import { useTrainingForm } from '../../store/trainingFormStore.ts';
 import { TrainingDashboard } from '../dashboard/TrainingDashboard.tsx';
 import { EstimatorPicker } from './EstimatorPicker.tsx';
 import { PpoCharts } from './PpoCharts.tsx';
+import { useChartedRuns } from '../dashboard/chartedRuns.ts';
 import type { AdvEstimator } from '../../rl/config.ts';
 import { RunSummaryCard } from './RunSummaryCard.tsx';
 import { TRAINING_PRESETS } from './presets.ts';
@@ -47,6 +48,7 @@ export function TrainingScreen() {
   const busy = all.some((r) => r.status === 'running' || r.status === 'starting');
   const visible = all.filter((r) => !r.hidden);
   const sampled = all.filter((r) => !r.hidden).find((r) => r.samples.length > 0);
+  const ppoRuns = useChartedRuns(all.filter((r) => r.spec.config.adv_estimator === 'gae'));
 
   return (
     <section className="screen" data-testid="training-screen">
@@ -87,10 +89,7 @@ export function TrainingScreen() {
       )}
       <VerlExportButton source="training" />
       <TrainingDashboard runs={all} />
-      <PpoCharts
-        series={all.filter((r) => !r.hidden && r.spec.config.adv_estimator === 'gae').map((r) => ({ id: r.spec.runId, metrics: r.metrics, evals: r.evals }))}
-        lines={all.filter((r) => !r.hidden && r.spec.config.adv_estimator === 'gae').map((r, i) => ({ key: r.spec.runId, label: r.spec.label, colorIndex: i }))}
-      />
+      <PpoCharts runs={ppoRuns} />
       {sampled && <SamplesPanel runId={sampled.spec.runId} label={sampled.spec.label} samples={sampled.samples} />}
     </section>
   );

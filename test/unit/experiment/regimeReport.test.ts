@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { presetConfig } from '../../../src/rl/config.ts';
 import type { ExperimentResults, ExperimentRun } from '../../../src/rl/report.ts';
-import { checkTarget, compareRegime, regimePlotSvg, regimeTables } from '../../../experiment/regimeReport.ts';
+import { byEstimator, checkTarget, compareRegime, estimatorsIn, regimePlotSvg, regimeTables } from '../../../experiment/regimeReport.ts';
 import { mergeRegimeResults } from '../../../experiment/merge.ts';
 import { parseExperimentArgs, EXPERIMENT_OPTIONS } from '../../../experiment/cli.ts';
 
@@ -66,5 +66,34 @@ describe('two-regime report', () => {
     expect(() => parseExperimentArgs(['--seeds', '1,1'])).toThrow(/repeat/);
     expect(() => parseExperimentArgs(['--bogus', '1'])).toThrow(/unknown argument "--bogus"/);
     expect(Object.keys(EXPERIMENT_OPTIONS)).toContain('--top-k');
+  });
+});
+
+describe('several estimators in one results file', () => {
+  const est = (r: ExperimentRun, estimator: 'grpo' | 'gae'): ExperimentRun => ({ ...r, estimator });
+  const results: ExperimentResults = {
+    config,
+    runs: [
+      est(run('outcome', 0, s(0.9, 30, 0.4), 'verbose'), 'grpo'), est(run('repro', 0, s(0.9, 20, 0.2), 'verbose'), 'grpo'),
+      est(run('outcome', 1, s(0.9, 32, 0.4), 'verbose'), 'grpo'), est(run('repro', 1, s(0.9, 22, 0.2), 'verbose'), 'grpo'),
+      est(run('outcome', 0, s(0.8, 40, 0.5), 'verbose'), 'gae'), est(run('repro', 0, s(0.8, 40, 0.5), 'verbose'), 'gae'),
+      est(run('outcome', 1, s(0.8, 42, 0.5), 'verbose'), 'gae'), est(run('repro', 1, s(0.8, 41, 0.5), 'verbose'), 'gae'),
+    ],
+  };
+
+  it('compareRegime refuses to pair runs of different estimators by seed', () => {
+    expect(() => compareRegime(results, 'verbose', 'sampled')).toThrow(/several estimators \(grpo, gae\)/);
+    expect(estimatorsIn(results)).toEqual(['grpo', 'gae']);
+  });
+
+  it('regime tables come one per estimator, each with its own runs', () => {
+    const md = regimeTables(results, ['sampled']);
+    expect(md).toContain('### verbose regime (verbose but correct) · GRPO: seeds 0, 1, 3 steps');
+    expect(md).toContain('### verbose regime (verbose but correct) · PPO: seeds 0, 1, 3 steps');
+    // GRPO: CoT 31 → 21 (paired −10); PPO: 41 → 40.5 (paired −0.5)
+    const [grpo, ppo] = md.split('· PPO');
+    expect(grpo).toContain('| sampled | cot_tokens | 30.00 ± 0.00 | 31.00 ± 1.41 | 21.00 ± 1.41 | -10.00 [');
+    expect(ppo).toContain('| sampled | cot_tokens | 30.00 ± 0.00 | 41.00 ± 1.41 | 40.50 ± 0.71 | -0.50 [');
+    expect(byEstimator(results, 'gae').runs).toHaveLength(4);
   });
 });
