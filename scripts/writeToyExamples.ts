@@ -4,12 +4,12 @@
 // them). Deterministic. Run: npx tsx scripts/writeToyExamples.ts
 import { writeFileSync } from 'node:fs';
 import { heldOutProblems } from '../src/task/problem.ts';
-import { createRng } from '../src/task/rng.ts';
 import { renderTrace, TRACE_STYLES } from '../src/task/trace.ts';
+import { Rng } from '../src/sampling/rng.ts';
 
 const SEED = 2026;
 const problems = heldOutProblems(SEED, 16, { minDigits: 2, maxDigits: 2 });
-const rng = createRng(SEED);
+const rng = new Rng(SEED);
 const lines = problems.map((p, i) => {
   const id = `toy-${i + 1}`;
   if (i >= 12) return { id: `${id}-generate`, question: p.question, answer: p.answer };

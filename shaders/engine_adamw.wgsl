@@ -19,7 +19,7 @@
 
 struct U {
   P: u32, lr: f32, beta1: f32, beta2: f32, eps: f32, wd: f32, gradClip: f32, c1: f32, c2: f32,
-  nRanges: u32, pad0: u32, pad1: u32,
+  nRanges: u32, _pad0: u32, _pad1: u32,
   ranges: array<vec4<u32>, 3>, // decay ranges [start, end) as (s0, e0, s1, e1), …
 }
 

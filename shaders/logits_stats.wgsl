@@ -9,14 +9,14 @@
 // to m gives H = log s − t/s, which equals lse − Σ p·x without cancelling two ~1e4 numbers in f32.
 // −inf entries are clamped to NEG_BIG on load (see below), so exp(−inf − m) never meets a NaN.
 //
-// Bindings (group 0):
-//   @binding(0) uniform             params   Params (element offset, sizes, flags)
-//   @binding(1) storage, read       logits   array<u32>: [T, V] f32 bit patterns, or f16 pairs packed
-//                                            two per word (low half first) — a window of rows bound
-//                                            at an aligned byte offset; row r starts at element
-//                                            elem_offset + r·V of the window
-//   @binding(2) storage, read       targets  array<i32> [T_total]; −1 = none (ignored unless has_targets)
-//   @binding(3) storage, read_write out      array<f32> [T_total, 4] = (max, lse, entropy, target_logp)
+// Bindings (the engine kernels' convention; declared in src/gpu/kernels/logits.ts):
+//   @group(0) @binding(0) read        logits   array<u32>: [T, V] f32 bit patterns, or f16 pairs packed
+//                                              two per word (low half first) — a window of rows bound
+//                                              at an aligned byte offset; row r starts at element
+//                                              elem_offset + r·V of the window
+//   @group(0) @binding(1) read        targets  array<i32> [T_total]; −1 = none (ignored unless has_targets)
+//   @group(0) @binding(2) read_write  out      array<f32> [T_total, STATS_PER_ROW] = (max, lse, entropy, target_logp)
+//   @group(1) @binding(0) uniform     u        element offset, sizes, flags
 // Workgroup size: override WG (a power of two, default 256); one workgroup per row.
 // Dispatch: dispatchWorkgroups(rows_in_chunk) per chunk of rows; entry main_f32 or main_f16.
 // Row r of a chunk writes out[(out_row + r)·4 ..] and reads targets[target_row + r].
@@ -25,7 +25,7 @@
 //   target −1 gives target_logp = NaN (the same as the CPU reference).
 // CPU reference: logitsStatsCpu in src/gpu/logitsStatsCpu.ts (float64, two-pass).
 
-struct Params {
+struct U {
   elem_offset: u32, // first element of row 0 inside the bound window (f32 or f16 elements)
   rows: u32,        // rows in this chunk
   vocab: u32,       // V
@@ -36,12 +36,14 @@ struct Params {
   _pad1: u32,
 }
 
-@group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> logits: array<u32>;
-@group(0) @binding(2) var<storage, read> targets: array<i32>;
-@group(0) @binding(3) var<storage, read_write> out: array<f32>;
+@group(0) @binding(0) var<storage, read> logits: array<u32>;
+@group(0) @binding(1) var<storage, read> targets: array<i32>;
+@group(0) @binding(2) var<storage, read_write> out: array<f32>;
+@group(1) @binding(0) var<uniform> u: U;
 
 override WG: u32 = 256u;
+
+const STATS_PER_ROW: u32 = 4u; // floats written per row
 
 // −inf is clamped to NEG_BIG on load: then exp(x − m) underflows to exactly 0 and e·(x − m) is
 // 0, never 0·∞ = NaN, without a branch per element. Values ≤ NEG_BIG count as −inf (p = 0); a
@@ -120,7 +122,7 @@ fn finish(row: u32, lid: u32, acc: Acc, is_f16: bool) {
   var ninf_bits = 0xff800000u;
   let nan = bitcast<f32>(nan_bits);
   let total = Acc(red_m[0], red_s[0], red_t[0]);
-  let o = (params.out_row + row) * 4u;
+  let o = (u.out_row + row) * STATS_PER_ROW;
   if (total.m <= NEG_BIG) { // every entry −inf: no distribution
     out[o] = bitcast<f32>(ninf_bits);
     out[o + 1u] = bitcast<f32>(ninf_bits);
@@ -134,11 +136,11 @@ fn finish(row: u32, lid: u32, acc: Acc, is_f16: bool) {
   out[o + 1u] = lse;
   out[o + 2u] = max(log_s - total.t / total.s, 0.0); // H ≥ 0; rounding can give −1e-7
   var target_logp = nan;
-  if (params.has_targets != 0u) {
-    let tgt = targets[params.target_row + row];
-    if (tgt >= 0 && u32(tgt) < params.vocab) {
+  if (u.has_targets != 0u) {
+    let tgt = targets[u.target_row + row];
+    if (tgt >= 0 && u32(tgt) < u.vocab) {
       // One extra element read per row, not a second pass.
-      let i = params.elem_offset + row * params.vocab + u32(tgt);
+      let i = u.elem_offset + row * u.vocab + u32(tgt);
       var x: f32;
       if (is_f16) { x = f16_at(i); } else { x = f32_at(i); }
       // (x − m) − log s keeps precision when x ≈ m ≈ 1e4.
@@ -151,8 +153,8 @@ fn finish(row: u32, lid: u32, acc: Acc, is_f16: bool) {
 @compute @workgroup_size(WG)
 fn main_f32(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let row = wg.x;
-  let start = params.elem_offset + row * params.vocab;
-  let V = params.vocab;
+  let start = u.elem_offset + row * u.vocab;
+  let V = u.vocab;
   var acc = EMPTY;
   // Four strided columns per step (coalesced across the workgroup), then the remainder.
   var j = lid;
@@ -169,8 +171,8 @@ fn main_f32(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_inde
 @compute @workgroup_size(WG)
 fn main_f16(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let row = wg.x;
-  let start = params.elem_offset + row * params.vocab; // f16 element index, may be odd
-  let end = start + params.vocab;
+  let start = u.elem_offset + row * u.vocab; // f16 element index, may be odd
+  let end = start + u.vocab;
   // Whole words [w0, w1) hold two elements of this row each; an odd start or end leaves one
   // lone half at either edge, taken by threads 0 and 1.
   let w0 = (start + 1u) >> 1u;

@@ -20,7 +20,6 @@ import { toCsv, toJson } from '../../src/data/index.ts';
 import { exportOnnx } from '../../src/engine/onnx/export.ts';
 import { exportGenerationConfig, exportHfConfig } from '../../src/engine/onnx/hfConfig.ts';
 import { initParams } from '../../src/engine/init.ts';
-import { createRng } from '../../src/task/rng.ts';
 import { makeProblem } from '../../src/task/problem.ts';
 import { renderTrace } from '../../src/task/trace.ts';
 import { pickStyle } from '../../src/task/sft.ts';
@@ -29,6 +28,7 @@ import { ANSWER_MARKER } from '../../src/task/format.ts';
 import { BOS_ID, EOS_ID, PAD_ID } from '../../src/task/vocab.ts';
 import { DEFAULT_TRAIN_TOY_SPEC } from '../../scripts/train-toy/spec.ts';
 import type { BenchEntry, BenchSuite } from './index.ts';
+import { Rng } from '../../src/sampling/rng.ts';
 
 const EXAMPLE_URL = '/examples/toy-addition.jsonl';
 const BUNDLED_ONNX_URL = '/models/toy-reasoner/onnx/model.onnx';
@@ -56,7 +56,7 @@ async function served(url: string): Promise<Blob | null> {
 async function promptFile(): Promise<{ blob: Blob; name: string; source: string }> {
   const example = await served(EXAMPLE_URL);
   if (example) return { blob: example, name: 'toy-addition.jsonl', source: `public${EXAMPLE_URL}` };
-  const rng = createRng(99);
+  const rng = new Rng(99);
   const lines = Array.from({ length: GENERATED_PROMPTS }, (_, i) => {
     const p = makeProblem(rng);
     const trace = renderTrace(p, pickStyle(rng), rng);

@@ -14,10 +14,10 @@ import { initParams } from '../../src/engine/init.ts';
 import { meanCrossEntropy, meanCrossEntropyGrad } from '../../src/engine/sft.ts';
 import type { ModelConfig } from '../../src/engine/config.ts';
 import type { AdamWConfig } from '../../src/engine/types.ts';
-import { createRng } from '../../src/task/rng.ts';
 import { buildSftBatch, type SftBatch } from '../../src/task/sft.ts';
 import { DEFAULT_TRAIN_TOY_SPEC } from '../../scripts/train-toy/spec.ts';
 import type { BenchEntry, BenchSuite } from './index.ts';
+import { Rng } from '../../src/sampling/rng.ts';
 
 // SwiftShader on 2 shared cores: a B = 16 step took ~25 s here (TF.js ~200 s), so B = 8 and
 // few, single-step blocks keep the suite under ~10 minutes.
@@ -82,7 +82,7 @@ export const trainStep: BenchSuite = {
     const w = await toyWeights();
     if (T > w.config.blockSize) throw new Error(`train-step: T = ${T} exceeds the model's blockSize ${w.config.blockSize}`);
     // one batch stream, the same batches for both engines
-    const rng = createRng(BATCH_SEED);
+    const rng = new Rng(BATCH_SEED);
     const batches = Array.from({ length: WARMUP_STEPS + BLOCKS * STEPS_PER_BLOCK }, () => buildSftBatch(rng, B, T));
     const ours = await GpuModel.create(ctx, w.config, w.params, { maxBatchTokens: B * T });
     // TF.js creates and owns a second GPUDevice on the same adapter; the two never run at once

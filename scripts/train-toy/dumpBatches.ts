@@ -4,17 +4,17 @@
 // int8 inputs [B, T] and int8 targets [B, T] (token ids < 128, targets −1 on prompt/padding).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createRng } from '../../src/task/rng.ts';
 import { buildSftBatch } from '../../src/task/sft.ts';
 import { trimBatch } from '../../src/engine/sft.ts';
 import { initParams } from '../../src/engine/init.ts';
 import { paramLayout, PARAM_NAMES } from '../../src/engine/config.ts';
 import type { TrainToySpec } from './spec.ts';
+import { Rng } from '../../src/sampling/rng.ts';
 
 export function dumpBatches(spec: TrainToySpec, dir: string): void {
   const { sft, model } = spec;
   if (model.vocabSize > 127) throw new RangeError('dumpBatches: int8 token ids need vocabSize <= 127');
-  const rng = createRng(sft.seed);
+  const rng = new Rng(sft.seed);
   const chunks: Uint8Array[] = [];
   for (let step = 0; step < sft.steps; step++) {
     const b = trimBatch(buildSftBatch(rng, sft.batchSize, model.blockSize - 1, sft.mix, { ...sft.problem, split: 'train' }));

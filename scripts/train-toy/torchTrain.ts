@@ -8,12 +8,12 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CpuModel } from '../../src/engine/cpu/cpuModel.ts';
-import { createRng } from '../../src/task/rng.ts';
 import { buildSftBatch } from '../../src/task/sft.ts';
 import { meanCrossEntropy, trimBatch } from '../../src/engine/sft.ts';
 import { dumpBatches } from './dumpBatches.ts';
 import { modelFiles } from './outputs.ts';
 import { mergeSpec, type TrainToySpec } from './spec.ts';
+import { Rng } from '../../src/sampling/rng.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const PYTHON = process.env.TOY_PYTHON ?? '/usr/bin/python3';
@@ -39,7 +39,7 @@ export async function trainWithTorch(given: Partial<TrainToySpec>, out: string, 
 
   // Cross-check: the TypeScript reference on the same first batch, under the trained weights.
   const model = new CpuModel(spec.model, params);
-  const batch = trimBatch(buildSftBatch(createRng(spec.sft.seed), spec.sft.batchSize, spec.model.blockSize - 1, spec.sft.mix, { ...spec.sft.problem, split: 'train' }));
+  const batch = trimBatch(buildSftBatch(new Rng(spec.sft.seed), spec.sft.batchSize, spec.model.blockSize - 1, spec.sft.mix, { ...spec.sft.problem, split: 'train' }));
   const { logProbs } = await model.forward(batch.inputs, batch.targets, batch.B, batch.T);
   const tsLoss = meanCrossEntropy(logProbs, batch.targets);
   onLog(`cross-check, first batch under the trained weights: torch loss ${checkLoss.toFixed(6)}, TypeScript CPU model ${tsLoss.toFixed(6)}`);

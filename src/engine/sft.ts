@@ -6,9 +6,9 @@
 //   row) → forward → loss = mean CE over target tokens → backward with dlogp = −mask/count →
 //   AdamW step with global-norm clipping → log { step, loss, gradNorm, lr, tokensPerS }.
 import type { AdamWConfig, TrainableModel } from './types.ts';
-import { createRng } from '../task/rng.ts';
 import { buildSftBatch, DEFAULT_TRACE_MIX, type SftBatch, type TraceMix } from '../task/sft.ts';
 import type { ProblemOptions } from '../task/problem.ts';
+import { Rng } from '../sampling/rng.ts';
 
 export interface SftConfig {
   /** optimizer steps in the run */
@@ -156,7 +156,7 @@ export function validateSftConfig(c: SftConfig): void {
  */
 export async function runSft(model: TrainableModel, config: SftConfig, cb: SftCallbacks = {}): Promise<SftResult> {
   validateSftConfig(config);
-  const rng = createRng(config.seed);
+  const rng = new Rng(config.seed);
   const T = model.config.blockSize - 1; // a trace of blockSize tokens fills blockSize − 1 input positions
   const logs: SftLog[] = [];
   const adamw = (lr: number): AdamWConfig => ({

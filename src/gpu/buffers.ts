@@ -34,11 +34,6 @@ export function writeBuffer(device: GPUDevice, buf: GPUBuffer, data: ArrayBuffer
   }
 }
 
-/** A uniform buffer from u32/i32/f32 words (caller packs them in WGSL struct order). */
-export function uniformBuffer(device: GPUDevice, words: ArrayBufferView, label?: string): GPUBuffer {
-  return uploadBuffer(device, words, GPUBufferUsage.UNIFORM, label);
-}
-
 /** Copy `bytes` from `src` at `srcOffset` into a fresh mappable buffer and return its bytes. */
 export async function readBuffer(device: GPUDevice, src: GPUBuffer, bytes: number, srcOffset = 0): Promise<ArrayBuffer> {
   const size = align4(bytes);

@@ -1,12 +1,11 @@
 // Runner for shaders/logits_stats.wgsl: per-row max, log-sum-exp, entropy and log p(target) of a
-// logits buffer that stays on the GPU; only rows × 4 floats are ever read back.
-// Rows larger in total than one storage binding are split into chunks of whole rows, each bound
-// at an offset aligned to minStorageBufferOffsetAlignment (the row's misalignment goes into the
-// uniform as an element offset).
-import shaderSource from '../../shaders/logits_stats.wgsl?raw';
+// logits buffer that stays on the GPU; only rows × 4 floats are ever read back. Rows are
+// dispatched in chunks that fit one storage binding (logitsRows.ts).
 import type { LogitsHandle } from '../llm/types.ts';
-import { align4, createBuffer, readFloat32, STORAGE, uploadBuffer } from './buffers.ts';
+import { createBuffer, readFloat32, STORAGE, uploadBuffer } from './buffers.ts';
 import type { GpuContext } from './device.ts';
+import { LOGITS_STATS_KERNEL as K } from './kernels/logits.ts';
+import { checkLogits, encodeRowChunks, warmLogitsKernel, type GpuLogits } from './logitsRows.ts';
 import { checkTargets, logitsStatsCpu } from './logitsStatsCpu.ts';
 
 export interface LogitsStats {
@@ -18,69 +17,8 @@ export interface LogitsStats {
   targetLogProb: Float32Array;
 }
 
-export interface GpuLogits {
-  buffer: GPUBuffer;
-  byteOffset: number;
-  rows: number;
-  vocab: number;
-  dtype: 'float32' | 'float16';
-}
-
 /** Floats written per row into `out`: [max, lse, entropy, target_logp]. */
-export const STATS_PER_ROW = 4;
-
-const WORKGROUP_SIZE = 256;
-const PARAM_WORDS = 8; // struct Params in the shader
-
-interface Chunk { windowOffset: number; windowSize: number; elemOffset: number; row0: number; rows: number }
-
-/** Split rows into runs whose bytes fit one binding; exported for the Node unit test. */
-export function planChunks(
-  logits: Pick<GpuLogits, 'byteOffset' | 'rows' | 'vocab' | 'dtype'>,
-  limits: { maxStorageBufferBindingSize: number; minStorageBufferOffsetAlignment: number; maxComputeWorkgroupsPerDimension: number },
-  bufferSize: number,
-): Chunk[] {
-  const bpe = logits.dtype === 'float16' ? 2 : 4;
-  const rowBytes = logits.vocab * bpe;
-  const align = limits.minStorageBufferOffsetAlignment;
-  // Worst case a window starts align − bpe bytes before its first row and rounds 3 bytes up at the end.
-  const maxRows = Math.min(
-    Math.floor((limits.maxStorageBufferBindingSize - align - 4) / rowBytes),
-    limits.maxComputeWorkgroupsPerDimension,
-  );
-  if (maxRows < 1) {
-    throw new RangeError(
-      `logits.vocab = ${logits.vocab}: one ${logits.dtype} row (${rowBytes} bytes) does not fit one storage binding ` +
-        `(maxStorageBufferBindingSize = ${limits.maxStorageBufferBindingSize})`,
-    );
-  }
-  const chunks: Chunk[] = [];
-  for (let row0 = 0; row0 < logits.rows; row0 += maxRows) {
-    const rows = Math.min(maxRows, logits.rows - row0);
-    const startByte = logits.byteOffset + row0 * rowBytes;
-    const windowOffset = Math.floor(startByte / align) * align;
-    const windowSize = Math.min(align4(startByte + rows * rowBytes - windowOffset), bufferSize - windowOffset);
-    chunks.push({ windowOffset, windowSize, elemOffset: (startByte - windowOffset) / bpe, row0, rows });
-  }
-  return chunks;
-}
-
-/** Throws a specific error for a bad dtype, shape, offset, size or usage; shared with the top-k runner. */
-export function checkLogits(logits: GpuLogits): void {
-  const { buffer, byteOffset, rows, vocab, dtype } = logits;
-  if (dtype !== 'float32' && dtype !== 'float16') throw new TypeError(`logits.dtype must be 'float32' or 'float16', got ${String(dtype)}`);
-  if (!Number.isInteger(rows) || rows < 0) throw new RangeError(`logits.rows must be an integer ≥ 0, got ${rows}`);
-  if (!Number.isInteger(vocab) || vocab < 1) throw new RangeError(`logits.vocab must be an integer ≥ 1, got ${vocab}`);
-  const bpe = dtype === 'float16' ? 2 : 4;
-  if (!Number.isInteger(byteOffset) || byteOffset < 0 || byteOffset % bpe !== 0) {
-    throw new RangeError(`logits.byteOffset = ${byteOffset} must be a non-negative multiple of ${bpe} for ${dtype}`);
-  }
-  const end = byteOffset + rows * vocab * bpe;
-  if (end > buffer.size) {
-    throw new RangeError(`logits: byteOffset + rows × vocab × ${bpe} = ${end} exceeds logits.buffer.size = ${buffer.size}`);
-  }
-  if ((buffer.usage & GPUBufferUsage.STORAGE) === 0) throw new TypeError('logits.buffer needs GPUBufferUsage.STORAGE');
-}
+export const STATS_PER_ROW = K.constants.STATS_PER_ROW;
 
 export class LogitsStatsKernel {
   private readonly ctx: GpuContext;
@@ -91,15 +29,9 @@ export class LogitsStatsKernel {
     this.noTargets = createBuffer(ctx.device, 4, GPUBufferUsage.STORAGE, 'logits-stats:no-targets');
   }
 
-  private pipeline(dtype: GpuLogits['dtype']): GPUComputePipeline {
-    const entry = dtype === 'float16' ? 'main_f16' : 'main_f32';
-    return this.ctx.pipelines.get(shaderSource, entry, { WG: WORKGROUP_SIZE });
-  }
-
   /** Compile both pipelines ahead of the first dispatch. */
-  async warm(): Promise<void> {
-    await this.ctx.pipelines.warm(shaderSource, 'main_f32', { WG: WORKGROUP_SIZE });
-    await this.ctx.pipelines.warm(shaderSource, 'main_f16', { WG: WORKGROUP_SIZE });
+  warm(): Promise<void> {
+    return warmLogitsKernel(this.ctx, K);
   }
 
   /**
@@ -111,32 +43,16 @@ export class LogitsStatsKernel {
     checkLogits(logits);
     if (!Number.isInteger(outOffsetRows) || outOffsetRows < 0) throw new RangeError(`outOffsetRows must be an integer ≥ 0, got ${outOffsetRows}`);
     const need = (outOffsetRows + logits.rows) * STATS_PER_ROW * 4;
-    if (out.size < need) throw new RangeError(`out.size = ${out.size} bytes, but (outOffsetRows + rows) × 16 = ${need} are needed`);
+    if (out.size < need) throw new RangeError(`out.size = ${out.size} bytes, but (outOffsetRows + rows) × ${STATS_PER_ROW * 4} = ${need} are needed`);
     if (targets && targets.size < logits.rows * 4) throw new RangeError(`targets.size = ${targets.size} bytes, but rows × 4 = ${logits.rows * 4} are needed`);
     if (logits.rows === 0) return;
-    const device = this.ctx.device;
-    const pipeline = this.pipeline(logits.dtype);
-    const layout = pipeline.getBindGroupLayout(0);
-    const pass = encoder.beginComputePass({ label: 'logits-stats' });
-    pass.setPipeline(pipeline);
-    for (const c of planChunks(logits, device.limits, logits.buffer.size)) {
-      // A fresh mapped-at-creation uniform per chunk: independent of queue order, so several
-      // encode() calls may share one submit.
-      const params = device.createBuffer({ size: PARAM_WORDS * 4, usage: GPUBufferUsage.UNIFORM, mappedAtCreation: true });
-      new Uint32Array(params.getMappedRange()).set([c.elemOffset, c.rows, logits.vocab, c.row0, outOffsetRows + c.row0, targets ? 1 : 0, 0, 0]);
-      params.unmap();
-      pass.setBindGroup(0, device.createBindGroup({
-        layout,
-        entries: [
-          { binding: 0, resource: { buffer: params } },
-          { binding: 1, resource: { buffer: logits.buffer, offset: c.windowOffset, size: c.windowSize } },
-          { binding: 2, resource: { buffer: targets ?? this.noTargets } },
-          { binding: 3, resource: { buffer: out } },
-        ],
-      }));
-      pass.dispatchWorkgroups(c.rows);
-    }
-    pass.end();
+    encodeRowChunks(this.ctx, encoder, K, 'logits-stats', logits, (c, window) => ({
+      buffers: { logits: window, targets: targets ?? this.noTargets, out },
+      uniforms: {
+        elem_offset: c.elemOffset, rows: c.rows, vocab: logits.vocab,
+        target_row: c.row0, out_row: outOffsetRows + c.row0, has_targets: targets ? 1 : 0,
+      },
+    }));
   }
 
   /** Dispatch, then read back only rows × 4 floats. */
@@ -159,7 +75,7 @@ export class LogitsStatsKernel {
   }
 }
 
-/** De-interleave [rows, 4] results into the four named arrays. */
+/** De-interleave [rows, STATS_PER_ROW] results into the four named arrays. */
 export function splitStats(flat: Float32Array, rows: number): LogitsStats {
   const s: LogitsStats = {
     max: new Float32Array(rows),
@@ -168,10 +84,11 @@ export function splitStats(flat: Float32Array, rows: number): LogitsStats {
     targetLogProb: new Float32Array(rows),
   };
   for (let r = 0; r < rows; r++) {
-    s.max[r] = flat[r * 4];
-    s.logSumExp[r] = flat[r * 4 + 1];
-    s.entropy[r] = flat[r * 4 + 2];
-    s.targetLogProb[r] = flat[r * 4 + 3];
+    const o = r * STATS_PER_ROW;
+    s.max[r] = flat[o];
+    s.logSumExp[r] = flat[o + 1];
+    s.entropy[r] = flat[o + 2];
+    s.targetLogProb[r] = flat[o + 3];
   }
   return s;
 }

@@ -1,34 +1,15 @@
 // Runner for shaders/logits_topk.wgsl: per row the k best token ids, their log-probs, the chosen
 // token's rank and log p, and a status, of a logits buffer that stays on the GPU; only
-// rows × (4 + 2k) words are read back. Chunking over rows as the logits-stats runner does.
-import shaderSource from '../../shaders/logits_topk.wgsl?raw';
+// rows × (4 + 2k) words are read back. Rows are dispatched in chunks as for the stats (logitsRows.ts).
 import type { LogitsHandle } from '../llm/types.ts';
 import { createBuffer, readBuffer, STORAGE, uploadBuffer } from './buffers.ts';
 import type { GpuContext } from './device.ts';
-import { checkLogits, planChunks, type GpuLogits } from './logitsStats.ts';
+import { LOGITS_TOPK_KERNEL as K, topKRecordWords } from './kernels/logits.ts';
+import { checkLogits, encodeRowChunks, warmLogitsKernel, type GpuLogits } from './logitsRows.ts';
 import { checkTargets } from './logitsStatsCpu.ts';
-import { checkTopK, emptyTopK, logitsTopKCpu, TOPK_MAX_K, type LogitsTopK } from './logitsTopKCpu.ts';
+import { checkTopK, emptyTopK, logitsTopKCpu, type LogitsTopK } from './logitsTopKCpu.ts';
 
-/** The kernel's interface, declared once (the shader's header says the same in prose). */
-export const TOPK_KERNEL = {
-  shader: 'shaders/logits_topk.wgsl',
-  entryPoints: { float32: 'main_f32', float16: 'main_f16' },
-  bindings: [
-    { binding: 0, name: 'params', kind: 'uniform' },
-    { binding: 1, name: 'logits', kind: 'read-only-storage' }, // array<u32>: f32 bits or packed f16 pairs
-    { binding: 2, name: 'chosen', kind: 'read-only-storage' }, // array<i32> [rows], −1 = none
-    { binding: 3, name: 'out', kind: 'storage' }, // array<u32> [rows, 4 + 2k]
-  ],
-  /** struct Params, in order (u32 each). */
-  uniformFields: ['elem_offset', 'rows', 'vocab', 'k', 'chosen_row', 'out_row', 'has_chosen', '_pad0'],
-  constants: { MAX_K: TOPK_MAX_K, NEG_BIG: -1e30 },
-  overrides: { WG: 256 },
-  /** Words per output record: [status, rank, logp_chosen, lse, ids[k], logp[k]]. */
-  recordWords: (k: number) => 4 + 2 * k,
-  dispatch: 'one workgroup per row: dispatchWorkgroups(rowsInChunk)',
-} as const;
-
-const HEADER_WORDS = 4;
+const HEADER_WORDS = K.constants.HEADER_WORDS;
 
 export interface TopKOptions {
   /** Chosen token per row (−1 = none): its rank and log p are reported. */
@@ -44,14 +25,9 @@ export class LogitsTopKKernel {
     this.noChosen = createBuffer(ctx.device, 4, GPUBufferUsage.STORAGE, 'logits-topk:no-chosen');
   }
 
-  private pipeline(dtype: GpuLogits['dtype']): GPUComputePipeline {
-    return this.ctx.pipelines.get(shaderSource, TOPK_KERNEL.entryPoints[dtype], TOPK_KERNEL.overrides);
-  }
-
   /** Compile both pipelines ahead of the first dispatch. */
-  async warm(): Promise<void> {
-    await this.ctx.pipelines.warm(shaderSource, TOPK_KERNEL.entryPoints.float32, TOPK_KERNEL.overrides);
-    await this.ctx.pipelines.warm(shaderSource, TOPK_KERNEL.entryPoints.float16, TOPK_KERNEL.overrides);
+  warm(): Promise<void> {
+    return warmLogitsKernel(this.ctx, K);
   }
 
   /**
@@ -63,32 +39,17 @@ export class LogitsTopKKernel {
     checkLogits(logits);
     checkTopK(k, logits.vocab);
     if (!Number.isInteger(outOffsetRows) || outOffsetRows < 0) throw new RangeError(`outOffsetRows must be an integer ≥ 0, got ${outOffsetRows}`);
-    const need = (outOffsetRows + logits.rows) * TOPK_KERNEL.recordWords(k) * 4;
+    const need = (outOffsetRows + logits.rows) * topKRecordWords(k) * 4;
     if (out.size < need) throw new RangeError(`out.size = ${out.size} bytes, but (outOffsetRows + rows) × (4 + 2k) × 4 = ${need} are needed`);
     if (chosen && chosen.size < logits.rows * 4) throw new RangeError(`chosen.size = ${chosen.size} bytes, but rows × 4 = ${logits.rows * 4} are needed`);
     if (logits.rows === 0) return;
-    const device = this.ctx.device;
-    const pipeline = this.pipeline(logits.dtype);
-    const layout = pipeline.getBindGroupLayout(0);
-    const pass = encoder.beginComputePass({ label: 'logits-topk' });
-    pass.setPipeline(pipeline);
-    for (const c of planChunks(logits, device.limits, logits.buffer.size)) {
-      // A fresh uniform per chunk, as in the stats runner: several encodes may share one submit.
-      const params = device.createBuffer({ size: TOPK_KERNEL.uniformFields.length * 4, usage: GPUBufferUsage.UNIFORM, mappedAtCreation: true });
-      new Uint32Array(params.getMappedRange()).set([c.elemOffset, c.rows, logits.vocab, k, c.row0, outOffsetRows + c.row0, chosen ? 1 : 0, 0]);
-      params.unmap();
-      pass.setBindGroup(0, device.createBindGroup({
-        layout,
-        entries: [
-          { binding: 0, resource: { buffer: params } },
-          { binding: 1, resource: { buffer: logits.buffer, offset: c.windowOffset, size: c.windowSize } },
-          { binding: 2, resource: { buffer: chosen ?? this.noChosen } },
-          { binding: 3, resource: { buffer: out } },
-        ],
-      }));
-      pass.dispatchWorkgroups(c.rows);
-    }
-    pass.end();
+    encodeRowChunks(this.ctx, encoder, K, 'logits-topk', logits, (c, window) => ({
+      buffers: { logits: window, chosen: chosen ?? this.noChosen, out },
+      uniforms: {
+        elem_offset: c.elemOffset, rows: c.rows, vocab: logits.vocab, k,
+        chosen_row: c.row0, out_row: outOffsetRows + c.row0, has_chosen: chosen ? 1 : 0,
+      },
+    }));
   }
 
   /** Dispatch, then read back only rows × (4 + 2k) words. */
@@ -99,7 +60,7 @@ export class LogitsTopKKernel {
     if (chosen) checkTargets(chosen, logits.rows, logits.vocab);
     const device = this.ctx.device;
     const rows = logits.rows;
-    const words = rows * TOPK_KERNEL.recordWords(k);
+    const words = rows * topKRecordWords(k);
     const out = createBuffer(device, Math.max(1, words) * 4, STORAGE, 'logits-topk:out');
     const cbuf = chosen && rows > 0 ? uploadBuffer(device, chosen, STORAGE, 'logits-topk:chosen') : null;
     try {
@@ -119,7 +80,7 @@ export function decodeTopK(bytes: ArrayBuffer, rows: number, k: number): LogitsT
   const u = new Uint32Array(bytes);
   const i = new Int32Array(bytes);
   const f = new Float32Array(bytes);
-  const rec = TOPK_KERNEL.recordWords(k);
+  const rec = topKRecordWords(k);
   const t = emptyTopK(rows, k, Float32Array);
   for (let r = 0; r < rows; r++) {
     const o = r * rec;

@@ -1,9 +1,11 @@
 // Compute pipelines compiled once per (shader source, entry point, overrides): shader compilation
 // is slow (very slow on software adapters) and must never sit on a hot path.
+import type { KernelInterface } from './kernelInterface.ts';
 
 export class PipelineCache {
   private readonly modules = new Map<string, GPUShaderModule>();
   private readonly pipelines = new Map<string, GPUComputePipeline>();
+  private readonly byKernel = new WeakMap<KernelInterface, Map<string, GPUComputePipeline>>();
   readonly device: GPUDevice;
 
   constructor(device: GPUDevice) {
@@ -48,5 +50,18 @@ export class PipelineCache {
     });
     this.pipelines.set(key, p);
     return p;
+  }
+
+  /** The pipeline of a declared kernel's entry point, with the declared overrides (looked up by object, no key string). */
+  kernel(k: KernelInterface, entryPoint: string): GPUComputePipeline {
+    let byEntry = this.byKernel.get(k);
+    if (!byEntry) this.byKernel.set(k, (byEntry = new Map()));
+    let p = byEntry.get(entryPoint);
+    if (!p) byEntry.set(entryPoint, (p = this.get(k.source, entryPoint, k.overrides)));
+    return p;
+  }
+
+  warmKernel(k: KernelInterface, entryPoint: string): Promise<GPUComputePipeline> {
+    return this.warm(k.source, entryPoint, k.overrides);
   }
 }

@@ -1,6 +1,7 @@
 // The app's "kernel self-test": seeded random logits through the fused kernel on this device,
 // compared with the float64 CPU reference. Tells a user (and a bug report) whether WebGPU
 // numerics on their machine can be trusted before any model is loaded.
+import { Rng } from '../sampling/rng.ts';
 import { uploadBuffer } from './buffers.ts';
 import type { GpuContext } from './device.ts';
 import { LogitsStatsKernel, type LogitsStats } from './logitsStats.ts';
@@ -23,17 +24,11 @@ export function withinTolerance(gpu: number, cpu: number): boolean {
   return Math.abs(gpu - cpu) <= 1e-4 * Math.max(1, Math.abs(cpu));
 }
 
-/** Seeded uniform noise in [−scale, scale) (mulberry32): fast enough for 10⁷ values. */
+/** Seeded uniform noise in [−scale, scale), one 32-bit draw per value (fast enough for 10⁷). */
 export function randomLogits(count: number, seed: number, scale = 8): Float32Array {
   const out = new Float32Array(count);
-  let s = seed >>> 0;
-  for (let i = 0; i < count; i++) {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let z = s;
-    z = Math.imul(z ^ (z >>> 15), z | 1);
-    z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
-    out[i] = (((z ^ (z >>> 14)) >>> 0) / 4294967296) * 2 * scale - scale;
-  }
+  const rng = new Rng(seed);
+  for (let i = 0; i < count; i++) out[i] = (rng.nextUint32() / 4294967296) * 2 * scale - scale;
   return out;
 }
 

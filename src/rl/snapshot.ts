@@ -13,8 +13,11 @@ export interface TrainerState {
   step: number;
   /** the trainer's sampling-seed stream (src/sampling/rng.ts) */
   rngState: RngState;
-  /** the problem stream (src/task/rng.ts) */
-  taskRngState: number;
+  /**
+   * the problem stream (the same xoshiro128** family, src/sampling/rng.ts); a single uint32 in runs
+   * saved before the task used it (mulberry32), which restore reseeds from (see GrpoTrainer.restore)
+   */
+  taskRngState: RngState | number;
   /** AdamW step count */
   optimizerT: number;
   history: StepMetrics[];
@@ -46,10 +49,14 @@ export function validateTrainerState(s: unknown): asserts s is TrainerState {
   const o = s as Record<string, unknown>;
   if (o.version !== 1) throw new RangeError(`trainer state version must be 1 (got ${JSON.stringify(o.version)})`);
   validateGrpoConfig(o.config as GrpoConfig);
-  for (const k of ['step', 'taskRngState', 'optimizerT'] as const) {
+  for (const k of ['step', 'optimizerT'] as const) {
     if (!Number.isInteger(o[k]) || (o[k] as number) < 0) throw new RangeError(`trainer state.${k} must be an integer ≥ 0 (got ${JSON.stringify(o[k])})`);
   }
   if (!Array.isArray(o.rngState) || o.rngState.length !== 4) throw new RangeError('trainer state.rngState must be 4 uint32 words');
+  const task = o.taskRngState;
+  if (!(Array.isArray(task) && task.length === 4) && !(Number.isInteger(task) && (task as number) >= 0 && (task as number) <= 0xffffffff)) {
+    throw new RangeError(`trainer state.taskRngState must be 4 uint32 words (or one, from an older version) (got ${JSON.stringify(task)})`);
+  }
   if (!Array.isArray(o.history)) throw new TypeError('trainer state.history must be an array');
   if (!Array.isArray(o.evalHistory)) throw new TypeError('trainer state.evalHistory must be an array');
   if (o.modelConfig === null || typeof o.modelConfig !== 'object') throw new TypeError('trainer state.modelConfig must be an object');

@@ -12,7 +12,6 @@ import type { ValueModel } from '../engine/critic.ts';
 import { Rng } from '../sampling/rng.ts';
 import { ANSWER_MARKER, formatPrompt } from '../task/format.ts';
 import { heldOutProblems, makeProblem, type Problem } from '../task/problem.ts';
-import { createRng, type TaskRng } from '../task/rng.ts';
 import { toyTokenizer } from '../task/tokenizer.ts';
 import { EOS_ID } from '../task/vocab.ts';
 import { adamWFromConfig, validateGrpoConfig, withEstimatorDefaults, type GrpoConfig } from './config.ts';
@@ -64,7 +63,7 @@ export class GrpoTrainer {
   readonly history: StepMetrics[] = [];
   readonly evalHistory: EvalMetrics[] = [];
   private readonly rng: Rng;
-  private readonly taskRng: TaskRng;
+  private readonly taskRng: Rng;
   /** built on first use: a tiny digit range may not hold eval_size distinct held-out problems */
   private heldOut: Problem[] | null = null;
   private refParams: Float32Array | null = null;
@@ -81,7 +80,7 @@ export class GrpoTrainer {
     this.config = { ...config };
     this.callbacks = callbacks;
     this.rng = new Rng(config.seed);
-    this.taskRng = createRng(config.seed);
+    this.taskRng = new Rng(config.seed);
   }
 
   /** A fresh run from the engine's current weights (the reference policy when beta > 0). */
@@ -102,7 +101,15 @@ export class GrpoTrainer {
     await engine.setParams(snap.params);
     await engine.setOptimizerState({ m: snap.m, v: snap.v, t: snap.state.optimizerT });
     t.rng.setState(snap.state.rngState);
-    t.taskRng.setState(snap.state.taskRngState);
+    const task = snap.state.taskRngState;
+    if (typeof task === 'number') {
+      // Saved while the task drew from mulberry32 (one uint32): that stream cannot be continued by
+      // xoshiro128**, so the problems go on from a stream seeded by the saved state, and the log says so.
+      t.taskRng.setState(new Rng(task).getState());
+      callbacks.onLog?.(`problem stream: this run was saved by an older version (task PRNG mulberry32); its prompts continue from a new xoshiro128** stream seeded by the saved state, not the ones it would have drawn`);
+    } else {
+      t.taskRng.setState(task);
+    }
     t.step = snap.state.step;
     t.history.push(...snap.state.history);
     t.evalHistory.push(...snap.state.evalHistory);

@@ -1,6 +1,7 @@
-// The project's seeded PRNG for models (xoshiro128**, pinned to the reference vectors in
-// test/unit/sampling/rng.test.ts), shared by init, sampling (engine and LanguageModel) and training, with an exportable
-// state so that a run resumes exactly (the state travels in checkpoints as JSON).
+// The project's one seeded PRNG (xoshiro128**, pinned to the reference vectors in
+// test/unit/sampling/rng.test.ts), shared by init, sampling (engine and LanguageModel), training,
+// the toy task's problem and trace draws and the kernel self-test, with an exportable state so that
+// a run resumes exactly (the state travels in checkpoints as JSON).
 
 /** Four uint32 words; never all zero. */
 export type RngState = [number, number, number, number];
@@ -39,6 +40,20 @@ export class Rng implements UniformSource {
     const hi = this.nextUint32() >>> 5; // 27 bits
     const lo = this.nextUint32() >>> 6; // 26 bits
     return (hi * 67108864 + lo) / 9007199254740992;
+  }
+
+  /** Uniform integer in [lo, hi], both inclusive: lo + ⌊uniform() · (hi − lo + 1)⌋. */
+  int(lo: number, hi: number): number {
+    if (!Number.isInteger(lo) || !Number.isInteger(hi) || hi < lo) {
+      throw new RangeError(`rng.int(lo, hi) needs integers with lo <= hi, got lo=${lo}, hi=${hi}`);
+    }
+    return lo + Math.floor(this.uniform() * (hi - lo + 1));
+  }
+
+  /** A uniformly chosen element of a non-empty array (one int draw). */
+  pick<T>(items: readonly T[]): T {
+    if (items.length === 0) throw new RangeError('rng.pick(items) needs a non-empty array');
+    return items[this.int(0, items.length - 1)];
   }
 
   /** Standard normal by Box–Muller; uses no cached spare, so the state alone defines the stream. */

@@ -1,7 +1,6 @@
 // The toy reasoning task (pure TypeScript): problems, traces, tokenizer, verifier, labels, SFT batches.
 export * from './vocab.ts';
 export * from './format.ts';
-export * from './rng.ts';
 export * from './problem.ts';
 export * from './trace.ts';
 export * from './tokenizer.ts';

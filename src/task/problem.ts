@@ -1,7 +1,6 @@
 // Multi-digit addition problems, solved column by column from the right with carries, and the
 // fixed train / held-out partition of the problem space.
-import type { TaskRng } from './rng.ts';
-import { createRng } from './rng.ts';
+import { Rng } from '../sampling/rng.ts';
 import { formatQuestion } from './format.ts';
 
 export interface ProblemOptions {
@@ -88,7 +87,7 @@ export function validateProblemOptions(o: ProblemOptions): void {
 }
 
 /** A random problem: each operand's digit count uniform in [minDigits, maxDigits], no leading zero. */
-export function makeProblem(rng: TaskRng, opts: Partial<ProblemOptions> = {}): Problem {
+export function makeProblem(rng: Rng, opts: Partial<ProblemOptions> = {}): Problem {
   const o = { ...DEFAULT_PROBLEM_OPTIONS, ...opts };
   validateProblemOptions(o);
   for (let attempt = 0; attempt < 10_000; attempt++) {
@@ -99,7 +98,7 @@ export function makeProblem(rng: TaskRng, opts: Partial<ProblemOptions> = {}): P
   throw new RangeError(`makeProblem: no ${o.split} problem found with ${o.minDigits}–${o.maxDigits} digits`);
 }
 
-function randomOperand(rng: TaskRng, o: ProblemOptions): number {
+function randomOperand(rng: Rng, o: ProblemOptions): number {
   const digits = rng.int(o.minDigits, o.maxDigits);
   return rng.int(digits === 1 ? 0 : 10 ** (digits - 1), 10 ** digits - 1);
 }
@@ -110,7 +109,7 @@ function randomOperand(rng: TaskRng, o: ProblemOptions): number {
  */
 export function heldOutProblems(seed: number, n: number, opts: Partial<Omit<ProblemOptions, 'split'>> = {}): Problem[] {
   if (!Number.isInteger(n) || n < 0) throw new RangeError(`heldOutProblems: n must be a non-negative integer, got ${n}`);
-  const rng = createRng(seed);
+  const rng = new Rng(seed);
   const seen = new Set<string>();
   const out: Problem[] = [];
   for (let attempt = 0; out.length < n; attempt++) {

@@ -1,5 +1,5 @@
 // Supervised batches for the engine (src/engine/types.ts TrainableModel.forward(inputs, targets, B, T)).
-import type { TaskRng } from './rng.ts';
+import type { Rng } from '../sampling/rng.ts';
 import { makeProblem, type ProblemOptions } from './problem.ts';
 import { ALL_TRACE_STYLES, renderTrace, TRACE_STYLES, type Trace, type TraceStyle } from './trace.ts';
 import { toyTokenizer } from './tokenizer.ts';
@@ -28,10 +28,10 @@ export function validateMix(mix: TraceMix): void {
   if (total <= 0) throw new RangeError('TraceMix: at least one share must be positive');
 }
 
-export function pickStyle(rng: TaskRng, mix: TraceMix = DEFAULT_TRACE_MIX): TraceStyle {
+export function pickStyle(rng: Rng, mix: TraceMix = DEFAULT_TRACE_MIX): TraceStyle {
   validateMix(mix);
   const total = ALL_TRACE_STYLES.reduce((s, k) => s + shareOf(mix, k), 0);
-  let u = rng.next() * total;
+  let u = rng.uniform() * total;
   for (const style of ALL_TRACE_STYLES) {
     u -= shareOf(mix, style);
     if (u < 0 && shareOf(mix, style) > 0) return style;
@@ -60,7 +60,7 @@ export interface SftBatch {
  * targets[b, t] = tokens[t + 1] when t + 1 >= promptLength, else -1. Needs T >= len - 1.
  */
 export function buildSftBatch(
-  rng: TaskRng, B: number, T: number, mix: TraceMix = DEFAULT_TRACE_MIX, problemOpts: Partial<ProblemOptions> = {},
+  rng: Rng, B: number, T: number, mix: TraceMix = DEFAULT_TRACE_MIX, problemOpts: Partial<ProblemOptions> = {},
 ): SftBatch {
   if (!Number.isInteger(B) || B <= 0) throw new RangeError(`buildSftBatch: B must be a positive integer, got ${B}`);
   if (!Number.isInteger(T) || T <= 0) throw new RangeError(`buildSftBatch: T must be a positive integer, got ${T}`);

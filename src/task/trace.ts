@@ -1,6 +1,6 @@
 // Supervised traces in four styles (docs/toy-task.md shows one of each). Every style solves the
 // problem correctly; the styles differ only in the extra segments around the column steps.
-import type { TaskRng } from './rng.ts';
+import type { Rng } from '../sampling/rng.ts';
 import { columnEquation, type Problem } from './problem.ts';
 import { ANSWER_MARKER, formatPrompt, SEGMENT_DELIMITER } from './format.ts';
 import { EOS } from './vocab.ts';
@@ -54,7 +54,7 @@ const VERIFY_SUFFIXES = [' yes', ' ok', ' correct'] as const;
 
 interface Seg { text: string; role: SegmentRole }
 
-export function renderTrace(problem: Problem, style: TraceStyle, rng: TaskRng): Trace {
+export function renderTrace(problem: Problem, style: TraceStyle, rng: Rng): Trace {
   const steps = problem.columns.map((c) => columnEquation(c));
   let segs: Seg[];
   switch (style) {
@@ -99,7 +99,7 @@ export function renderTrace(problem: Problem, style: TraceStyle, rng: TaskRng): 
 }
 
 /** The steps plus 1–2 repeats; a repeat of step j comes after step j, at a random later point. */
-function withRepeats(steps: string[], rng: TaskRng, repeat: (eq: string) => Seg): Seg[] {
+function withRepeats(steps: string[], rng: Rng, repeat: (eq: string) => Seg): Seg[] {
   const after: Seg[][] = steps.map(() => []);
   const count = rng.int(1, 2);
   for (let r = 0; r < count; r++) {
@@ -111,7 +111,7 @@ function withRepeats(steps: string[], rng: TaskRng, repeat: (eq: string) => Seg)
 }
 
 /** One column written with a sum off by one, immediately corrected. */
-function withWrongStep(problem: Problem, steps: string[], rng: TaskRng): Seg[] {
+function withWrongStep(problem: Problem, steps: string[], rng: Rng): Seg[] {
   const j = rng.int(0, steps.length - 1);
   const col = problem.columns[j];
   const wrongSum = col.sum === 0 ? 1 : col.sum + rng.pick([-1, 1]);

@@ -5,33 +5,13 @@
 // memory after every completed step, so a loss costs at most the step that was in flight.
 // The GPU and the storage come in as dependencies, so the scheduling logic is testable anywhere.
 import type { ModelConfig } from '../engine/config.ts';
-import type { TrainableModel } from '../engine/types.ts';
-import { initCriticParams, type ValueModel } from '../engine/critic.ts';
 import { decodeTrainerCheckpoint, encodeTrainerCheckpoint } from '../rl/checkpoint.ts';
 import type { TrainerSnapshot } from '../rl/snapshot.ts';
-import { GrpoTrainer, type TrainerCallbacks } from '../rl/trainer.ts';
+import type { GrpoTrainer, TrainerCallbacks } from '../rl/trainer.ts';
+import { freshTrainer, rebuildTrainer, type TrainingDeps } from './runTrainers.ts';
 import type { RunSpec, RunStatus, SavedRunInfo, TrainingEvents } from './trainingApi.ts';
-import type { StoredTrainingRun } from './trainingStorage.ts';
-import type { TaskRegime } from '../task/regime.ts';
 
-export interface TrainingDeps {
-  /** The starting weights: the bundled SFT checkpoint of `regime` (default mixed). */
-  initialWeights(regime?: TaskRegime): Promise<{ config: ModelConfig; params: Float32Array }>;
-  /** A model on the current device sized for `spec`; throws when the device is gone. */
-  createModel(config: ModelConfig, params: Float32Array, spec: RunSpec): Promise<TrainableModel>;
-  /** The PPO critic (adv_estimator "gae") on the current device, from its flat params (src/engine/critic.ts). */
-  createCritic?(config: ModelConfig, params: Float32Array, spec: RunSpec): Promise<ValueModel>;
-  /** Registers a device-loss callback for the current device (and every re-acquired one). */
-  onDeviceLost(cb: (message: string) => void): void;
-  /** After a failed step: was the device lost (then recovery is under way, not an error)? */
-  isDeviceLost(): Promise<boolean>;
-  /** Drops the lost device and acquires a new one. */
-  reacquireDevice(): Promise<void>;
-  save(run: StoredTrainingRun): Promise<void>;
-  load(runId: string): Promise<StoredTrainingRun | undefined>;
-  list(): Promise<StoredTrainingRun[]>;
-  remove(runId: string): Promise<void>;
-}
+export type { TrainingDeps } from './runTrainers.ts';
 
 interface Run {
   spec: RunSpec;
@@ -278,25 +258,12 @@ export class TrainingHost {
     void this.loop();
   }
 
-  private async rebuild(spec: RunSpec, snap: TrainerSnapshot): Promise<GrpoTrainer> {
-    const model = await this.deps.createModel(snap.state.modelConfig, snap.params, spec);
-    const critic = snap.critic ? await this.critic(snap.state.modelConfig, snap.critic.params, spec) : null;
-    return GrpoTrainer.restore(model, snap, this.callbacks(spec.runId), critic);
+  private rebuild(spec: RunSpec, snap: TrainerSnapshot): Promise<GrpoTrainer> {
+    return rebuildTrainer(this.deps, spec, snap, this.callbacks(spec.runId));
   }
 
-  private async freshTrainer(spec: RunSpec): Promise<GrpoTrainer> {
-    const init = await this.deps.initialWeights(spec.regime ?? 'mixed');
-    const model = await this.deps.createModel(init.config, init.params, spec);
-    // PPO's critic: a value head on a copy of the same SFT trunk (repro-method.md §11)
-    const critic = spec.config.adv_estimator === 'gae'
-      ? await this.critic(init.config, initCriticParams(init.config, init.params, spec.config.seed), spec)
-      : null;
-    return GrpoTrainer.create(model, spec.config, this.callbacks(spec.runId), critic);
-  }
-
-  private critic(config: ModelConfig, params: Float32Array, spec: RunSpec): Promise<ValueModel> {
-    if (!this.deps.createCritic) throw new Error('this training host cannot build a PPO critic (adv_estimator "gae")');
-    return this.deps.createCritic(config, params, spec);
+  private freshTrainer(spec: RunSpec): Promise<GrpoTrainer> {
+    return freshTrainer(this.deps, spec, this.callbacks(spec.runId));
   }
 
   /** Event forwarding for a trainer built now; silenced once a recovery replaces it. */

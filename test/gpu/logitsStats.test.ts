@@ -3,7 +3,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { acquireGpu, type GpuContext } from '../../src/gpu/device.ts';
 import { readFloat32, STORAGE } from '../../src/gpu/buffers.ts';
-import { LogitsStatsKernel, logitsStatsFromHandle, planChunks, type GpuLogits, type LogitsStats } from '../../src/gpu/logitsStats.ts';
+import { LogitsStatsKernel, logitsStatsFromHandle, type LogitsStats } from '../../src/gpu/logitsStats.ts';
+import { planChunks, type GpuLogits } from '../../src/gpu/logitsRows.ts';
 import { fromFloat16Array, logitsStatsCpu, toFloat16Array, type LogitsStatsF64 } from '../../src/gpu/logitsStatsCpu.ts';
 import { randomLogits, runLogitsSelfTest, withinTolerance } from '../../src/gpu/selfTest.ts';
 

@@ -4,9 +4,10 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { acquireGpu, type GpuContext } from '../../src/gpu/device.ts';
 import { readBuffer, STORAGE } from '../../src/gpu/buffers.ts';
-import { planChunks, type GpuLogits } from '../../src/gpu/logitsStats.ts';
+import { planChunks, type GpuLogits } from '../../src/gpu/logitsRows.ts';
 import { fromFloat16Array, toFloat16Array } from '../../src/gpu/logitsStatsCpu.ts';
-import { decodeTopK, LogitsTopKKernel, logitsTopKFromHandle, TOPK_KERNEL } from '../../src/gpu/logitsTopK.ts';
+import { decodeTopK, LogitsTopKKernel, logitsTopKFromHandle } from '../../src/gpu/logitsTopK.ts';
+import { topKRecordWords } from '../../src/gpu/kernels/logits.ts';
 import { logitsTopKCpu, TOPK_STATUS, type LogitsTopK } from '../../src/gpu/logitsTopKCpu.ts';
 import { randomLogits, withinTolerance } from '../../src/gpu/selfTest.ts';
 
@@ -201,7 +202,7 @@ describe('encode(), handles and validation', () => {
     const chosen = ctx.device.createBuffer({ size: ca.byteLength, usage: STORAGE, mappedAtCreation: true });
     new Int32Array(chosen.getMappedRange()).set(ca);
     chosen.unmap();
-    const rec = TOPK_KERNEL.recordWords(k) * 4;
+    const rec = topKRecordWords(k) * 4;
     const out = ctx.device.createBuffer({ size: (1 + Ta + Tb) * rec, usage: STORAGE });
     const enc = ctx.device.createCommandEncoder();
     const la: GpuLogits = { buffer: bufA, byteOffset: 0, rows: Ta, vocab: V, dtype: 'float32' };

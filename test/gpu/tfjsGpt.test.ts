@@ -6,8 +6,8 @@ import type { ModelConfig } from '../../src/engine/config.ts';
 import { initParams } from '../../src/engine/init.ts';
 import { CpuModel } from '../../src/engine/cpu/cpuModel.ts';
 import type { AdamWConfig } from '../../src/engine/types.ts';
-import { createRng } from '../../src/task/rng.ts';
 import { expectAllclose } from '../util/allclose.ts';
+import { Rng } from '../../src/sampling/rng.ts';
 
 const config: ModelConfig = { vocabSize: 50, blockSize: 16, nLayer: 1, nHead: 2, nEmbd: 32 };
 const B = 2, T = 16;
@@ -15,7 +15,7 @@ const opt: AdamWConfig = { learningRate: 3e-3, beta1: 0.9, beta2: 0.95, eps: 1e-
 
 /** A fixed batch: random tokens, targets = next input token, a few ignored (-1) positions. */
 function fixedBatch(): { inputs: Int32Array; targets: Int32Array } {
-  const rng = createRng(12);
+  const rng = new Rng(12);
   const inputs = new Int32Array(B * T).map(() => rng.int(0, config.vocabSize - 1));
   const targets = new Int32Array(B * T).map((_, i) => (i % T === T - 1 || i % 5 === 0 ? -1 : inputs[i + 1]));
   return { inputs, targets };

@@ -2,10 +2,14 @@
 // slots. Every kernel runner appends one dispatch; `submit` writes all uniforms with a few
 // queue.writeBuffer calls and submits everything at once (one submit per forward/backward).
 //
-// Kernel convention (every shaders/engine_*.wgsl): storage buffers at @group(0) @binding(0..n-1),
-// the sizes/offsets uniform at @group(1) @binding(0). Tensors are addressed by element offsets
-// carried in the uniform, because storage binding offsets would need 256-byte alignment.
+// Kernels are dispatched by their declared interface (src/gpu/kernels/engine.ts): buffers by
+// binding name at @group(0), the sizes/offsets uniform packed by field name at @group(1)
+// @binding(0). Tensors are addressed by element offsets carried in the uniform, because storage
+// binding offsets would need 256-byte alignment.
 import type { GpuContext } from '../../gpu/device.ts';
+import {
+  bindGroups, packUniforms, type BindingValues, type EntryPoint, type KernelInterface, type UniformValues,
+} from '../../gpu/kernelInterface.ts';
 
 const CHUNK_BYTES = 64 * 1024;
 
@@ -56,35 +60,6 @@ class UniformArena {
   }
 }
 
-/** A uniform block builder: u32/i32 words and f32 words in WGSL struct order (all 4-byte members). */
-export class Uniforms {
-  private readonly buf: ArrayBuffer;
-  private readonly u: Uint32Array;
-  private readonly f: Float32Array;
-  private n = 0;
-
-  constructor(maxWords = 64) {
-    this.buf = new ArrayBuffer(maxWords * 4);
-    this.u = new Uint32Array(this.buf);
-    this.f = new Float32Array(this.buf);
-  }
-
-  u32(...xs: number[]): this {
-    for (const x of xs) this.u[this.n++] = x >>> 0;
-    return this;
-  }
-
-  f32(...xs: number[]): this {
-    for (const x of xs) this.f[this.n++] = x;
-    return this;
-  }
-
-  /** Bytes padded to 16 (uniform structs round up to their 16-byte alignment). */
-  bytes(): ArrayBuffer {
-    return this.buf.slice(0, Math.max(16, Math.ceil(this.n / 4) * 16));
-  }
-}
-
 export class Recorder {
   readonly ctx: GpuContext;
   private readonly arena: UniformArena;
@@ -116,28 +91,24 @@ export class Recorder {
   }
 
   /**
-   * Append one dispatch: `buffers[i]` goes to @group(0) @binding(i) (null = binding not used by
-   * this entry point), `uniforms` to @group(1) @binding(0).
+   * Append one dispatch of kernel `k`: buffers by binding name (null = not used by this entry
+   * point), the uniform block from named fields, the declared overrides.
    */
-  dispatch(
-    code: string, entry: string, buffers: (GPUBuffer | null)[], uniforms: Uniforms,
-    workgroups: [number, number?, number?], constants: Record<string, number> = {},
+  dispatch<K extends KernelInterface>(
+    k: K, entry: EntryPoint<K>, buffers: BindingValues<K>, uniforms: UniformValues<K>,
+    workgroups: [number, number?, number?],
   ): void {
     if (!this.encoder) throw new Error('Recorder: no open recording');
     const [x, y = 1, z = 1] = workgroups;
     if (x === 0 || y === 0 || z === 0) return; // nothing to do (empty tensor)
     const max = this.device.limits.maxComputeWorkgroupsPerDimension;
-    if (x > max || y > max || z > max) throw new RangeError(`dispatch ${entry}: ${x}×${y}×${z} workgroups exceeds ${max} per dimension`);
-    const pipeline = this.ctx.pipelines.get(code, entry, constants);
-    const entries: GPUBindGroupEntry[] = [];
-    buffers.forEach((b, i) => { if (b) entries.push({ binding: i, resource: { buffer: b } }); });
+    if (x > max || y > max || z > max) throw new RangeError(`dispatch ${k.files[0]} ${entry}: ${x}×${y}×${z} workgroups exceeds ${max} per dimension`);
+    const pipeline = this.ctx.pipelines.kernel(k, entry);
+    const [g0, g1] = bindGroups(this.device, pipeline, k, buffers, this.arena.alloc(packUniforms(k, uniforms)));
     if (!this.pass) this.pass = this.encoder.beginComputePass();
     this.pass.setPipeline(pipeline);
-    this.pass.setBindGroup(0, this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries }));
-    this.pass.setBindGroup(1, this.device.createBindGroup({
-      layout: pipeline.getBindGroupLayout(1),
-      entries: [{ binding: 0, resource: this.arena.alloc(uniforms.bytes()) }],
-    }));
+    this.pass.setBindGroup(0, g0);
+    this.pass.setBindGroup(1, g1);
     this.pass.dispatchWorkgroups(x, y, z);
   }
 

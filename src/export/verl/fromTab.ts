@@ -4,10 +4,10 @@ import type { PromptItem } from '../../data/promptItem.ts';
 import type { GrpoConfig } from '../../rl/config.ts';
 import type { Settings } from '../../store/settings.ts';
 import { heldOutProblems, makeProblem } from '../../task/problem.ts';
-import { createRng } from '../../task/rng.ts';
 import { ANSWER_MARKER } from '../../task/format.ts';
 import type { VerlPrompt } from './dataset.ts';
 import { defaultVerlSettings, type Estimator, type VerlRunSettings } from './settings.ts';
+import { Rng } from '../../sampling/rng.ts';
 
 /** The PyTorch checkpoint of an onnx-community export ("onnx-community/Qwen3-0.6B-ONNX" → "Qwen/Qwen3-0.6B") when recognisable. */
 export function clusterModelId(id: string): string {
@@ -65,7 +65,7 @@ export function trainingExportSettings(c: GrpoConfig, steps: number, model: stri
 
 /** The toy task's problems the run trains on (train split, its digits) and held-out ones. */
 export function trainingPrompts(c: GrpoConfig, steps: number): { train: VerlPrompt[]; val: VerlPrompt[] } {
-  const rng = createRng(c.seed);
+  const rng = new Rng(c.seed);
   const n = Math.min(steps * c.per_device_train_batch_size, 100_000);
   const opts = { minDigits: c.min_digits, maxDigits: c.max_digits };
   const train = Array.from({ length: n }, (_, i) => {

@@ -6,23 +6,23 @@
 import type { TrainableModel } from '../../../src/engine/types.ts';
 import { renderTrace } from '../../../src/task/trace.ts';
 import { makeProblem, type ProblemOptions } from '../../../src/task/problem.ts';
-import type { TaskRng } from '../../../src/task/rng.ts';
 import { ANSWER_MARKER } from '../../../src/task/format.ts';
 import { toyTokenizer } from '../../../src/task/tokenizer.ts';
 import { PAD_ID } from '../../../src/task/vocab.ts';
 import { meanCrossEntropy, meanCrossEntropyGrad } from '../../../src/engine/sft.ts';
+import { Rng } from '../../../src/sampling/rng.ts';
 
 /** A concise trace whose answer is sum + 1 with probability `noise`. */
-export function noisyTrace(rng: TaskRng, problem: Partial<ProblemOptions>, noise: number): { tokens: number[]; promptLength: number } {
+export function noisyTrace(rng: Rng, problem: Partial<ProblemOptions>, noise: number): { tokens: number[]; promptLength: number } {
   const p = makeProblem(rng, { ...problem, split: 'train' });
   const trace = renderTrace(p, 'concise', rng);
-  const answer = rng.next() < noise ? String(p.a + p.b + 1) : p.answer;
+  const answer = rng.uniform() < noise ? String(p.a + p.b + 1) : p.answer;
   const text = trace.prompt + trace.cot + ANSWER_MARKER + answer + '<eos>';
   return { tokens: toyTokenizer.encode(text), promptLength: toyTokenizer.encode(trace.prompt).length };
 }
 
 /** B rows, T = the longest row − 1; targets −1 on prompt and padding. */
-export function noisyBatch(rng: TaskRng, B: number, problem: Partial<ProblemOptions>, noise: number) {
+export function noisyBatch(rng: Rng, B: number, problem: Partial<ProblemOptions>, noise: number) {
   const rows = Array.from({ length: B }, () => noisyTrace(rng, problem, noise));
   const T = Math.max(...rows.map((r) => r.tokens.length)) - 1;
   const inputs = new Int32Array(B * T).fill(PAD_ID);
@@ -38,7 +38,7 @@ export function noisyBatch(rng: TaskRng, B: number, problem: Partial<ProblemOpti
 
 /** `steps` AdamW steps (constant learning rate) of mean cross-entropy; returns the last losses. */
 export async function imitate(
-  model: TrainableModel, rng: TaskRng, opts: { steps: number; batch: number; lr: number; noise: number; problem: Partial<ProblemOptions> },
+  model: TrainableModel, rng: Rng, opts: { steps: number; batch: number; lr: number; noise: number; problem: Partial<ProblemOptions> },
 ): Promise<number[]> {
   const losses: number[] = [];
   for (let s = 0; s < opts.steps; s++) {

@@ -25,12 +25,12 @@ import { GrpoTrainer } from '../../../src/rl/trainer.ts';
 import { presetConfig } from '../../../src/rl/config.ts';
 import { evaluatePolicy } from '../../../src/rl/evaluate.ts';
 import { problemFrom } from '../../../src/task/problem.ts';
-import { createRng } from '../../../src/task/rng.ts';
 import { renderTrace } from '../../../src/task/trace.ts';
 import { ANSWER_MARKER } from '../../../src/task/format.ts';
 import { toyTokenizer } from '../../../src/task/tokenizer.ts';
 import { PAD_ID } from '../../../src/task/vocab.ts';
 import { imitate } from './noisyTeacher.ts';
+import { Rng } from '../../../src/sampling/rng.ts';
 
 const CONFIG: ModelConfig = { vocabSize: 50, blockSize: 48, nLayer: 1, nHead: 2, nEmbd: 32 };
 const DIGITS = { minDigits: 1, maxDigits: 1 };
@@ -54,7 +54,7 @@ async function meanReward(m: TrainableModel, temperature: number, seeds: number[
 /** Mean over ALL of P(answer tokens + <eos> | prompt + correct concise CoT + marker), teacher-forced. */
 async function answerGivenCot(m: TrainableModel, answerOf: (a: number, b: number) => number): Promise<number> {
   const rows = ALL.map((p) => {
-    const t = renderTrace(p, 'concise', createRng(0));
+    const t = renderTrace(p, 'concise', new Rng(0));
     const context = toyTokenizer.encode(t.prompt + t.cot + ANSWER_MARKER);
     return { seq: context.concat(toyTokenizer.encode(`${answerOf(p.a, p.b)}<eos>`)), from: context.length };
   });
@@ -81,7 +81,7 @@ async function answerGivenCot(m: TrainableModel, answerOf: (a: number, b: number
 describe('GRPO short run on GpuModel', () => {
   it(`${STEPS} GRPO + RePro steps from a noisy-teacher warm start raise the reward`, async () => {
     const warm = new CpuModel(CONFIG, initParams(CONFIG, 1));
-    await imitate(warm, createRng(3), { steps: 250, batch: 32, lr: 1e-2, noise: 0.5, problem: DIGITS });
+    await imitate(warm, new Rng(3), { steps: 250, batch: 32, lr: 1e-2, noise: 0.5, problem: DIGITS });
     const model = await GpuModel.create(await acquireGpu(), CONFIG, await warm.getParams(), { maxBatchTokens: 128 * CONFIG.blockSize });
 
     const measure = async () => ({

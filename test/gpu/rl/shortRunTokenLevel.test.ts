@@ -16,8 +16,8 @@ import { GrpoTrainer } from '../../../src/rl/trainer.ts';
 import { presetConfig, type AdvEstimator } from '../../../src/rl/config.ts';
 import { evaluatePolicy } from '../../../src/rl/evaluate.ts';
 import { problemFrom } from '../../../src/task/problem.ts';
-import { createRng } from '../../../src/task/rng.ts';
 import { imitate } from './noisyTeacher.ts';
+import { Rng } from '../../../src/sampling/rng.ts';
 
 const CONFIG: ModelConfig = { vocabSize: 50, blockSize: 48, nLayer: 1, nHead: 2, nEmbd: 32 };
 const ALL = Array.from({ length: 100 }, (_, i) => problemFrom(i % 10, Math.floor(i / 10)));
@@ -40,7 +40,7 @@ let warm: Float32Array | null = null;
 async function warmStart(): Promise<Float32Array> {
   if (warm) return warm;
   const m = new CpuModel(CONFIG, initParams(CONFIG, 1));
-  await imitate(m, createRng(3), { steps: 250, batch: 32, lr: 1e-2, noise: 0.5, problem: { minDigits: 1, maxDigits: 1 } });
+  await imitate(m, new Rng(3), { steps: 250, batch: 32, lr: 1e-2, noise: 0.5, problem: { minDigits: 1, maxDigits: 1 } });
   warm = await m.getParams();
   return warm;
 }

@@ -9,7 +9,8 @@ import type { TrainableModel } from '../../../src/engine/types.ts';
 import {
   DEFAULT_SFT_CONFIG, learningRateAt, meanCrossEntropy, meanCrossEntropyGrad, runSft, trimBatch, type SftConfig,
 } from '../../../src/engine/sft.ts';
-import { buildSftBatch, createRng, VOCAB_SIZE } from '../../../src/task/index.ts';
+import { buildSftBatch, VOCAB_SIZE } from '../../../src/task/index.ts';
+import { Rng } from '../../../src/sampling/rng.ts';
 
 const CONFIG: ModelConfig = { vocabSize: VOCAB_SIZE, blockSize: 128, nLayer: 1, nHead: 2, nEmbd: 16 };
 const SFT: SftConfig = {
@@ -92,7 +93,7 @@ describe('mean cross-entropy helpers', () => {
 
 describe('trimBatch', () => {
   it('cuts T to the last scored position of the longest row and keeps every row intact', () => {
-    const batch = buildSftBatch(createRng(3), 3, 127, undefined, { minDigits: 2, maxDigits: 2 });
+    const batch = buildSftBatch(new Rng(3), 3, 127, undefined, { minDigits: 2, maxDigits: 2 });
     const trimmed = trimBatch(batch);
     expect(trimmed.T).toBeLessThan(127);
     for (let b = 0; b < 3; b++) {

@@ -8,10 +8,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { scorerTokens } from '../../../src/llm/scorer/scorerTokens.ts';
 import type { Trajectory } from '../../../src/repro/types.ts';
 import { makeProblem } from '../../../src/task/problem.ts';
-import { createRng } from '../../../src/task/rng.ts';
 import { renderTrace, TRACE_STYLES } from '../../../src/task/trace.ts';
 import { codePointIndex } from '../../../scripts/lib/reproFixtures.ts';
 import { loadToyModelNode, type ToyModel } from '../../util/ortNodeToyModel.ts';
+import { Rng } from '../../../src/sampling/rng.ts';
 
 // The logits kernel's module graph reads WebGPU's flag constants at import time (src/gpu/buffers.ts); Node
 // has no WebGPU, and with CPU logits handles no GPU call is made, so the constants are enough.
@@ -26,7 +26,7 @@ const FILE = 'python/tests/fixtures/toy_j.json';
 const WRITE = process.env.REPRO_WRITE_FIXTURES === '1';
 
 function inputs() {
-  const rng = createRng(16);
+  const rng = new Rng(16);
   const out: { question: string; cot: string; answer: string; delimiter?: string }[] = [];
   for (let i = 0; i < 8; i++) {
     const p = makeProblem(rng, { minDigits: 2, maxDigits: 2 });

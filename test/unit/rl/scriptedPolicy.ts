@@ -10,10 +10,10 @@ import type {
 } from '../../../src/engine/types.ts';
 import { ANSWER_MARKER } from '../../../src/task/format.ts';
 import { problemFrom } from '../../../src/task/problem.ts';
-import { createRng } from '../../../src/task/rng.ts';
 import { toyTokenizer } from '../../../src/task/tokenizer.ts';
 import { renderTrace, TRACE_STYLES } from '../../../src/task/trace.ts';
 import { EOS } from '../../../src/task/vocab.ts';
+import { Rng } from '../../../src/sampling/rng.ts';
 
 export const TINY: ModelConfig = { vocabSize: 50, blockSize: 64, nLayer: 1, nHead: 2, nEmbd: 8 };
 
@@ -53,18 +53,18 @@ export class ScriptedPolicy implements TrainableModel {
   step(opt: AdamWConfig): Promise<StepResult> { return this.inner.step(opt); }
 
   async sample(prompts: number[][], opts: SamplingOptions): Promise<SampleOutput> {
-    const rng = createRng(opts.seed);
+    const rng = new Rng(opts.seed);
     const tokens: number[][] = [];
     const entropy: number[][] = [];
     for (const p of prompts) {
       const m = /(\d+)\+(\d+)=\?/.exec(toyTokenizer.decode(p))!;
       const problem = problemFrom(Number(m[1]), Number(m[2]));
       const trace = renderTrace(problem, rng.pick(TRACE_STYLES), rng);
-      const answer = rng.next() < 0.5 ? trace.answer : String(Number(trace.answer) + 1);
+      const answer = rng.uniform() < 0.5 ? trace.answer : String(Number(trace.answer) + 1);
       const room = Math.min(opts.maxNewTokens, this.config.blockSize + 1 - p.length);
       const ids = toyTokenizer.encode(trace.cot + ANSWER_MARKER + answer + EOS).slice(0, room);
       tokens.push(ids);
-      entropy.push(ids.map(() => 3 * rng.next()));
+      entropy.push(ids.map(() => 3 * rng.uniform()));
     }
     return { tokens, entropy };
   }

@@ -186,4 +186,21 @@ describe('GrpoTrainer with the float64 CpuModel', () => {
     expect(Array.from(await b.engine.getParams())).toEqual(Array.from(await a.engine.getParams()));
     expect(b.evalHistory.at(-1)).toEqual(a.evalHistory.at(-1));
   });
+
+  it('a checkpoint from before the task used xoshiro128** (one-word taskRngState) resumes, reseeded and logged', async () => {
+    const a = await GrpoTrainer.create(new ScriptedPolicy(4), tinyConfig('outcome'));
+    await a.trainStep();
+    const old = await a.snapshot();
+    old.state.taskRngState = 3_000_000_123; // a mulberry32 state as older versions saved it
+    const snap = decodeTrainerCheckpoint(encodeTrainerCheckpoint(old));
+    const logs: string[] = [];
+    const b = await GrpoTrainer.restore(new ScriptedPolicy(4), snap, { onLog: (l) => logs.push(l) });
+    expect((await b.snapshot()).state.taskRngState).toEqual(new Rng(3_000_000_123).getState());
+    expect(logs).toEqual([expect.stringContaining('saved by an older version (task PRNG mulberry32)')]);
+    await b.trainStep();
+    expect(b.step).toBe(2);
+    // Anything else in that field is refused by name.
+    old.state.taskRngState = [1, 2] as never;
+    expect(() => decodeTrainerCheckpoint(encodeTrainerCheckpoint(old))).toThrow(/taskRngState must be 4 uint32 words/);
+  });
 });

@@ -1,9 +1,9 @@
 import { describe, expect, test } from 'vitest';
 import { classifySegments } from '../../../src/task/classify.ts';
 import { isBacktrackingText } from '../../../src/task/markers.ts';
-import { createRng } from '../../../src/task/rng.ts';
 import { makeProblem, problemFrom } from '../../../src/task/problem.ts';
 import { renderTrace, TRACE_STYLES } from '../../../src/task/trace.ts';
+import { Rng } from '../../../src/sampling/rng.ts';
 
 const kinds = (cot: string, problem?: ReturnType<typeof problemFrom>) =>
   classifySegments(cot, { problem }).map((l) => l.kind + (l.backtracking ? '*' : ''));
@@ -43,7 +43,7 @@ describe('classifySegments', () => {
   });
 
   test('recovers the generator roles of every style', () => {
-    const rng = createRng(31);
+    const rng = new Rng(31);
     const toKind = { step: 'step', redundant: 'redundant', hesitation: 'redundant', wrong: 'wrong', correction: 'correction' };
     for (let i = 0; i < 300; i++) {
       const p = makeProblem(rng, { split: 'any' });

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { createRng } from '../../../src/task/rng.ts';
 import { columnEquation, heldOutProblems, isHeldOut, makeProblem, problemFrom } from '../../../src/task/problem.ts';
+import { Rng } from '../../../src/sampling/rng.ts';
 
 describe('addition problems', () => {
   test('457 + 386 column by column (hand-computed)', () => {
@@ -17,7 +17,7 @@ describe('addition problems', () => {
   });
 
   test('columns reproduce a + b for many random problems; digit counts respected', () => {
-    const rng = createRng(3);
+    const rng = new Rng(3);
     for (let i = 0; i < 2000; i++) {
       const p = makeProblem(rng, { minDigits: 2, maxDigits: 4, split: 'any' });
       for (const v of [p.a, p.b]) expect(String(v).length >= 2 && String(v).length <= 4).toBe(true);
@@ -35,7 +35,7 @@ describe('addition problems', () => {
   });
 
   test('same seed → same problems', () => {
-    const a = createRng(11), b = createRng(11);
+    const a = new Rng(11), b = new Rng(11);
     for (let i = 0; i < 100; i++) expect(makeProblem(a)).toEqual(makeProblem(b));
   });
 
@@ -49,7 +49,7 @@ describe('addition problems', () => {
     }
     expect(held / 8100).toBeGreaterThan(0.07);
     expect(held / 8100).toBeLessThan(0.13);
-    const rng = createRng(5);
+    const rng = new Rng(5);
     for (let i = 0; i < 5000; i++) {
       const p = makeProblem(rng, { minDigits: 2, maxDigits: 2 });
       expect(isHeldOut(p.a, p.b)).toBe(false);
@@ -71,7 +71,7 @@ describe('addition problems', () => {
   });
 
   test('bad options and operands are named', () => {
-    const rng = createRng(0);
+    const rng = new Rng(0);
     expect(() => makeProblem(rng, { minDigits: 0 })).toThrow(/minDigits/);
     expect(() => makeProblem(rng, { minDigits: 3, maxDigits: 2 })).toThrow(/maxDigits/);
     expect(() => makeProblem(rng, { maxDigits: 5 })).toThrow(/maxDigits/);

@@ -1,7 +1,6 @@
 // The verbose-but-correct regime (src/task/regime.ts): a property test over many problems that no
 // verbose segment changes the final answer, and that the mixed regime draws exactly as before.
 import { describe, expect, test } from 'vitest';
-import { createRng } from '../../../src/task/rng.ts';
 import { makeProblem, problemFrom } from '../../../src/task/problem.ts';
 import { renderTrace, TRACE_STYLES, type TraceStyle } from '../../../src/task/trace.ts';
 import { DEFAULT_TRACE_MIX, pickStyle, buildSftBatch } from '../../../src/task/sft.ts';
@@ -11,6 +10,7 @@ import { isBacktrackingText } from '../../../src/task/markers.ts';
 import { verifyAnswer } from '../../../src/task/verify.ts';
 import { toyTokenizer } from '../../../src/task/tokenizer.ts';
 import { MAX_SEQUENCE_TOKENS } from '../../../src/task/format.ts';
+import { Rng } from '../../../src/sampling/rng.ts';
 
 const EQ = /(\d)\+(\d)(?:\+(1))?=(\d+)/;
 
@@ -47,7 +47,7 @@ function answerFromCot(segments: string[], width: number): { answer: string; rev
 
 describe('verbose regime', () => {
   test('property: over 3 000 problems (1–4 digits), no verbose segment changes the final answer', () => {
-    const rng = createRng(2026);
+    const rng = new Rng(2026);
     const seen = new Set<TraceStyle>();
     let verboseSegments = 0;
     for (let i = 0; i < 3000; i++) {
@@ -56,7 +56,7 @@ describe('verbose regime', () => {
       seen.add(style);
       expect(style).not.toBe('wrongCorrected');
       const t = renderTrace(p, style, rng);
-      const concise = renderTrace(p, 'concise', createRng(0));
+      const concise = renderTrace(p, 'concise', new Rng(0));
       // no error is ever written: every equation is true arithmetic
       for (const seg of t.segments) {
         const m = EQ.exec(seg)!;
@@ -88,16 +88,16 @@ describe('verbose regime', () => {
   }, 60_000);
 
   test('about half the traces are verbose; the verify style reads "let me verify … yes" and fits 128 tokens at 9999+9999', () => {
-    const rng = createRng(5);
+    const rng = new Rng(5);
     const batch = buildSftBatch(rng, 4000, MAX_SEQUENCE_TOKENS, REGIME_MIX.verbose, { minDigits: 2, maxDigits: 2 });
     const verbose = batch.traces.filter((t) => t.style !== 'concise').length / 4000;
     expect(Math.abs(verbose - 0.5)).toBeLessThan(0.03);
     const worst = problemFrom(9999, 9999);
     for (let s = 0; s < 200; s++) {
-      const t = renderTrace(worst, 'verify', createRng(s));
+      const t = renderTrace(worst, 'verify', new Rng(s));
       expect(toyTokenizer.encode(t.text).length).toBeLessThanOrEqual(MAX_SEQUENCE_TOKENS);
     }
-    const t = renderTrace(problemFrom(457, 386), 'verify', createRng(3));
+    const t = renderTrace(problemFrom(457, 386), 'verify', new Rng(3));
     const extra = t.segments.filter((_, k) => t.roles[k] !== 'step');
     expect(extra.length).toBeGreaterThanOrEqual(1);
     for (const seg of extra) expect(seg).toMatch(/^(wait, let me verify |let me verify |hmm, let me verify: |let me re-check )(7\+6=13|5\+8\+1=14|4\+3\+1=8)( yes| ok| correct)$/);
@@ -105,14 +105,14 @@ describe('verbose regime', () => {
 
   test('the mixed regime draws exactly as the four-style picker always did', () => {
     // the pre-regime pickStyle, written out here over the four mixed styles
-    const reference = (r: ReturnType<typeof createRng>): TraceStyle => {
+    const reference = (r: Rng): TraceStyle => {
       const total = TRACE_STYLES.reduce((s, k) => s + DEFAULT_TRACE_MIX[k], 0);
-      let u = r.next() * total;
+      let u = r.uniform() * total;
       for (const style of TRACE_STYLES) { u -= DEFAULT_TRACE_MIX[style]; if (u < 0 && DEFAULT_TRACE_MIX[style] > 0) return style; }
       return 'wrongCorrected';
     };
-    const a = createRng(11);
-    const b = createRng(11);
+    const a = new Rng(11);
+    const b = new Rng(11);
     for (let i = 0; i < 5000; i++) expect(pickStyle(a, REGIME_MIX.mixed)).toBe(reference(b));
     expect(REGIME_MIX.mixed).toBe(DEFAULT_TRACE_MIX);
     expect('verify' in DEFAULT_TRACE_MIX).toBe(false);

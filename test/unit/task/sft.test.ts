@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest';
-import { createRng } from '../../../src/task/rng.ts';
 import { buildSftBatch, DEFAULT_TRACE_MIX, pickStyle } from '../../../src/task/sft.ts';
 import { TRACE_STYLES } from '../../../src/task/trace.ts';
 import { VOCAB } from '../../../src/task/vocab.ts';
+import { Rng } from '../../../src/sampling/rng.ts';
 
 // Independent char-level tokenisation of a trace text: <bos>/<eos> as ids 1/2, every other char by VOCAB.
 function charIds(text: string): number[] {
@@ -13,7 +13,7 @@ function charIds(text: string): number[] {
 describe('buildSftBatch', () => {
   test('inputs, targets and masking exactly (loss on CoT + answer + <eos> only)', () => {
     const B = 16, T = 128;
-    const batch = buildSftBatch(createRng(4), B, T);
+    const batch = buildSftBatch(new Rng(4), B, T);
     expect([batch.B, batch.T, batch.inputs.length, batch.targets.length]).toEqual([B, T, B * T, B * T]);
     for (let b = 0; b < B; b++) {
       const trace = batch.traces[b];
@@ -38,25 +38,25 @@ describe('buildSftBatch', () => {
   });
 
   test('deterministic per seed; the rng state after a batch resumes the stream', () => {
-    const r1 = createRng(9), r2 = createRng(9);
+    const r1 = new Rng(9), r2 = new Rng(9);
     const a = buildSftBatch(r1, 4, 128);
     const b = buildSftBatch(r2, 4, 128);
     expect(a.inputs).toEqual(b.inputs);
     expect(a.targets).toEqual(b.targets);
-    const resumed = createRng(0);
+    const resumed = new Rng(0);
     resumed.setState(r1.getState());
     expect(buildSftBatch(resumed, 4, 128).inputs).toEqual(buildSftBatch(r1, 4, 128).inputs);
   });
 
   test('the default mix gives 1/3 – 2/3 of traces with redundant or backtracking segments', () => {
-    const batch = buildSftBatch(createRng(77), 2000, 128);
+    const batch = buildSftBatch(new Rng(77), 2000, 128);
     const overthinking = batch.traces.filter((t) => t.roles.some((r) => r === 'redundant' || r === 'hesitation')).length;
     expect(overthinking / 2000).toBeGreaterThan(1 / 3);
     expect(overthinking / 2000).toBeLessThan(2 / 3);
   });
 
   test('style shares follow the mix', () => {
-    const rng = createRng(2);
+    const rng = new Rng(2);
     const counts = Object.fromEntries(TRACE_STYLES.map((s) => [s, 0])) as Record<string, number>;
     for (let i = 0; i < 10000; i++) counts[pickStyle(rng, DEFAULT_TRACE_MIX)]++;
     for (const s of TRACE_STYLES) expect(Math.abs(counts[s] / 10000 - DEFAULT_TRACE_MIX[s])).toBeLessThan(0.02);
@@ -65,7 +65,7 @@ describe('buildSftBatch', () => {
   });
 
   test('bad arguments are named', () => {
-    const rng = createRng(0);
+    const rng = new Rng(0);
     expect(() => buildSftBatch(rng, 0, 128)).toThrow(/B must be/);
     expect(() => buildSftBatch(rng, 2, 1.5)).toThrow(/T must be/);
     expect(() => buildSftBatch(rng, 2, 20)).toThrow(/row 0 needs T >= \d+/);

@@ -3,10 +3,10 @@ import { readFileSync } from 'node:fs';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { Template } from '@huggingface/jinja';
 import { toHfTokenizerConfig, toHfTokenizerJson, toyTokenizer, firstUnknownChar } from '../../../src/task/tokenizer.ts';
-import { createRng } from '../../../src/task/rng.ts';
 import { makeProblem } from '../../../src/task/problem.ts';
 import { renderTrace, TRACE_STYLES } from '../../../src/task/trace.ts';
 import { formatPrompt } from '../../../src/task/format.ts';
+import { Rng } from '../../../src/sampling/rng.ts';
 
 describe('ToyTokenizer', () => {
   test('documented ids (docs/toy-task.md)', () => {
@@ -35,7 +35,7 @@ describe('Hugging Face export', () => {
   const hf = new Tokenizer(toHfTokenizerJson(), toHfTokenizerConfig());
 
   test('@huggingface/tokenizers encodes and decodes every generated trace identically', () => {
-    const rng = createRng(123);
+    const rng = new Rng(123);
     for (let i = 0; i < 400; i++) {
       const p = makeProblem(rng, { split: 'any', minDigits: 1 });
       for (const style of TRACE_STYLES) {

@@ -1,16 +1,16 @@
 import { describe, expect, test } from 'vitest';
-import { createRng } from '../../../src/task/rng.ts';
 import { makeProblem, problemFrom } from '../../../src/task/problem.ts';
 import { renderTrace, TRACE_STYLES } from '../../../src/task/trace.ts';
 import { toyTokenizer } from '../../../src/task/tokenizer.ts';
 import { segmentCot } from '../../../src/repro/segmentCot.ts';
+import { Rng } from '../../../src/sampling/rng.ts';
 
 // §10 markers, written out here independently of src/task/markers.ts
 const MARKER_OPENERS = /^(wait|hmm|actually|let me check|no,)/;
 
 describe('trace rendering', () => {
   test('concise 457+386: the exact text (hand-written)', () => {
-    const t = renderTrace(problemFrom(457, 386), 'concise', createRng(0));
+    const t = renderTrace(problemFrom(457, 386), 'concise', new Rng(0));
     expect(t.text).toBe('<bos>457+386=?\n7+6=13\n\n5+8+1=14\n\n4+3+1=8\n\nAnswer: 843<eos>');
     expect(t.prompt).toBe('<bos>457+386=?\n');
     expect(t.cot).toBe('7+6=13\n\n5+8+1=14\n\n4+3+1=8\n\n');
@@ -20,7 +20,7 @@ describe('trace rendering', () => {
   });
 
   test('every style: parts concatenate to the text, segments match §2 segmentation, marker only once', () => {
-    const rng = createRng(17);
+    const rng = new Rng(17);
     for (let i = 0; i < 300; i++) {
       const p = makeProblem(rng, { minDigits: 1, maxDigits: 4, split: 'any' });
       for (const style of TRACE_STYLES) {
@@ -37,7 +37,7 @@ describe('trace rendering', () => {
   });
 
   test('style contents: steps in order; extras repeat finished steps; one wrong step then its correction', () => {
-    const rng = createRng(99);
+    const rng = new Rng(99);
     for (let i = 0; i < 500; i++) {
       const p = makeProblem(rng, { minDigits: 2, maxDigits: 4, split: 'any' });
       const steps = renderTrace(p, 'concise', rng).segments;
@@ -78,7 +78,7 @@ describe('trace rendering', () => {
   });
 
   test('every style and size fits in 128 tokens (worst case 9999+9999 and random draws)', () => {
-    const rng = createRng(5);
+    const rng = new Rng(5);
     let longest = 0;
     for (let digits = 1; digits <= 4; digits++) {
       const worst = problemFrom(10 ** digits - 1, 10 ** digits - 1);
@@ -100,8 +100,8 @@ describe('trace rendering', () => {
   test('same seed → same traces; bad style named', () => {
     const p = problemFrom(1234, 987);
     for (const style of TRACE_STYLES) {
-      expect(renderTrace(p, style, createRng(8))).toEqual(renderTrace(p, style, createRng(8)));
+      expect(renderTrace(p, style, new Rng(8))).toEqual(renderTrace(p, style, new Rng(8)));
     }
-    expect(() => renderTrace(p, 'verbose' as never, createRng(0))).toThrow(/style must be one of/);
+    expect(() => renderTrace(p, 'verbose' as never, new Rng(0))).toThrow(/style must be one of/);
   });
 });

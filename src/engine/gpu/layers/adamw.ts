@@ -1,13 +1,14 @@
 // Runner for the AdamW step with global-norm clipping (shaders/engine_adamw.wgsl): three
 // dispatches (norm, check, update) recorded together; the caller reads back the 2-word state.
-import adamwSrc from '../../../../shaders/engine_adamw.wgsl?raw';
+import { uniformWords } from '../../../gpu/kernelInterface.ts';
+import { ADAMW_KERNEL } from '../../../gpu/kernels/engine.ts';
 import { PARAM_NAMES, paramLayout, type ModelConfig } from '../../config.ts';
 import { DECAYED_PARAMS } from '../../cpu/adamw.ts';
 import type { AdamWConfig } from '../../types.ts';
-import { grid, Uniforms, type Recorder } from '../encoding.ts';
+import { grid, type Recorder } from '../encoding.ts';
 
-const WG = 256;
-const MAX_RANGES = 6;
+/** Decay ranges the uniform block holds: two u32 (start, end) per range. */
+export const MAX_RANGES = uniformWords(ADAMW_KERNEL.uniforms.ranges) / 2;
 
 /** Contiguous [start, end) element ranges of the weight-decayed tensors, adjacent ones merged. */
 export function decayRanges(config: ModelConfig): [number, number][] {
@@ -31,15 +32,14 @@ export interface AdamWBuffers { params: GPUBuffer; grads: GPUBuffer; m: GPUBuffe
 export function adamwStep(
   rec: Recorder, b: AdamWBuffers, P: number, t: number, opt: AdamWConfig, ranges: [number, number][],
 ): void {
-  const u = () => {
-    const w = new Uniforms().u32(P).f32(
-      opt.learningRate, opt.beta1, opt.beta2, opt.eps, opt.weightDecay, opt.gradClip,
-      1 - opt.beta1 ** t, 1 - opt.beta2 ** t,
-    ).u32(ranges.length, 0, 0);
-    for (let k = 0; k < MAX_RANGES; k++) w.u32(...(ranges[k] ?? [0, 0]));
-    return w;
+  const u = {
+    P, lr: opt.learningRate, beta1: opt.beta1, beta2: opt.beta2, eps: opt.eps, wd: opt.weightDecay,
+    gradClip: opt.gradClip, c1: 1 - opt.beta1 ** t, c2: 1 - opt.beta2 ** t,
+    nRanges: ranges.length, ranges: ranges.flat(),
   };
-  rec.dispatch(adamwSrc, 'norm_main', [b.grads, b.state, null, null, null], u(), [1], { WG });
-  rec.dispatch(adamwSrc, 'check_main', [b.grads, b.state, b.params, b.m, b.v], u(), grid(P, WG), { WG });
-  rec.dispatch(adamwSrc, 'update_main', [b.grads, b.state, b.params, b.m, b.v], u(), grid(P, WG), { WG });
+  const { WG } = ADAMW_KERNEL.overrides;
+  const all = { grads: b.grads, state: b.state, params: b.params, m: b.m, v: b.v };
+  rec.dispatch(ADAMW_KERNEL, 'norm_main', { ...all, params: null, m: null, v: null }, u, [1]);
+  rec.dispatch(ADAMW_KERNEL, 'check_main', all, u, grid(P, WG));
+  rec.dispatch(ADAMW_KERNEL, 'update_main', all, u, grid(P, WG));
 }

@@ -1,23 +1,22 @@
 // Runners for causal multi-head attention: training forward/backward on packed qkv
 // (shaders/engine_attention_forward.wgsl, engine_attention_backward.wgsl) and the KV-cache pair
 // used by inference (shaders/engine_kv_write.wgsl, engine_attention_cached.wgsl).
-import forwardSrc from '../../../../shaders/engine_attention_forward.wgsl?raw';
-import backwardSrc from '../../../../shaders/engine_attention_backward.wgsl?raw';
-import kvWriteSrc from '../../../../shaders/engine_kv_write.wgsl?raw';
-import cachedSrc from '../../../../shaders/engine_attention_cached.wgsl?raw';
-import { grid, Uniforms, type Recorder } from '../encoding.ts';
+import {
+  ATTENTION_BACKWARD_KERNEL, ATTENTION_CACHED_KERNEL, ATTENTION_FORWARD_KERNEL, KV_WRITE_KERNEL,
+} from '../../../gpu/kernels/engine.ts';
+import { grid, type Recorder } from '../encoding.ts';
 import type { GpuTensor } from '../tensor.ts';
 
-const WG = 64;
 /** Largest head size engine_attention_cached.wgsl accepts (its private accumulator). */
-export const MAX_HEAD_SIZE = 128;
+export const MAX_HEAD_SIZE = ATTENTION_CACHED_KERNEL.constants.MAX_HS;
 
 /** out [B,T,C], att [B,NH,T,T] (saved softmax) from qkv [B,T,3C]. */
 export function attentionForward(
   rec: Recorder, out: GpuTensor, att: GpuTensor, qkv: GpuTensor, B: number, T: number, C: number, NH: number,
 ): void {
-  const u = new Uniforms().u32(B, T, C, NH, qkv.off, out.off, att.off).f32(1 / Math.sqrt(C / NH));
-  rec.dispatch(forwardSrc, 'main', [qkv.buf, out.buf, att.buf], u, grid(B * NH * T, WG), { WG });
+  rec.dispatch(ATTENTION_FORWARD_KERNEL, 'main', { qkv: qkv.buf, outp: out.buf, att: att.buf },
+    { B, T, C, NH, qkvOff: qkv.off, outOff: out.off, attOff: att.off, scale: 1 / Math.sqrt(C / NH) },
+    grid(B * NH * T, ATTENTION_FORWARD_KERNEL.overrides.WG));
 }
 
 /** dqkv [B,T,3C] (overwritten, offset 0), dpreatt [B,NH,T,T] scratch (offset 0), from dout [B,T,C]. */
@@ -25,10 +24,11 @@ export function attentionBackward(
   rec: Recorder, dqkv: GPUBuffer, dpreatt: GPUBuffer, dout: GpuTensor, qkv: GpuTensor, att: GpuTensor,
   B: number, T: number, C: number, NH: number,
 ): void {
-  const u = () => new Uniforms().u32(B, T, C, NH, qkv.off, att.off, dout.off).f32(1 / Math.sqrt(C / NH));
-  const buffers = [qkv.buf, att.buf, dout.buf, dpreatt, dqkv];
-  rec.dispatch(backwardSrc, 'query_main', buffers, u(), grid(B * NH * T, WG), { WG });
-  rec.dispatch(backwardSrc, 'key_main', buffers, u(), grid(B * NH * T, WG), { WG });
+  const K = ATTENTION_BACKWARD_KERNEL;
+  const u = { B, T, C, NH, qkvOff: qkv.off, attOff: att.off, doutOff: dout.off, scale: 1 / Math.sqrt(C / NH) };
+  const buffers = { qkv: qkv.buf, att: att.buf, dout: dout.buf, dpreatt, dqkv };
+  rec.dispatch(K, 'query_main', buffers, u, grid(B * NH * T, K.overrides.WG));
+  rec.dispatch(K, 'key_main', buffers, u, grid(B * NH * T, K.overrides.WG));
 }
 
 export interface KvCacheShape { S: number; maxT: number; C: number }
@@ -37,8 +37,8 @@ export interface KvCacheShape { S: number; maxT: number; C: number }
 export function kvWrite(
   rec: Recorder, kv: GPUBuffer, qkv: GpuTensor, rows: GPUBuffer, layer: number, N: number, shape: KvCacheShape,
 ): void {
-  const u = new Uniforms().u32(N, shape.C, shape.S, shape.maxT, layer, qkv.off);
-  rec.dispatch(kvWriteSrc, 'main', [qkv.buf, rows, kv], u, grid(N * shape.C, WG), { WG });
+  rec.dispatch(KV_WRITE_KERNEL, 'main', { qkv: qkv.buf, rows, kv },
+    { N, C: shape.C, S: shape.S, maxT: shape.maxT, layer, qkvOff: qkv.off }, grid(N * shape.C, KV_WRITE_KERNEL.overrides.WG));
 }
 
 /** out [N,C] = attention of each new row's q over its cached keys (see the shader for the row info). */
@@ -46,6 +46,8 @@ export function attentionCached(
   rec: Recorder, out: GpuTensor, qkv: GpuTensor, kv: GPUBuffer, rows: GPUBuffer,
   layer: number, N: number, NH: number, shape: KvCacheShape,
 ): void {
-  const u = new Uniforms().u32(N, shape.C, NH, shape.S, shape.maxT, layer, qkv.off, out.off).f32(1 / Math.sqrt(shape.C / NH));
-  rec.dispatch(cachedSrc, 'main', [qkv.buf, kv, rows, out.buf], u, grid(N * NH, WG), { WG });
+  rec.dispatch(ATTENTION_CACHED_KERNEL, 'main', { qkv: qkv.buf, kv, rows, outp: out.buf }, {
+    N, C: shape.C, NH, S: shape.S, maxT: shape.maxT, layer, qkvOff: qkv.off, outOff: out.off,
+    scale: 1 / Math.sqrt(shape.C / NH),
+  }, grid(N * NH, ATTENTION_CACHED_KERNEL.overrides.WG));
 }

@@ -1,18 +1,18 @@
 // Runners for GELU, tanh approximation (shaders/engine_gelu.wgsl).
-import geluSrc from '../../../../shaders/engine_gelu.wgsl?raw';
-import { grid, Uniforms, type Recorder } from '../encoding.ts';
+import { GELU_KERNEL } from '../../../gpu/kernels/engine.ts';
+import { grid, type Recorder } from '../encoding.ts';
 import type { GpuTensor } from '../tensor.ts';
 
-const WG = 64;
+const { WG } = GELU_KERNEL.overrides;
 
 /** out [N] = gelu(inp). */
 export function geluForward(rec: Recorder, out: GpuTensor, inp: GpuTensor, N: number): void {
-  const u = new Uniforms().u32(N, inp.off, out.off, 0);
-  rec.dispatch(geluSrc, 'forward', [inp.buf, out.buf, null], u, grid(N, WG), { WG });
+  rec.dispatch(GELU_KERNEL, 'forward', { inp: inp.buf, outp: out.buf, dout: null },
+    { N, inpOff: inp.off, outOff: out.off, doutOff: 0 }, grid(N, WG));
 }
 
 /** dinp [N] = gelu'(inp) · dout (overwritten). */
 export function geluBackward(rec: Recorder, dinp: GpuTensor, dout: GpuTensor, inp: GpuTensor, N: number): void {
-  const u = new Uniforms().u32(N, inp.off, dinp.off, dout.off);
-  rec.dispatch(geluSrc, 'backward', [inp.buf, dinp.buf, dout.buf], u, grid(N, WG), { WG });
+  rec.dispatch(GELU_KERNEL, 'backward', { inp: inp.buf, outp: dinp.buf, dout: dout.buf },
+    { N, inpOff: inp.off, outOff: dinp.off, doutOff: dout.off }, grid(N, WG));
 }

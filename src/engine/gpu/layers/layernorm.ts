@@ -1,11 +1,8 @@
 // Runners for LayerNorm (shaders/engine_layernorm*.wgsl).
-import forwardSrc from '../../../../shaders/engine_layernorm.wgsl?raw';
-import backwardSrc from '../../../../shaders/engine_layernorm_backward.wgsl?raw';
+import { LAYERNORM_BACKWARD_KERNEL, LAYERNORM_KERNEL } from '../../../gpu/kernels/engine.ts';
 import { LN_EPS } from '../../config.ts';
-import { grid, Uniforms, type Recorder } from '../encoding.ts';
+import { grid, type Recorder } from '../encoding.ts';
 import type { GpuTensor } from '../tensor.ts';
-
-const WG = 64;
 
 /** out [N,C], mean/rstd [N] (same offset) = LayerNorm(inp) with weight/bias at wOff/bOff in params. */
 export function layernormForward(
@@ -13,8 +10,8 @@ export function layernormForward(
   params: GPUBuffer, wOff: number, bOff: number, N: number, C: number,
 ): void {
   if (mean.off !== rstd.off) throw new RangeError('layernormForward: mean and rstd must share an offset');
-  const u = new Uniforms().u32(N, C, wOff, bOff, inp.off, out.off, mean.off).f32(LN_EPS);
-  rec.dispatch(forwardSrc, 'main', [params, inp.buf, out.buf, mean.buf, rstd.buf], u, grid(N, WG), { WG });
+  rec.dispatch(LAYERNORM_KERNEL, 'main', { params, inp: inp.buf, outp: out.buf, mean: mean.buf, rstd: rstd.buf },
+    { N, C, wOff, bOff, inpOff: inp.off, outOff: out.off, statOff: mean.off, eps: LN_EPS }, grid(N, LAYERNORM_KERNEL.overrides.WG));
 }
 
 /**
@@ -27,7 +24,12 @@ export function layernormBackward(
 ): void {
   if (mean.off !== rstd.off) throw new RangeError('layernormBackward: mean and rstd must share an offset');
   if (dweight.buf !== dbias.buf) throw new RangeError('layernormBackward: dweight and dbias must live in one grads buffer');
-  const u = () => new Uniforms().u32(N, C, weight.off, dweight.off, dbias.off, dinp.off, dout.off, inp.off, mean.off, accumulate ? 1 : 0);
-  rec.dispatch(backwardSrc, 'dinp_main', [dinp.buf, null, weight.buf, dout.buf, inp.buf, mean.buf, rstd.buf], u(), grid(N, WG), { WG });
-  rec.dispatch(backwardSrc, 'dparams_main', [null, dweight.buf, null, dout.buf, inp.buf, mean.buf, rstd.buf], u(), [Math.ceil(C / WG)], { WG });
+  const u = {
+    N, C, wOff: weight.off, dwOff: dweight.off, dbOff: dbias.off, dinpOff: dinp.off, doutOff: dout.off,
+    inpOff: inp.off, statOff: mean.off, accumulate: accumulate ? 1 : 0,
+  };
+  const saved = { dout: dout.buf, inp: inp.buf, mean: mean.buf, rstd: rstd.buf };
+  const { WG } = LAYERNORM_BACKWARD_KERNEL.overrides;
+  rec.dispatch(LAYERNORM_BACKWARD_KERNEL, 'dinp_main', { dinp: dinp.buf, grads: null, params: weight.buf, ...saved }, u, grid(N, WG));
+  rec.dispatch(LAYERNORM_BACKWARD_KERNEL, 'dparams_main', { dinp: null, grads: dweight.buf, params: null, ...saved }, u, [Math.ceil(C / WG)]);
 }

@@ -1,12 +1,10 @@
 // Runner for the residual add (shaders/engine_residual.wgsl).
-import residualSrc from '../../../../shaders/engine_residual.wgsl?raw';
-import { grid, Uniforms, type Recorder } from '../encoding.ts';
+import { RESIDUAL_KERNEL } from '../../../gpu/kernels/engine.ts';
+import { grid, type Recorder } from '../encoding.ts';
 import type { GpuTensor } from '../tensor.ts';
-
-const WG = 64;
 
 /** out [N] = inp1 + inp2. (Backward is the identity: callers pass the gradient buffer on.) */
 export function residualForward(rec: Recorder, out: GpuTensor, inp1: GpuTensor, inp2: GpuTensor, N: number): void {
-  const u = new Uniforms().u32(N, inp1.off, inp2.off, out.off);
-  rec.dispatch(residualSrc, 'main', [inp1.buf, inp2.buf, out.buf], u, grid(N, WG), { WG });
+  rec.dispatch(RESIDUAL_KERNEL, 'main', { inp1: inp1.buf, inp2: inp2.buf, outp: out.buf },
+    { N, off1: inp1.off, off2: inp2.off, outOff: out.off }, grid(N, RESIDUAL_KERNEL.overrides.WG));
 }

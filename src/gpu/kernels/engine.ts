@@ -1,0 +1,145 @@
+// The interfaces of the toy engine's kernels (shaders/engine_*.wgsl), declared once; runners in
+// src/engine/gpu/layers/ take bindings, uniform layout, overrides and grid constants from here.
+// Each object mirrors its shader's `struct U` and binding block member by member (checked by
+// test/unit/gpu/kernelInterfaces.test.ts); the shader headers describe shapes and offsets.
+import { kernel } from './kernel.ts';
+
+/** The element-wise kernels' workgroup: 64 threads along x. */
+const WG64 = { overrides: { WG: 64 }, workgroupSize: ['WG'] } as const;
+
+export const MATMUL_KERNEL = kernel({
+  files: ['shaders/engine_matmul.wgsl'],
+  entryPoints: ['main'],
+  bindings: { a: 'read', b: 'read', outp: 'read_write', bias: 'read' },
+  uniforms: {
+    M: 'u32', N: 'u32', K: 'u32', aOff: 'u32', aSm: 'u32', aSk: 'u32', bOff: 'u32', bSk: 'u32', bSn: 'u32',
+    outOff: 'u32', biasOff: 'u32', hasBias: 'u32', accumulate: 'u32',
+  },
+  overrides: { WG_X: 8, WG_Y: 8 },
+  workgroupSize: ['WG_X', 'WG_Y'],
+  /** R: outputs per thread along each axis (the register tile), so a workgroup covers R·WG_X × R·WG_Y. */
+  constants: { R: 4 },
+});
+
+export const BIAS_BACKWARD_KERNEL = kernel({
+  files: ['shaders/engine_bias_backward.wgsl'],
+  entryPoints: ['main'],
+  bindings: { grads: 'read_write', dout: 'read' },
+  uniforms: { N: 'u32', OC: 'u32', gOff: 'u32', doutOff: 'u32' },
+  ...WG64,
+});
+
+export const ATTENTION_FORWARD_KERNEL = kernel({
+  files: ['shaders/engine_attention_forward.wgsl'],
+  entryPoints: ['main'],
+  bindings: { qkv: 'read', outp: 'read_write', att: 'read_write' },
+  uniforms: { B: 'u32', T: 'u32', C: 'u32', NH: 'u32', qkvOff: 'u32', outOff: 'u32', attOff: 'u32', scale: 'f32' },
+  ...WG64,
+});
+
+export const ATTENTION_BACKWARD_KERNEL = kernel({
+  files: ['shaders/engine_attention_backward.wgsl'],
+  entryPoints: ['query_main', 'key_main'],
+  bindings: { qkv: 'read', att: 'read', dout: 'read', dpreatt: 'read_write', dqkv: 'read_write' },
+  uniforms: { B: 'u32', T: 'u32', C: 'u32', NH: 'u32', qkvOff: 'u32', attOff: 'u32', doutOff: 'u32', scale: 'f32' },
+  ...WG64,
+});
+
+export const KV_WRITE_KERNEL = kernel({
+  files: ['shaders/engine_kv_write.wgsl'],
+  entryPoints: ['main'],
+  bindings: { qkv: 'read', rows: 'read', kv: 'read_write' },
+  uniforms: { N: 'u32', C: 'u32', S: 'u32', maxT: 'u32', layer: 'u32', qkvOff: 'u32' },
+  ...WG64,
+});
+
+export const ATTENTION_CACHED_KERNEL = kernel({
+  files: ['shaders/engine_attention_cached.wgsl'],
+  entryPoints: ['main'],
+  bindings: { qkv: 'read', kv: 'read', rows: 'read', outp: 'read_write' },
+  uniforms: { N: 'u32', C: 'u32', NH: 'u32', S: 'u32', maxT: 'u32', layer: 'u32', qkvOff: 'u32', outOff: 'u32', scale: 'f32' },
+  ...WG64,
+  /** MAX_HS: the largest head size (the private accumulator's length). */
+  constants: { MAX_HS: 128 },
+});
+
+export const ENCODER_FORWARD_KERNEL = kernel({
+  files: ['shaders/engine_encoder_forward.wgsl'],
+  entryPoints: ['main'],
+  bindings: { params: 'read', tokens: 'read', positions: 'read', outp: 'read_write' },
+  uniforms: { N: 'u32', C: 'u32', wteOff: 'u32', wpeOff: 'u32', outOff: 'u32' },
+  ...WG64,
+});
+
+export const ENCODER_BACKWARD_KERNEL = kernel({
+  files: ['shaders/engine_encoder_backward.wgsl'],
+  entryPoints: ['main'],
+  bindings: { grads: 'read_write', dout: 'read', ids: 'read' },
+  uniforms: { N: 'u32', C: 'u32', rows: 'u32', gOff: 'u32', doutOff: 'u32' },
+  ...WG64,
+});
+
+export const GELU_KERNEL = kernel({
+  files: ['shaders/engine_gelu.wgsl'],
+  entryPoints: ['forward', 'backward'],
+  bindings: { inp: 'read', outp: 'read_write', dout: 'read' },
+  uniforms: { N: 'u32', inpOff: 'u32', outOff: 'u32', doutOff: 'u32' },
+  ...WG64,
+});
+
+export const LAYERNORM_KERNEL = kernel({
+  files: ['shaders/engine_layernorm.wgsl'],
+  entryPoints: ['main'],
+  bindings: { params: 'read', inp: 'read', outp: 'read_write', mean: 'read_write', rstd: 'read_write' },
+  uniforms: { N: 'u32', C: 'u32', wOff: 'u32', bOff: 'u32', inpOff: 'u32', outOff: 'u32', statOff: 'u32', eps: 'f32' },
+  ...WG64,
+});
+
+export const LAYERNORM_BACKWARD_KERNEL = kernel({
+  files: ['shaders/engine_layernorm_backward.wgsl'],
+  entryPoints: ['dinp_main', 'dparams_main'],
+  bindings: { dinp: 'read_write', grads: 'read_write', params: 'read', dout: 'read', inp: 'read', mean: 'read', rstd: 'read' },
+  uniforms: {
+    N: 'u32', C: 'u32', wOff: 'u32', dwOff: 'u32', dbOff: 'u32', dinpOff: 'u32', doutOff: 'u32', inpOff: 'u32',
+    statOff: 'u32', accumulate: 'u32',
+  },
+  ...WG64,
+});
+
+export const LOGPROB_HEAD_KERNEL = kernel({
+  files: ['shaders/engine_logprob_head.wgsl'],
+  entryPoints: ['main'],
+  bindings: { logits: 'read', targets: 'read', logp: 'read_write', entropy: 'read_write', lse: 'read_write' },
+  uniforms: { N: 'u32', V: 'u32', logitsOff: 'u32' },
+  ...WG64,
+});
+
+export const LOGPROB_HEAD_BACKWARD_KERNEL = kernel({
+  files: ['shaders/engine_logprob_head_backward.wgsl'],
+  entryPoints: ['main'],
+  bindings: { logits: 'read', targets: 'read', lse: 'read', dlogp: 'read', dlogits: 'read_write' },
+  uniforms: { N: 'u32', V: 'u32' },
+  ...WG64,
+});
+
+export const RESIDUAL_KERNEL = kernel({
+  files: ['shaders/engine_residual.wgsl'],
+  entryPoints: ['main'],
+  bindings: { inp1: 'read', inp2: 'read', outp: 'read_write' },
+  uniforms: { N: 'u32', off1: 'u32', off2: 'u32', outOff: 'u32' },
+  ...WG64,
+});
+
+export const ADAMW_KERNEL = kernel({
+  files: ['shaders/engine_adamw.wgsl'],
+  entryPoints: ['norm_main', 'check_main', 'update_main'],
+  bindings: { grads: 'read', state: 'read_write', params: 'read_write', m: 'read_write', v: 'read_write' },
+  uniforms: {
+    P: 'u32', lr: 'f32', beta1: 'f32', beta2: 'f32', eps: 'f32', wd: 'f32', gradClip: 'f32', c1: 'f32', c2: 'f32',
+    nRanges: 'u32', _pad0: 'u32', _pad1: 'u32',
+    /** Weight-decay ranges [start, end) as (s0, e0, s1, e1), …: two per vec4. */
+    ranges: 'array<vec4<u32>, 3>',
+  },
+  overrides: { WG: 256 },
+  workgroupSize: ['WG'],
+});
