@@ -16,5 +16,6 @@ createRoot(root).render(
     <App />
   </StrictMode>,
 );
-// After the first screen is up: compile recharts' code paths before the first real chart needs them.
+// After the first screen is up: compile recharts' code paths, a piece per idle task, before the
+// first real chart needs them (src/ui/chartWarmup.tsx).
 void import('./ui/chartWarmup.tsx').then((m) => m.warmUpCharts());

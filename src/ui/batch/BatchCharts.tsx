@@ -4,7 +4,7 @@
 // while it runs (a recharts redraw is a long main-thread task: ~0.2–0.4 s in a dev build on a slow
 // machine, and a fast model delivers several results a second), from deferred copies in a
 // background render.
-import { memo, useDeferredValue, useEffect, useMemo, useState } from 'react';
+import { memo, startTransition, useDeferredValue, useEffect, useMemo, useState } from 'react';
 import { ChartCard } from '../ChartCard.tsx';
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import { useShallow } from 'zustand/react/shallow';
@@ -57,7 +57,8 @@ const BatchChartsView = memo(function BatchChartsView({ rows, results }: { rows:
   const [mounted, setMounted] = useState(0);
   useEffect(() => {
     if (mounted >= CHART_COUNT) return;
-    const timer = setTimeout(() => setMounted((m) => m + 1), 0);
+    // a transition: the mount renders in slices the page can interrupt
+    const timer = setTimeout(() => startTransition(() => setMounted((m) => m + 1)), 0);
     return () => clearTimeout(timer);
   }, [mounted]);
   return (
