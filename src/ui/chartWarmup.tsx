@@ -13,7 +13,9 @@ const size = { width: 320, height: 160 };
 
 /** Calls onDrawn after its chart's first commit. */
 function Drawn({ onDrawn, children }: { onDrawn: () => void; children: ReactNode }) {
-  useEffect(() => onDrawn(), [onDrawn]);
+  useEffect(() => {
+    onDrawn();
+  }, [onDrawn]);
   return children;
 }
 
