@@ -115,7 +115,13 @@ test.skipIf(!existsSync(MODEL))('inspect → step → compare with the in-page s
     const text = (await page.getByTestId('batch-charts').textContent()) ?? '';
     return `${/correct \(\d+\)/.exec(text)?.[0]} ${/wrong \(\d+\)/.exec(text)?.[0]}`;
   }, { timeout: 30_000 }).toBe(groups);
+  // and each chart has drawn its marks (bars, lines), not just an empty frame
+  const charts = page.getByTestId('batch-charts').locator('figure');
+  for (let i = 0; i < 4; i++) {
+    await expect.poll(() => charts.nth(i).locator('.recharts-bar-rectangle, .recharts-line-curve').count(), { timeout: 30_000, message: `batch chart ${i} draws its marks` }).toBeGreaterThan(0);
+  }
   await shot(page, 'batch', true);
+  for (let i = 0; i < 4; i++) expect(await charts.nth(i).locator('.recharts-bar-rectangle, .recharts-line-curve').count(), `batch chart ${i} after the screenshot`).toBeGreaterThan(0);
 
   // Sort by S(K), descending: the rendered column is non-increasing.
   await page.getByTestId('sort-finalScore').click();
