@@ -47,18 +47,23 @@ interface CompareState {
 let jobCounter = 0;
 let currentJob: string | null = null;
 let cancelled = false;
+/** A compare job is running: progress that arrives later (proxied callbacks travel on their own port) is dropped. */
+let running = false;
 const nextJob = (kind: string) => (currentJob = `compare-${kind}-${++jobCounter}`);
 
 class Cancelled extends Error {}
 
 export const useCompare = create<CompareState>((set, get) => {
-  const progress = (origin: CompareOrigin, phase: string, done = 0, total = 0) => set({ pending: { origin, phase, done, total } });
+  const progress = (origin: CompareOrigin, phase: string, done = 0, total = 0) => {
+    if (running) set({ pending: { origin, phase, done, total } });
+  };
   const checkCancel = () => {
     if (cancelled) throw new Cancelled('cancelled');
   };
   /** Runs a compare job: one at a time, cancellable, errors shown on its screen. */
   const run = async (origin: CompareOrigin, job: () => Promise<void>) => {
-    if (get().pending) return;
+    if (running) return;
+    running = true;
     cancelled = false;
     set({ error: null, pending: { origin, phase: 'starting', done: 0, total: 0 } });
     try {
@@ -67,6 +72,7 @@ export const useCompare = create<CompareState>((set, get) => {
       set({ error: { origin, message: cancelled || e instanceof Cancelled ? 'Comparison cancelled; nothing was opened.' : errorText(e) } });
     } finally {
       currentJob = null;
+      running = false;
       set({ pending: null });
     }
   };
