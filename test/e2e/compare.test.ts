@@ -125,8 +125,15 @@ test.skipIf(!existsSync(MODEL))('the compare view shows exactly what each CoT’
   for (const id of ['compare-chart-k', 'compare-chart-progress']) {
     await expect.poll(() => page.getByTestId(id).locator('.recharts-line-curve').count(), { timeout: 30_000, message: `${id} draws both curves` }).toBe(2);
   }
-  // the panel alone: a full-page shot resizes the viewport and the charts redraw mid-shot
+  // the panel alone, in a viewport tall enough to hold it (no scrolling under the sticky header);
+  // the width stays, so the charts keep their size and only need to be drawn
+  await page.setViewportSize({ width: 1280, height: 2600 });
+  await page.getByTestId('compare-panel').scrollIntoViewIfNeeded();
+  for (const id of ['compare-chart-k', 'compare-chart-progress']) {
+    await expect.poll(() => page.getByTestId(id).locator('.recharts-line-curve').count(), { timeout: 30_000 }).toBe(2);
+  }
   await page.getByTestId('compare-panel').screenshot({ path: resolve(ARTIFACTS, 'compare.png') });
+  await page.setViewportSize({ width: 1280, height: 900 });
   mkdirSync(resolve(ROOT, 'docs/screenshots'), { recursive: true });
   copyFileSync(resolve(ARTIFACTS, 'compare.png'), resolve(ROOT, 'docs/screenshots/compare.png'));
 

@@ -103,4 +103,4 @@ test.skipIf(!HAS_CHECKPOINT)('compare a rollout sample under the starting checkp
   own.forEach((j, k) => expect(Math.abs(j - o.b.trajectory.J[k]), `B: J_${k}`).toBeLessThan(1e-6));
   if (errors.length) console.log('page errors:', errors);
   expect(errors).toEqual([]);
-});
+}, 600_000); // two training steps, three scorings and two model loads on SwiftShader, on a shared 2-core machine

@@ -61,7 +61,7 @@ export const AlignedTable = memo(function AlignedTable({ c }: { c: CotComparison
       <h3>Segments, aligned by text</h3>
       <p className="muted">
         Rows pair segments of the same text (whitespace aside); a segment only one CoT has leaves a gap on the other side.
-        {c.sharedPrefix > 0 ? ` The first ${c.sharedPrefix} segment${c.sharedPrefix > 1 ? 's are' : ' is'} shared.` : ''} ΔJ = J_k − J_(k−1) in nats; r is the §8 process reward (blank: outside the §7 top-k).
+        {c.sharedPrefix === 1 ? ' The first segment is shared.' : c.sharedPrefix > 1 ? ` The first ${c.sharedPrefix} segments are shared.` : ''} ΔJ = J_k − J_(k−1) in nats; r is the §8 process reward (blank: outside the §7 top-k).
       </p>
       <div className="table-scroll">
         <table className="data-table" data-testid="compare-aligned">
