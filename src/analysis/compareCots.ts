@@ -122,6 +122,15 @@ export function compareCots(a: CompareItem, b: CompareItem, settings: AnalysisSe
   };
 }
 
+/** The comparison as one JSON file: both items in full (trajectory, metrics, settings) and what was derived from them. */
+export function comparisonJson(a: CompareItem, b: CompareItem, c: CotComparison): string {
+  const side = (item: CompareItem, s: CompareSide) => ({ label: item.label, weights: item.weights ?? null, settings: s.settings, metrics: item.metrics, trajectory: item.trajectory });
+  return JSON.stringify({
+    kind: 'repro-cot-comparison', version: 1, question: c.question, a: side(a, c.a), b: side(b, c.b),
+    rows: c.rows, sharedPrefix: c.sharedPrefix, diffs: c.diffs, lists: c.lists, flags: c.flags,
+  }, null, 2);
+}
+
 function cell(t: Trajectory, an: InspectionAnalysis, s: number): SegmentCell {
   const sp = t.segments[s];
   const ts = t.tokenSpans[s];

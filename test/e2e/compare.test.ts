@@ -3,7 +3,7 @@
 // compare view shows equals what each CoT's own inspection shows (its numbers table, read from the
 // page); then "Sample two and compare". Screenshot: docs/screenshots/compare.png.
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { ARTIFACTS, startE2E, type E2E } from './harness.ts';
@@ -136,6 +136,12 @@ test.skipIf(!existsSync(MODEL))('the compare view shows exactly what each CoT’
   await page.setViewportSize({ width: 1280, height: 900 });
   mkdirSync(resolve(ROOT, 'docs/screenshots'), { recursive: true });
   copyFileSync(resolve(ARTIFACTS, 'compare.png'), resolve(ROOT, 'docs/screenshots/compare.png'));
+
+  // the export holds both CoTs and the numbers shown
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('compare-export').click()]);
+  const exported = JSON.parse(readFileSync((await download.path())!, 'utf8')) as { a: { trajectory: { cot: string } }; b: { trajectory: { cot: string } }; diffs: { key: string; diff: number }[] };
+  expect([exported.a.trajectory.cot, exported.b.trajectory.cot]).toEqual([COT_A, COT_B]);
+  expect(exported.diffs.find((d) => d.key === 'JK')!.diff).toBe(await diff(page, 'JK', 'diff'));
 
   // the saved A, opened as its own inspection again, shows the numbers the A column shows
   await page.evaluate((k) => (window as unknown as { __reproDebug: { inspector: { getState(): { openSaved(k: number): Promise<void> } } } }).__reproDebug.inspector.getState().openSaved(k), keyA);

@@ -2,7 +2,8 @@
 // what makes them not like for like (flagged beside the numbers), both J curves overlaid, the
 // summary metric differences and the segment-aligned table. Props `a`, `b` per the #17 contract.
 import { useMemo } from 'react';
-import { compareCots, type CompareItem, type CotComparison } from '../../analysis/compareCots.ts';
+import { compareCots, comparisonJson, type CompareItem, type CotComparison } from '../../analysis/compareCots.ts';
+import { downloadText } from '../download.ts';
 import { useSettings } from '../../store/settingsStore.ts';
 import { analysisSettingsOf } from '../../store/compareItems.ts';
 import { CompareCharts } from './CompareCharts.tsx';
@@ -25,7 +26,12 @@ export function CompareView({ a, b }: { a: CompareItem; b: CompareItem }) {
   return (
     <div data-testid="compare-view">
       <div className="card">
-        <h3>Comparing two chains of thought</h3>
+        <div className="row">
+          <h3>Comparing two chains of thought</h3>
+          <button type="button" onClick={() => downloadText(`comparison-${new Date().toISOString().replace(/[:.]/g, '-')}.json`, comparisonJson(a, b, c))} data-testid="compare-export">
+            Export comparison (JSON)
+          </button>
+        </div>
         <p className="pre-wrap"><strong>Question:</strong> {c.question}</p>
         <ul>
           {([['A', a, c.a.K], ['B', b, c.b.K]] as const).map(([name, item, K]) => (

@@ -3,7 +3,7 @@
 // side's own overthinkingMetrics, process rewards from a brute-force §4–§8 reference.
 import { describe, expect, test } from 'vitest';
 import { alignSegments, normalizeSegment } from '../../../src/analysis/segmentAlignment.ts';
-import { compareCots, NUMERIC_METRICS, tokenProgress, type CompareItem } from '../../../src/analysis/compareCots.ts';
+import { compareCots, comparisonJson, NUMERIC_METRICS, tokenProgress, type CompareItem } from '../../../src/analysis/compareCots.ts';
 import { analyseTrajectory, type AnalysisSettings } from '../../../src/analysis/inspectionAnalysis.ts';
 import { DEFAULT_BACKTRACKING_MARKERS, overthinkingMetrics, type Trajectory } from '../../../src/repro/index.ts';
 
@@ -206,6 +206,17 @@ describe('compareCots', () => {
     expect(c.flags.join('\n')).toMatch(/Different ground-truth answers \("19" vs "20"\)/);
     expect(c.flags.join('\n')).toMatch(/Different probes/);
     expect(c.flags.join('\n')).toMatch(/w 0\.5 vs 0\.8/);
+  });
+
+  test('the JSON export holds both items in full and the derived table', () => {
+    const ia = item('A', A);
+    const ib = { ...item('B', B), weights: 'current weights' };
+    const c = compareCots(ia, ib, SETTINGS);
+    const j = JSON.parse(comparisonJson(ia, ib, c)) as { a: { trajectory: Trajectory; weights: string | null }; b: { weights: string }; rows: unknown; diffs: { key: string; diff: number | null }[] };
+    expect(j.a.trajectory).toEqual(A);
+    expect([j.a.weights, j.b.weights]).toEqual([null, 'current weights']);
+    expect(j.rows).toEqual(JSON.parse(JSON.stringify(c.rows)));
+    expect(j.diffs.find((d) => d.key === 'segments')!.diff).toBe(1);
   });
 
   test('metrics that do not belong to the trajectory are flagged', () => {
