@@ -3,10 +3,11 @@
 // compare view shows equals what each CoT's own inspection shows (its numbers table, read from the
 // page); then "Sample two and compare". Screenshot: docs/screenshots/compare.png.
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
-import { ARTIFACTS, startE2E, type E2E } from './harness.ts';
+import { startE2E, type E2E } from './harness.ts';
+import { checkAndShootComparePanel } from './comparePanel.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const MODEL = resolve(ROOT, 'public/models/toy-reasoner/onnx/model.onnx');
@@ -121,21 +122,7 @@ test.skipIf(!existsSync(MODEL))('the compare view shows exactly what each CoT’
   expect(await diff(page, 'segments', 'diff')).toBe(2);
   expect(await diff(page, 'backtracking', 'diff')).toBe(2);
   expect(await diff(page, 'cotTokens', 'diff')).toBe(ownB.tokens.reduce((x, y) => x + y) - ownA.tokens.reduce((x, y) => x + y));
-  // both curves drawn on each chart
-  for (const id of ['compare-chart-k', 'compare-chart-progress']) {
-    await expect.poll(() => page.getByTestId(id).locator('.recharts-line-curve').count(), { timeout: 30_000, message: `${id} draws both curves` }).toBe(2);
-  }
-  // the panel alone, in a viewport tall enough to hold it (no scrolling under the sticky header);
-  // the width stays, so the charts keep their size and only need to be drawn
-  await page.setViewportSize({ width: 1280, height: 2600 });
-  await page.getByTestId('compare-panel').scrollIntoViewIfNeeded();
-  for (const id of ['compare-chart-k', 'compare-chart-progress']) {
-    await expect.poll(() => page.getByTestId(id).locator('.recharts-line-curve').count(), { timeout: 30_000 }).toBe(2);
-  }
-  await page.getByTestId('compare-panel').screenshot({ path: resolve(ARTIFACTS, 'compare.png') });
-  await page.setViewportSize({ width: 1280, height: 900 });
-  mkdirSync(resolve(ROOT, 'docs/screenshots'), { recursive: true });
-  copyFileSync(resolve(ARTIFACTS, 'compare.png'), resolve(ROOT, 'docs/screenshots/compare.png'));
+  await checkAndShootComparePanel(page, 'compare');
 
   // the export holds both CoTs and the numbers shown
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('compare-export').click()]);

@@ -4,10 +4,11 @@
 // against the bundled model scored in the page itself, B against "Open in inspector" (the run's
 // current weights in the inspector). Cancel is tried once first. Screenshot: docs/screenshots/compare-training.png.
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
-import { ARTIFACTS, startE2E, type E2E } from './harness.ts';
+import { startE2E, type E2E } from './harness.ts';
+import { checkAndShootComparePanel } from './comparePanel.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const HAS_CHECKPOINT = existsSync(resolve(ROOT, 'public/models/toy-reasoner/model.safetensors'));
@@ -71,20 +72,7 @@ test.skipIf(!HAS_CHECKPOINT)('compare a rollout sample under the starting checkp
   expect(Number(await page.getByTestId('diff-JK-diff').getAttribute('data-value'))).toBeCloseTo(o.b.trajectory.J.at(-1)! - o.a.trajectory.J.at(-1)!, 12);
   // two GRPO steps moved the weights: J differs somewhere
   expect(Math.max(...o.a.trajectory.J.map((j, k) => Math.abs(j - o.b.trajectory.J[k])))).toBeGreaterThan(0);
-  for (const id of ['compare-chart-k', 'compare-chart-progress']) {
-    await expect.poll(() => page.getByTestId(id).locator('.recharts-line-curve').count(), { timeout: 30_000, message: `${id} draws both curves` }).toBe(2);
-  }
-  // the panel alone, in a viewport tall enough to hold it (no scrolling under the sticky header);
-  // the width stays, so the charts keep their size and only need to be drawn
-  await page.setViewportSize({ width: 1280, height: 2600 });
-  await page.getByTestId('compare-panel').scrollIntoViewIfNeeded();
-  for (const id of ['compare-chart-k', 'compare-chart-progress']) {
-    await expect.poll(() => page.getByTestId(id).locator('.recharts-line-curve').count(), { timeout: 30_000 }).toBe(2);
-  }
-  await page.getByTestId('compare-panel').screenshot({ path: resolve(ARTIFACTS, 'compare-training.png') });
-  await page.setViewportSize({ width: 1280, height: 900 });
-  mkdirSync(resolve(ROOT, 'docs/screenshots'), { recursive: true });
-  copyFileSync(resolve(ARTIFACTS, 'compare-training.png'), resolve(ROOT, 'docs/screenshots/compare-training.png'));
+  await checkAndShootComparePanel(page, 'compare-training');
 
   // A = the bundled SFT model, scored in the page on its own instance (the bundled ONNX file)
   const t = o.a.trajectory;
