@@ -84,7 +84,8 @@ export const useBranches = create<BranchState>((set, get) => ({
       }
       const branch: CotBranch = {
         id: `b${Date.now().toString(36)}-${jobCounter}`,
-        fork: { position, ...('tokenId' in replacement ? { tokenId: replacement.tokenId } : { text: replacement.text }) },
+        // Neither a token nor a text: the model resampled position t itself.
+        fork: { position, ...('tokenId' in replacement ? { tokenId: replacement.tokenId } : replacement.text !== '' ? { text: replacement.text } : {}) },
         seed: sampling.seed,
         trajectory: r.trajectory,
         metrics: overthinkingMetrics(r.trajectory, { w: s.w, eps: s.eps, markers: s.markers }),

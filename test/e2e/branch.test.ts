@@ -36,11 +36,13 @@ test.skipIf(!existsSync(MODEL))('inspector: branch from a token, drawn over the 
   const N = original.cotTokens.length;
   expect(N).toBeGreaterThan(8);
 
-  // Pick t by clicking the token; write token id 9 ("9") there unless that is already the token.
+  // Pick t by clicking the token; write there another digit's token id, taken from the CoT itself.
   const t = 4;
+  const charAt = (i: number) => original.cot[original.tokenOffsets[i]];
+  const j = original.cotTokens.findIndex((_, i) => /\d/.test(charAt(i)) && charAt(i) !== charAt(t));
   await page.locator(`[data-testid="branch-tokens"] [data-pos="${t}"]`).click();
   expect(await page.getByTestId('branch-position').inputValue()).toBe(String(t));
-  const tokenId = original.cotTokens[t] === 9 ? 8 : 9;
+  const tokenId = original.cotTokens[j];
   await page.getByTestId('branch-token-id').fill(String(tokenId));
   await page.getByTestId('branch-run').click();
   await page.getByTestId('branch-row').first().waitFor({ timeout: 180_000 });
@@ -50,7 +52,7 @@ test.skipIf(!existsSync(MODEL))('inspector: branch from a token, drawn over the 
   expect(b.fork).toEqual({ position: t, tokenId });
   // The kept prefix is the original's, the fork token is the chosen one.
   expect(b.trajectory.cot.slice(0, original.tokenOffsets[t])).toBe(original.cot.slice(0, original.tokenOffsets[t]));
-  expect(b.trajectory.cot[original.tokenOffsets[t]]).toBe(String(tokenId)); // toy vocabulary: ids 0–9 are the digits
+  expect(b.trajectory.cot[original.tokenOffsets[t]]).toBe(charAt(j));
   expect(b.continuation).toMatchObject({ path: 'cached', prefixEncoded: false }); // the scoring's cache was kept
   expect(b.trajectory.J.every((j) => Number.isFinite(j) && j <= 0)).toBe(true);
   expect(await page.getByTestId('branch-how').first().textContent()).toMatch(/continued from the KV cache at the fork/);
