@@ -1,9 +1,9 @@
 // Branch from a token (issue #17 §2) as a user makes one with the bundled toy model: score an
 // example, click a CoT token, write another token there, branch; the branch is listed and drawn
 // over the original's J (two lines, a fork marker); after a reload the saved inspection still has
-// it. Screenshot: artifacts/inspector-branch.png.
+// it. Screenshots: artifacts/inspector-branch.png (page), docs/screenshots/inspector-branch.png (panel).
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ARTIFACTS, startE2E, type E2E } from './harness.ts';
 
@@ -64,6 +64,9 @@ test.skipIf(!existsSync(MODEL))('inspector: branch from a token, drawn over the 
   expect(await chart.locator('.recharts-reference-line').count()).toBe(1);
   await page.getByTestId('branch-panel').scrollIntoViewIfNeeded();
   await page.screenshot({ path: resolve(ARTIFACTS, 'inspector-branch.png'), fullPage: true });
+  // The branch panel alone, for the README (docs/screenshots, as the flow and training tests do).
+  mkdirSync(resolve(ROOT, 'docs/screenshots'), { recursive: true });
+  await page.getByTestId('branch-panel').screenshot({ path: resolve(ROOT, 'docs/screenshots/inspector-branch.png') });
 
   // A second branch (resample at a later t), then hide the first from the overlay.
   await page.getByTestId('branch-position').fill(String(N - 2));
