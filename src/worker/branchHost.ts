@@ -82,7 +82,9 @@ export async function branchWith(
   let prefixEncoded = false;
   let holder: Kept | null = null;
   if (path.path !== 're-encode') {
-    if (!kept || kept.model !== m || !sameIds(kept.ids, ids)) {
+    // A failed WebGPU run drops every state of its session (src/llm/ort/renewingSession.ts): a kept cache may be gone.
+    const gone = kept !== null && (kept.cache as { disposed?: boolean }).disposed === true;
+    if (!kept || gone || kept.model !== m || !sameIds(kept.ids, ids)) {
       // No cache kept for this inspection (opened from the saved list, or scored before a
       // reload): encode prompt + CoT once and keep it, so later branches start from it.
       const enc = await m.forward(ids, m.emptyCache());
