@@ -16,6 +16,7 @@ import type {
   ModelApi,
   ModelSourceSpec,
   ScoreRequest,
+  ScoreWithWeightsRequest,
 } from './api.ts';
 import { cancelJob, endJob, isAbort, startJob } from './jobs.ts';
 import { deleteCachedModel, listCachedModels } from '../llm/ort/modelCache.ts';
@@ -163,6 +164,19 @@ export const modelApi: ModelApi = {
     if (!inspection || !model) return retainOnly(model, null);
     const ids = inspectionIds(model, inspection.question, inspection.cot);
     retainOnly(model, ids.promptIds.concat(ids.cotTokens));
+  },
+  scoreWithWeights(jobId, source, req: ScoreWithWeightsRequest, onProgress) {
+    return withJob(jobId, async (signal) => {
+      let files = 0;
+      const temp = await llm.loadLanguageModel(source, () => onProgress('load', ++files, 0), signal);
+      try {
+        signal.throwIfAborted();
+        const trajectory = await scoreWith(temp, { ...req, probe: req.probe ?? temp.defaultProbe }, signal, (d, t) => onProgress('score', d, t));
+        return { trajectory, modelLabel: labelOf(source) };
+      } finally {
+        await temp.dispose();
+      }
+    });
   },
   runBatch(jobId, items, opts, onResult) {
     const m = requireModel();

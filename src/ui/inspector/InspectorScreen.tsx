@@ -15,6 +15,7 @@ import { SavedInspections } from './SavedInspections.tsx';
 import { AnalysisControls } from './AnalysisControls.tsx';
 import { LinkBanner } from './LinkBanner.tsx';
 import { BranchPanel } from './BranchPanel.tsx';
+import { InspectorCompare } from '../compare/InspectorCompare.tsx';
 
 export function InspectorScreen() {
   const { trajectory: t, step, setStep, stepBy, error, generation } = useInspector();
@@ -76,6 +77,7 @@ export function InspectorScreen() {
           <BranchPanel key={`${t.question}\u0000${t.cot}`} t={t} />
         </div>
       )}
+      <InspectorCompare />
     </section>
   );
 }
