@@ -9,6 +9,7 @@ import { jTrajectory } from './jTrajectory.ts';
 import { batchThroughput } from './batchThroughput.ts';
 import { topKKernel } from './topKKernel.ts';
 import { wasmThreads } from './wasmThreads.ts';
+import { branchVsRegenerate } from './branchVsRegenerate.ts';
 
 /** One measured number, as printed and stored in bench/results.json. */
 export interface BenchEntry {
@@ -33,4 +34,5 @@ export const suites: BenchSuite[] = [
   batchThroughput,
   topKKernel,
   wasmThreads,
+  branchVsRegenerate,
 ];

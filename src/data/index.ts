@@ -10,6 +10,8 @@ export { toJsonl } from './toJsonl.ts';
 export { metricsToCsv, metricsToJson, metricsRows, type MetricsHistory } from './metricsHistory.ts';
 export {
   inspectionRecordSchema,
+  cotBranchSchema,
+  type CotBranch,
   parseInspectionRecord,
   serializeInspectionRecord,
   delimiterToSetting,

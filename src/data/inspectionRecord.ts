@@ -71,6 +71,32 @@ export const overthinkingMetricsSchema = z.object({
   meanJGain: finite,
 });
 
+/**
+ * A branch of the inspection's CoT (issue #17 §2, lens-contract.md): tokens [0, fork.position)
+ * kept, then fork.tokenId or fork.text (neither: resampled there), then the model's continuation,
+ * scored like the original. The optional fields say how it was made.
+ */
+export const cotBranchSchema = z.object({
+  id: z.string().min(1),
+  fork: z.object({ position: count, tokenId: count.optional(), text: z.string().optional() }),
+  seed: z.number().int(),
+  trajectory: trajectorySchema,
+  metrics: overthinkingMetricsSchema,
+  createdAt: finite,
+  sampling: z.object({ maxNewTokens: count, temperature: finite, topK: count, topP: finite }).optional(),
+  continuation: z.object({
+    path: z.enum(['cached', 'one-token', 're-encode']),
+    note: z.string(),
+    reason: z.string().optional(),
+    prefixEncoded: z.boolean(),
+    generated: count,
+  }).optional(),
+  modelAnswer: z.string().optional(),
+  correct: z.boolean().optional(),
+  stopped: z.string().optional(),
+});
+export type CotBranch = z.infer<typeof cotBranchSchema>;
+
 export const inspectionRecordSchema = z.object({
   version: z.literal(1),
   createdAt: z.iso.datetime(),
@@ -85,6 +111,14 @@ export const inspectionRecordSchema = z.object({
   trajectory: trajectorySchema,
   metrics: overthinkingMetricsSchema,
   generated: z.object({ correct: z.boolean(), answerText: z.string() }).optional(),
+  branches: z.array(cotBranchSchema).optional(),
+}).superRefine((r, ctx) => {
+  r.branches?.forEach((b, i) => {
+    const bad = (path: string[], message: string) => ctx.addIssue({ code: 'custom', path: ['branches', i, ...path], message });
+    if (b.fork.position > r.trajectory.cotTokens.length) bad(['fork', 'position'], `${b.fork.position} is past the CoT's ${r.trajectory.cotTokens.length} tokens`);
+    if (b.fork.tokenId !== undefined && b.fork.text !== undefined) bad(['fork'], 'has both a token id and a text');
+    if (b.trajectory.question !== r.trajectory.question || b.trajectory.answer !== r.trajectory.answer) bad(['trajectory'], 'is not for the inspection\'s question and answer');
+  });
 });
 
 export type InspectionRecord = z.infer<typeof inspectionRecordSchema>;

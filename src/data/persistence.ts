@@ -55,6 +55,11 @@ export async function saveInspection(item: Omit<StoredInspection, 'key'>): Promi
   return (await db()).add('inspections', item as StoredInspection);
 }
 
+/** Overwrites a saved inspection in place (e.g. with its branches added). */
+export async function putInspection(item: StoredInspection & { key: number }): Promise<void> {
+  await (await db()).put('inspections', item);
+}
+
 /** Newest first. */
 export async function listInspections(): Promise<StoredInspection[]> {
   return (await (await db()).getAllFromIndex('inspections', 'byCreatedAt')).reverse();

@@ -1,6 +1,6 @@
 // The decoding loop every backend shares: prompt once, then one token per step through the KV
 // cache; stops on EOS ids, stop strings, maxNewTokens or an AbortSignal; streams tokens.
-import type { GenerateCallbacks, LanguageModel, SamplingOptions } from './types.ts';
+import type { CacheState, GenerateCallbacks, LanguageModel, SamplingOptions } from './types.ts';
 import { readLogitsRow } from './logitsRow.ts';
 import { checkSamplingOptions } from '../sampling/options.ts';
 import { Rng } from '../sampling/rng.ts';
@@ -25,22 +25,31 @@ export function checkTokenIds(ids: ArrayLike<number>, vocab: number, what: strin
  * multi-byte character).
  */
 export async function generateWithCache(model: Decoder, promptIds: number[], opts: SamplingOptions, cb: GenerateCallbacks = {}): Promise<number[]> {
-  checkSamplingOptions(opts);
   if (promptIds.length === 0) throw new RangeError('promptIds must hold at least one token');
-  checkTokenIds(promptIds, model.info.vocabSize, 'promptIds');
+  return decodeFrom(model, model.emptyCache(), promptIds, opts, cb);
+}
+
+/**
+ * The decoding loop from any state: `feed` is forwarded from `start` (borrowed: never disposed
+ * here), then one sampled token per step. From the empty state this is generateWithCache; from a
+ * cache prefix it continues a branch (src/llm/branch/) — the same draws for the same seed.
+ */
+export async function decodeFrom(model: Decoder, start: CacheState, feed: number[], opts: SamplingOptions, cb: GenerateCallbacks = {}): Promise<number[]> {
+  checkSamplingOptions(opts);
+  if (feed.length === 0) throw new RangeError('the first feed must hold at least one token');
+  checkTokenIds(feed, model.info.vocabSize, 'promptIds');
   const eos = new Set(model.info.eosIds);
   const rng = new Rng(opts.seed);
   const stops = (opts.stopStrings ?? []).filter((s) => s.length > 0);
   const out: number[] = [];
   let shown = '';
-  let cache = model.emptyCache();
-  let feed = promptIds;
+  let cache = start;
   let reason: 'eos' | 'stop-string' | 'max-tokens' = 'max-tokens';
   try {
     while (out.length < opts.maxNewTokens) {
       if (cb.signal?.aborted) throw abortError();
       const step = await model.forward(feed, cache);
-      cache.dispose();
+      if (cache !== start) cache.dispose();
       cache = step.cache;
       let row: Float32Array;
       try {
@@ -68,7 +77,7 @@ export async function generateWithCache(model: Decoder, promptIds: number[], opt
       feed = [id];
     }
   } finally {
-    cache.dispose();
+    if (cache !== start) cache.dispose();
   }
   cb.onStop?.(reason);
   return out;

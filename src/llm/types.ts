@@ -103,6 +103,13 @@ export interface LanguageModel {
   forwardProbes?(cache: CacheState, prefixLengths: number[], tokens: number[]): Promise<ProbeBatchResult>;
   /** Most probes one forwardProbes call takes when its longest prefix is this long (memory bound). */
   maxProbeRows?(cacheLength: number): number;
+  /**
+   * Optional: a new state holding the first `length` positions of `cache` (causal attention: a
+   * cache's prefix is the cache of that prefix), owned by the caller; `cache` stays usable. Lets a
+   * branch continue at any position of a kept cache without re-encoding the prefix; checked once
+   * per model against re-encoding (src/llm/branch/branchPath.ts).
+   */
+  cachePrefix?(cache: CacheState, length: number): CacheState;
   dispose(): Promise<void>;
 }
 

@@ -1,6 +1,6 @@
 // Building an inspection record (src/data/inspectionRecord.ts) from the inspector's state, and
 // the settings a record carries back. Pure.
-import { delimiterToSetting, type InspectionRecord } from '../data/index.ts';
+import { delimiterToSetting, type CotBranch, type InspectionRecord } from '../data/index.ts';
 import { DEFAULT_DELIMITER, overthinkingMetrics, type Trajectory } from '../repro/index.ts';
 import { delimiterOf, type Settings } from './settings.ts';
 
@@ -10,6 +10,8 @@ export interface RecordContext {
   model: { id: string; backend: string };
   generated?: { correct: boolean; answerText: string };
   createdAt?: Date;
+  /** Branches of this CoT (issue #17 §2); written only when there are some. */
+  branches?: CotBranch[];
 }
 
 export function inspectionRecordOf(c: RecordContext): InspectionRecord {
@@ -30,6 +32,7 @@ export function inspectionRecordOf(c: RecordContext): InspectionRecord {
     trajectory: t,
     metrics: overthinkingMetrics(t, { w: s.w, eps: s.eps, markers: s.markers }),
     ...(c.generated ? { generated: c.generated } : {}),
+    ...(c.branches && c.branches.length > 0 ? { branches: c.branches } : {}),
   };
 }
 

@@ -4,7 +4,8 @@ import { create } from 'zustand';
 import { proxy } from 'comlink';
 import type { Trajectory } from '../repro/types.ts';
 import { parseInspectionRecord, serializeInspectionRecord, type InspectionRecord } from '../data/index.ts';
-import { deleteInspection, getInspection, listInspections, saveInspection, type StoredInspection } from '../data/persistence.ts';
+import { deleteInspection, getInspection, listInspections, putInspection, saveInspection, type StoredInspection } from '../data/persistence.ts';
+import type { CotBranch } from '../data/index.ts';
 import { workerApi } from '../worker/client.ts';
 import type { GenerateResult } from '../worker/api.ts';
 import { useModel, errorText } from './modelStore.ts';
@@ -39,6 +40,10 @@ interface InspectorState {
   saved: StoredInspection[];
   /** Model the current trajectory was scored with (for records). */
   scoredWith: { id: string; backend: string } | null;
+  /** Branches of the current CoT (issue #17 §2; src/store/branchStore.ts makes them), saved with it. */
+  branches: CotBranch[];
+  /** The saved inspection the current one is (so branches update it in place), if saved. */
+  savedAs: { key: number; createdAt: string } | null;
   setInput(patch: Partial<Pick<InspectorState, 'question' | 'answer' | 'cot'>>): void;
   generate(): Promise<void>;
   score(): Promise<void>;
@@ -78,6 +83,8 @@ export const useInspector = create<InspectorState>((set, get) => ({
   step: 0,
   saved: [],
   scoredWith: null,
+  branches: [],
+  savedAs: null,
   setInput(patch) {
     set({ ...patch, ...(patch.cot !== undefined ? { generation: null } : {}) });
   },
@@ -138,7 +145,7 @@ export const useInspector = create<InspectorState>((set, get) => ({
         proxy((done: number, total: number) => set({ scoreProgress: { done, total } })),
       );
       const info = useModel.getState().loaded?.info;
-      set({ trajectory: t, step: 0, scoredWith: info ? { id: info.id, backend: info.backend } : null });
+      set({ trajectory: t, step: 0, scoredWith: info ? { id: info.id, backend: info.backend } : null, branches: [], savedAs: null });
       await get().saveCurrent();
     } catch (e) {
       set({ error: errorText(e) });
@@ -180,9 +187,11 @@ export const useInspector = create<InspectorState>((set, get) => ({
     }
   },
   currentRecord() {
-    const { trajectory, scoredWith, generation } = get();
+    const { trajectory, scoredWith, generation, branches, savedAs } = get();
     if (!trajectory) return null;
     return inspectionRecordOf({
+      branches,
+      createdAt: savedAs ? new Date(savedAs.createdAt) : undefined,
       trajectory,
       settings: useSettings.getState().settings,
       model: scoredWith ?? { id: 'unknown', backend: 'unknown' },
@@ -196,7 +205,10 @@ export const useInspector = create<InspectorState>((set, get) => ({
     if (!record) return;
     try {
       const title = record.trajectory.question.slice(0, 80) || '(no question)';
-      await saveInspection({ createdAt: record.createdAt, title, json: serializeInspectionRecord(record) });
+      const item = { createdAt: record.createdAt, title, json: serializeInspectionRecord(record) };
+      const savedAs = get().savedAs;
+      if (savedAs) await putInspection({ ...item, key: savedAs.key });
+      else set({ savedAs: { key: await saveInspection(item), createdAt: record.createdAt } });
       await get().refreshSaved();
     } catch (e) {
       set({ error: `Could not save the inspection: ${errorText(e)}` });
@@ -208,17 +220,18 @@ export const useInspector = create<InspectorState>((set, get) => ({
       set({ error: `Saved inspection ${key} no longer exists.` });
       return;
     }
-    loadRecordJson(item.json, set);
+    if (loadRecordJson(item.json, set)) set({ savedAs: { key, createdAt: item.createdAt } });
   },
   async removeSaved(key) {
     await deleteInspection(key);
+    if (get().savedAs?.key === key) set({ savedAs: null });
     await get().refreshSaved();
   },
   async importRecord(json) {
     if (loadRecordJson(json, set)) await get().saveCurrent();
   },
   show(t, model, generation = null) {
-    set({ question: t.question, answer: t.answer, cot: t.cot, trajectory: t, step: 0, scoredWith: model, generation, genAnswer: generation?.modelAnswer ?? '', error: null });
+    set({ question: t.question, answer: t.answer, cot: t.cot, trajectory: t, step: 0, scoredWith: model, generation, genAnswer: generation?.modelAnswer ?? '', error: null, branches: [], savedAs: null });
     void get().checkInputs();
   },
 }));
@@ -239,6 +252,8 @@ function loadRecordJson(json: string, set: (p: Partial<InspectorState>) => void)
     trajectory: t,
     step: 0,
     scoredWith: r.model,
+    branches: r.branches ?? [],
+    savedAs: null,
     generation: r.generated
       ? { text: '', cot: t.cot, modelAnswer: r.generated.answerText, tokens: t.cotTokens.length, stopped: 'unrecorded', answerComplete: r.generated.answerText !== '' }
       : null,

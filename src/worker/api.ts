@@ -12,6 +12,7 @@ import type { FieldMapping } from '../data/promptItem.ts';
 import type { OrtDtype } from '../llm/ort/dtypeChoice.ts';
 import type { CachedModel } from '../llm/ort/modelCache.ts';
 import type { ScoringPathInfo } from '../llm/scoringPath.ts';
+import type { BranchPhase, BranchRequest, BranchResult } from './branchTypes.ts';
 
 export type GpuStatus =
   | {
@@ -176,7 +177,16 @@ export interface ModelApi {
     onResult: (r: BatchItemResult, done: number, total: number) => void,
   ): Promise<{ done: number; cancelled: boolean }>;
   cancel(jobId: string): void;
+  /**
+   * Branch the scored CoT at a token (issue #17 §2): continue from the kept KV cache at the fork,
+   * then score the new CoT with the same probe, delimiter and answer. Cancellable by jobId.
+   */
+  branch(jobId: string, req: BranchRequest, onProgress: (phase: BranchPhase, done: number, total: number) => void): Promise<BranchResult>;
+  /** Keep the worker's KV cache only if it is this inspection's (null: free it). */
+  retainBranchCache(inspection: CheckInputRequest & { delimiter: string; delimiterIsRegex: boolean } | null): Promise<void>;
 }
+
+export type { BranchPhase, BranchRequest, BranchResult } from './branchTypes.ts';
 
 export type WorkerApi = StatusApi & ModelApi & DataApi;
 

@@ -1,6 +1,6 @@
 // The worker's one doorway to src/llm (model loading, the model cache) and the J-trajectory
 // scorer. Maps the UI's ModelSourceSpec onto the loader's ModelSource.
-import type { LanguageModel } from '../llm/types.ts';
+import type { CacheState, LanguageModel } from '../llm/types.ts';
 import type { Trajectory } from '../repro/types.ts';
 import { OrtLanguageModel } from '../llm/ort/ortLanguageModel.ts';
 import { cacheSize as ortCacheSize, clearCache as ortClearCache, readBody, type FetchFile, type FileProgress, type ModelSource } from '../llm/ort/modelFiles.ts';
@@ -106,7 +106,7 @@ export async function clearCache(): Promise<void> {
 export function scoreTrajectory(
   model: LanguageModel,
   input: { question: string; cot: string; answer: string; probe: string; delimiter?: string | RegExp },
-  opts: { signal: AbortSignal; onProgress(done: number, total: number): void },
+  opts: { signal: AbortSignal; onProgress(done: number, total: number): void; keepCache?: (cache: CacheState) => void },
 ): Promise<Trajectory> {
   return score(model, input, { ...opts, kernel: logitsKernelFor(model) });
 }

@@ -26,7 +26,8 @@ import * as llm from './llmAdapter.ts';
 import { answersMatch } from '../analysis/responseSplit.ts';
 import { generationOutcome } from '../analysis/generationOutcome.ts';
 import { checkRepresentable, type Representability } from '../llm/representability.ts';
-import type { StopReason } from '../llm/types.ts';
+import type { CacheState, StopReason } from '../llm/types.ts';
+import { branchWith, inspectionIds, keepInspectionCache, releaseInspectionCache, retainOnly } from './branchHost.ts';
 
 let model: LanguageModel | null = null;
 /** Streamed text is sent at most this often, so a fast model does not flood the main thread. */
@@ -98,11 +99,13 @@ async function generateWith(
   return { text, cot: o.cot, modelAnswer: o.modelAnswer, answerComplete: o.answerComplete, tokens: ids.length, stopped: o.stopped, maxTokens };
 }
 
-async function scoreWith(m: LanguageModel, req: ScoreRequest, signal: AbortSignal, onProgress: (d: number, t: number) => void): Promise<Trajectory> {
+async function scoreWith(
+  m: LanguageModel, req: ScoreRequest, signal: AbortSignal, onProgress: (d: number, t: number) => void, keepCache?: (c: CacheState) => void,
+): Promise<Trajectory> {
   return llm.scoreTrajectory(
     m,
     { question: req.question, cot: req.cot, answer: req.answer, probe: req.probe, delimiter: delimiterOf(req) },
-    { signal, onProgress },
+    { signal, onProgress, keepCache },
   );
 }
 
@@ -123,6 +126,7 @@ export const modelApi: ModelApi = {
       const next = await llm.loadLanguageModel(source, onProgress, signal);
       const scoring = await scoringPath(next); // detected once, shown in the model panel
       const old = model;
+      releaseInspectionCache();
       model = next;
       await old?.dispose();
       return { info: { ...next.info, eosIds: [...next.info.eosIds] }, defaultProbe: next.defaultProbe, label: labelOf(source), scoring };
@@ -130,6 +134,7 @@ export const modelApi: ModelApi = {
   },
   async unloadModel() {
     const old = model;
+    releaseInspectionCache();
     model = null;
     await old?.dispose();
   },
@@ -146,7 +151,19 @@ export const modelApi: ModelApi = {
   },
   score(jobId, req, onProgress) {
     const m = requireModel();
-    return withJob(jobId, (signal) => scoreWith(m, req, signal, onProgress));
+    // The inspection's cache over prompt + CoT stays, so a branch continues from it (branchHost.ts).
+    const ids = inspectionIds(m, req.question, req.cot);
+    const keep = (c: CacheState) => keepInspectionCache(m, ids.promptIds.concat(ids.cotTokens), c);
+    return withJob(jobId, (signal) => scoreWith(m, req, signal, onProgress, keep));
+  },
+  branch(jobId, req, onProgress) {
+    const m = requireModel();
+    return withJob(jobId, (signal) => branchWith(m, req, signal, onProgress));
+  },
+  async retainBranchCache(inspection) {
+    if (!inspection || !model) return retainOnly(model, null);
+    const ids = inspectionIds(model, inspection.question, inspection.cot);
+    retainOnly(model, ids.promptIds.concat(ids.cotTokens));
   },
   scoreWithWeights(jobId, source, req: ScoreWithWeightsRequest, onProgress) {
     return withJob(jobId, async (signal) => {

@@ -1,10 +1,12 @@
 // The bundled toy model (public/models/toy-reasoner: its ONNX export, tokenizer and chat template)
 // as a LanguageModel run by onnxruntime-node on the CPU, so the real scorer (src/llm/scorer/scoreTrajectory.ts)
-// can score trajectories in Node: cached prefix pass + batched masked probes, logits on the CPU.
+// can score trajectories in Node: cached prefix pass + batched masked probes, logits on the CPU;
+// it also generates and cuts a cache to a prefix (branches, src/llm/branch/).
 // Test/fixture code only; the app runs the same ONNX file through onnxruntime-web.
 import { readFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import { HfTokenizer } from '../../src/llm/ort/hfTokenizer.ts';
+import { generateWithCache } from '../../src/llm/generate.ts';
 import type { CacheState, ForwardResult, LanguageModel, ModelInfo, ProbeBatchResult } from '../../src/llm/types.ts';
 
 const DIR = 'public/models/toy-reasoner';
@@ -17,6 +19,7 @@ class NodeCache implements CacheState {
 export interface ToyModel extends LanguageModel {
   forwardProbes(cache: CacheState, prefixLengths: number[], tokens: number[]): Promise<ProbeBatchResult>;
   maxProbeRows(cacheLength: number): number;
+  cachePrefix(cache: CacheState, length: number): CacheState;
 }
 
 export async function loadToyModelNode(): Promise<ToyModel> {
@@ -86,7 +89,11 @@ export async function loadToyModelNode(): Promise<ToyModel> {
       return { logits: { kind: 'cpu', data: r.logits.data as Float32Array, rows: B * F, vocab: V }, dispose() {} };
     },
     maxProbeRows: () => 64,
-    generate: () => Promise.reject(new Error('the Node toy model only scores; it does not generate')),
+    cachePrefix(cache, n): CacheState {
+      const c = cache as NodeCache;
+      return n === 0 ? empty : new NodeCache(n, c.kv!.map((t) => tile(t, 1, n)));
+    },
+    generate: (ids, opts, cb) => generateWithCache(model, ids, opts, cb),
     async dispose() { await session.release(); },
   };
   return model;

@@ -208,6 +208,33 @@ export class OrtLanguageModel implements LanguageModel {
     }
   }
 
+  /**
+   * LanguageModel.cachePrefix: the first `length` positions of every present.* tensor copied into
+   * a new state (on the GPU under WebGPU: one buffer copy per head, nothing read back).
+   */
+  cachePrefix(cache: CacheState, length: number): CacheState {
+    if (this.released) throw new Error(`Model ${this.info.id} was disposed.`);
+    if (!(cache instanceof OrtCacheState) || cache.owner !== this || cache.disposed) throw new TypeError('cachePrefix needs a live CacheState of this model');
+    if (!Number.isInteger(length) || length < 0 || length > cache.length) throw new RangeError(`prefix length ${length} outside 0…${cache.length}`);
+    if (length === 0) return this.emptyState;
+    const presents = new Map<string, OrtTensor>();
+    try {
+      for (const p of this.io.present) {
+        for (const name of [p.key, p.value]) {
+          const t = tileBatch(cache.tensor(name)!, 1, this.device, length);
+          if (!t) throw new Error(`cannot cut ${name} to ${length} positions (a float16 span of odd size on the GPU)`);
+          presents.set(name, t);
+        }
+      }
+    } catch (e) {
+      for (const t of presents.values()) disposeTensor(t);
+      throw e;
+    }
+    const state = new OrtCacheState(this, length, presents, (s) => this.live.delete(s));
+    this.live.add(state);
+    return state;
+  }
+
   /** Frees GPU logits once (not again after the session dropped them). */
   private disposeLogits(t: OrtTensor): void {
     if (this.liveLogits.delete(t)) disposeTensor(t);

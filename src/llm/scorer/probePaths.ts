@@ -138,9 +138,12 @@ export async function batchedPath(
       }
       opts.onProgress?.(start + lens.length, K + 1);
     }
-  } finally {
+  } catch (e) {
     cache.dispose();
+    throw e;
   }
+  if (opts.keepCache) opts.keepCache(cache);
+  else cache.dispose();
   return { trajectory: assemble(input, plan, J, answerLogProbs, entropyAt), j0Masked };
 }
 
@@ -198,9 +201,15 @@ export async function sequentialPath(model: LanguageModel, input: ScoreInput, pl
       while (owned.length > 1) owned.shift()!.dispose();
       opts.onProgress?.(k + 1, K + 1);
     }
-  } finally {
+  } catch (e) {
     for (const c of owned) c.dispose();
+    throw e;
   }
+  // The last state is the one over prompt + CoT.
+  const last = owned.pop();
+  for (const c of owned) c.dispose();
+  if (last && opts.keepCache) opts.keepCache(last);
+  else last?.dispose();
   return assemble(input, plan, J, answerLogProbs, entropyAt);
 }
 

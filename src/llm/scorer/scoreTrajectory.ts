@@ -4,7 +4,7 @@
 // the model can, else one branch per boundary (probePaths.ts). Log-probs and entropies come from
 // the injected logits kernel (src/gpu/logitsKernel.ts in the app), so logits are never read back
 // and this folder needs no GPU code.
-import type { LanguageModel, LogitsStatsFn } from '../types.ts';
+import type { CacheState, LanguageModel, LogitsStatsFn } from '../types.ts';
 import type { Trajectory } from '../../repro/types.ts';
 import { batchedPath, branchedJ0, naivePath, sequentialPath, type ScoringPlan } from './probePaths.ts';
 import { scorerTokens } from './scorerTokens.ts';
@@ -34,6 +34,12 @@ export interface ScoreOptions {
    * similar prefix length grouped so each call's cache is cut short (probeChunks.ts). Default 4.
    */
   probeChunks?: number;
+  /**
+   * Given: the cache over prompt + CoT is handed here (the caller then owns it) instead of being
+   * disposed — the inspector keeps it so a branch continues from it (src/llm/branch/). Not called
+   * on the re-encoding path or when scoring fails.
+   */
+  keepCache?: (cache: CacheState) => void;
 }
 
 export const DEFAULT_PROBE_CHUNKS = 4;

@@ -14,6 +14,7 @@ import { SummaryCard } from './SummaryCard.tsx';
 import { SavedInspections } from './SavedInspections.tsx';
 import { AnalysisControls } from './AnalysisControls.tsx';
 import { LinkBanner } from './LinkBanner.tsx';
+import { BranchPanel } from './BranchPanel.tsx';
 import { InspectorCompare } from '../compare/InspectorCompare.tsx';
 
 export function InspectorScreen() {
@@ -73,6 +74,7 @@ export function InspectorScreen() {
           <SegmentStepper t={t} a={result.a} step={step} onStep={setStep} />
           <InspectorCharts t={t} a={result.a} step={step} />
           <NumbersTable t={t} a={result.a} step={step} />
+          <BranchPanel key={`${t.question}\u0000${t.cot}`} t={t} />
         </div>
       )}
       <InspectorCompare />
