@@ -68,6 +68,12 @@ test.skipIf(!existsSync(MODEL))('inspector: branch from a token, drawn over the 
   mkdirSync(resolve(ROOT, 'docs/screenshots'), { recursive: true });
   await page.getByTestId('branch-panel').screenshot({ path: resolve(ROOT, 'docs/screenshots/inspector-branch.png') });
 
+  // The branch and its original in the compare view: the same J_K the two inspections hold.
+  await page.getByTestId('branch-compare').first().click();
+  await page.getByTestId('compare-panel').waitFor({ timeout: 30_000 });
+  expect(Number(await page.getByTestId('diff-JK-a').getAttribute('data-value'))).toBe(original.J.at(-1));
+  expect(Number(await page.getByTestId('diff-JK-b').getAttribute('data-value'))).toBe(b.trajectory.J.at(-1));
+
   // A second branch (resample at a later t), then hide the first from the overlay.
   await page.getByTestId('branch-position').fill(String(N - 2));
   await page.getByTestId('branch-mode-resample').check();

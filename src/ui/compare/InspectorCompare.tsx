@@ -13,7 +13,7 @@ import { ComparePanel } from './ComparePanel.tsx';
 interface Candidate { value: string; label: string; item(): CompareItem }
 
 export function InspectorCompare() {
-  const { trajectory, question, saved, scoredWith } = useInspector();
+  const { trajectory, question, saved, scoredWith, branches } = useInspector();
   const settings = useSettings((s) => s.settings);
   const { openCompare, sampleTwo, pending } = useCompare();
   const loaded = useModel((s) => s.loaded);
@@ -25,6 +25,11 @@ export function InspectorCompare() {
     const out: Candidate[] = [];
     if (trajectory) {
       out.push({ value: 'current', label: 'Current inspection', item: () => itemOf('Current inspection', trajectory, analysisSettingsOf(settings), scoredWith?.id) });
+      // a branch and its original (issue #17 §3): the branch is scored with the original's settings
+      branches.forEach((b, i) => {
+        const label = `Branch ${i + 1} (fork at token ${b.fork.position})`;
+        out.push({ value: `branch-${b.id}`, label, item: () => itemOf(label, b.trajectory, analysisSettingsOf(settings), scoredWith?.id) });
+      });
     }
     for (const s of saved.slice(0, 200)) {
       // the title is the question's first 80 chars: only those records are parsed
@@ -33,7 +38,7 @@ export function InspectorCompare() {
       out.push({ value: `saved-${s.key}`, label, item: () => itemFromRecordJson(label, s.json, settings.markers) });
     }
     return out;
-  }, [trajectory, question, saved, settings, scoredWith]);
+  }, [trajectory, question, saved, settings, scoredWith, branches]);
 
   const has = (v: string) => candidates.some((c) => c.value === v);
   const a = has(pick.a) ? pick.a : (candidates[0]?.value ?? '');

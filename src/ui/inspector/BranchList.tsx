@@ -5,12 +5,22 @@ import type { Trajectory } from '../../repro/types.ts';
 import { branchSeries, forkTexts } from '../../analysis/branchOverlay.ts';
 import { useInspector } from '../../store/inspectorStore.ts';
 import { useBranches } from '../../store/branchStore.ts';
+import { useCompare } from '../../store/compareStore.ts';
+import { useSettings } from '../../store/settingsStore.ts';
+import { analysisSettingsOf, itemOf } from '../../store/compareItems.ts';
 
 const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(4) : String(x));
 
 export function BranchList({ t }: { t: Trajectory }) {
   const branches = useInspector((s) => s.branches);
   const { hidden, toggle, remove } = useBranches();
+  const scoredWith = useInspector((s) => s.scoredWith);
+  const settings = useSettings((s) => s.settings);
+  const openCompare = useCompare((s) => s.openCompare);
+  const compare = (i: number) => {
+    const a = analysisSettingsOf(settings);
+    openCompare(itemOf('Original', t, a, scoredWith?.id), itemOf(`Branch ${i + 1} (fork at token ${branches[i].fork.position})`, branches[i].trajectory, a, scoredWith?.id));
+  };
   return (
     <table className="data-table" data-testid="branch-list">
       <thead>
@@ -40,7 +50,10 @@ export function BranchList({ t }: { t: Trajectory }) {
               <td>{fmt(s.deltaFinalJ)}</td>
               <td>{b.trajectory.segments.length}</td>
               <td>{b.modelAnswer === undefined ? '—' : `${b.modelAnswer || '(none)'}${b.correct === undefined ? '' : b.correct ? ' ✓' : ' ✗'}`}</td>
-              <td><button type="button" onClick={() => void remove(b.id)} aria-label={`Delete branch ${i + 1}`}>×</button></td>
+              <td>
+                <button type="button" onClick={() => compare(i)} data-testid="branch-compare" aria-label={`Compare branch ${i + 1} with the original`}>compare</button>{' '}
+                <button type="button" onClick={() => void remove(b.id)} aria-label={`Delete branch ${i + 1}`}>×</button>
+              </td>
             </tr>
           );
         })}
