@@ -18,7 +18,7 @@ import {
   DEFAULT_PROBE_CHUNKS, probeBatching, scoreTrajectory, scoreTrajectoryBatched, scoreTrajectoryNaive, scoreTrajectorySequential,
   type ScoreInput,
 } from '../../src/llm/scorer/scoreTrajectory.ts';
-import { logitsKernelFor } from '../../src/gpu/logitsKernel.ts';
+import { logitsKernelFor, logitsTopKFor } from '../../src/gpu/logitsKernel.ts';
 import { THINKING_PROBE } from '../../src/llm/ort/hfTokenizer.ts';
 import { buildTinyDecoder, type TinyDecoderOptions } from '../../test/fixtures/onnx/tinyDecoder.ts';
 import { asPickedFiles, modelFolder, type ModelFolder } from '../../test/fixtures/onnx/modelFolder.ts';
@@ -74,7 +74,8 @@ export const jTrajectory: BenchSuite = {
       if (model.info.backend !== 'webgpu') throw new Error(`j-trajectory: ORT runs on ${model.info.backend}, not WebGPU (${model.backendNote})`);
       const input: ScoreInput = { question: 'What is the sum of all the numbers below?', cot: syntheticCot(), answer: '4242}' };
       const stats = logitsKernelFor(model);
-      const kernel = { kernel: stats };
+      // As the app scores: the token lens's top-k (k = 10) from the CoT pass's rows rides along.
+      const kernel = { kernel: stats, topK: logitsTopKFor(model) };
       const promptIds = model.tokenizer.encode(model.formatPrompt(input.question), { addSpecialTokens: false });
       let plainTokens = 0;
       const plain = async () => {

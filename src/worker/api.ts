@@ -78,6 +78,8 @@ export interface ScoreRequest {
   /** '' = the repro-method.md §2 default delimiter. */
   delimiter: string;
   delimiterIsRegex: boolean;
+  /** Alternatives per CoT token in Trajectory.tokenLens (1…20, default 10; issue #17 §1). */
+  lensK?: number;
 }
 
 export interface GenerateRequest {

@@ -101,7 +101,7 @@ async function scoreWith(m: LanguageModel, req: ScoreRequest, signal: AbortSigna
   return llm.scoreTrajectory(
     m,
     { question: req.question, cot: req.cot, answer: req.answer, probe: req.probe, delimiter: delimiterOf(req) },
-    { signal, onProgress },
+    { signal, onProgress, lensK: req.lensK },
   );
 }
 
