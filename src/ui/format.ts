@@ -16,3 +16,11 @@ export function fixed(x: number, decimals = 4): string {
   if (!Number.isFinite(x)) return x > 0 ? '∞' : '−∞';
   return x.toFixed(decimals);
 }
+
+/** A probability as a percentage with enough digits for small values (the token lens). */
+export function percent(p: number): string {
+  if (!Number.isFinite(p)) return '—';
+  if (p >= 0.9995) return `${(p * 100).toFixed(1)} %`;
+  if (p >= 0.001) return `${(p * 100).toPrecision(3)} %`;
+  return `${(p * 100).toExponential(1)} %`;
+}
