@@ -16,6 +16,7 @@ import { DEFAULT_GRPO_CONFIG } from '../src/rl/config.ts';
 import { HELDOUT_SEED } from '../src/rl/trainer.ts';
 import { processScore } from '../src/repro/processScore.ts';
 import { CI_SPEC } from './spec.ts';
+import { ANSWER_MARKER } from '../src/task/index.ts';
 
 function args(argv: string[]): { regime: TaskRegime; k: number; n: number } {
   let regime: TaskRegime = 'mixed';
@@ -43,7 +44,7 @@ const r = await evaluatePolicy(model, set, {
   maxNewTokens: 96, temperature: 1, seed: 1, delimiter: DEFAULT_GRPO_CONFIG.segment_delimiter, w: DEFAULT_GRPO_CONFIG.process_weight_w,
   chunkSize: set.length,
 });
-type Row = { restates: boolean; extra: boolean; correct: number; tokens: number; S: number | null };
+type Row = { restates: boolean; extra: boolean; correct: number; tokens: number; S: number | null; truncated: boolean };
 const rows: Row[] = r.rollouts.map((ro) => {
   const labels = classifySegments(ro.cot, { problem: ro.problem });
   const t = r.trajectories.find((x) => x.cot === ro.cot && x.question === ro.problem.question);
@@ -52,6 +53,8 @@ const rows: Row[] = r.rollouts.map((ro) => {
     restates: labels.some((l) => l.kind === 'redundant' || l.backtracking),
     extra: labels.some((l) => l.kind !== 'step' || l.backtracking),
     correct: ro.reward, tokens: ro.cotTokens, S,
+    // no answer line within the 96-token cap: wrong by truncation, not by arithmetic
+    truncated: !ro.text.includes(ANSWER_MARKER),
   };
 });
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
@@ -70,5 +73,5 @@ for (const [def, key] of [['(a) redundant or backtracking', 'restates'], ['(b) a
 }
 for (const [name, c] of [['correct', 1], ['wrong', 0]] as const) {
   const g = rows.filter((x) => x.correct === c);
-  console.log(`${name}: n ${g.length}, CoT tokens ${mean(g.map((x) => x.tokens)).toFixed(1)}, share overthinking (a) ${mean(g.map((x) => (x.restates ? 1 : 0))).toFixed(3)}`);
+  console.log(`${name}: n ${g.length}, CoT tokens ${mean(g.map((x) => x.tokens)).toFixed(1)}, share overthinking (a) ${mean(g.map((x) => (x.restates ? 1 : 0))).toFixed(3)}, no answer line within 96 tokens ${g.filter((x) => x.truncated).length}`);
 }

@@ -59,7 +59,15 @@ export interface ToyEvalSummary {
   meanJK: number;
   /** J gain per segment class, plus 'backtracking' (any class opening with a marker) */
   jGain: Record<SegmentKind | 'backtracking', JGain>;
+  /**
+   * Accuracy of concise responses vs overthinking ones (a redundant or backtracking segment): can
+   * the outcome reward already tell them apart? gap = concise − overthinking, null when a group is
+   * empty (e.g. greedy decoding, which writes concise traces).
+   */
+  overthinkingSplit: { concise: GroupAccuracy; overthinking: GroupAccuracy; gap: number | null };
 }
+
+export interface GroupAccuracy { n: number; accuracy: number }
 
 const KINDS: (SegmentKind | 'backtracking')[] = ['step', 'redundant', 'wrong', 'correction', 'other', 'backtracking'];
 
@@ -70,6 +78,10 @@ export function summarizeToyEval(responses: ResponseEval[]): ToyEvalSummary {
   const n = responses.length;
   const share = (f: (r: ResponseEval) => boolean) => mean(responses.map((r) => (f(r) ? 1 : 0)));
   const probed = responses.filter((r) => r.metrics !== null && r.J !== null);
+  const overthinks = (r: ResponseEval) => r.hasRedundant || r.hasBacktracking;
+  const group = (rs: ResponseEval[]): GroupAccuracy => ({ n: rs.length, accuracy: mean(rs.map((r) => (r.correct ? 1 : 0))) });
+  const concise = group(responses.filter((r) => !overthinks(r)));
+  const overthinking = group(responses.filter(overthinks));
   const gains: Record<string, number[]> = Object.fromEntries(KINDS.map((k) => [k, []]));
   for (const r of probed) {
     r.segments.forEach((s, k) => {
@@ -86,7 +98,7 @@ export function summarizeToyEval(responses: ResponseEval[]): ToyEvalSummary {
     meanBacktracking: mean(responses.map((r) => r.backtrackingSegments)),
     shareRedundant: share((r) => r.hasRedundant),
     shareBacktracking: share((r) => r.hasBacktracking),
-    shareRedundantOrBacktracking: share((r) => r.hasRedundant || r.hasBacktracking),
+    shareRedundantOrBacktracking: share(overthinks),
     shareWrongStep: share((r) => r.hasWrongStep),
     probed: probed.length,
     meanTokensAfterCertainty: mean(probed.map((r) => r.metrics!.tokensAfterCertainty)),
@@ -95,6 +107,7 @@ export function summarizeToyEval(responses: ResponseEval[]): ToyEvalSummary {
     meanJ0: mean(probed.map((r) => r.J![0])),
     meanJK: mean(probed.map((r) => r.J![r.J!.length - 1])),
     jGain: Object.fromEntries(KINDS.map((k) => [k, { count: gains[k].length, mean: mean(gains[k]) }])) as ToyEvalSummary['jGain'],
+    overthinkingSplit: { concise, overthinking, gap: concise.n && overthinking.n ? concise.accuracy - overthinking.accuracy : null },
   };
 }
 

@@ -46,6 +46,11 @@ describe('summarizeToyEval', () => {
     expect(s.jGain.correction).toEqual({ count: 1, mean: 2 });
     expect(s.jGain.backtracking).toEqual({ count: 1, mean: 2 });
     expect(s.jGain.other).toEqual({ count: 0, mean: 0 });
+    // concise: the third response (correct); overthinking: the first (correct) and second (wrong)
+    expect(s.overthinkingSplit.concise).toEqual({ n: 1, accuracy: 1 });
+    expect(s.overthinkingSplit.overthinking).toEqual({ n: 2, accuracy: 0.5 });
+    expect(s.overthinkingSplit.gap).toBeCloseTo(0.5, 12);
+    expect(summarizeToyEval([rs[2]]).overthinkingSplit).toEqual({ concise: { n: 1, accuracy: 1 }, overthinking: { n: 0, accuracy: 0 }, gap: null });
   });
 });
 
