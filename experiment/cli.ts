@@ -9,6 +9,8 @@ export interface ExperimentArgs {
   timeoutMs: number;
   /** null: the default folder (experiment/) */
   outDir: string | null;
+  /** --outcome-from: a results.json whose outcome-only runs this (RePro-only) run reuses */
+  outcomeFrom: string | null;
 }
 
 type Apply = (args: ExperimentArgs, value: string) => void;
@@ -35,11 +37,18 @@ export const EXPERIMENT_OPTIONS: Record<string, Apply> = {
   },
   '--timeout-min': (a, v) => { a.timeoutMs = Number(v) * 60_000; },
   '--out': (a, v) => { a.outDir = v; },
+  '--methods': (a, v) => {
+    const list = v.split(',');
+    const bad = list.find((m) => m !== 'outcome' && m !== 'repro');
+    if (bad !== undefined || list.length === 0) throw new Error(`must be outcome, repro or outcome,repro, got ${JSON.stringify(bad ?? v)}`);
+    a.spec = { ...a.spec, methods: [...new Set(list)] as ('outcome' | 'repro')[] };
+  },
+  '--outcome-from': (a, v) => { a.outcomeFrom = v; },
 };
 
 export function parseExperimentArgs(argv: string[]): ExperimentArgs {
   const full = argv.includes('--full');
-  const args: ExperimentArgs = { spec: full ? FULL_SPEC : CI_SPEC, timeoutMs: (full ? 600 : 90) * 60_000, outDir: null };
+  const args: ExperimentArgs = { spec: full ? FULL_SPEC : CI_SPEC, timeoutMs: (full ? 600 : 90) * 60_000, outDir: null, outcomeFrom: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--full') continue;
@@ -54,6 +63,8 @@ export function parseExperimentArgs(argv: string[]): ExperimentArgs {
   if (new Set(spec.seeds).size !== spec.seeds.length) throw new Error('experiment: --seeds must not repeat a seed');
   if (!Number.isInteger(spec.steps) || spec.steps < 1) throw new Error('experiment: --steps must be a positive integer');
   if (!Number.isInteger(spec.evalSamples) || spec.evalSamples < 1) throw new Error('experiment: --eval-samples must be a positive integer');
+  const onlyRepro = spec.methods?.length === 1 && spec.methods[0] === 'repro';
+  if ((args.outcomeFrom !== null) !== onlyRepro) throw new Error('experiment: --outcome-from FILE and --methods repro go together (the outcome-only runs come from FILE)');
   if (!(args.timeoutMs > 0)) throw new Error('experiment: --timeout-min must be a positive number');
   try {
     presetConfig('repro', spec.overrides); // --lr, --alpha, --top-k, --w

@@ -65,7 +65,7 @@ async function main(): Promise<void> {
   const runs: ExperimentRun[] = [];
   const estimators = spec.estimators ?? ['grpo'];
   for (const estimator of estimators) for (const seed of spec.seeds) {
-    for (const method of ['outcome', 'repro'] as const) {
+    for (const method of spec.methods ?? (['outcome', 'repro'] as const)) {
       const cfg = { ...configs[method], seed, adv_estimator: estimator };
       await model.setParams(ck.params);
       const zero = new Float32Array(ck.params.length);

@@ -1,5 +1,5 @@
 // `npm run experiment [-- --regime verbose|mixed] [--estimator grpo,gae,reinforce_plus_plus] [--full] [--seeds 0,1,2,3,4] [--steps N] [--eval-samples K] [--lr X]
-// [--alpha A] [--top-k K] [--w W] [--out DIR] [--timeout-min M]` (experiment/cli.ts), or `npm run experiment --
+// [--alpha A] [--top-k K] [--w W] [--out DIR] [--timeout-min M] [--methods repro --outcome-from FILE]` (experiment/cli.ts), or `npm run experiment --
 // --report DIR` to re-render DIR/results.{md,svg} from DIR/results.json: outcome-only vs RePro GRPO from
 // the regime's bundled SFT checkpoint, same seeds, in headless Chromium on WebGPU (experiment/page.ts
 // through scripts/lib/headless.ts). results.json holds both regimes' runs: a run replaces the
@@ -15,6 +15,7 @@ import { ESTIMATOR_LABELS } from '../src/rl/config.ts';
 import { estimatorTable } from '../src/rl/estimatorTable.ts';
 import { parseExperimentArgs } from './cli.ts';
 import { mergeRegimeResults } from './merge.ts';
+import { withOutcomeRunsFrom } from './reuseOutcome.ts';
 import { byEstimator, estimatorsIn, regimeOf, regimePlotSvg, regimeTables } from './regimeReport.ts';
 import { TASK_REGIMES } from '../src/task/regime.ts';
 
@@ -59,14 +60,17 @@ async function main(): Promise<void> {
     console.log(writeReport(JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as ExperimentResults, dir));
     return;
   }
-  const { spec, timeoutMs, outDir: given } = parseExperimentArgs(argv);
+  const { spec, timeoutMs, outDir: given, outcomeFrom } = parseExperimentArgs(argv);
+  // Read before hours of training, so a missing file fails now.
+  const outcomeSource = outcomeFrom === null ? null : (JSON.parse(readFileSync(outcomeFrom, 'utf8')) as ExperimentResults);
   const outDir = given ?? here;
   mkdirSync(outDir, { recursive: true });
-  const results = (await runInChromium({
+  const ran = (await runInChromium({
     page: '/experiment/index.html',
     query: { spec: JSON.stringify(spec) },
     timeoutMs,
   })) as ExperimentResults;
+  const results = outcomeSource ? withOutcomeRunsFrom(outcomeSource, ran, spec.regime) : ran;
   const path = join(outDir, 'results.json');
   const previous = existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as ExperimentResults) : null;
   const merged = mergeRegimeResults(previous, results, spec.regime);

@@ -18,6 +18,8 @@ export interface ExperimentSpec {
   full: boolean;
   /** RL estimators to run, each × {outcome, RePro} × seeds (--estimator; default GRPO only) */
   estimators?: AdvEstimator[];
+  /** which methods run (--methods; default both): `repro` alone for a sweep that reuses outcome runs (--outcome-from) */
+  methods?: ('outcome' | 'repro')[];
 }
 
 /** Where the page fetches a regime's SFT checkpoint. */

@@ -4,6 +4,7 @@
 import { useInspector } from '../store/inspectorStore.ts';
 import { useSettings } from '../store/settingsStore.ts';
 import { useBatch } from '../store/batchStore.ts';
+import { useCompare } from '../store/compareStore.ts';
 import { analyseTrajectory } from '../analysis/inspectionAnalysis.ts';
 import type { LanguageModel } from '../llm/types.ts';
 
@@ -14,6 +15,7 @@ export function installDebugHook(): void {
     inspector: useInspector,
     settings: useSettings,
     batch: useBatch,
+    compare: useCompare,
     analyse: analyseTrajectory,
     /** Score with the bundled model loaded in the page itself (not the worker's instance). */
     async scoreInPage(input: { question: string; cot: string; answer: string; probe?: string }) {

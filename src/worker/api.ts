@@ -82,6 +82,12 @@ export interface ScoreRequest {
   lensK?: number;
 }
 
+/** Scoring with weights other than the loaded model's (compare with the starting model, issue #17 §3). */
+export interface ScoreWithWeightsRequest extends Omit<ScoreRequest, 'probe'> {
+  /** null = the default probe of the model these weights load as. */
+  probe: string | null;
+}
+
 export interface GenerateRequest {
   question: string;
   sampling: SamplingOptions;
@@ -154,6 +160,16 @@ export interface ModelApi {
   /** Unknown tokens and context length of a scoring input, for the loaded model. */
   checkInput(req: CheckInputRequest): Promise<Representability>;
   score(jobId: string, req: ScoreRequest, onProgress: (done: number, total: number) => void): Promise<Trajectory>;
+  /**
+   * Loads `source` as a second, temporary model (the loaded one stays), scores with it and frees
+   * it. Progress: 'load' (files) then 'score' (boundaries done / total).
+   */
+  scoreWithWeights(
+    jobId: string,
+    source: ModelSourceSpec,
+    req: ScoreWithWeightsRequest,
+    onProgress: (phase: 'load' | 'score', done: number, total: number) => void,
+  ): Promise<{ trajectory: Trajectory; modelLabel: string }>;
   /** Runs every item; results stream through onResult; a cancelled run resolves with what it finished. */
   runBatch(
     jobId: string,

@@ -16,6 +16,7 @@ import type {
   ModelApi,
   ModelSourceSpec,
   ScoreRequest,
+  ScoreWithWeightsRequest,
 } from './api.ts';
 import { cancelJob, endJob, isAbort, startJob } from './jobs.ts';
 import { deleteCachedModel, listCachedModels } from '../llm/ort/modelCache.ts';
@@ -146,6 +147,19 @@ export const modelApi: ModelApi = {
   score(jobId, req, onProgress) {
     const m = requireModel();
     return withJob(jobId, (signal) => scoreWith(m, req, signal, onProgress));
+  },
+  scoreWithWeights(jobId, source, req: ScoreWithWeightsRequest, onProgress) {
+    return withJob(jobId, async (signal) => {
+      let files = 0;
+      const temp = await llm.loadLanguageModel(source, () => onProgress('load', ++files, 0), signal);
+      try {
+        signal.throwIfAborted();
+        const trajectory = await scoreWith(temp, { ...req, probe: req.probe ?? temp.defaultProbe }, signal, (d, t) => onProgress('score', d, t));
+        return { trajectory, modelLabel: labelOf(source) };
+      } finally {
+        await temp.dispose();
+      }
+    });
   },
   runBatch(jobId, items, opts, onResult) {
     const m = requireModel();

@@ -1,6 +1,8 @@
 // The training worker entry: GRPO runs on the WebGPU engine, exposed over comlink (TrainingApi).
 import { expose } from 'comlink';
 import { exportOnnx } from '../engine/onnx/export.ts';
+import { encodeCheckpoint } from '../engine/checkpoint.ts';
+import { REGIME_MODEL_DIR } from '../task/regime.ts';
 import type { TrainingApi } from './trainingApi.ts';
 import { TrainingHost } from './trainingHost.ts';
 import { gpuTrainingDeps } from './trainingGpu.ts';
@@ -20,6 +22,11 @@ const api: TrainingApi = {
   async exportCheckpoint(id) {
     const { spec, bytes } = await host.currentCheckpoint(id);
     return { safetensors: bytes, configJson: JSON.stringify(spec, null, 2) };
+  },
+  async exportStartingCheckpoint(id) {
+    const { spec, config, params } = await host.startingWeights(id);
+    const regime = spec.regime ?? 'mixed';
+    return { safetensors: encodeCheckpoint({ config, params }), source: `${REGIME_MODEL_DIR[regime]}/model.safetensors (${regime} SFT checkpoint)` };
   },
   async exportOnnx(id) {
     const { config, params } = await host.currentCheckpoint(id);

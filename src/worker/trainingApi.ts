@@ -63,6 +63,11 @@ export interface TrainingApi {
   /** Save every run's last completed step now (page hidden or unloading). */
   saveAll(): Promise<void>;
   exportCheckpoint(runId: string): Promise<CheckpointExport>;
+  /**
+   * The weights the run started from (its regime's SFT checkpoint, what a fresh run loads) as a
+   * weights-only safetensors checkpoint, and where they came from.
+   */
+  exportStartingCheckpoint(runId: string): Promise<{ safetensors: Uint8Array; source: string }>;
   /** ONNX export (onnx-community layout) of the run's current weights. */
   exportOnnx(runId: string): Promise<Uint8Array>;
 }

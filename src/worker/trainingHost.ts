@@ -135,6 +135,13 @@ export class TrainingHost {
     return { spec: stored.spec, bytes: stored.checkpoint, params: snap.params, config: snap.state.modelConfig };
   }
 
+  /** The weights a run started from: its regime's SFT checkpoint, exactly what freshTrainer loads. */
+  async startingWeights(runId: string): Promise<{ spec: RunSpec; config: ModelConfig; params: Float32Array }> {
+    const spec = this.runs.get(runId)?.spec ?? (await this.deps.load(runId))?.spec;
+    if (!spec) throw new Error(`no run "${runId}"`);
+    return { spec, ...(await this.deps.initialWeights(spec.regime ?? 'mixed')) };
+  }
+
   /** Round-robin: one step of each running run per turn, until none is running (one loop per epoch). */
   private async loop(): Promise<void> {
     if (this.loopEpoch === this.epoch) return;

@@ -14,6 +14,7 @@ import { SummaryCard } from './SummaryCard.tsx';
 import { SavedInspections } from './SavedInspections.tsx';
 import { AnalysisControls } from './AnalysisControls.tsx';
 import { LinkBanner } from './LinkBanner.tsx';
+import { InspectorCompare } from '../compare/InspectorCompare.tsx';
 
 export function InspectorScreen() {
   const { trajectory: t, step, setStep, stepBy, error, generation } = useInspector();
@@ -74,6 +75,7 @@ export function InspectorScreen() {
           <NumbersTable t={t} a={result.a} step={step} />
         </div>
       )}
+      <InspectorCompare />
     </section>
   );
 }

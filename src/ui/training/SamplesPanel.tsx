@@ -1,14 +1,17 @@
 // A few rollouts of the latest step, each CoT segment tinted by its process reward
-// (repro-method.md §8); each opens in the inspector with the run's current weights. All model text
-// is rendered as text.
+// (repro-method.md §8); each opens in the inspector with the run's current weights, or is compared
+// under the starting checkpoint and the current weights (issue #17 §3). All model text is rendered as text.
 import { memo } from 'react';
 import type { RolloutSample } from '../../rl/metrics.ts';
 import { useTraining } from '../../store/trainingStore.ts';
+import { useCompare } from '../../store/compareStore.ts';
 import { rewardColor } from '../dashboard/chartData.ts';
 
 // memo: the screen re-renders for every worker event; the samples change once a step.
 export const SamplesPanel = memo(function SamplesPanel({ runId, label, samples }: { runId: string; label: string; samples: RolloutSample[] }) {
   const openInInspector = useTraining((s) => s.openInInspector);
+  const compareWithStart = useCompare((s) => s.compareWithStart);
+  const comparing = useCompare((s) => s.pending !== null);
   if (samples.length === 0) return null;
   return (
     <section className="card" data-testid="samples-panel">
@@ -20,6 +23,10 @@ export const SamplesPanel = memo(function SamplesPanel({ runId, label, samples }
             <span className="muted"> (answer {s.answer}, mean advantage {s.advantage.toFixed(3)})</span>{' '}
             <button type="button" onClick={() => void openInInspector(runId, s)} data-testid="open-sample">
               Open in inspector
+            </button>{' '}
+            <button type="button" onClick={() => void compareWithStart(runId, label, s)} disabled={comparing} data-testid="compare-start"
+              title="Score this CoT under the run's starting checkpoint and under its current weights, side by side">
+              Compare with the starting model
             </button>
           </div>
           <div className="segments">

@@ -7,6 +7,7 @@ import { firstInvalid, useInvalidFields } from '../../store/invalidFields.ts';
 import { NumberField } from '../NumberField.tsx';
 import { RunTable } from './RunTable.tsx';
 import { SamplesPanel } from './SamplesPanel.tsx';
+import { ComparePanel } from '../compare/ComparePanel.tsx';
 import { SavedRuns } from './SavedRuns.tsx';
 import { ComparisonFileCard } from './ComparisonFileCard.tsx';
 import { VerlExportButton } from '../export/VerlExportButton.tsx';
@@ -91,6 +92,7 @@ export function TrainingScreen() {
       <TrainingDashboard runs={all} />
       <PpoCharts runs={ppoRuns} />
       {sampled && <SamplesPanel runId={sampled.spec.runId} label={sampled.spec.label} samples={sampled.samples} />}
+      <ComparePanel origin="training" />
     </section>
   );
 }
