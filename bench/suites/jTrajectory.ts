@@ -7,6 +7,8 @@
 // Also reported in the detail: the batched probes in one call with the whole cache
 // (probeChunks 1, the first-use path) and scoreTrajectorySequential (one branch per boundary, the
 // fallback for graphs whose attention ignores a masked prefix).
+// Every scorer run computes the token lens (top-k, k = 10, issue #17 §1) as the app does; the same
+// trajectory without it (noLensMs, tokenLensOverhead in the detail) is timed beside it.
 // Model: a test-built onnx-community decoder (test/fixtures/onnx/tinyDecoder.ts) loaded through the
 // local-files path a user takes (OrtLanguageModel.load({ kind: 'files' })), on ORT's WebGPU EP and
 // its own GPUDevice. Tokenizer: the fixtures' byte-level BPE plus the default probe's words as
@@ -18,7 +20,7 @@ import {
   DEFAULT_PROBE_CHUNKS, probeBatching, scoreTrajectory, scoreTrajectoryBatched, scoreTrajectoryNaive, scoreTrajectorySequential,
   type ScoreInput,
 } from '../../src/llm/scorer/scoreTrajectory.ts';
-import { logitsKernelFor } from '../../src/gpu/logitsKernel.ts';
+import { logitsKernelFor, logitsTopKFor } from '../../src/gpu/logitsKernel.ts';
 import { THINKING_PROBE } from '../../src/llm/ort/hfTokenizer.ts';
 import { buildTinyDecoder, type TinyDecoderOptions } from '../../test/fixtures/onnx/tinyDecoder.ts';
 import { asPickedFiles, modelFolder, type ModelFolder } from '../../test/fixtures/onnx/modelFolder.ts';
@@ -74,7 +76,8 @@ export const jTrajectory: BenchSuite = {
       if (model.info.backend !== 'webgpu') throw new Error(`j-trajectory: ORT runs on ${model.info.backend}, not WebGPU (${model.backendNote})`);
       const input: ScoreInput = { question: 'What is the sum of all the numbers below?', cot: syntheticCot(), answer: '4242}' };
       const stats = logitsKernelFor(model);
-      const kernel = { kernel: stats };
+      // As the app scores: the token lens's top-k (k = 10) from the CoT pass's rows rides along.
+      const kernel = { kernel: stats, topK: logitsTopKFor(model) };
       const promptIds = model.tokenizer.encode(model.formatPrompt(input.question), { addSpecialTokens: false });
       let plainTokens = 0;
       const plain = async () => {
@@ -105,14 +108,16 @@ export const jTrajectory: BenchSuite = {
       if (!batched) log('j-trajectory: batched probes were not used (the first-use check failed)');
       await scoreTrajectorySequential(model, input, kernel); // warm-up of its shapes
       await scoreTrajectory(model, input, kernel); // … and of the chunked probe calls
-      const ms = { plain: [] as number[], trajectory: [] as number[], naive: [] as number[], sequential: [] as number[], oneCall: [] as number[] };
+      const ms = { plain: [] as number[], trajectory: [] as number[], naive: [] as number[], sequential: [] as number[], oneCall: [] as number[], noLens: [] as number[] };
       const runs = {
         plain, trajectory: () => scoreTrajectory(model, input, kernel), naive: () => scoreTrajectoryNaive(model, input, kernel),
         sequential: () => scoreTrajectorySequential(model, input, kernel), oneCall: () => scoreTrajectoryBatched(model, input, { ...kernel, probeChunks: 1 }),
+        // The token lens's cost, measured side by side: the same trajectory without the top-k.
+        noLens: () => scoreTrajectory(model, input, { kernel: stats }),
       };
       const orders = [
-        ['plain', 'trajectory', 'oneCall', 'naive', 'sequential'], ['trajectory', 'sequential', 'naive', 'plain', 'oneCall'],
-        ['oneCall', 'sequential', 'naive', 'plain', 'trajectory'],
+        ['plain', 'trajectory', 'noLens', 'oneCall', 'naive', 'sequential'], ['noLens', 'trajectory', 'sequential', 'naive', 'plain', 'oneCall'],
+        ['oneCall', 'sequential', 'naive', 'plain', 'trajectory', 'noLens'],
       ] as const;
       for (let rep = 0; rep < REPS; rep++) {
         for (const which of orders[rep % orders.length]) {
@@ -120,20 +125,22 @@ export const jTrajectory: BenchSuite = {
           await runs[which]();
           ms[which].push(performance.now() - t0);
         }
-        log(`rep ${rep + 1}/${REPS}: plain ${ms.plain[rep].toFixed(0)} ms, trajectory ${ms.trajectory[rep].toFixed(0)} ms, one probe call ${ms.oneCall[rep].toFixed(0)} ms, sequential ${ms.sequential[rep].toFixed(0)} ms, naive ${ms.naive[rep].toFixed(0)} ms`);
+        log(`rep ${rep + 1}/${REPS}: plain ${ms.plain[rep].toFixed(0)} ms, trajectory ${ms.trajectory[rep].toFixed(0)} ms, one probe call ${ms.oneCall[rep].toFixed(0)} ms, sequential ${ms.sequential[rep].toFixed(0)} ms, naive ${ms.naive[rep].toFixed(0)} ms, trajectory without the token lens ${ms.noLens[rep].toFixed(0)} ms`);
       }
       const plainMs = median(ms.plain);
       const trajectoryMs = median(ms.trajectory);
       const naiveMs = median(ms.naive);
       const sequentialMs = median(ms.sequential);
       const oneCallMs = median(ms.oneCall);
+      const noLensMs = median(ms.noLens);
       const detail = {
         plainMs, trajectoryMs, naiveMs, sequentialMs, oneCallMs, sequentialVsForward: sequentialMs / plainMs, oneCallVsForward: oneCallMs / plainMs,
+        noLensMs, noLensVsForward: noLensMs / plainMs, tokenLensOverhead: trajectoryMs / noLensMs, lensK: 10, noLensRunsMs: ms.noLens,
         batchedProbes: batched, probeChunks: DEFAULT_PROBE_CHUNKS, reps: REPS,
         promptTokens: promptIds.length, cotTokens, plainTokens, segments: K, probeTokens, answerTokens: fast.answerLogProbs[0].length,
         decoder: `${DECODER.numLayers} layers, d=${DECODER.hidden}, ${DECODER.numHeads} heads, V=${DECODER.vocabSize}, fp32, MatMul/Softmax attention`,
         maxJAbsDiff: jDiff, plainRunsMs: ms.plain, trajectoryRunsMs: ms.trajectory, naiveRunsMs: ms.naive, sequentialRunsMs: ms.sequential, oneCallRunsMs: ms.oneCall,
-        note: 'ORT WebGPU EP on its own GPUDevice; entropies/log-probs by the fused kernel on that device',
+        note: 'ORT WebGPU EP on its own GPUDevice; entropies/log-probs by the fused kernel on that device; the token lens (top-k, k = 10) by the top-k kernel on the CoT pass rows',
       };
       return [
         { name: 'j-trajectory-vs-forward', value: trajectoryMs / plainMs, unit: '×', goal: '≤ 1.3', detail },

@@ -11,6 +11,15 @@ const count = z.number().int().nonnegative();
 const logProb = finite.refine((v) => v <= J_TOLERANCE, 'must be a log-probability (≤ 0)');
 const span = z.object({ start: count, end: count });
 
+/** Issue #17 §1: per CoT token the top-k alternatives; optional, so older records still load. */
+const tokenLensSchema = z.object({
+  k: z.number().int().min(1).max(20),
+  ids: z.array(z.array(count)),
+  logProbs: z.array(z.array(logProb)),
+  chosenLogProb: z.array(logProb),
+  chosenRank: z.array(count),
+});
+
 /** A segment delimiter: a literal string, or a RegExp stored as source + flags. */
 export const delimiterSettingSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('string'), value: z.string().min(1) }),
@@ -36,6 +45,8 @@ export const trajectorySchema = z
     answerLogProbs: z.array(z.array(logProb)),
     tokenEntropy: z.array(finite),
     firstTokenEntropy: z.array(finite),
+    tokenLens: tokenLensSchema.optional(),
+    tokenText: z.record(z.string().regex(/^\d+$/, 'must be a token id'), z.string()).optional(),
   })
   .superRefine((t, ctx) => {
     const K = t.segments.length;
@@ -48,6 +59,7 @@ export const trajectorySchema = z
     need(t.firstTokenEntropy.length === K, 'firstTokenEntropy', `has ${t.firstTokenEntropy.length} entries; there are ${K} segments`);
     need(t.tokenOffsets.length === t.cotTokens.length, 'tokenOffsets', `has ${t.tokenOffsets.length} entries; there are ${t.cotTokens.length} CoT tokens`);
     need(t.tokenEntropy.length === t.cotTokens.length, 'tokenEntropy', `has ${t.tokenEntropy.length} entries; there are ${t.cotTokens.length} CoT tokens`);
+    if (t.tokenLens) checkTokenLens(t.tokenLens, t.cotTokens, need);
     let at = 0;
     t.segments.forEach((s, i) => {
       need(s.start === at && s.end > s.start, 'segments', `segments[${i}] = [${s.start}, ${s.end}) is not contiguous from ${at}`);
@@ -55,6 +67,32 @@ export const trajectorySchema = z
     });
     need(K === 0 || at === t.cot.length, 'segments', `end at ${at} but the CoT has ${t.cot.length} chars`);
   });
+
+/** Lengths match the CoT, each row's log-probs descend, and a rank inside the list names the chosen id's own log p. */
+function checkTokenLens(l: z.infer<typeof tokenLensSchema>, cot: number[], need: (ok: boolean, path: string, message: string) => void): void {
+  const N = cot.length;
+  for (const key of ['ids', 'logProbs', 'chosenLogProb', 'chosenRank'] as const) {
+    need(l[key].length === N, `tokenLens.${key}`, `has ${l[key].length} entries; there are ${N} CoT tokens`);
+  }
+  for (let i = 0; i < Math.min(N, l.ids.length, l.logProbs.length); i++) {
+    const ids = l.ids[i];
+    const lp = l.logProbs[i];
+    const at = `tokenLens[${i}]`;
+    if (ids.length !== lp.length || ids.length > l.k) {
+      need(false, 'tokenLens', `${at}: ${ids.length} ids and ${lp.length} log-probs; both must be equal and ≤ k = ${l.k}`);
+      return;
+    }
+    if (lp.some((v, j) => j > 0 && v > lp[j - 1] + J_TOLERANCE)) {
+      need(false, 'tokenLens', `${at}: log-probs must be in descending order`);
+      return;
+    }
+    const r = l.chosenRank[i];
+    if (r !== undefined && r < ids.length && (ids[r] !== cot[i] || Math.abs(lp[r] - l.chosenLogProb[i]) > 1e-3)) {
+      need(false, 'tokenLens', `${at}: chosen rank ${r} must list the CoT token ${cot[i]} with chosenLogProb ${l.chosenLogProb[i]} (has id ${ids[r]}, log p ${lp[r]})`);
+      return;
+    }
+  }
+}
 
 export const overthinkingMetricsSchema = z.object({
   cotTokens: count,

@@ -118,3 +118,13 @@ export interface LanguageModel {
  * J-trajectory scorer is given (src/gpu/logitsKernel.ts in the app).
  */
 export type LogitsStatsFn = (logits: LogitsHandle, targets: Int32Array | null) => Promise<{ entropy: ArrayLike<number>; targetLogProb: ArrayLike<number> }>;
+
+/**
+ * Per row the k most likely token ids with their log-probs (descending; ties → lower id), and the
+ * rank (0 = argmax) and log p of the chosen id (−1 = none); status ≠ 0 marks a row with NaN / +inf
+ * entries or none finite (src/gpu/logitsTopKCpu.ts). The top-k kernel on the model's device (CPU
+ * reference on WASM) is what the scorer is given for Trajectory.tokenLens (src/gpu/logitsKernel.ts).
+ */
+export type LogitsTopKFn = (logits: LogitsHandle, k: number, chosen: Int32Array | null) => Promise<{
+  ids: ArrayLike<number>; logProbs: ArrayLike<number>; rank: ArrayLike<number>; chosenLogProb: ArrayLike<number>; status: ArrayLike<number>;
+}>;

@@ -37,4 +37,8 @@ export interface Trajectory {
   tokenEntropy: number[];
   /** Per segment, the entropy at its first token (repro-method.md §7). */
   firstTokenEntropy: number[];
+  /** Per CoT token i: the k most likely tokens of the distribution that produced token i, their log-probs (descending), and the chosen token's log-prob and rank (0 = most likely). */
+  tokenLens?: { k: number; ids: number[][]; logProbs: number[][]; chosenLogProb: number[]; chosenRank: number[] };
+  /** Text of every token id in tokenLens (alternatives), decoded by the model's tokenizer when scored, so a saved inspection shows them without its model. Keys are decimal ids. */
+  tokenText?: Record<string, string>;
 }

@@ -141,7 +141,7 @@ export const useInspector = create<InspectorState>((set, get) => ({
     try {
       const t = await workerApi().score(
         jobId,
-        { question, cot, answer, probe: probeSetting(), delimiter: s.delimiter, delimiterIsRegex: s.delimiterIsRegex },
+        { question, cot, answer, probe: probeSetting(), delimiter: s.delimiter, delimiterIsRegex: s.delimiterIsRegex, lensK: s.lensK },
         proxy((done: number, total: number) => set({ scoreProgress: { done, total } })),
       );
       const info = useModel.getState().loaded?.info;

@@ -2,7 +2,7 @@
 // (Generate, Run batch, Start training) can be disabled and say why. Zustand, no DOM.
 import { create } from 'zustand';
 
-export type FieldGroup = 'sampling' | 'scoring' | 'training';
+export type FieldGroup = 'sampling' | 'scoring' | 'training' | 'lens';
 
 interface InvalidFieldsState {
   /** group → field id → error message */
@@ -11,7 +11,7 @@ interface InvalidFieldsState {
 }
 
 export const useInvalidFields = create<InvalidFieldsState>((set) => ({
-  errors: { sampling: {}, scoring: {}, training: {} },
+  errors: { sampling: {}, scoring: {}, training: {}, lens: {} },
   setError(group, field, error) {
     set((s) => {
       const cur = s.errors[group];

@@ -21,6 +21,8 @@ export interface Settings {
   eps: number;
   /** Backtracking markers (repro-method.md §10). */
   markers: string[];
+  /** Alternatives kept per CoT token when scoring (the token lens, issue #17 §1), 1…20. */
+  lensK: number;
   /** Sampling for CoT generation. */
   temperature: number;
   topP: number;
@@ -38,6 +40,7 @@ export const DEFAULT_SETTINGS: Settings = {
   w: DEFAULT_W,
   eps: DEFAULT_EPS,
   markers: [...DEFAULT_BACKTRACKING_MARKERS],
+  lensK: 10,
   temperature: 0.7,
   topP: 0.95,
   samplingTopK: 0,
@@ -45,12 +48,13 @@ export const DEFAULT_SETTINGS: Settings = {
   seed: 1,
 };
 
-type NumKey = 'topK' | 'w' | 'eps' | 'temperature' | 'topP' | 'samplingTopK' | 'maxNewTokens' | 'seed';
+type NumKey = 'topK' | 'w' | 'eps' | 'lensK' | 'temperature' | 'topP' | 'samplingTopK' | 'maxNewTokens' | 'seed';
 /** Allowed range and integrality of each numeric setting. */
 const NUMERIC: Record<NumKey, { min: number; max: number; int: boolean }> = {
   topK: { min: 0, max: 100_000, int: true },
   w: { min: 0, max: 1, int: false },
   eps: { min: 0, max: 1, int: false },
+  lensK: { min: 1, max: 20, int: true },
   temperature: { min: 0, max: 10, int: false },
   topP: { min: 0, max: 1, int: false },
   samplingTopK: { min: 0, max: 1_000_000, int: true },

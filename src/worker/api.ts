@@ -79,6 +79,8 @@ export interface ScoreRequest {
   /** '' = the repro-method.md §2 default delimiter. */
   delimiter: string;
   delimiterIsRegex: boolean;
+  /** Alternatives per CoT token in Trajectory.tokenLens (1…20, default 10; issue #17 §1). */
+  lensK?: number;
 }
 
 /** Scoring with weights other than the loaded model's (compare with the starting model, issue #17 §3). */

@@ -6,7 +6,7 @@ import { OrtLanguageModel } from '../llm/ort/ortLanguageModel.ts';
 import { cacheSize as ortCacheSize, clearCache as ortClearCache, readBody, type FetchFile, type FileProgress, type ModelSource } from '../llm/ort/modelFiles.ts';
 import { ModelLoadError, httpError } from '../llm/ort/modelLoadError.ts';
 import { scoreTrajectory as score } from '../llm/scorer/scoreTrajectory.ts';
-import { logitsKernelFor } from '../gpu/logitsKernel.ts';
+import { logitsKernelFor, logitsTopKFor } from '../gpu/logitsKernel.ts';
 import { decodeCheckpoint } from '../engine/checkpoint.ts';
 import { toyModelFolder } from '../engine/onnx/toyModelFolder.ts';
 import type { LoadProgress, ModelSourceSpec } from './api.ts';
@@ -106,7 +106,8 @@ export async function clearCache(): Promise<void> {
 export function scoreTrajectory(
   model: LanguageModel,
   input: { question: string; cot: string; answer: string; probe: string; delimiter?: string | RegExp },
-  opts: { signal: AbortSignal; onProgress(done: number, total: number): void; keepCache?: (cache: CacheState) => void },
+  opts: { signal: AbortSignal; onProgress(done: number, total: number): void; keepCache?: (cache: CacheState) => void; lensK?: number },
 ): Promise<Trajectory> {
-  return score(model, input, { ...opts, kernel: logitsKernelFor(model) });
+  // The token lens (top-k per CoT token) comes with every scoring run, from the same logits rows.
+  return score(model, input, { ...opts, kernel: logitsKernelFor(model), topK: logitsTopKFor(model) });
 }

@@ -105,7 +105,7 @@ async function scoreWith(
   return llm.scoreTrajectory(
     m,
     { question: req.question, cot: req.cot, answer: req.answer, probe: req.probe, delimiter: delimiterOf(req) },
-    { signal, onProgress, keepCache },
+    { signal, onProgress, keepCache, lensK: req.lensK },
   );
 }
 

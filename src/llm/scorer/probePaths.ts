@@ -7,6 +7,7 @@ import type { Trajectory } from '../../repro/types.ts';
 import { planProbeChunks } from './probeChunks.ts';
 import type { ScorerTokens } from './scorerTokens.ts';
 import type { LogitsStatsFn, ScoreInput, ScoreOptions } from './scoreTrajectory.ts';
+import { decodeLensTokens, DEFAULT_LENS_K, LensCollector } from './tokenLens.ts';
 
 /**
  * What one trajectory is scored from: the probe text, the tokenization (done once per call) and
@@ -36,8 +37,16 @@ export function targetsFor(firstAnswerRow: number, answerIds: number[], rows: nu
   return targets;
 }
 
-function assemble(input: ScoreInput, { probe, tokens: t }: ScoringPlan, J: number[], answerLogProbs: number[][], entropyAt: Float64Array): Trajectory {
+/** The token lens of a scoring run when opts.topK is given (issue #17 §1). */
+function lensFor(plan: ScoringPlan, opts: ScoreOptions): LensCollector | null {
+  return opts.topK ? new LensCollector(plan.tokens.cotTokens, opts.lensK ?? DEFAULT_LENS_K) : null;
+}
+
+function assemble(
+  model: LanguageModel, input: ScoreInput, { probe, tokens: t }: ScoringPlan, J: number[], answerLogProbs: number[][], entropyAt: Float64Array, lens: LensCollector | null,
+): Trajectory {
   const N = t.cotTokens.length;
+  const tokenLens = lens?.result();
   return {
     question: input.question,
     cot: input.cot,
@@ -52,6 +61,7 @@ function assemble(input: ScoreInput, { probe, tokens: t }: ScoringPlan, J: numbe
     tokenEntropy: Array.from(entropyAt.subarray(0, N)),
     // repro-method.md §7: entropy of the distribution that produced each segment's first token.
     firstTokenEntropy: t.tokenSpans.map((s) => entropyAt[s.start]),
+    ...(tokenLens && { tokenLens, tokenText: decodeLensTokens(model.tokenizer, tokenLens) }),
   };
 }
 
@@ -76,13 +86,16 @@ export async function branchedJ0(model: LanguageModel, plan: ScoringPlan, stats:
 }
 
 /** One forward over prompt + CoT: entropyAt[i] of the distribution that produced CoT token i (i = N: after the CoT), and the cache. */
-async function cotPass(model: LanguageModel, stats: LogitsStatsFn, t: ScorerTokens): Promise<{ entropyAt: Float64Array; cache: CacheState }> {
+async function cotPass(
+  model: LanguageModel, stats: LogitsStatsFn, t: ScorerTokens, lens: LensCollector | null, opts: ScoreOptions,
+): Promise<{ entropyAt: Float64Array; cache: CacheState }> {
   const P = t.promptIds.length;
   const N = t.cotTokens.length;
   const entropyAt = new Float64Array(N + 1).fill(NaN);
   const full = await model.forward(t.promptIds.concat(t.cotTokens), model.emptyCache());
   try {
-    const s = await stats(full.logits, null);
+    // Both kernels read the same rows, submitted before either read-back is awaited.
+    const [s] = await Promise.all([stats(full.logits, null), lens && P > 0 ? lens.collect(opts.topK!, full.logits, P - 1, 0, N) : null]);
     // Row P − 1 + i predicts CoT token i.
     for (let i = 0; i <= N; i++) entropyAt[i] = s.entropy[P - 1 + i];
   } catch (e) {
@@ -114,7 +127,8 @@ export async function batchedPath(
   const J: number[] = [];
   const answerLogProbs: number[][] = [];
   checkAborted(opts.signal);
-  const { entropyAt, cache } = await cotPass(model, stats, t);
+  const collector = lensFor(plan, opts);
+  const { entropyAt, cache } = await cotPass(model, stats, t, collector, opts);
   let j0Masked = false;
   try {
     const prefixes = bounds.map((b) => P + b);
@@ -144,7 +158,7 @@ export async function batchedPath(
   }
   if (opts.keepCache) opts.keepCache(cache);
   else cache.dispose();
-  return { trajectory: assemble(input, plan, J, answerLogProbs, entropyAt), j0Masked };
+  return { trajectory: assemble(model, input, plan, J, answerLogProbs, entropyAt, collector), j0Masked };
 }
 
 /**
@@ -162,6 +176,7 @@ export async function sequentialPath(model: LanguageModel, input: ScoreInput, pl
   const J: number[] = [];
   const answerLogProbs: number[][] = [];
   const { feed, firstAnswerRow } = probeFeed(plan.request);
+  const lens = lensFor(plan, opts);
 
   let cache: CacheState = model.emptyCache();
   const owned: CacheState[] = [];
@@ -175,7 +190,9 @@ export async function sequentialPath(model: LanguageModel, input: ScoreInput, pl
         const step = await model.forward(tokens, cache);
         owned.push(step.cache);
         try {
-          const s = await stats(step.logits, null);
+          // Row r predicts CoT token i0 + r: the prompt's last row predicts token 0.
+          const i0 = k === 0 ? 1 - P : from + 1;
+          const [s] = await Promise.all([stats(step.logits, null), lens?.collect(opts.topK!, step.logits, 0, i0, tokens.length)]);
           // Row r predicts the token after tokens[r]: CoT token from + r (+1 past the prompt).
           for (let r = 0; r < tokens.length; r++) {
             const i = k === 0 ? r - P + 1 : from + r + 1;
@@ -210,7 +227,7 @@ export async function sequentialPath(model: LanguageModel, input: ScoreInput, pl
   for (const c of owned) c.dispose();
   if (last && opts.keepCache) opts.keepCache(last);
   else last?.dispose();
-  return assemble(input, plan, J, answerLogProbs, entropyAt);
+  return assemble(model, input, plan, J, answerLogProbs, entropyAt, lens);
 }
 
 /** Every prefix re-encoded from scratch (prompt + CoT prefix + probe + answer from the empty cache): the reference. */
@@ -219,7 +236,8 @@ export async function naivePath(model: LanguageModel, input: ScoreInput, plan: S
   const stats = opts.kernel;
   const bounds = boundaries(plan);
   const K = bounds.length - 1;
-  const { entropyAt, cache } = await cotPass(model, stats, t);
+  const lens = lensFor(plan, opts);
+  const { entropyAt, cache } = await cotPass(model, stats, t, lens, opts);
   cache.dispose();
   const { feed, firstAnswerRow } = probeFeed(plan.request);
   const J: number[] = [];
@@ -239,5 +257,5 @@ export async function naivePath(model: LanguageModel, input: ScoreInput, plan: S
     }
     opts.onProgress?.(k + 1, K + 1);
   }
-  return assemble(input, plan, J, answerLogProbs, entropyAt);
+  return assemble(model, input, plan, J, answerLogProbs, entropyAt, lens);
 }

@@ -4,14 +4,16 @@
 // the model can, else one branch per boundary (probePaths.ts). Log-probs and entropies come from
 // the injected logits kernel (src/gpu/logitsKernel.ts in the app), so logits are never read back
 // and this folder needs no GPU code.
-import type { CacheState, LanguageModel, LogitsStatsFn } from '../types.ts';
+import type { CacheState, LanguageModel, LogitsStatsFn, LogitsTopKFn } from '../types.ts';
 import type { Trajectory } from '../../repro/types.ts';
 import { batchedPath, branchedJ0, naivePath, sequentialPath, type ScoringPlan } from './probePaths.ts';
 import { scorerTokens } from './scorerTokens.ts';
+import { checkLensK } from './tokenLens.ts';
 import { planJProbe } from '../../repro/jProbe.ts';
 import { oneTokenAfterCache, scoringPath } from '../scoringPath.ts';
 
-export type { LogitsStatsFn };
+export type { LogitsStatsFn, LogitsTopKFn };
+export { checkLensK, DEFAULT_LENS_K, MAX_LENS_K } from './tokenLens.ts';
 
 export interface ScoreInput {
   question: string;
@@ -26,6 +28,13 @@ export interface ScoreInput {
 export interface ScoreOptions {
   /** Stats of a logits handle: the fused kernel on the model's device (CPU reference on WASM). */
   kernel: LogitsStatsFn;
+  /**
+   * Top-k of a logits handle (the top-k kernel on the model's device, CPU reference on WASM):
+   * when given, Trajectory.tokenLens is filled from the CoT pass's rows (issue #17 §1).
+   */
+  topK?: LogitsTopKFn;
+  /** Alternatives per CoT token, 1…20 (checkLensK); default 10. */
+  lensK?: number;
   signal?: AbortSignal;
   /** Called after each boundary's J: done = boundaries measured, total = K + 1. */
   onProgress?(done: number, total: number): void;
@@ -73,6 +82,7 @@ export function probeBatching(model: LanguageModel): boolean | undefined {
  * positions derived from the past length), the model is scored sequentially from then on.
  */
 export async function scoreTrajectory(model: LanguageModel, input: ScoreInput, opts: ScoreOptions): Promise<Trajectory> {
+  if (opts.lensK !== undefined) checkLensK(opts.lensK); // before any model work
   // Graphs that cannot take several tokens after a cache (src/llm/scoringPath.ts).
   const path = (await scoringPath(model)).path;
   if (path === 're-encode') return scoreTrajectoryNaive(model, input, opts);

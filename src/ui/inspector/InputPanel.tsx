@@ -16,6 +16,7 @@ const CHECK_DELAY_MS = 300;
 export function InputPanel() {
   const { question, answer, cot, generating, genTokens, genAnswer, scoring, scoreProgress, generation, inputCheck, setInput, generate, score, cancel, checkInputs } = useInspector();
   const samplingError = firstInvalid(useInvalidFields((s) => s.errors.sampling));
+  const lensError = firstInvalid(useInvalidFields((s) => s.errors.lens));
   const settings = useSettings((s) => s.settings);
   const update = useSettings((s) => s.update);
   const loaded = useModel((s) => s.loaded);
@@ -124,12 +125,23 @@ export function InputPanel() {
         <button
           type="button"
           className="primary"
-          disabled={busy || !loaded || delimiterError !== null || (inputCheck !== null && !inputCheck.ok)}
+          disabled={busy || !loaded || delimiterError !== null || lensError !== null || (inputCheck !== null && !inputCheck.ok)}
           onClick={() => void score()}
           data-testid="score"
         >
           Score J trajectory
         </button>
+        <NumberField
+          group="lens"
+          label="alternatives per token"
+          value={settings.lensK}
+          min={1}
+          max={20}
+          step={1}
+          onChange={(v) => update({ lensK: v })}
+          testId="lens-k"
+          title="Top-k alternatives kept for every CoT token (the token lens, 1–20); takes effect at the next scoring"
+        />
         {busy && (
           <button type="button" onClick={cancel} data-testid="cancel">
             Cancel

@@ -15,6 +15,10 @@ import { SavedInspections } from './SavedInspections.tsx';
 import { AnalysisControls } from './AnalysisControls.tsx';
 import { LinkBanner } from './LinkBanner.tsx';
 import { BranchPanel } from './BranchPanel.tsx';
+import { useBranches } from '../../store/branchStore.ts';
+
+/** The token lens's "branch from here" (issue #17): the branch panel shows progress and errors. */
+const branchFromLens = (position: number, tokenId: number) => void useBranches.getState().branchFrom(position, { tokenId });
 import { InspectorCompare } from '../compare/InspectorCompare.tsx';
 
 export function InspectorScreen() {
@@ -71,7 +75,7 @@ export function InspectorScreen() {
         <div data-testid="inspection">
           <SummaryCard a={result.a} correct={correct} />
           <AnalysisControls K={result.a.K} />
-          <SegmentStepper t={t} a={result.a} step={step} onStep={setStep} />
+          <SegmentStepper t={t} a={result.a} step={step} onStep={setStep} onBranch={branchFromLens} />
           <InspectorCharts t={t} a={result.a} step={step} />
           <NumbersTable t={t} a={result.a} step={step} />
           <BranchPanel key={`${t.question}\u0000${t.cot}`} t={t} />

@@ -96,4 +96,54 @@ describe('inspection record', () => {
     rec.trajectory.J[0] = NaN;
     expect(() => serializeInspectionRecord(rec)).toThrow(/trajectory.J\[0\]/);
   });
+
+  describe('tokenLens (issue #17 §1, optional)', () => {
+    // CoT tokens 11…18; k = 2 alternatives each, the chosen token at rank 0 or beyond the list.
+    function withLens(): InspectionRecord {
+      const rec = makeRecord();
+      const N = rec.trajectory.cotTokens.length;
+      rec.trajectory.tokenLens = {
+        k: 2,
+        ids: rec.trajectory.cotTokens.map((c, i) => (i % 2 ? [c, 3] : [4, 5])),
+        logProbs: Array.from({ length: N }, () => [-0.25, -1.5]),
+        chosenLogProb: Array.from({ length: N }, (_, i) => (i % 2 ? -0.25 : -4)),
+        chosenRank: Array.from({ length: N }, (_, i) => (i % 2 ? 0 : 7)),
+      };
+      rec.trajectory.tokenText = { 3: ' x', 4: '\n', 5: '<b>' };
+      return rec;
+    }
+
+    it('an inspection without it (saved before the token lens) still loads; one with it round-trips, the JSON export included', () => {
+      const old = makeRecord();
+      expect(old.trajectory.tokenLens).toBeUndefined();
+      expect(parseInspectionRecord(serializeInspectionRecord(old))).toEqual({ ok: true, record: old });
+      const rec = withLens();
+      const text = serializeInspectionRecord(rec);
+      expect(JSON.parse(text).trajectory.tokenLens.chosenRank).toEqual([7, 0, 7, 0, 7, 0, 7, 0]);
+      expect(parseInspectionRecord(text)).toEqual({ ok: true, record: rec });
+    });
+
+    const cases: [string, (t: Trajectory) => void, string][] = [
+      ['too few rows', (t) => t.tokenLens!.ids.pop(), 'trajectory.tokenLens.ids: has 7 entries; there are 8 CoT tokens'],
+      ['a rank array of another length', (t) => t.tokenLens!.chosenRank.push(0), 'trajectory.tokenLens.chosenRank: has 9 entries'],
+      ['a positive log-prob', (t) => { t.tokenLens!.logProbs[2][0] = 0.5; }, 'trajectory.tokenLens.logProbs[2][0]: must be a log-probability (≤ 0)'],
+      ['log-probs not descending', (t) => { t.tokenLens!.logProbs[0] = [-2, -1]; }, 'tokenLens[0]: log-probs must be in descending order'],
+      ['a fractional rank', (t) => { t.tokenLens!.chosenRank[0] = 1.5; }, 'trajectory.tokenLens.chosenRank[0]'],
+      ['a negative rank', (t) => { t.tokenLens!.chosenRank[0] = -1; }, 'trajectory.tokenLens.chosenRank[0]'],
+      ['more ids than k', (t) => { t.tokenLens!.ids[0] = [4, 5, 6]; t.tokenLens!.logProbs[0] = [-1, -2, -3]; }, 'tokenLens[0]: 3 ids and 3 log-probs; both must be equal and ≤ k = 2'],
+      ['ids and log-probs of different lengths', (t) => { t.tokenLens!.logProbs[3] = [-1]; }, 'tokenLens[3]: 2 ids and 1 log-probs'],
+      ['a rank inside the list naming another token', (t) => { t.tokenLens!.chosenRank[0] = 1; }, 'tokenLens[0]: chosen rank 1 must list the CoT token 11'],
+      ['k above 20', (t) => { t.tokenLens!.k = 21; }, 'trajectory.tokenLens.k'],
+      ['a text key that is no token id', (t) => { t.tokenText = { x: 'a' }; }, 'trajectory.tokenText'],
+    ];
+    for (const [what, spoil, message] of cases) {
+      it(`rejects ${what}`, () => {
+        const bad = JSON.parse(serializeInspectionRecord(withLens())) as InspectionRecord;
+        spoil(bad.trajectory);
+        const r = parseInspectionRecord(JSON.stringify(bad));
+        expect(r.ok).toBe(false);
+        if (!r.ok) expect(r.error).toContain(message);
+      });
+    }
+  });
 });

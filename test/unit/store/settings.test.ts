@@ -17,6 +17,7 @@ describe('settings ⇄ URL query', () => {
       w: 0.25,
       eps: 1e-4,
       markers: ['wait', 'hmm, no', '<script>'],
+      lensK: 20,
       temperature: 0,
       topP: 0.9,
       samplingTopK: 40,
@@ -28,6 +29,16 @@ describe('settings ⇄ URL query', () => {
     expect(back.errors).toEqual([]);
     expect(back.settings).toEqual(s);
     expect(delimiterOf(back.settings)).toEqual(/\n-{3,}\n/);
+  });
+
+  test('lensK (alternatives per token) must be an integer in [1, 20]', () => {
+    expect(settingsFromQuery('?lensK=3').settings.lensK).toBe(3);
+    for (const [raw, why] of [['0', 'outside \\[1, 20\\]'], ['21', 'outside \\[1, 20\\]'], ['2.5', 'not an integer']]) {
+      const { settings, errors } = settingsFromQuery(`?lensK=${raw}`);
+      expect(settings.lensK).toBe(10);
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatch(new RegExp(`setting lensK: ${raw} is ${why}`));
+    }
   });
 
   test('bad values are reported by name and fall back to the default', () => {
