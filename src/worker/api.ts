@@ -12,7 +12,7 @@ import type { FieldMapping } from '../data/promptItem.ts';
 import type { OrtDtype } from '../llm/ort/dtypeChoice.ts';
 import type { CachedModel } from '../llm/ort/modelCache.ts';
 import type { ScoringPathInfo } from '../llm/scoringPath.ts';
-import type { BranchPhase, BranchRequest, BranchResult } from './branchTypes.ts';
+import type { BranchPhase, BranchRequest, BranchResult, ScorerInput } from './branchTypes.ts';
 
 export type GpuStatus =
   | {
@@ -71,14 +71,7 @@ export interface WorkerError {
   message: string;
 }
 
-export interface ScoreRequest {
-  question: string;
-  cot: string;
-  answer: string;
-  probe: string;
-  /** '' = the repro-method.md §2 default delimiter. */
-  delimiter: string;
-  delimiterIsRegex: boolean;
+export interface ScoreRequest extends ScorerInput {
   /** Alternatives per CoT token in Trajectory.tokenLens (1…20, default 10; issue #17 §1). */
   lensK?: number;
 }

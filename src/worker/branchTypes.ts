@@ -6,14 +6,19 @@ import type { GenerationStop } from '../analysis/generationOutcome.ts';
 
 export type BranchPhase = 'generate' | 'score';
 
-export interface BranchRequest {
-  /** The inspection being branched: the scorer's inputs as the original was scored. */
+/** What the scorer is given of an inspection; a branch is scored with the original's. */
+export interface ScorerInput {
   question: string;
   cot: string;
   answer: string;
   probe: string;
+  /** '' = the repro-method.md §2 default delimiter. */
   delimiter: string;
   delimiterIsRegex: boolean;
+}
+
+/** The inspection being branched: the scorer's inputs as the original was scored. */
+export interface BranchRequest extends ScorerInput {
   /** The inspection's CoT tokens: refused if the loaded model tokenizes the CoT otherwise. */
   cotTokens: number[];
   /** Index into cotTokens: tokens [0, position) are kept. */
