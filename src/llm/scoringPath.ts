@@ -22,17 +22,21 @@ const NOTES: Record<ScoringPath, string> = {
   're-encode': 're-encoding: this graph cannot continue from a cache, so every boundary re-encodes prompt + CoT prefix + probe (K+1 full forwards)',
 };
 
-const detected = new WeakMap<LanguageModel, Promise<ScoringPathInfo>>();
+/** A per-model check run on first call and remembered (this file's and the branch path's). */
+export function oncePerModel<T>(detect: (model: LanguageModel) => Promise<T>): (model: LanguageModel) => Promise<T> {
+  const detected = new WeakMap<LanguageModel, Promise<T>>();
+  return (model) => {
+    let p = detected.get(model);
+    if (!p) {
+      p = detect(model);
+      detected.set(model, p);
+    }
+    return p;
+  };
+}
 
 /** The model's scoring path, detected on first call (four short forwards) and remembered. */
-export function scoringPath(model: LanguageModel): Promise<ScoringPathInfo> {
-  let p = detected.get(model);
-  if (!p) {
-    p = detect(model);
-    detected.set(model, p);
-  }
-  return p;
-}
+export const scoringPath: (model: LanguageModel) => Promise<ScoringPathInfo> = oncePerModel((m) => detect(m));
 
 async function rows(model: LanguageModel, r: ForwardResult, which: number[]): Promise<Float32Array[]> {
   const out: Float32Array[] = [];
@@ -41,7 +45,7 @@ async function rows(model: LanguageModel, r: ForwardResult, which: number[]): Pr
 }
 
 /** Logits agree within float16-level tolerance (the graphs differ only in how the cache is fed). */
-function close(a: Float32Array[], b: Float32Array[]): boolean {
+export function logitsAgree(a: Float32Array[], b: Float32Array[]): boolean {
   return a.length === b.length && a.every((row, i) => {
     let scale = 0;
     for (const x of b[i]) scale = Math.max(scale, Math.abs(x));
@@ -72,7 +76,7 @@ async function detect(model: LanguageModel): Promise<ScoringPathInfo> {
     const agrees = await fromHead(async (head) => {
       const two = await model.forward(ids.slice(2), head);
       try {
-        return close(await rows(model, two, [0, 1]), ref);
+        return logitsAgree(await rows(model, two, [0, 1]), ref);
       } finally {
         two.dispose();
         two.cache.dispose();
@@ -89,7 +93,7 @@ async function detect(model: LanguageModel): Promise<ScoringPathInfo> {
       try {
         const b = await model.forward([ids[3]], a.cache);
         try {
-          return close([...(await rows(model, a, [0])), ...(await rows(model, b, [0]))], ref);
+          return logitsAgree([...(await rows(model, a, [0])), ...(await rows(model, b, [0]))], ref);
         } finally {
           b.dispose();
           b.cache.dispose();

@@ -5,7 +5,7 @@
 // cache or cut one, the prefix re-encoded with the branch's first tokens ('re-encode', flagged).
 import type { CacheState, LanguageModel } from '../types.ts';
 import { readLogitsRow } from '../logitsRow.ts';
-import { oneTokenAfterCache, scoringPath, type ScoringPath } from '../scoringPath.ts';
+import { logitsAgree, oncePerModel, oneTokenAfterCache, scoringPath, type ScoringPath } from '../scoringPath.ts';
 
 export type BranchPath = ScoringPath;
 
@@ -23,30 +23,12 @@ const NOTES: Record<BranchPath, string> = {
   're-encode': 'prefix re-encoded: this graph cannot continue from a cut KV cache',
 };
 
-const detected = new WeakMap<LanguageModel, Promise<BranchPathInfo>>();
-
 /** The model's branch path, detected on first call (three short forwards) and remembered. */
-export function branchPath(model: LanguageModel): Promise<BranchPathInfo> {
-  let p = detected.get(model);
-  if (!p) {
-    p = detect(model);
-    detected.set(model, p);
-  }
-  return p;
-}
+export const branchPath: (model: LanguageModel) => Promise<BranchPathInfo> = oncePerModel((m) => detect(m));
 
 /** The model as the branch's decoding loop should drive it on this path (one token per call where needed). */
 export function branchDecoder(model: LanguageModel, path: BranchPath): LanguageModel {
   return path === 'one-token' ? oneTokenAfterCache(model) : model;
-}
-
-/** Logits agree within float16-level tolerance (as scoringPath.ts compares). */
-function close(a: Float32Array[], b: Float32Array[]): boolean {
-  return a.length === b.length && a.every((row, i) => {
-    let scale = 0;
-    for (const x of b[i]) scale = Math.max(scale, Math.abs(x));
-    return row.every((x, j) => Math.abs(x - b[i][j]) <= 1e-3 + 1e-2 * scale);
-  });
 }
 
 async function detect(model: LanguageModel): Promise<BranchPathInfo> {
@@ -71,7 +53,7 @@ async function detect(model: LanguageModel): Promise<BranchPathInfo> {
       const cont = await decoder.forward(alt, cut);
       try {
         const got = [await readLogitsRow(cont.logits, 0, model.device), await readLogitsRow(cont.logits, 1, model.device)];
-        if (close(got, want)) return { path: scoring.path, note: NOTES[scoring.path] };
+        if (logitsAgree(got, want)) return { path: scoring.path, note: NOTES[scoring.path] };
       } finally {
         cont.dispose();
         cont.cache.dispose();
