@@ -1,5 +1,5 @@
-// Reads ONE logits row back to the CPU (for sampling the next token). Whole logits never come
-// back; analytics run on the GPU (src/gpu/logitsStats.ts).
+// Logits handle rows: ONE row read back to the CPU (for sampling the next token), and a view of
+// consecutive rows. Whole logits never come back; analytics run on the GPU (src/gpu/logitsStats.ts).
 import type { LogitsHandle } from './types.ts';
 
 /** IEEE half → float. */
@@ -38,4 +38,12 @@ export async function readLogitsRow(handle: LogitsHandle, row: number, device?: 
   } finally {
     staging.destroy();
   }
+}
+
+/** Rows [row0, row0 + rows) of a logits handle, without copying (GPU: an offset into the same buffer). */
+export function sliceRows(h: LogitsHandle, row0: number, rows: number): LogitsHandle {
+  if (row0 < 0 || rows < 0 || row0 + rows > h.rows) throw new RangeError(`rows [${row0}, ${row0 + rows}) outside the handle's ${h.rows} rows`);
+  if (h.kind === 'cpu') return { kind: 'cpu', data: h.data.subarray(row0 * h.vocab, (row0 + rows) * h.vocab), rows, vocab: h.vocab };
+  const bpe = h.dtype === 'float16' ? 2 : 4;
+  return { ...h, byteOffset: h.byteOffset + row0 * h.vocab * bpe, rows };
 }

@@ -4,6 +4,7 @@
 // kernel, or the CPU reference for CPU logits), so only k numbers per row are read back.
 import type { LogitsHandle, LogitsTopKFn, TokenizerLike } from '../types.ts';
 import type { Trajectory } from '../../repro/types.ts';
+import { sliceRows } from '../logitsRow.ts';
 
 export type TokenLens = NonNullable<Trajectory['tokenLens']>;
 
@@ -17,14 +18,6 @@ export function checkLensK(k: number): number {
     throw new RangeError(`alternatives per token (lensK) = ${k} must be an integer in [1, ${MAX_LENS_K}]`);
   }
   return k;
-}
-
-/** Rows [row0, row0 + rows) of a logits handle, without copying (GPU: an offset into the same buffer). */
-export function sliceRows(h: LogitsHandle, row0: number, rows: number): LogitsHandle {
-  if (row0 < 0 || rows < 0 || row0 + rows > h.rows) throw new RangeError(`rows [${row0}, ${row0 + rows}) outside the handle's ${h.rows} rows`);
-  if (h.kind === 'cpu') return { kind: 'cpu', data: h.data.subarray(row0 * h.vocab, (row0 + rows) * h.vocab), rows, vocab: h.vocab };
-  const bpe = h.dtype === 'float16' ? 2 : 4;
-  return { ...h, byteOffset: h.byteOffset + row0 * h.vocab * bpe, rows };
 }
 
 /** Fills tokenLens row by row as the scorer's passes see the CoT's logits. */

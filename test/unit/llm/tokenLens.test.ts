@@ -2,7 +2,8 @@
 // CoT tokens (clipped at the prompt and past the CoT), −inf alternatives dropped, the k bound, and
 // row slicing of GPU and CPU handles — against hand-computed log-softmax values.
 import { describe, expect, test } from 'vitest';
-import { checkLensK, decodeLensTokens, LensCollector, sliceRows } from '../../../src/llm/scorer/tokenLens.ts';
+import { checkLensK, decodeLensTokens, LensCollector } from '../../../src/llm/scorer/tokenLens.ts';
+import { sliceRows } from '../../../src/llm/logitsRow.ts';
 import { logitsTopKCpu } from '../../../src/gpu/logitsTopKCpu.ts';
 import type { LogitsHandle, LogitsTopKFn } from '../../../src/llm/types.ts';
 
