@@ -29,6 +29,7 @@ import { BOS_ID, EOS_ID, PAD_ID } from '../../src/task/vocab.ts';
 import { DEFAULT_TRAIN_TOY_SPEC } from '../../scripts/train-toy/spec.ts';
 import type { BenchEntry, BenchSuite } from './index.ts';
 import { Rng } from '../../src/sampling/rng.ts';
+import { median } from './median.ts';
 
 const EXAMPLE_URL = '/examples/toy-addition.jsonl';
 const BUNDLED_ONNX_URL = '/models/toy-reasoner/onnx/model.onnx';
@@ -40,10 +41,6 @@ const OPTIONS: BatchOptions = {
   sampling: { maxNewTokens: 100, temperature: 0, topK: 0, topP: 1, seed: 1 }, // greedy: same work every rep
 };
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
 
 /** A served file, or null (a dev server answers a missing public file with index.html). */
 async function served(url: string): Promise<Blob | null> {

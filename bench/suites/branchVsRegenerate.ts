@@ -18,6 +18,7 @@ import { buildTinyDecoder, type TinyDecoderOptions } from '../../test/fixtures/o
 import { asPickedFiles, modelFolder } from '../../test/fixtures/onnx/modelFolder.ts';
 import { syntheticCot, tokenizerWithProbeWords } from './jTrajectory.ts';
 import type { BenchEntry, BenchSuite } from './index.ts';
+import { median } from './median.ts';
 
 const DECODER: TinyDecoderOptions = {
   vocabSize: 2048, hidden: 64, numLayers: 2, numHeads: 4, numKvHeads: 4, positionIds: true, seed: 31,
@@ -26,10 +27,6 @@ const FORKS = [128, 384];
 const NEW_TOKENS = 32;
 const REPS = 3;
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
 
 export const branchVsRegenerate: BenchSuite = {
   name: 'branch-vs-regenerate',

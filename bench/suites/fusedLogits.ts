@@ -7,6 +7,7 @@ import type { GpuContext } from '../../src/gpu/device.ts';
 import { LogitsStatsKernel, type LogitsStats } from '../../src/gpu/logitsStats.ts';
 import { randomLogits, withinTolerance } from '../../src/gpu/selfTest.ts';
 import type { BenchEntry, BenchSuite } from './index.ts';
+import { median } from './median.ts';
 
 const T = 256;
 const V = 151_936;
@@ -50,10 +51,6 @@ export function statsJs(x: Float32Array, rows: number, vocab: number, targets: I
   return out;
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
 
 export const fusedLogits: BenchSuite = {
   name: 'fused-logits',

@@ -13,6 +13,7 @@ import { presetConfig } from '../../src/rl/config.ts';
 import type { StepTimings } from '../../src/rl/metrics.ts';
 import { GrpoTrainer } from '../../src/rl/trainer.ts';
 import type { BenchEntry, BenchSuite } from './index.ts';
+import { median } from './median.ts';
 
 const REPS = 3;
 const PROMPTS = 8;
@@ -20,10 +21,6 @@ const SAMPLES = 8;
 /** The bundled toy model's shape (scripts/train-toy/spec.ts), used when no checkpoint is served. */
 const FALLBACK: ModelConfig = { vocabSize: VOCAB_SIZE, blockSize: MAX_SEQUENCE_TOKENS, nLayer: 3, nHead: 4, nEmbd: 96 };
 
-export function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
 
 export async function startingWeights(): Promise<{ config: ModelConfig; params: Float32Array; source: string }> {
   try {

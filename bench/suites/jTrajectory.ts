@@ -26,6 +26,7 @@ import { buildTinyDecoder, type TinyDecoderOptions } from '../../test/fixtures/o
 import { asPickedFiles, modelFolder, type ModelFolder } from '../../test/fixtures/onnx/modelFolder.ts';
 import { byteTokenizerFiles } from '../../test/fixtures/onnx/byteTokenizer.ts';
 import type { BenchEntry, BenchSuite } from './index.ts';
+import { median } from './median.ts';
 
 const DECODER: TinyDecoderOptions = {
   vocabSize: 2048, hidden: 64, numLayers: 2, numHeads: 4, numKvHeads: 4, positionIds: true, seed: 31,
@@ -35,10 +36,6 @@ const SEGMENT_CHARS = 31; // byte-level: ~31 tokens + the "\n\n" delimiter ≈ 3
 const REPS = 5;
 const J_TOLERANCE = 1e-3;
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
 
 /** The fixtures' byte-level tokenizer with the probe's words as (non-special) added tokens. */
 export function tokenizerWithProbeWords(): ModelFolder {

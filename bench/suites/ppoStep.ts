@@ -15,7 +15,8 @@ import { presetConfig, type AdvEstimator } from '../../src/rl/config.ts';
 import type { StepTimings } from '../../src/rl/metrics.ts';
 import { GrpoTrainer } from '../../src/rl/trainer.ts';
 import type { BenchEntry, BenchSuite } from './index.ts';
-import { median, startingWeights, total } from './grpoStep.ts';
+import { startingWeights, total } from './grpoStep.ts';
+import { median } from './median.ts';
 
 const REPS = 3;
 const PROMPTS = 8;

@@ -10,16 +10,13 @@ import type { LogitsTopK } from '../../src/gpu/logitsTopKCpu.ts';
 import { randomLogits, withinTolerance } from '../../src/gpu/selfTest.ts';
 import type { BenchEntry, BenchSuite } from './index.ts';
 import { topKJs } from './topKJs.ts';
+import { median } from './median.ts';
 
 const T = 256;
 const V = 151_936;
 const K = 20;
 const REPS = 5;
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
 
 /** Throws at the first difference: ids, ranks and status exactly, log-probs within tolerance. */
 function checkAgree(a: LogitsTopK, b: LogitsTopK): void {

@@ -18,6 +18,7 @@ import { buildSftBatch, type SftBatch } from '../../src/task/sft.ts';
 import { DEFAULT_TRAIN_TOY_SPEC } from '../../scripts/train-toy/spec.ts';
 import type { BenchEntry, BenchSuite } from './index.ts';
 import { Rng } from '../../src/sampling/rng.ts';
+import { median } from './median.ts';
 
 // SwiftShader on 2 shared cores: a B = 16 step took ~25 s here (TF.js ~200 s), so B = 8 and
 // few, single-step blocks keep the suite under ~10 minutes.
@@ -35,10 +36,6 @@ const ADAMW: AdamWConfig = {
   weightDecay: DEFAULT_TRAIN_TOY_SPEC.sft.weightDecay, gradClip: DEFAULT_TRAIN_TOY_SPEC.sft.gradClip,
 };
 
-export function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
 
 /** The bundled SFT checkpoint when the dev server has one, else the toy recipe's shape, seeded init. */
 export async function toyWeights(): Promise<{ config: ModelConfig; params: Float32Array; source: string }> {

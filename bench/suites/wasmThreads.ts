@@ -7,15 +7,12 @@ import type { ModelConfig } from '../../src/engine/config.ts';
 import { VOCAB_SIZE } from '../../src/task/vocab.ts';
 import type { ThreadsJob, ThreadsResult } from '../wasmThreadsWorker.ts';
 import type { BenchSuite } from './index.ts';
+import { median } from './median.ts';
 
 const CONFIG: ModelConfig = { vocabSize: VOCAB_SIZE, blockSize: 256, nLayer: 4, nHead: 4, nEmbd: 256 };
 const TOKENS = 128;
 const REPS = 7;
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
 
 function runWorker(job: ThreadsJob): Promise<ThreadsResult> {
   const worker = new Worker(new URL('../wasmThreadsWorker.ts', import.meta.url), { type: 'module' });

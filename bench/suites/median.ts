@@ -1,0 +1,5 @@
+// The median every suite reports over its interleaved reps (robust to one slow rep on a shared machine).
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
