@@ -49,7 +49,7 @@ export const KV_WRITE_KERNEL = kernel({
   files: ['shaders/engine_kv_write.wgsl'],
   entryPoints: ['main'],
   bindings: { qkv: 'read', rows: 'read', kv: 'read_write' },
-  uniforms: { N: 'u32', C: 'u32', S: 'u32', maxT: 'u32', layer: 'u32', qkvOff: 'u32' },
+  uniforms: { N: 'u32', C: 'u32', R: 'u32', kvOff: 'u32', qkvOff: 'u32' },
   ...WG64,
 });
 
@@ -57,7 +57,7 @@ export const ATTENTION_CACHED_KERNEL = kernel({
   files: ['shaders/engine_attention_cached.wgsl'],
   entryPoints: ['main'],
   bindings: { qkv: 'read', kv: 'read', rows: 'read', outp: 'read_write' },
-  uniforms: { N: 'u32', C: 'u32', NH: 'u32', S: 'u32', maxT: 'u32', layer: 'u32', qkvOff: 'u32', outOff: 'u32', scale: 'f32' },
+  uniforms: { N: 'u32', C: 'u32', NH: 'u32', R: 'u32', kvOff: 'u32', qkvOff: 'u32', outOff: 'u32', scale: 'f32' },
   ...WG64,
   /** MAX_HS: the largest head size (the private accumulator's length). */
   constants: { MAX_HS: 128 },
@@ -110,7 +110,7 @@ export const LOGPROB_HEAD_KERNEL = kernel({
   files: ['shaders/engine_logprob_head.wgsl'],
   entryPoints: ['main'],
   bindings: { logits: 'read', targets: 'read', logp: 'read_write', entropy: 'read_write', lse: 'read_write' },
-  uniforms: { N: 'u32', V: 'u32', logitsOff: 'u32' },
+  uniforms: { N: 'u32', V: 'u32', logitsOff: 'u32', rowOff: 'u32' },
   ...WG64,
 });
 
