@@ -25,8 +25,11 @@ export interface EngineWeights {
   destroy(): void;
 }
 
-/** The toy's weights: windows of the flat params buffer (owned by the GpuModel, not destroyed here). */
-export function toyWeights(config: ModelConfig, params: GPUBuffer): EngineWeights {
+/**
+ * The toy's weights: windows of the flat params buffer — borrowed from a GpuModel (not destroyed
+ * here), or owned (a LanguageModel's, destroyed with the weights).
+ */
+export function toyWeights(config: ModelConfig, params: GPUBuffer, owned = false): EngineWeights {
   const layout = paramLayout(config);
   const o = layout.offsets;
   return {
@@ -41,7 +44,9 @@ export function toyWeights(config: ModelConfig, params: GPUBuffer): EngineWeight
       return at(params, o[name] + l * toyLayerSize(config, name));
     },
     bytes: layout.total * 4,
-    destroy() {},
+    destroy() {
+      if (owned) params.destroy();
+    },
   };
 }
 
