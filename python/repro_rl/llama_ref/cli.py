@@ -4,15 +4,17 @@
   python -m repro_rl.llama_ref --jobs jobs.json      # many models in one process (torch loads once)
 
 requests.json is a list of token-id lists (sequences), or an object with any of
-  "sequences": [[id, …], …]                         → log p of every next token (+ logits if V is small)
+  "sequences": [[id, …] or {"ids": [id, …], "logits": false}, …]  → log p of every next token (+ logits if V is small)
   "greedy":    [{"prompt": [id, …], "steps": N}, …]  → N argmax tokens and their top-1 − top-2 margins
   "answers":   [{"prefix": [id, …], "answer": [id, …]}, …]  → log p of each answer token, and J (their mean)
   "grads":     [{"ids": [id, …], "weights": [w_0 … w_{T−2}]}, …]  → ∇ of Σ w_t log p(ids[t+1] | ..t)
 jobs.json is a list of {"model": dir, "ids": path or the requests object inline, "out": path,
-"float64": bool?, "maxLogitsVocab": int?}. See write_expected for the output's fields."""
+"float64": bool?, "maxLogitsVocab": int?}; a job whose parameters (as loaded) and requests equal an
+earlier job's reuses its outputs. See compute_expected for the output's fields."""
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import sys
 import time
@@ -57,10 +59,11 @@ def compute_expected(model: LlamaRef, req: Dict[str, Any], max_logits_vocab: int
         "sequences": [], "greedy": [], "answers": [], "grads": [],
     }
     for i, seq in enumerate(req.get("sequences", [])):
-        ids = _check_ids(seq, V, f"sequences[{i}]")
-        lp, rows = next_token_logprobs(model, ids)
+        want_logits = not isinstance(seq, dict) or bool(seq.get("logits", True))
+        ids = _check_ids(seq["ids"] if isinstance(seq, dict) else seq, V, f"sequences[{i}]")
+        lp, _ = next_token_logprobs(model, ids)
         entry = {"ids": ids, "logprobs": lp.tolist()}
-        if V <= max_logits_vocab:
+        if want_logits and V <= max_logits_vocab:
             with torch.no_grad():
                 entry["logits"] = model.forward(ids).tolist()
         out["sequences"].append(entry)
@@ -82,11 +85,28 @@ def compute_expected(model: LlamaRef, req: Dict[str, Any], max_logits_vocab: int
     return out
 
 
-def run_job(model_dir: str, ids: Any, out_path: str, float64: bool = False, max_logits_vocab: int = MAX_LOGITS_VOCAB) -> None:
+def _key(model: LlamaRef, req: Dict[str, Any], max_logits_vocab: int) -> str:
+    """Same parameters bit for bit, same requests → same outputs (a sharded copy of a single file)."""
+    h = hashlib.sha256(json.dumps([req, max_logits_vocab, str(model.dtype), model.raw_config], sort_keys=True).encode())
+    for k in sorted(model.params):
+        h.update(k.encode())
+        h.update(model.params[k].numpy().tobytes())
+    return h.hexdigest()
+
+
+def run_job(model_dir: str, ids: Any, out_path: str, float64: bool = False, max_logits_vocab: int = MAX_LOGITS_VOCAB,
+            memo: Dict[str, Dict[str, Any]] = None) -> None:
     model = LlamaRef.from_folder(model_dir, torch.float64 if float64 else torch.float32)
-    result = {"model": model_dir, **compute_expected(model, _requests(ids), max_logits_vocab)}
+    req = _requests(ids)
+    key = _key(model, req, max_logits_vocab) if memo is not None else None
+    if key is None or key not in memo:
+        computed = compute_expected(model, req, max_logits_vocab)
+        if key is not None:
+            memo[key] = computed
+    else:
+        computed = memo[key]
     with open(out_path, "w", encoding="utf-8") as f:
-        json.dump(result, f)
+        json.dump({"model": model_dir, **computed}, f)
 
 
 def main(argv=None) -> int:
@@ -103,9 +123,10 @@ def main(argv=None) -> int:
         with open(a.jobs, encoding="utf-8") as f:
             jobs = json.load(f)
         t0 = time.perf_counter()
+        memo: Dict[str, Dict[str, Any]] = {}
         for j in jobs:
-            run_job(j["model"], j["ids"], j["out"], bool(j.get("float64", False)), int(j.get("maxLogitsVocab", MAX_LOGITS_VOCAB)))
-        print(f"llama_ref: {len(jobs)} jobs in {time.perf_counter() - t0:.2f} s", file=sys.stderr)
+            run_job(j["model"], j["ids"], j["out"], bool(j.get("float64", False)), int(j.get("maxLogitsVocab", MAX_LOGITS_VOCAB)), memo)
+        print(f"llama_ref: {len(jobs)} jobs ({len(memo)} distinct) in {time.perf_counter() - t0:.2f} s", file=sys.stderr)
         return 0
     if not (a.model_dir and a.ids and a.out):
         ap.error("give <model_dir> --ids FILE --out FILE, or --jobs FILE")
