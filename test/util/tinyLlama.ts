@@ -104,6 +104,8 @@ export function hfTensorShapes(c: HfConfig): [string, number[]][] {
  * ~ N(0, (g / √in)²) with g = 2 for q/k (scores spread over a few units) and 3 for the LM head
  * (logits std ≈ 3, so greedy top-1 − top-2 gaps are rarely tiny); norms 1 + N(0, 0.2²) (a
  * "1 + weight" mistake shows); biases N(0, 0.3²); embeddings N(0, 1), or N(0, (3 / √C)²) when tied.
+ * Tied models also get g = 3 on o_proj / down_proj: otherwise a token's own embedding dominates the
+ * last hidden state, it predicts itself, and greedy decoding repeats one token (1–6 distinct of 32).
  */
 export function tinyLlamaWeights(c: HfConfig, seed: number): TensorSpec[] {
   const rng = new Rng(seed);
@@ -116,7 +118,8 @@ export function tinyLlamaWeights(c: HfConfig, seed: number): TensorSpec[] {
     else if (name.endsWith('.bias')) scale = 0.3;
     else if (name === 'model.embed_tokens.weight') scale = tied ? 3 / Math.sqrt(c.hidden_size) : 1;
     else {
-      const gain = name.endsWith('q_proj.weight') || name.endsWith('k_proj.weight') ? 2 : name === 'lm_head.weight' ? 3 : 1;
+      const residual = name.endsWith('o_proj.weight') || name.endsWith('down_proj.weight');
+      const gain = name.endsWith('q_proj.weight') || name.endsWith('k_proj.weight') ? 2 : name === 'lm_head.weight' || (residual && c.tie_word_embeddings) ? 3 : 1;
       scale = gain / Math.sqrt(shape[1]);
     }
     for (let i = 0; i < n; i++) data[i] = offset + scale * rng.normal();
