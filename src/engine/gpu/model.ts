@@ -21,7 +21,7 @@
 import type { GpuContext } from '../../gpu/device.ts';
 import { readFloat32, STORAGE, uploadBuffer, writeBuffer } from '../../gpu/buffers.ts';
 import { paramLayout, validateConfig, type ModelConfig, type ParamLayout } from '../config.ts';
-import { validateAdamW } from '../cpu/adamw.ts';
+import { validateAdamW } from '../adamwConfig.ts';
 import type {
   AdamWConfig, ForwardOutput, ProbeRequest, SamplingOptions, SampleOutput, StepResult, TrainableModel,
 } from '../types.ts';
