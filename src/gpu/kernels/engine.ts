@@ -105,12 +105,14 @@ export const ATTENTION_CACHED_KERNEL = kernel({
   constants: { MAX_HS: 128 },
 });
 
+/** Token (+ position) embedding; wte at file precision (WDT: 0 f32, 1 f16, 2 bf16), wpe f32 and optional. */
 export const ENCODER_FORWARD_KERNEL = kernel({
-  files: ['shaders/engine_encoder_forward.wgsl'],
+  files: ['shaders/engine_encoder_forward.wgsl', WEIGHT_DECODE],
   entryPoints: ['main'],
-  bindings: { params: 'read', tokens: 'read', positions: 'read', outp: 'read_write' },
-  uniforms: { N: 'u32', C: 'u32', wteOff: 'u32', wpeOff: 'u32', outOff: 'u32' },
-  ...WG64,
+  bindings: { wte: 'read', wpe: 'read', tokens: 'read', positions: 'read', outp: 'read_write' },
+  uniforms: { N: 'u32', C: 'u32', wteOff: 'u32', wpeOff: 'u32', outOff: 'u32', hasWpe: 'u32' },
+  overrides: { WG: 64, WDT: 0 },
+  workgroupSize: ['WG'],
 });
 
 export const ENCODER_BACKWARD_KERNEL = kernel({
