@@ -8,7 +8,7 @@ import { isLlama, type BlockAct, type BlockStep, type EngineConfig, type HeadVie
 import { LN_EPS } from '../config.ts';
 import type { EngineWeights } from './weights.ts';
 import type { KvStore } from './kvStore.ts';
-import { encoderForward } from './layers/encoder.ts';
+import { embeddingForward } from './layers/encoder.ts';
 import { layernormForward } from './layers/layernorm.ts';
 import { matmulForward } from './layers/matmul.ts';
 import { attentionCached, kvWrite } from './layers/attention.ts';
@@ -40,11 +40,7 @@ function pending(what: string): Error {
 
 /** The residual stream's first value: token embeddings (+ learned positions for the toy). */
 export function recordEmbedding(rec: Recorder, s: StepScratch, w: EngineWeights, c: EngineConfig, N: number): void {
-  if (w.positions && w.embed.buf === w.positions.buf && !w.embed.dtype) {
-    encoderForward(rec, at(s.acts.residual), s.tokens, s.positions, w.embed.buf, w.embed.off, w.positions.off, N, c.nEmbd);
-    return;
-  }
-  throw pending('embedding (no position table / half-precision)');
+  embeddingForward(rec, at(s.acts.residual), s.tokens, w.positions ? s.positions : null, w.embed, w.positions, N, c.nEmbd);
 }
 
 export function recordFinalNorm(rec: Recorder, s: StepScratch, w: EngineWeights, c: EngineConfig, N: number): void {
