@@ -123,18 +123,6 @@ export const useInspector = create<InspectorState>((set, get) => ({
       set({ error: 'answer: enter the ground-truth answer to score against (repro-method.md §3 scores only answer tokens).' });
       return;
     }
-    // Input the model cannot represent (unknown tokens, past its context) is refused, not scored.
-    try {
-      const check = await workerApi().checkInput({ question, cot, answer, probe: probeSetting() });
-      set({ inputCheck: check });
-      if (!check.ok) {
-        set({ error: `Not scored — ${useModel.getState().loaded?.info.id ?? 'the model'} cannot represent this input: ${check.problems.join('; ')}. Every J after such tokens would be meaningless.` });
-        return;
-      }
-    } catch (e) {
-      set({ error: errorText(e) });
-      return;
-    }
     const jobId = nextJobId('score');
     const s = useSettings.getState().settings;
     set({ scoring: jobId, error: null, scoreProgress: { done: 0, total: 0 } });
@@ -148,7 +136,11 @@ export const useInspector = create<InspectorState>((set, get) => ({
       set({ trajectory: t, step: 0, scoredWith: info ? { id: info.id, backend: info.backend } : null, branches: [], savedAs: null });
       await get().saveCurrent();
     } catch (e) {
-      set({ error: errorText(e) });
+      // Input the model cannot represent (unknown tokens, past its context) is refused by the
+      // worker, from the same tokenization it would score; the flags beside the input follow.
+      const refused = (e as Error)?.name === 'NotRepresentable';
+      set({ error: refused ? (e as Error).message : errorText(e) });
+      if (refused) void get().checkInputs();
     } finally {
       set({ scoring: null, scoreProgress: null });
     }

@@ -5,7 +5,8 @@ import type { Trajectory } from '../repro/types.ts';
 import { OrtLanguageModel } from '../llm/ort/ortLanguageModel.ts';
 import { cacheSize as ortCacheSize, clearCache as ortClearCache, readBody, type FetchFile, type FileProgress, type ModelSource } from '../llm/ort/modelFiles.ts';
 import { ModelLoadError, httpError } from '../llm/ort/modelLoadError.ts';
-import { scoreTrajectory as score } from '../llm/scorer/scoreTrajectory.ts';
+import { scoreTrajectory as score, type ScoreOptions } from '../llm/scorer/scoreTrajectory.ts';
+export { tokenizeForScoring } from '../llm/scorer/scoreTrajectory.ts';
 import { logitsKernelFor, logitsTopKFor } from '../gpu/logitsKernel.ts';
 import { decodeCheckpoint } from '../engine/checkpoint.ts';
 import { toyModelFolder } from '../engine/onnx/toyModelFolder.ts';
@@ -106,7 +107,7 @@ export async function clearCache(): Promise<void> {
 export function scoreTrajectory(
   model: LanguageModel,
   input: { question: string; cot: string; answer: string; probe: string; delimiter?: string | RegExp },
-  opts: { signal: AbortSignal; onProgress(done: number, total: number): void; keepCache?: (cache: CacheState) => void; lensK?: number },
+  opts: { signal: AbortSignal; onProgress(done: number, total: number): void; keepCache?: (cache: CacheState) => void; lensK?: number; tokens?: ScoreOptions['tokens'] },
 ): Promise<Trajectory> {
   // The token lens (top-k per CoT token) comes with every scoring run, from the same logits rows.
   return score(model, input, { ...opts, kernel: logitsKernelFor(model), topK: logitsTopKFor(model) });

@@ -25,7 +25,7 @@ import { scoringPath } from '../llm/scoringPath.ts';
 import * as llm from './llmAdapter.ts';
 import { answersMatch } from '../analysis/responseSplit.ts';
 import { generationOutcome } from '../analysis/generationOutcome.ts';
-import { checkRepresentable, type Representability } from '../llm/representability.ts';
+import { checkRepresentable, representabilityOfIds, type Representability } from '../llm/representability.ts';
 import type { CacheState, StopReason } from '../llm/types.ts';
 import { branchWith, inspectionIds, keepInspectionCache, releaseInspectionCache, retainOnly } from './branchHost.ts';
 
@@ -151,10 +151,21 @@ export const modelApi: ModelApi = {
   },
   score(jobId, req, onProgress) {
     const m = requireModel();
+    // One tokenization per scoring click: the scorer's ids are checked for representability and
+    // then scored (not tokenized again); input the model cannot represent is refused, not scored.
+    const input = { question: req.question, cot: req.cot, answer: req.answer, probe: req.probe, delimiter: delimiterOf(req) };
+    const tokens = llm.tokenizeForScoring(m, input);
+    const check = representabilityOfIds(m.tokenizer, [tokens.promptIds, tokens.cotTokens, tokens.probeIds, tokens.answerIds],
+      { prompt: m.formatPrompt(req.question), question: req.question, cot: req.cot, probe: req.probe, answer: req.answer }, m.info);
+    if (!check.ok) {
+      const e = new Error(`Not scored — ${m.info.id} cannot represent this input: ${check.problems.join('; ')}. Every J after such tokens would be meaningless.`);
+      e.name = 'NotRepresentable';
+      return Promise.reject(e);
+    }
     // The inspection's cache over prompt + CoT stays, so a branch continues from it (branchHost.ts).
-    const ids = inspectionIds(m, req.question, req.cot);
-    const keep = (c: CacheState) => keepInspectionCache(m, ids.promptIds.concat(ids.cotTokens), c);
-    return withJob(jobId, (signal) => scoreWith(m, req, signal, onProgress, keep));
+    const ids = tokens.promptIds.concat(tokens.cotTokens);
+    const keep = (c: CacheState) => keepInspectionCache(m, ids, c);
+    return withJob(jobId, (signal) => llm.scoreTrajectory(m, input, { signal, onProgress, keepCache: keep, lensK: req.lensK, tokens }));
   },
   branch(jobId, req, onProgress) {
     const m = requireModel();
