@@ -10,6 +10,7 @@ import { ModelLoadError, classifyOrtError, parseJsonFile } from './modelLoadErro
 import { hubFetcher, localFilesFetcher, type FetchFile, type FileProgress, type ModelSource } from './modelFiles.ts';
 import { createSession, type OrtBackend, type OrtSessionHandle } from './ortRuntime.ts';
 import { renewingSession } from './renewingSession.ts';
+import { requestGpuAdapter } from '../../platform/gpuAdapter.ts';
 
 export type WebGpuSupport = { ok: true; features: string[]; maxBufferSize?: number } | { ok: false; reason: string };
 
@@ -49,15 +50,13 @@ export interface LoadedOrtParts {
   generationConfig: Record<string, unknown>;
 }
 
+/** Whether ORT can run on WebGPU here (the adapter from the app's one request, src/platform/gpuAdapter.ts). */
 export async function detectWebGpu(): Promise<WebGpuSupport> {
-  const gpu = typeof navigator !== 'undefined' ? navigator.gpu : undefined;
-  if (!gpu) return { ok: false, reason: 'this browser has no WebGPU (navigator.gpu is undefined, or the page is not a secure context)' };
   try {
-    const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
-    if (!adapter) return { ok: false, reason: 'navigator.gpu.requestAdapter() found no GPU adapter' };
+    const adapter = await requestGpuAdapter();
     return { ok: true, features: [...adapter.features], maxBufferSize: adapter.limits.maxBufferSize };
   } catch (e) {
-    return { ok: false, reason: `requesting a WebGPU adapter failed: ${(e as Error).message}` };
+    return { ok: false, reason: (e as Error).message };
   }
 }
 
