@@ -15,6 +15,7 @@ import { encoderForward } from './layers/encoder.ts';
 import { layernormForward } from './layers/layernorm.ts';
 import { matmulForward } from './layers/matmul.ts';
 import { attentionCached, kvWrite, MAX_HEAD_SIZE, type KvCacheShape } from './layers/attention.ts';
+import { strided } from './layers/rows.ts';
 import { geluForward } from './layers/gelu.ts';
 import { residualForward } from './layers/residual.ts';
 import { logProbHeadForward } from './layers/logprobHead.ts';
@@ -126,7 +127,8 @@ export class KvInference {
     const rec = this.rec;
     const s = this.s;
     const P = (name: ParamName, l: number, size: number): GpuTensor => paramAt(this.params, this.layout, name, l, size);
-    const shape: KvCacheShape = { S: this.slots, maxT, C };
+    const shape: KvCacheShape = { S: this.slots, maxT };
+    const heads = { NH, NKV: NH, HD: C / NH };
     rec.begin();
     encoderForward(rec, at(s.resA), s.tokens, s.positions, this.params, this.layout.offsets.wte, this.layout.offsets.wpe, N, C);
     // Few buffers for many activations: each is dead by the time its buffer is reused.
@@ -144,11 +146,14 @@ export class KvInference {
           case 'linear':
             matmulForward(rec, buf(step.to), buf(step.from), P(step.w, l, step.inC * step.outC * C * C), P(step.b, l, step.outC * C), N, step.inC * C, step.outC * C);
             break;
-          case 'attention':
-            // this step's k, v into the cache, then attention over the cached positions
-            kvWrite(rec, this.kv, buf(step.from), s.rows, l, N, shape);
-            attentionCached(rec, buf(step.to), buf(step.from), this.kv, s.rows, l, N, NH, shape);
+          case 'attention': {
+            // this step's k, v into this layer's cache block [2, S, maxT, C], then attention over the
+            // cached positions (packed qkv rows [q | k | v], stride 3C)
+            const qkv = buf(step.from), kv = at(this.kv, l * 2 * this.slots * maxT * C);
+            kvWrite(rec, kv, strided(at(qkv.buf, qkv.off + C), 3 * C), strided(at(qkv.buf, qkv.off + 2 * C), 3 * C), s.rows, N, heads, shape);
+            attentionCached(rec, buf(step.to), strided(qkv, 3 * C), kv, s.rows, N, heads, shape);
             break;
+          }
           case 'gelu': geluForward(rec, buf(step.to), buf(step.from), N * blockActWidth(step.from) * C); break;
           case 'residual': residualForward(rec, buf(step.to), buf(step.from), buf(step.add), N * C); break;
         }

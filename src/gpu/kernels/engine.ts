@@ -48,19 +48,23 @@ export const ATTENTION_BACKWARD_KERNEL = kernel({
 export const KV_WRITE_KERNEL = kernel({
   files: ['shaders/engine_kv_write.wgsl'],
   entryPoints: ['main'],
-  bindings: { qkv: 'read', rows: 'read', kv: 'read_write' },
-  uniforms: { N: 'u32', C: 'u32', S: 'u32', maxT: 'u32', layer: 'u32', qkvOff: 'u32' },
+  bindings: { k: 'read', v: 'read', rows: 'read', kv: 'read_write' },
+  uniforms: { N: 'u32', KVD: 'u32', S: 'u32', maxT: 'u32', kOff: 'u32', kStride: 'u32', vOff: 'u32', vStride: 'u32', kvOff: 'u32' },
   ...WG64,
 });
 
 export const ATTENTION_CACHED_KERNEL = kernel({
   files: ['shaders/engine_attention_cached.wgsl'],
-  entryPoints: ['main'],
-  bindings: { qkv: 'read', kv: 'read', rows: 'read', outp: 'read_write' },
-  uniforms: { N: 'u32', C: 'u32', NH: 'u32', S: 'u32', maxT: 'u32', layer: 'u32', qkvOff: 'u32', outOff: 'u32', scale: 'f32' },
+  /** main: software adapters (a thread per (row, head)); flash_main: hardware (a workgroup per (row, head)). */
+  entryPoints: ['main', 'flash_main'],
+  bindings: { q: 'read', kv: 'read', rows: 'read', outp: 'read_write' },
+  uniforms: {
+    N: 'u32', NH: 'u32', NKV: 'u32', HD: 'u32', S: 'u32', maxT: 'u32', qOff: 'u32', qStride: 'u32', kvOff: 'u32', outOff: 'u32',
+    scale: 'f32',
+  },
   ...WG64,
-  /** MAX_HS: the largest head size (the private accumulator's length). */
-  constants: { MAX_HS: 128 },
+  /** MAX_HD: the largest head size (main's private accumulator); MAX_DPT: head dims per thread in flash_main. */
+  constants: { MAX_HD: 256, MAX_DPT: 4 },
 });
 
 export const ENCODER_FORWARD_KERNEL = kernel({

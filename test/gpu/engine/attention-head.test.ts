@@ -7,6 +7,7 @@ import { logProbHeadBackward, logProbHeadForward } from '../../../src/engine/cpu
 import * as gpuAtt from '../../../src/engine/gpu/layers/attention.ts';
 import * as gpuHead from '../../../src/engine/gpu/layers/logprobHead.ts';
 import { at } from '../../../src/engine/gpu/tensor.ts';
+import { strided } from '../../../src/engine/gpu/layers/rows.ts';
 import { expectAllclose } from '../../util/allclose.ts';
 import { Harness } from './harness.ts';
 import { gpu, randomArray, randomIds } from './helpers.ts';
@@ -51,10 +52,11 @@ describe('attention and head runners vs the CPU reference', () => {
     for (let p = 0; p < T; p++) rows.set(p < split ? [p, 2, 2, 0] : [p, 0, 2, split], 4 * p);
     const kv = H.f32(randomArray(L * 2 * S * maxT * C, rng)); // junk everywhere not written
     const x = H.f32(qkv, 5), o = H.zeros(T * C, 3), r = H.i32(rows);
-    const shape = { S, maxT, C };
+    const shape = { S, maxT }, heads = { NH, NKV: NH, HD: C / NH };
+    const block = at(kv.buf, layer * 2 * S * maxT * C); // this layer's [2, S, maxT, C] in the all-layers buffer
     await H.run((rec) => {
-      gpuAtt.kvWrite(rec, kv.buf, x, r, layer, T, shape);
-      gpuAtt.attentionCached(rec, o, x, kv.buf, r, layer, T, NH, shape);
+      gpuAtt.kvWrite(rec, block, strided(at(x.buf, x.off + C), 3 * C), strided(at(x.buf, x.off + 2 * C), 3 * C), r, T, heads, shape);
+      gpuAtt.attentionCached(rec, o, strided(x, 3 * C), block, r, T, heads, shape);
     });
     expectAllclose(await H.read(o, out.length), out, TOL);
   });
