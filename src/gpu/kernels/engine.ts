@@ -32,16 +32,25 @@ export const BIAS_BACKWARD_KERNEL = kernel({
 export const ATTENTION_FORWARD_KERNEL = kernel({
   files: ['shaders/engine_attention_forward.wgsl'],
   entryPoints: ['main'],
-  bindings: { qkv: 'read', outp: 'read_write', att: 'read_write' },
-  uniforms: { B: 'u32', T: 'u32', C: 'u32', NH: 'u32', qkvOff: 'u32', outOff: 'u32', attOff: 'u32', scale: 'f32' },
+  bindings: { q: 'read', k: 'read', v: 'read', outp: 'read_write', att: 'read_write' },
+  uniforms: {
+    B: 'u32', T: 'u32', NH: 'u32', NKV: 'u32', HD: 'u32', qOff: 'u32', qStride: 'u32', kOff: 'u32', kStride: 'u32', vOff: 'u32',
+    vStride: 'u32', outOff: 'u32', attOff: 'u32', scale: 'f32',
+  },
   ...WG64,
 });
 
 export const ATTENTION_BACKWARD_KERNEL = kernel({
   files: ['shaders/engine_attention_backward.wgsl'],
-  entryPoints: ['query_main', 'key_main'],
-  bindings: { qkv: 'read', att: 'read', dout: 'read', dpreatt: 'read_write', dqkv: 'read_write' },
-  uniforms: { B: 'u32', T: 'u32', C: 'u32', NH: 'u32', qkvOff: 'u32', attOff: 'u32', doutOff: 'u32', scale: 'f32' },
+  entryPoints: ['query_main', 'key_main', 'value_main'],
+  bindings: {
+    q: 'read', k: 'read', v: 'read', att: 'read', dout: 'read', dpreatt: 'read_write', dq: 'read_write', dk: 'read_write', dv: 'read_write',
+  },
+  uniforms: {
+    B: 'u32', T: 'u32', NH: 'u32', NKV: 'u32', HD: 'u32', qOff: 'u32', qStride: 'u32', kOff: 'u32', kStride: 'u32', vOff: 'u32',
+    vStride: 'u32', attOff: 'u32', doutOff: 'u32', dqOff: 'u32', dqStride: 'u32', dkOff: 'u32', dkStride: 'u32', dvOff: 'u32',
+    dvStride: 'u32', scale: 'f32',
+  },
   ...WG64,
 });
 
