@@ -12,6 +12,10 @@ import { embeddingForward } from './layers/encoder.ts';
 import { layernormForward } from './layers/layernorm.ts';
 import { matmulForward } from './layers/matmul.ts';
 import { attentionCached, kvWrite } from './layers/attention.ts';
+import { rmsnormForward } from './layers/rmsnorm.ts';
+import { rotaryForward } from './layers/rotary.ts';
+import { swigluForward } from './layers/swiglu.ts';
+import { strided, type Rows } from './layers/rows.ts';
 import { geluForward } from './layers/gelu.ts';
 import { residualForward } from './layers/residual.ts';
 
@@ -32,10 +36,8 @@ export interface StepScratch {
 
 export interface StepContext {
   kv: KvStore;
-}
-
-function pending(what: string): Error {
-  return new Error(`the ${what} kernel is not wired into the engine yet`);
+  /** rotary cos/sin table [2, P, HD/2] (src/engine/rope.ts) and its P; Llama family only */
+  rope?: { table: GpuTensor; positions: number };
 }
 
 /** The residual stream's first value: token embeddings (+ learned positions for the toy). */
@@ -45,15 +47,17 @@ export function recordEmbedding(rec: Recorder, s: StepScratch, w: EngineWeights,
 
 export function recordFinalNorm(rec: Recorder, s: StepScratch, w: EngineWeights, c: EngineConfig, N: number): void {
   const x = at(s.acts.residual3);
-  if (isLlama(c)) throw pending('RMSNorm');
+  if (isLlama(c)) {
+    rmsnormForward(rec, at(s.lnf), at(s.normStat1), x, w.finalNormW, N, c.nEmbd, c.rmsNormEps);
+    return;
+  }
   if (!w.finalNormB || w.finalNormB.buf !== w.finalNormW.buf) throw new Error('LayerNorm weight and bias must share a buffer');
   layernormForward(rec, at(s.lnf), at(s.normStat1), at(s.normStat2), x, w.finalNormW.buf, w.finalNormW.off, w.finalNormB.off, N, c.nEmbd);
 }
 
-/** Is this view the toy's packed layout (q | k | v of equal width, row stride 3C)? */
-function packedQkv(q: HeadView, k: HeadView, v: HeadView): boolean {
-  const W = q.heads * q.headDim;
-  return q.off === 0 && k.off === W && v.off === 2 * W && q.stride === 3 * W && k.heads === q.heads;
+/** The rows of a head view inside its activation buffer. */
+function view(s: StepScratch, v: HeadView): Rows {
+  return strided(at(s.acts[v.act], v.off), v.stride);
 }
 
 export function recordBlockStep(
@@ -61,6 +65,7 @@ export function recordBlockStep(
 ): void {
   const buf = (a: BlockAct): GpuTensor => at(s.acts[a]);
   const P = (p: Parameters<EngineWeights['layer']>[1]) => w.layer(l, p);
+  const eps = isLlama(c) ? c.rmsNormEps : LN_EPS;
   switch (step.op) {
     case 'layernorm': {
       const wt = P(step.w), bt = P(step.b);
@@ -68,23 +73,30 @@ export function recordBlockStep(
       layernormForward(rec, buf(step.to), at(s.normStat1), at(s.normStat2), buf(step.from), wt.buf, wt.off, bt.off, N, c.nEmbd);
       break;
     }
+    case 'rmsnorm': rmsnormForward(rec, buf(step.to), at(s.normStat1), buf(step.from), P(step.w), N, c.nEmbd, eps); break;
+    case 'headnorm': {
+      const rows = view(s, step.view);
+      rmsnormForward(rec, rows, at(s.headStat), rows, P(step.w), N, step.view.headDim, eps, step.view.heads);
+      break;
+    }
+    case 'rope': {
+      if (!ctx.rope) throw new Error('a rotary step needs the model\'s cos/sin table');
+      rotaryForward(rec, view(s, step.view), s.positions, ctx.rope.table, N, step.view.heads, step.view.headDim, ctx.rope.positions);
+      break;
+    }
     case 'linear':
       matmulForward(rec, buf(step.to), buf(step.from), P(step.w), step.b ? P(step.b) : null, N, step.inW, step.outW);
       break;
     case 'attention': {
       const kvl = ctx.kv.layer(l);
-      if (!packedQkv(step.q, step.k, step.v)) throw pending('grouped-query attention');
-      kvWrite(rec, kvl, ctx.kv.capacity, buf(step.q.act), s.rows, N, c.nEmbd);
-      attentionCached(rec, buf(step.to), buf(step.q.act), kvl, ctx.kv.capacity, s.rows, N, c.nEmbd, c.nHead);
+      const heads = { NH: step.q.heads, NKV: step.k.heads, HD: step.q.headDim };
+      const shape = { R: ctx.kv.capacity };
+      kvWrite(rec, kvl, view(s, step.k), view(s, step.v), s.rows, N, heads, shape);
+      attentionCached(rec, buf(step.to), view(s, step.q), kvl, s.rows, N, heads, shape);
       break;
     }
     case 'gelu': geluForward(rec, buf(step.to), buf(step.from), N * step.width); break;
+    case 'swiglu': swigluForward(rec, buf(step.to), view(s, step.gate), view(s, step.up), N, step.width); break;
     case 'residual': residualForward(rec, buf(step.to), buf(step.from), buf(step.add), N * c.nEmbd); break;
-    case 'rmsnorm': throw pending('RMSNorm');
-    case 'headnorm': throw pending('q/k head norm');
-    case 'rope': throw pending('rotary embedding');
-    case 'swiglu': throw pending('SwiGLU');
   }
 }
-
-export { LN_EPS };

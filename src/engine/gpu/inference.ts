@@ -15,14 +15,15 @@
 // logits of every row into a caller's buffer (LanguageModel.forward), or logits of selected rows
 // into a compact buffer (decoding: the sampler reads them on the GPU).
 import type { GpuContext } from '../../gpu/device.ts';
-import { createBuffer, writeBuffer } from '../../gpu/buffers.ts';
+import { createBuffer, STORAGE, uploadBuffer, writeBuffer } from '../../gpu/buffers.ts';
+import { ropeTableFor } from '../rope.ts';
 import type { Recorder } from './encoding.ts';
 import { at, type GpuTensor } from './tensor.ts';
 import { blockActWidths, blockSteps, isLlama, type BlockAct, type EngineConfig } from '../block.ts';
 import type { EngineWeights } from './weights.ts';
 import type { KvStore } from './kvStore.ts';
 import { submitAndRead } from './readback.ts';
-import { recordBlockStep, recordEmbedding, recordFinalNorm, type StepScratch } from './blockPass.ts';
+import { recordBlockStep, recordEmbedding, recordFinalNorm, type StepContext, type StepScratch } from './blockPass.ts';
 import { matmulForward } from './layers/matmul.ts';
 import { logProbHeadForward } from './layers/logprobHead.ts';
 
@@ -57,6 +58,8 @@ export interface InferenceResult {
 
 /** Bytes of f32 logits one head slice may hold (bounds the 'logp' head's scratch). */
 const HEAD_SLICE_BYTES = 32 << 20;
+/** Positions the rotary table covers at most (a model's longer context is refused past it). */
+export const MAX_ROPE_POSITIONS = 32768;
 
 export class CachedInference {
   readonly config: EngineConfig;
@@ -69,6 +72,9 @@ export class CachedInference {
   private readonly headRows: number;
   private readonly headLogits: GPUBuffer;
   private readonly headOut: Record<'targets' | 'logp' | 'entropy' | 'lse', GPUBuffer>;
+  private readonly step: StepContext;
+  /** Positions this pass can encode: the model's context, capped by the rotary table. */
+  readonly maxPositions: number;
 
   constructor(ctx: GpuContext, config: EngineConfig, rec: Recorder, weights: EngineWeights, kv: KvStore, maxRows: number) {
     this.ctx = ctx;
@@ -88,7 +94,13 @@ export class CachedInference {
     }
     acts.residual = acts.residual3 = f(n * config.nEmbd, 'resA');
     acts.residual2 = f(n * config.nEmbd, 'resB');
-    const heads = isLlama(config) ? config.nHead : config.nHead;
+    const heads = config.nHead;
+    this.maxPositions = isLlama(config) ? Math.min(config.blockSize, MAX_ROPE_POSITIONS) : config.blockSize;
+    this.step = { kv };
+    if (isLlama(config)) {
+      const table = uploadBuffer(ctx.device, ropeTableFor(config, this.maxPositions), STORAGE, 'engine rope table');
+      this.step.rope = { table: at(table), positions: this.maxPositions };
+    }
     this.s = {
       acts,
       tokens: f(n, 'tokens'), positions: f(n, 'positions'), rows: f(4 * n, 'rows'),
@@ -125,6 +137,7 @@ export class CachedInference {
     const cap = this.kv.capacity;
     rows.forEach((r, i) => {
       const own = r.ownBase + r.pos - r.prefixLen;
+      if (r.pos >= this.maxPositions) throw new RangeError(`row ${i}: position ${r.pos} is past the model's ${this.maxPositions} positions`);
       if (r.pos < r.prefixLen || own >= cap || r.prefixBase + r.prefixLen > cap) {
         throw new RangeError(`row ${i} (position ${r.pos}) addresses cache rows outside the store's ${cap}`);
       }
@@ -138,7 +151,7 @@ export class CachedInference {
     rec.begin();
     recordEmbedding(rec, this.s, this.weights, config, N);
     for (let l = 0; l < config.nLayer; l++) {
-      for (const step of blockSteps(config)) recordBlockStep(rec, step, l, this.s, this.weights, config, N, { kv: this.kv });
+      for (const step of blockSteps(config)) recordBlockStep(rec, step, l, this.s, this.weights, config, N, this.step);
     }
     recordFinalNorm(rec, this.s, this.weights, config, N);
     const lnf = at(this.s.lnf);
@@ -180,6 +193,7 @@ export class CachedInference {
 
   destroy(): void {
     const seen = new Set<GPUBuffer>();
+    this.step.rope?.table.buf.destroy();
     for (const b of [...Object.values(this.s.acts), this.s.tokens, this.s.positions, this.s.rows, this.s.normStat1, this.s.normStat2, this.s.headStat, this.s.lnf, this.headLogits, ...Object.values(this.headOut)]) {
       if (!seen.has(b)) { seen.add(b); b.destroy(); }
     }

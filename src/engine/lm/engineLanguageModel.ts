@@ -95,8 +95,10 @@ export class EngineLanguageModel implements LanguageModel {
   private track = (s: EngineCacheState) => this.live.delete(s);
 
   private checkPositions(last: number): void {
-    if (last > this.config.blockSize) {
-      throw new RangeError(`${last} positions exceed ${this.info.id}'s context of ${this.config.blockSize} (max_position_embeddings)`);
+    const max = this.inference.maxPositions;
+    if (last > max) {
+      const why = max < this.config.blockSize ? `the engine's ${max}-position limit (its context is ${this.config.blockSize})` : `${this.info.id}'s context of ${max} (max_position_embeddings)`;
+      throw new RangeError(`${last} positions exceed ${why}`);
     }
   }
 

@@ -74,35 +74,48 @@ export const BIAS_BACKWARD_KERNEL = kernel({
 export const ATTENTION_FORWARD_KERNEL = kernel({
   files: ['shaders/engine_attention_forward.wgsl'],
   entryPoints: ['main'],
-  bindings: { qkv: 'read', outp: 'read_write', att: 'read_write' },
-  uniforms: { B: 'u32', T: 'u32', C: 'u32', NH: 'u32', qkvOff: 'u32', outOff: 'u32', attOff: 'u32', scale: 'f32' },
+  bindings: { q: 'read', k: 'read', v: 'read', outp: 'read_write', att: 'read_write' },
+  uniforms: {
+    B: 'u32', T: 'u32', NH: 'u32', NKV: 'u32', HD: 'u32', qOff: 'u32', qStride: 'u32', kOff: 'u32', kStride: 'u32', vOff: 'u32',
+    vStride: 'u32', outOff: 'u32', attOff: 'u32', scale: 'f32',
+  },
   ...WG64,
 });
 
 export const ATTENTION_BACKWARD_KERNEL = kernel({
   files: ['shaders/engine_attention_backward.wgsl'],
-  entryPoints: ['query_main', 'key_main'],
-  bindings: { qkv: 'read', att: 'read', dout: 'read', dpreatt: 'read_write', dqkv: 'read_write' },
-  uniforms: { B: 'u32', T: 'u32', C: 'u32', NH: 'u32', qkvOff: 'u32', attOff: 'u32', doutOff: 'u32', scale: 'f32' },
+  entryPoints: ['query_main', 'key_main', 'value_main'],
+  bindings: {
+    q: 'read', k: 'read', v: 'read', att: 'read', dout: 'read', dpreatt: 'read_write', dq: 'read_write', dk: 'read_write', dv: 'read_write',
+  },
+  uniforms: {
+    B: 'u32', T: 'u32', NH: 'u32', NKV: 'u32', HD: 'u32', qOff: 'u32', qStride: 'u32', kOff: 'u32', kStride: 'u32', vOff: 'u32',
+    vStride: 'u32', attOff: 'u32', doutOff: 'u32', dqOff: 'u32', dqStride: 'u32', dkOff: 'u32', dkStride: 'u32', dvOff: 'u32',
+    dvStride: 'u32', scale: 'f32',
+  },
   ...WG64,
 });
 
 export const KV_WRITE_KERNEL = kernel({
   files: ['shaders/engine_kv_write.wgsl'],
   entryPoints: ['main'],
-  bindings: { qkv: 'read', rows: 'read', kv: 'read_write' },
-  uniforms: { N: 'u32', C: 'u32', R: 'u32', kvOff: 'u32', qkvOff: 'u32' },
+  bindings: { k: 'read', v: 'read', rows: 'read', kv: 'read_write' },
+  uniforms: { N: 'u32', KVD: 'u32', R: 'u32', kOff: 'u32', kStride: 'u32', vOff: 'u32', vStride: 'u32', kvOff: 'u32' },
   ...WG64,
 });
 
 export const ATTENTION_CACHED_KERNEL = kernel({
   files: ['shaders/engine_attention_cached.wgsl'],
-  entryPoints: ['main'],
-  bindings: { qkv: 'read', kv: 'read', rows: 'read', outp: 'read_write' },
-  uniforms: { N: 'u32', C: 'u32', NH: 'u32', R: 'u32', kvOff: 'u32', qkvOff: 'u32', outOff: 'u32', scale: 'f32' },
+  /** main: software adapters (a thread per (row, head)); flash_main: hardware (a workgroup per (row, head)). */
+  entryPoints: ['main', 'flash_main'],
+  bindings: { q: 'read', kv: 'read', rows: 'read', outp: 'read_write' },
+  uniforms: {
+    N: 'u32', NH: 'u32', NKV: 'u32', HD: 'u32', R: 'u32', qOff: 'u32', qStride: 'u32', kvOff: 'u32', outOff: 'u32',
+    scale: 'f32',
+  },
   ...WG64,
-  /** MAX_HS: the largest head size (the private accumulator's length). */
-  constants: { MAX_HS: 128 },
+  /** MAX_HD: the largest head size (main's private accumulator); MAX_DPT: head dims per thread in flash_main. */
+  constants: { MAX_HD: 256, MAX_DPT: 4 },
 });
 
 /** Token (+ position) embedding; wte at file precision (WDT: 0 f32, 1 f16, 2 bf16), wpe f32 and optional. */

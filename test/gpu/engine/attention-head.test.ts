@@ -7,6 +7,7 @@ import { logProbHeadBackward, logProbHeadForward } from '../../../src/engine/cpu
 import * as gpuAtt from '../../../src/engine/gpu/layers/attention.ts';
 import * as gpuHead from '../../../src/engine/gpu/layers/logprobHead.ts';
 import { at } from '../../../src/engine/gpu/tensor.ts';
+import { strided } from '../../../src/engine/gpu/layers/rows.ts';
 import { expectAllclose } from '../../util/allclose.ts';
 import { Harness } from './harness.ts';
 import { gpu, randomArray, randomIds } from './helpers.ts';
@@ -52,9 +53,10 @@ describe('attention and head runners vs the CPU reference', () => {
     for (let p = 0; p < T; p++) rows.set(p < split ? [p, ctxBase, 0, 0] : [p, ownBase, ctxBase, split], 4 * p);
     const kv = H.f32(randomArray(2 * R * C, rng), 6); // junk everywhere not written, at an element offset
     const x = H.f32(qkv, 5), o = H.zeros(T * C, 3), r = H.i32(rows);
+    const shape = { R }, heads = { NH, NKV: NH, HD: C / NH };
     await H.run((rec) => {
-      gpuAtt.kvWrite(rec, kv, R, x, r, T, C);
-      gpuAtt.attentionCached(rec, o, x, kv, R, r, T, C, NH);
+      gpuAtt.kvWrite(rec, kv, strided(at(x.buf, x.off + C), 3 * C), strided(at(x.buf, x.off + 2 * C), 3 * C), r, T, heads, shape);
+      gpuAtt.attentionCached(rec, o, strided(x, 3 * C), kv, r, T, heads, shape);
     });
     expectAllclose(await H.read(o, out.length), out, TOL);
   });

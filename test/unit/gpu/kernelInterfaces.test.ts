@@ -5,11 +5,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { packUniforms, uniformLayout, type KernelInterface } from '../../../src/gpu/kernelInterface.ts';
 import * as engine from '../../../src/gpu/kernels/engine.ts';
+import * as llama from '../../../src/gpu/kernels/llama.ts';
 import * as logits from '../../../src/gpu/kernels/logits.ts';
 import { checkKernelInterface, parseWgslInterface, wgslLiteral } from '../../../src/gpu/wgslInterface.ts';
 
 const isKernel = (x: unknown): x is KernelInterface => typeof x === 'object' && x !== null && 'files' in x && 'source' in x;
-const KERNELS = Object.entries({ ...engine, ...logits } as Record<string, unknown>)
+const KERNELS = Object.entries({ ...engine, ...llama, ...logits } as Record<string, unknown>)
   .filter((e): e is [string, KernelInterface] => isKernel(e[1]));
 const { MATMUL_KERNEL, ADAMW_KERNEL } = engine;
 const { LOGITS_TOPK_KERNEL } = logits;
@@ -25,7 +26,7 @@ describe('kernel declarations cover shaders/', () => {
     const onDisk = readdirSync('shaders').filter((f) => f.endsWith('.wgsl')).map((f) => `shaders/${f}`).sort();
     const declared = [...new Set(KERNELS.flatMap(([, k]) => k.files))].sort();
     expect(declared).toEqual(onDisk);
-    expect(onDisk.length).toBe(22);
+    expect(onDisk.length).toBe(27);
     for (const [, k] of KERNELS) {
       expect(k.source).toBe(k.files.map((f) => readFileSync(f, 'utf8')).join('\n'));
     }
@@ -60,7 +61,7 @@ describe('the check fails when a shader and its declaration disagree', () => {
   test('a constant, an override default, a workgroup size or an entry point changed', () => {
     expect(checkKernelInterface(mutate(MATMUL_KERNEL, 'const R: u32 = 4u;', 'const R: u32 = 2u;')))
       .toEqual(['shaders/engine_matmul.wgsl + shaders/engine_weight_decode.wgsl: const R = 2, declared 4']);
-    expect(checkKernelInterface(mutate(engine.ATTENTION_CACHED_KERNEL, 'MAX_HS: u32 = 128u', 'MAX_HS: u32 = 64u'))[0]).toContain('const MAX_HS = 64, declared 128');
+    expect(checkKernelInterface(mutate(engine.ATTENTION_CACHED_KERNEL, 'MAX_HD: u32 = 256u', 'MAX_HD: u32 = 64u'))[0]).toContain('const MAX_HD = 64, declared 256');
     expect(checkKernelInterface(mutate(LOGITS_TOPK_KERNEL, 'const MAX_K: u32 = 20u;', 'const MAX_K: u32 = 16u;'))[0]).toContain('const MAX_K = 16, declared 20');
     expect(checkKernelInterface(mutate(engine.RESIDUAL_KERNEL, 'override WG: u32 = 64;', 'override WG: u32 = 128;')))
       .toEqual(['shaders/engine_residual.wgsl: override WG defaults to 128, declared 64']);
