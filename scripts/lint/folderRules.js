@@ -17,6 +17,14 @@ export const FOLDER_RULES = {
   analysis: { may: ['repro', 'task', 'llm/types.ts', 'llm/representability.ts'], why: 'pure derivations shared by the screens and the worker' },
   export: { may: ['data', 'repro', 'rl', 'sampling', 'task', 'store/settings.ts'], why: 'the verl export is pure: prompt sets, configs and settings in, files out' },
   llm: { may: ['numeric', 'repro', 'sampling'], why: 'the model interface and its scorer get their GPU kernel injected' },
+  // A subfolder row replaces its folder's: `mustNot` names sibling subfolders it may not import,
+  // `packages` npm packages it may not import.
+  'llm/hub': {
+    may: ['numeric', 'repro', 'sampling'],
+    mustNot: ['llm/ort'],
+    packages: ['onnxruntime-web'],
+    why: 'model files, cache, listing, tokenizer are shared by both backends: they import neither (no ORT, no engine)',
+  },
   gpu: { may: ['llm/types.ts', 'sampling'], why: 'device and kernels; it sees only the model interface types (and the PRNG, for the self-test)' },
   engine: { may: ['llm', 'numeric', 'repro', 'sampling', 'task', 'gpu'], why: 'the toy engine knows nothing of training loops, the worker or the UI' },
   rl: { may: ['engine', 'repro', 'sampling', 'task'], why: 'training drives any TrainableModel; no GPU, worker or UI code' },
@@ -30,9 +38,10 @@ export const FOLDER_RULES = {
 
 function forbiddenGroups(folder) {
   const may = FOLDER_RULES[folder].may;
+  const top = folder.split('/')[0];
   const out = [];
   for (const other of SRC) {
-    if (other === folder || may.includes(other)) continue;
+    if (other === top || may.includes(other)) continue;
     const files = may.filter((m) => m.startsWith(`${other}/`));
     if (files.length === 0) {
       out.push(`**/${other}/**`);
@@ -41,6 +50,9 @@ function forbiddenGroups(folder) {
       out.push(`**/${other}/**`, ...files.map((f) => `!**/${f}`));
     }
   }
+  // A sibling subfolder: by its path from src/, and as the sibling's relative '../name/'.
+  for (const sub of FOLDER_RULES[folder].mustNot ?? []) out.push(`**/${sub}/**`, `../${sub.split('/').pop()}/**`);
+  for (const pkg of FOLDER_RULES[folder].packages ?? []) out.push(pkg, `${pkg}/**`);
   return out;
 }
 

@@ -3,8 +3,8 @@
 import type { CacheState, LanguageModel } from '../llm/types.ts';
 import type { Trajectory } from '../repro/types.ts';
 import { OrtLanguageModel } from '../llm/ort/ortLanguageModel.ts';
-import { cacheSize as ortCacheSize, clearCache as ortClearCache, readBody, type FetchFile, type FileProgress, type ModelSource } from '../llm/ort/modelFiles.ts';
-import { ModelLoadError, httpError } from '../llm/ort/modelLoadError.ts';
+import { cacheSize as ortCacheSize, clearCache as ortClearCache, readBody, type FetchFile, type FileProgress, type ModelSource } from '../llm/hub/modelFiles.ts';
+import { ModelLoadError, httpError } from '../llm/hub/modelLoadError.ts';
 import { scoreTrajectory as score } from '../llm/scorer/scoreTrajectory.ts';
 import { logitsKernelFor, logitsTopKFor } from '../gpu/logitsKernel.ts';
 import { decodeCheckpoint } from '../engine/checkpoint.ts';

@@ -1,6 +1,6 @@
 // The I/O conventions of an onnx-community decoder, read from the session's input/output names
 // and types plus config.json — never assumed. Pure: no ORT import.
-import { ModelLoadError } from './modelLoadError.ts';
+import { ModelLoadError } from '../hub/modelLoadError.ts';
 
 export interface ValueInfo {
   name: string;
