@@ -8,7 +8,13 @@ import { loadTokenizer } from '../../../src/llm/hub/modelSource.ts';
 import { ModelLoadError } from '../../../src/llm/hub/modelLoadError.ts';
 import { byteTokenizerFiles } from '../../fixtures/onnx/byteTokenizer.ts';
 import { MemoryCacheStorage } from './memoryCaches.ts';
-import { fakeHub, offline, readAll } from './fakeHub.ts';
+import { fakeHub as routedHub } from '../../fixtures/onnx/fakeHub.ts';
+import { offline, readAll } from './streams.ts';
+
+/** The routed fake hub serving one repository, its bodies streamed in chunks (default 7 bytes). */
+function fakeHub(id: string, files: Record<string, Uint8Array>, opts: { chunk?: number; cut?: Record<string, number> } = {}) {
+  return routedHub({ [id]: { folder: new Map(Object.entries(files)), chunkBytes: opts.chunk ?? 7, cutAt: opts.cut } });
+}
 
 const ID = 'test-org/tiny-llama';
 const bytes = (n: number, seed: number) => Uint8Array.from({ length: n }, (_, i) => (i * 31 + seed) & 0xff);

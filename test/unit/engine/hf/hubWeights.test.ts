@@ -8,8 +8,14 @@ import { llamaTensorShapes } from '../../../../src/engine/llamaConfig.ts';
 import { filesOf, listSource, type SourceOptions } from '../../../../src/llm/hub/modelSource.ts';
 import { Rng } from '../../../../src/sampling/rng.ts';
 import { MemoryCacheStorage } from '../../hub/memoryCaches.ts';
-import { fakeHub, offline } from '../../hub/fakeHub.ts';
+import { fakeHub as routedHub } from '../../../fixtures/onnx/fakeHub.ts';
+import { offline } from '../../hub/streams.ts';
 import { encodeSafetensors, randomTensor, tensorBytes } from './safetensorsBytes.ts';
+
+/** The routed fake hub serving one repository, its bodies streamed in chunks (default 7 bytes). */
+function fakeHub(id: string, files: Record<string, Uint8Array>, opts: { chunk?: number; cut?: Record<string, number> } = {}) {
+  return routedHub({ [id]: { folder: new Map(Object.entries(files)), chunkBytes: opts.chunk ?? 7, cutAt: opts.cut } });
+}
 
 const ID = 'test-org/tiny-qwen3';
 const CONFIG = { architectures: ['Qwen3ForCausalLM'], model_type: 'qwen3', vocab_size: 12, hidden_size: 8, intermediate_size: 10, num_hidden_layers: 2, num_attention_heads: 2, num_key_value_heads: 1, head_dim: 6, tie_word_embeddings: false, torch_dtype: 'float16' };
