@@ -6,7 +6,7 @@ import { halvesToFloat32 } from '../logitsRow.ts';
 import { samplingFromGenerationConfig } from '../sampling.ts';
 import type { HfTokenizer } from '../hub/hfTokenizer.ts';
 import type { DecoderIo } from './ioConventions.ts';
-import { eosTokenIds } from './ioConventions.ts';
+import { eosTokenIds } from '../hub/modelConfig.ts';
 import { contextLengthOf } from '../representability.ts';
 import type { ModelSource } from '../hub/modelFiles.ts';
 import { OrtCacheState } from './ortCacheState.ts';

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { hubFetcher, hubOpener, localFilesFetcher, cacheSize, clearCache, type FileProgress } from '../../../src/llm/hub/modelFiles.ts';
 import { deleteCachedModel, listCachedModels } from '../../../src/llm/hub/modelCache.ts';
 import { loadTokenizer } from '../../../src/llm/hub/modelSource.ts';
+import { eosTokenIds, readConfigFiles } from '../../../src/llm/hub/modelConfig.ts';
 import { ModelLoadError } from '../../../src/llm/hub/modelLoadError.ts';
 import { byteTokenizerFiles } from '../../fixtures/onnx/byteTokenizer.ts';
 import { MemoryCacheStorage } from './memoryCaches.ts';
@@ -143,5 +144,25 @@ describe('picked files and the tokenizer', () => {
     const unlisted = await loadTokenizer(fetchFile, undefined);
     expect(fetched).toEqual(['tokenizer.json', 'tokenizer_config.json', 'chat_template.jinja']);
     expect(unlisted.formatPrompt('x')).toBe('[x]<think>\n');
+  });
+});
+
+describe('config files', () => {
+  it('config.json required and named, generation_config.json optional, EOS ids from either', async () => {
+    const enc = (v: unknown) => new TextEncoder().encode(JSON.stringify(v));
+    const files: Record<string, Uint8Array> = { 'config.json': enc({ model_type: 'qwen3', eos_token_id: 151645 }), 'generation_config.json': enc({ eos_token_id: [151645, 151643] }) };
+    const fetchFile = async (p: string) => {
+      if (!files[p]) throw new ModelLoadError('missing-file', `Missing file ${p}`, { file: p });
+      return files[p];
+    };
+    const both = await readConfigFiles(fetchFile, () => true);
+    expect(eosTokenIds(both.generationConfig, both.config)).toEqual([151645, 151643]);
+    delete files['generation_config.json'];
+    const one = await readConfigFiles(fetchFile, () => true);
+    expect(one.generationConfig).toEqual({});
+    expect(eosTokenIds(one.generationConfig, one.config)).toEqual([151645]);
+    await expect(readConfigFiles(fetchFile, (p) => p !== 'config.json')).rejects.toMatchObject({ kind: 'missing-file', file: 'config.json' });
+    files['config.json'] = new TextEncoder().encode('{"model_type": ');
+    await expect(readConfigFiles(fetchFile, () => true)).rejects.toMatchObject({ kind: 'corrupt-file', message: expect.stringMatching(/^config\.json is not valid JSON/) });
   });
 });

@@ -5,7 +5,7 @@ import { configFromGenai } from '../../../src/llm/ort/genaiConfig.ts';
 import { ModelLoadError } from '../../../src/llm/hub/modelLoadError.ts';
 import { estimateMemory } from '../../../src/llm/ort/memoryEstimate.ts';
 import { contextLengthOf } from '../../../src/llm/representability.ts';
-import { eosTokenIds } from '../../../src/llm/ort/ioConventions.ts';
+import { eosTokenIds } from '../../../src/llm/hub/modelConfig.ts';
 import { samplingFromGenerationConfig } from '../../../src/llm/sampling.ts';
 
 const phi3 = {

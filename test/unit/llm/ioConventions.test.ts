@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { detectDecoderIo, eosTokenIds } from '../../../src/llm/ort/ioConventions.ts';
+import { detectDecoderIo } from '../../../src/llm/ort/ioConventions.ts';
+import { eosTokenIds } from '../../../src/llm/hub/modelConfig.ts';
 import { ModelLoadError } from '../../../src/llm/hub/modelLoadError.ts';
 
 const past = (layers: number, type = 'float32', shape: (number | string)[] = ['batch', 'kv', 'past', 'hs']) =>
