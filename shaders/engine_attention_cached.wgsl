@@ -1,18 +1,19 @@
 // Causal attention of new rows against the KV cache (decoding, prefill and probe branches):
-// row r (rows[r] = (pos, slot, prefixSlot, prefixLen)) attends to cache positions p ≤ pos, where
-// position p is read from prefixSlot when p < prefixLen (a branch's shared context) and from
-// slot otherwise (the row's own keys, written by engine_kv_write.wgsl before this dispatch).
+// row r (rows[r] = (pos, ownBase, prefixBase, prefixLen)) attends to its positions p ≤ pos, where
+// position p is cache row prefixBase + p when p < prefixLen (a shared prompt / CoT, read in place)
+// and ownBase + p − prefixLen otherwise (the row's own keys, written by engine_kv_write.wgsl
+// before this dispatch).
 //   outp[r, h·HS + i] = Σ_p softmax_p(scale · q[r,h] · k[p,h]) · v[p, h·HS + i]   (online softmax)
 // CPU reference: src/engine/cpu/layers/attention.ts attentionForward on the re-encoded sequence.
 //
 // @group(0) @binding(0) read        qkv   [N,3C] at qkvOff (only the q part is read)
-// @group(0) @binding(1) read        kv    [L,2,S,maxT,C]
+// @group(0) @binding(1) read        kv    [2,R,C] at kvOff (one layer's block)
 // @group(0) @binding(2) read        rows  [N,4] i32
 // @group(0) @binding(3) read_write  outp  [N,C] at outOff
 // @group(1) @binding(0) uniform     u
 // Workgroup: WG threads, one per (row, head); HS ≤ MAX_HS; dispatch grid(N·NH, WG).
 
-struct U { N: u32, C: u32, NH: u32, S: u32, maxT: u32, layer: u32, qkvOff: u32, outOff: u32, scale: f32 }
+struct U { N: u32, C: u32, NH: u32, R: u32, kvOff: u32, qkvOff: u32, outOff: u32, scale: f32 }
 
 @group(0) @binding(0) var<storage, read> qkv: array<f32>;
 @group(0) @binding(1) var<storage, read> kv: array<f32>;
@@ -38,10 +39,10 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   var maxval = -3.0e38;
   var sum = 0.0;
   for (var p = 0u; p <= pos; p++) {
-    var slot = u32(info.y);
-    if (i32(p) < info.w) { slot = u32(info.z); }
-    let kOff = (((u.layer * 2u) * u.S + slot) * u.maxT + p) * u.C + h * HS;
-    let vOff = (((u.layer * 2u + 1u) * u.S + slot) * u.maxT + p) * u.C + h * HS;
+    var row = u32(info.y) + p - u32(info.w);
+    if (i32(p) < info.w) { row = u32(info.z) + p; }
+    let kOff = u.kvOff + row * u.C + h * HS;
+    let vOff = u.kvOff + (u.R + row) * u.C + h * HS;
     var dot = 0.0;
     for (var i = 0u; i < HS; i++) { dot += qkv[q + i] * kv[kOff + i]; }
     dot *= u.scale;

@@ -56,14 +56,25 @@ function forbiddenGroups(folder) {
   return out;
 }
 
-export const folderRuleConfigs = Object.keys(FOLDER_RULES).map((folder) => ({
-  files: [`src/${folder}/**/*.{ts,tsx}`],
-  rules: {
-    'no-restricted-imports': ['error', {
-      patterns: [{
-        group: forbiddenGroups(folder),
-        message: `src/${folder}: ${FOLDER_RULES[folder].why} (docs/architecture.md, Folder rules).`,
-      }],
-    }],
-  },
-}));
+/**
+ * Sub-folders with a stricter rule than their folder's: what they must not import besides the
+ * folder's own rule (folder-relative to src/).
+ */
+export const SUBFOLDER_RULES = {
+  'engine/gpu': { forbid: ['engine/cpu'], why: 'the GPU engine never imports its float64 CPU reference at run time (tests compare the two)' },
+  'engine/lm': { forbid: ['engine/cpu'], why: 'the engine\'s LanguageModel runs on the GPU engine, not on its CPU reference' },
+};
+
+const restricted = (groups, message) => ({ 'no-restricted-imports': ['error', { patterns: [{ group: groups, message }] }] });
+
+export const folderRuleConfigs = Object.keys(FOLDER_RULES).flatMap((folder) => {
+  const why = `src/${folder}: ${FOLDER_RULES[folder].why} (docs/architecture.md, Folder rules).`;
+  const subs = Object.keys(SUBFOLDER_RULES).filter((sub) => sub.startsWith(`${folder}/`));
+  return [
+    { files: [`src/${folder}/**/*.{ts,tsx}`], ignores: subs.map((sub) => `src/${sub}/**`), rules: restricted(forbiddenGroups(folder), why) },
+    ...subs.map((sub) => ({
+      files: [`src/${sub}/**/*.{ts,tsx}`],
+      rules: restricted([...forbiddenGroups(folder), ...SUBFOLDER_RULES[sub].forbid.map((f) => `**/${f.split('/').pop()}/**`)], `src/${sub}: ${SUBFOLDER_RULES[sub].why}; and ${why}`),
+    })),
+  ];
+});

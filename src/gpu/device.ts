@@ -79,9 +79,9 @@ export async function acquireGpu(opts: AcquireOptions = {}): Promise<GpuContext>
     }
     requiredLimits[name] = Math.max(want, requiredLimits[name] ?? 0);
   }
-  const features: GPUFeatureName[] = [];
-  if (adapter.features.has('shader-f16')) features.push('shader-f16');
-  if (adapter.features.has('timestamp-query')) features.push('timestamp-query');
+  // 'subgroups': reductions of the decoding matmul (engine_matmul_gemv_subgroup.wgsl; kernels check
+  // ctx.features). Names as strings: tfjs pulls in an older @webgpu/types whose GPUFeatureName lacks it.
+  const features = (['shader-f16', 'timestamp-query', 'subgroups'] as string[]).filter((f) => adapter.features.has(f)) as GPUFeatureName[];
   let device: GPUDevice;
   try {
     device = await adapter.requestDevice({ requiredLimits, requiredFeatures: features });

@@ -31,23 +31,17 @@ export function attentionBackward(
   rec.dispatch(K, 'key_main', buffers, u, grid(B * NH * T, K.overrides.WG));
 }
 
-export interface KvCacheShape { S: number; maxT: number; C: number }
-
-/** kv[layer, k|v, rows.slot, rows.pos] = the k and v parts of qkv [N,3C]. */
-export function kvWrite(
-  rec: Recorder, kv: GPUBuffer, qkv: GpuTensor, rows: GPUBuffer, layer: number, N: number, shape: KvCacheShape,
-): void {
-  rec.dispatch(KV_WRITE_KERNEL, 'main', { qkv: qkv.buf, rows, kv },
-    { N, C: shape.C, S: shape.S, maxT: shape.maxT, layer, qkvOff: qkv.off }, grid(N * shape.C, KV_WRITE_KERNEL.overrides.WG));
+/** kv block of one layer [2, R, C] (at kv.off) ← the k and v parts of qkv [N,3C] (rows: see the shader). */
+export function kvWrite(rec: Recorder, kv: GpuTensor, R: number, qkv: GpuTensor, rows: GPUBuffer, N: number, C: number): void {
+  rec.dispatch(KV_WRITE_KERNEL, 'main', { qkv: qkv.buf, rows, kv: kv.buf },
+    { N, C, R, kvOff: kv.off, qkvOff: qkv.off }, grid(N * C, KV_WRITE_KERNEL.overrides.WG));
 }
 
 /** out [N,C] = attention of each new row's q over its cached keys (see the shader for the row info). */
 export function attentionCached(
-  rec: Recorder, out: GpuTensor, qkv: GpuTensor, kv: GPUBuffer, rows: GPUBuffer,
-  layer: number, N: number, NH: number, shape: KvCacheShape,
+  rec: Recorder, out: GpuTensor, qkv: GpuTensor, kv: GpuTensor, R: number, rows: GPUBuffer, N: number, C: number, NH: number,
 ): void {
-  rec.dispatch(ATTENTION_CACHED_KERNEL, 'main', { qkv: qkv.buf, kv, rows, outp: out.buf }, {
-    N, C: shape.C, NH, S: shape.S, maxT: shape.maxT, layer, qkvOff: qkv.off, outOff: out.off,
-    scale: 1 / Math.sqrt(shape.C / NH),
+  rec.dispatch(ATTENTION_CACHED_KERNEL, 'main', { qkv: qkv.buf, kv: kv.buf, rows, outp: out.buf }, {
+    N, C, NH, R, kvOff: kv.off, qkvOff: qkv.off, outOff: out.off, scale: 1 / Math.sqrt(C / NH),
   }, grid(N * NH, ATTENTION_CACHED_KERNEL.overrides.WG));
 }
