@@ -1,10 +1,11 @@
-// Builds safetensors byte buffers for the loader's tests — well-formed ones from values, and
-// malformed ones by editing the header — written from the format's description (u64 LE header
+// Safetensors byte buffers for the loader's tests beyond what test/util/safetensorsFile.ts writes:
+// several dtypes in one file, malformed files (the header edited, its length misdeclared, raw
+// text), and streams in chosen chunk sizes. Written from the format's description (u64 LE header
 // length, JSON header, raw little-endian data), independent of src/engine/hf's parser.
-import { floatToBf16, floatToHalf } from '../../../../src/numeric/halfFloat.ts';
 import { Rng } from '../../../../src/sampling/rng.ts';
+import { tensorBytes as encodeValues, type SafetensorsDtype as Dtype } from '../../../util/safetensorsFile.ts';
 
-export type Dtype = 'F32' | 'F16' | 'BF16';
+export type { Dtype };
 
 export interface TensorSpec {
   name: string;
@@ -19,16 +20,9 @@ export function randomTensor(name: string, dtype: Dtype, shape: number[], rng: R
   return { name, dtype, shape, values: Array.from({ length: n }, () => rng.normal()) };
 }
 
-/** The raw little-endian bytes of a tensor's values. */
+/** The raw little-endian bytes of a tensor's values (the shared test writer's encoder). */
 export function tensorBytes(t: TensorSpec): Uint8Array {
-  const size = t.dtype === 'F32' ? 4 : 2;
-  const out = new Uint8Array(t.values.length * size);
-  const dv = new DataView(out.buffer);
-  t.values.forEach((v, i) => {
-    if (t.dtype === 'F32') dv.setFloat32(4 * i, v, true);
-    else dv.setUint16(2 * i, t.dtype === 'F16' ? floatToHalf(v) : floatToBf16(v), true);
-  });
-  return out;
+  return encodeValues(Float32Array.from(t.values), t.dtype);
 }
 
 /** A header object + data, laid out in the given order (the writer's order, not necessarily sorted by name). */
