@@ -2,6 +2,7 @@
 // shape) and against the adapter's buffer limits (each tensor's GPU size, the total). Pure: the
 // limits are numbers the caller reads from GPUAdapter/GPUDevice.limits.
 import { ModelLoadError } from '../../llm/hub/modelLoadError.ts';
+import { bf16sToFloat32, halvesToFloat32 } from '../../numeric/halfFloat.ts';
 import { llamaTensorNames, llamaTensorShapes, type LlamaConfig } from '../llamaConfig.ts';
 import type { SafetensorsDtype } from './safetensorsHeader.ts';
 
@@ -77,6 +78,26 @@ export function gpuWeightLayout(t: TensorMeta): { dtype: GpuWeightDtype; bytes: 
   const n = t.shape.reduce((a, b) => a * b, 1);
   if (t.shape.length <= 1 || t.dtype === 'F32') return { dtype: 'f32', bytes: 4 * n };
   return { dtype: t.dtype === 'F16' ? 'f16' : 'bf16', bytes: 4 * Math.ceil(n / 2) };
+}
+
+/**
+ * The bytes to write to a tensor's GPU buffer, as gpuWeightLayout holds it: F32 as stored; a half
+ * vector widened to f32; a half matrix as stored (two elements per u32 word, element e in the low
+ * half when e is even — little-endian order), zero-padded to a multiple of 4 bytes.
+ */
+export function gpuUploadBytes(t: TensorMeta & { bytes: Uint8Array }): Uint8Array {
+  const { dtype, bytes } = gpuWeightLayout(t);
+  if (t.dtype === 'F32') return t.bytes;
+  if (dtype === 'f32') {
+    const aligned = t.bytes.byteOffset % 2 === 0 ? t.bytes : t.bytes.slice();
+    const halves = new Uint16Array(aligned.buffer, aligned.byteOffset, aligned.byteLength / 2);
+    const f32 = t.dtype === 'F16' ? halvesToFloat32(halves) : bf16sToFloat32(halves);
+    return new Uint8Array(f32.buffer);
+  }
+  if (t.bytes.byteLength === bytes) return t.bytes;
+  const padded = new Uint8Array(bytes);
+  padded.set(t.bytes);
+  return padded;
 }
 
 export interface WeightLimits {

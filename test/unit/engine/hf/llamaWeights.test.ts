@@ -3,12 +3,13 @@
 // with the tensor, file and numbers named — before the first byte of weights where it can be.
 import { describe, expect, it } from 'vitest';
 import { llamaConfigFromHf } from '../../../../src/engine/hf/hfConfig.ts';
-import { checkWeightLimits, formatBytes, gpuWeightLayout, plannedTensors } from '../../../../src/engine/hf/llamaWeights.ts';
+import { checkWeightLimits, formatBytes, gpuUploadBytes, gpuWeightLayout, plannedTensors } from '../../../../src/engine/hf/llamaWeights.ts';
 import { streamLlamaWeights, type LlamaWeightOptions, type WeightSource } from '../../../../src/engine/hf/llamaWeightStream.ts';
 import { llamaTensorShapes, type LlamaConfig } from '../../../../src/engine/llamaConfig.ts';
 import { bytesStream, type FetchFile, type OpenFile } from '../../../../src/llm/hub/modelFiles.ts';
 import { ModelLoadError } from '../../../../src/llm/hub/modelLoadError.ts';
 import { Rng } from '../../../../src/sampling/rng.ts';
+import { bf16ToFloat, halfToFloat } from '../../../../src/numeric/halfFloat.ts';
 import { QWEN3_0_6B } from './realConfigs.ts';
 import { encodeSafetensors, randomTensor, tensorBytes, type Dtype, type TensorSpec } from './safetensorsBytes.ts';
 
@@ -185,6 +186,30 @@ describe("the adapter's limits", () => {
     expect(gpuWeightLayout({ name: 'w', dtype: 'F16', shape: [4, 2] })).toEqual({ dtype: 'f16', bytes: 16 });
     expect(gpuWeightLayout({ name: 'n', dtype: 'BF16', shape: [7] })).toEqual({ dtype: 'f32', bytes: 28 });
     expect(formatBytes(311_164_928)).toBe('296.8 MiB');
+  });
+
+  it('upload bytes: F32 as stored, half vectors widened to f32, odd half matrices zero-padded to 4 bytes', () => {
+    const vec = randomTensor('n', 'BF16', [5], new Rng(5));
+    const vecBytes = tensorBytes(vec);
+    const up = gpuUploadBytes({ ...vec, bytes: vecBytes });
+    const dv = new DataView(vecBytes.buffer);
+    expect(Array.from(new Float32Array(up.buffer, up.byteOffset, 5))).toEqual(Array.from({ length: 5 }, (_, i) => bf16ToFloat(dv.getUint16(2 * i, true))));
+    const f16vec = randomTensor('b', 'F16', [3], new Rng(6));
+    const f16Bytes = tensorBytes(f16vec);
+    const f16dv = new DataView(f16Bytes.buffer);
+    expect(Array.from(new Float32Array(gpuUploadBytes({ ...f16vec, bytes: f16Bytes }).buffer))).toEqual([0, 1, 2].map((i) => halfToFloat(f16dv.getUint16(2 * i, true))));
+    const mat = randomTensor('w', 'F16', [3, 3], new Rng(7));
+    const matBytes = tensorBytes(mat);
+    const padded = gpuUploadBytes({ ...mat, bytes: matBytes });
+    expect(padded.byteLength).toBe(20);
+    expect(padded.subarray(0, 18)).toEqual(matBytes);
+    expect([...padded.subarray(18)]).toEqual([0, 0]);
+    const even = randomTensor('w', 'BF16', [2, 2], new Rng(8));
+    const evenBytes = tensorBytes(even);
+    expect(gpuUploadBytes({ ...even, bytes: evenBytes })).toBe(evenBytes);
+    const f32 = randomTensor('w', 'F32', [3], new Rng(9));
+    const f32Bytes = tensorBytes(f32);
+    expect(gpuUploadBytes({ ...f32, bytes: f32Bytes })).toBe(f32Bytes);
     expect(formatBytes(1_192_230_912)).toBe('1.11 GiB');
   });
 
