@@ -24,42 +24,41 @@ function decode(dtype: string, bytes: Uint8Array): Float64Array {
 }
 
 describe('the tiny reference models through the hub path', () => {
-  it('config, tensor list and values for 4 configurations × 3 dtypes × (1 file, 3 shards)', async () => {
-    for (const name of NAMES) {
-      for (const dtype of DTYPES) {
-        for (const shards of [1, 3]) {
-          const m = tinyLlama({ name, dtype, shards });
-          const where = `${name} ${dtype} ×${shards}`;
-          const config = llamaConfigFromHf(m.config);
-          const c = m.config;
-          expect([config.family, config.nKvHead, config.headDim, config.tieWordEmbeddings, config.vocabSize], where).toEqual([
-            c.model_type, c.num_key_value_heads, typeof c.head_dim === 'number' ? c.head_dim : c.hidden_size / c.num_attention_heads, c.tie_word_embeddings, c.vocab_size,
-          ]);
-          expect(new Map(hfTensorShapes(c)), where).toEqual(llamaTensorShapes(config));
+  // 6 repositories each, a few hundred ms on a shared CPU: a generous timeout, no timing claim.
+  it.each(NAMES)('%s: config, tensor list and values in F32 / F16 / BF16, one file and 3 shards', { timeout: 60_000 }, async (name) => {
+    for (const dtype of DTYPES) {
+      for (const shards of [1, 3]) {
+        const m = tinyLlama({ name, dtype, shards });
+        const where = `${name} ${dtype} ×${shards}`;
+        const config = llamaConfigFromHf(m.config);
+        const c = m.config;
+        expect([config.family, config.nKvHead, config.headDim, config.tieWordEmbeddings, config.vocabSize], where).toEqual([
+          c.model_type, c.num_key_value_heads, typeof c.head_dim === 'number' ? c.head_dim : c.hidden_size / c.num_attention_heads, c.tie_word_embeddings, c.vocab_size,
+        ]);
+        expect(new Map(hfTensorShapes(c)), where).toEqual(llamaTensorShapes(config));
 
-          const id = `test/${name}`;
-          const hub = fakeHub({ [id]: { folder: m.folder, chunkBytes: 997 } });
-          const opts = { fetchImpl: hub.fetchImpl, cacheStorage: new MemoryCacheStorage().asCacheStorage() };
-          const source = { kind: 'hub' as const, id };
-          const files = filesOf(source, opts);
-          const { available } = await listSource(source, files, opts);
-          const got = new Map<string, Float64Array>();
-          const read = await streamLlamaWeights({ ...files, available }, config, { onTensor: (t) => void got.set(t.name, decode(t.dtype, t.bytes)) });
-          expect(read.tensors, where).toBe(m.weights.length);
-          expect(read.dtypes, where).toEqual([dtype]);
-          expect(read.files, where).toHaveLength(shards);
-          for (const w of m.weights) {
-            const v = got.get(w.name)!;
-            expect(v.length, `${where} ${w.name}`).toBe(w.data.length);
-            // Round to nearest: within half an ulp of the format (2^-24 relative for F32 is exact here: the data are f32).
-            const rel = dtype === 'F32' ? 0 : dtype === 'F16' ? 2 ** -11 : 2 ** -8;
-            for (let i = 0; i < v.length; i++) {
-              if (Math.abs(v[i] - w.data[i]) > rel * Math.abs(w.data[i]) + 2 ** -25) throw new Error(`${where} ${w.name}[${i}]: ${v[i]} vs ${w.data[i]}`);
-            }
+        const id = `test/${name}`;
+        const hub = fakeHub({ [id]: { folder: m.folder, chunkBytes: 997 } });
+        const opts = { fetchImpl: hub.fetchImpl, cacheStorage: new MemoryCacheStorage().asCacheStorage() };
+        const source = { kind: 'hub' as const, id };
+        const files = filesOf(source, opts);
+        const { available } = await listSource(source, files, opts);
+        const got = new Map<string, Float64Array>();
+        const read = await streamLlamaWeights({ ...files, available }, config, { onTensor: (t) => void got.set(t.name, decode(t.dtype, t.bytes)) });
+        expect(read.tensors, where).toBe(m.weights.length);
+        expect(read.dtypes, where).toEqual([dtype]);
+        expect(read.files, where).toHaveLength(shards);
+        for (const w of m.weights) {
+          const v = got.get(w.name)!;
+          expect(v.length, `${where} ${w.name}`).toBe(w.data.length);
+          // F32 exact (the data are f32); F16 / BF16 within half an ulp (round to nearest), subnormal halves within 2^-25.
+          const rel = dtype === 'F32' ? 0 : dtype === 'F16' ? 2 ** -11 : 2 ** -8;
+          for (let i = 0; i < v.length; i++) {
+            if (Math.abs(v[i] - w.data[i]) > rel * Math.abs(w.data[i]) + 2 ** -25) throw new Error(`${where} ${w.name}[${i}]: ${v[i]} vs ${w.data[i]}`);
           }
-          const tok = await loadTokenizer(files.fetchFile, available);
-          expect(tok.vocabSize, where).toBe(m.tokenizerSize);
         }
+        const tok = await loadTokenizer(files.fetchFile, available);
+        expect(tok.vocabSize, where).toBe(m.tokenizerSize);
       }
     }
   });
