@@ -4,7 +4,8 @@
 import { HfTokenizer } from './hfTokenizer.ts';
 import { listRepoFiles, type RepoFile } from './hubListing.ts';
 import { ModelLoadError, parseJsonFile } from './modelLoadError.ts';
-import { hubFetcher, hubOpener, localFilesFetcher, openerOf, type FetchFile, type FileProgress, type ModelSource, type OpenFile } from './modelFiles.ts';
+import { hubFetcher, hubOpener, openerOf, type FetchFile, type FileProgress, type ModelSource, type OpenFile } from './modelFiles.ts';
+import { localFilesFetcher } from './localFiles.ts';
 
 export interface SourceOptions {
   onProgress?: (p: FileProgress) => void;

@@ -2,7 +2,8 @@
 // network), truncation and quota handling, the cache listing a safetensors repository with its
 // size and deleting it, picked files as streams, and the tokenizer's files.
 import { describe, expect, it } from 'vitest';
-import { hubFetcher, hubOpener, localFilesFetcher, cacheSize, clearCache, type FileProgress } from '../../../src/llm/hub/modelFiles.ts';
+import { hubFetcher, hubOpener, cacheSize, clearCache, type FileProgress } from '../../../src/llm/hub/modelFiles.ts';
+import { localFilesFetcher } from '../../../src/llm/hub/localFiles.ts';
 import { deleteCachedModel, listCachedModels } from '../../../src/llm/hub/modelCache.ts';
 import { loadTokenizer } from '../../../src/llm/hub/modelSource.ts';
 import { eosTokenIds, readConfigFiles } from '../../../src/llm/hub/modelConfig.ts';
