@@ -31,9 +31,10 @@ export const FOLDER_RULES = {
 
 function forbiddenGroups(folder) {
   const may = FOLDER_RULES[folder].may;
+  const top = folder.split('/')[0];
   const out = [];
   for (const other of SRC) {
-    if (other === folder || may.includes(other)) continue;
+    if (other === top || may.includes(other)) continue;
     const files = may.filter((m) => m.startsWith(`${other}/`));
     if (files.length === 0) {
       out.push(`**/${other}/**`);
@@ -50,11 +51,15 @@ function forbiddenGroups(folder) {
  * folder's own rule (folder-relative to src/).
  */
 export const SUBFOLDER_RULES = {
+  'llm/hub': {
+    forbid: ['llm/ort', 'engine'], packages: ['onnxruntime-web'],
+    why: 'model files, cache, listing and tokenizer are shared by both backends: they import neither (no ORT, no engine)',
+  },
   'engine/gpu': { forbid: ['engine/cpu'], why: 'the GPU engine never imports its float64 CPU reference at run time (tests compare the two)' },
   'engine/lm': { forbid: ['engine/cpu'], why: 'the engine\'s LanguageModel runs on the GPU engine, not on its CPU reference' },
 };
 
-const restricted = (groups, message) => ({ 'no-restricted-imports': ['error', { patterns: [{ group: groups, message }] }] });
+const restricted = (groups, message) => ({ 'no-restricted-imports': ['error', { patterns: [{ group: [...new Set(groups)], message }] }] });
 
 export const folderRuleConfigs = Object.keys(FOLDER_RULES).flatMap((folder) => {
   const why = `src/${folder}: ${FOLDER_RULES[folder].why} (docs/architecture.md, Folder rules).`;
@@ -63,7 +68,12 @@ export const folderRuleConfigs = Object.keys(FOLDER_RULES).flatMap((folder) => {
     { files: [`src/${folder}/**/*.{ts,tsx}`], ignores: subs.map((sub) => `src/${sub}/**`), rules: restricted(forbiddenGroups(folder), why) },
     ...subs.map((sub) => ({
       files: [`src/${sub}/**/*.{ts,tsx}`],
-      rules: restricted([...forbiddenGroups(folder), ...SUBFOLDER_RULES[sub].forbid.map((f) => `**/${f.split('/').pop()}/**`)], `src/${sub}: ${SUBFOLDER_RULES[sub].why}; and ${why}`),
+      rules: restricted([
+        ...forbiddenGroups(folder),
+        // a sibling sub-folder by its relative name ('../ort/…'), a package by its name
+        ...SUBFOLDER_RULES[sub].forbid.map((f) => `**/${f.split('/').pop()}/**`),
+        ...(SUBFOLDER_RULES[sub].packages ?? []).flatMap((pkg) => [pkg, `${pkg}/**`]),
+      ], `src/${sub}: ${SUBFOLDER_RULES[sub].why}; and ${why}`),
     })),
   ];
 });
@@ -75,6 +85,7 @@ export const folderRuleConfigs = Object.keys(FOLDER_RULES).flatMap((folder) => {
 export function folderRulesMarkdown() {
   const cell = (list) => (list.length === 0 ? '—' : list.map((m) => (m.endsWith('.ts') ? `\`${m}\`` : `\`${m}/\``)).join(', '));
   const rows = Object.entries(FOLDER_RULES).map(([folder, r]) => `| \`${folder}/\` | ${cell(r.may)} | ${r.why} |`);
-  const subs = Object.entries(SUBFOLDER_RULES).map(([sub, r]) => `| \`${sub}/\` | its folder's, but not ${cell(r.forbid)} | ${r.why} |`);
+  const pkgs = (r) => (r.packages ?? []).map((p) => `\`${p}\``);
+  const subs = Object.entries(SUBFOLDER_RULES).map(([sub, r]) => `| \`${sub}/\` | its folder's, but not ${[cell(r.forbid), ...pkgs(r)].join(', ')} | ${r.why} |`);
   return ['| folder | may import (in `src/`) | why |', '|---|---|---|', ...rows, ...subs].join('\n');
 }

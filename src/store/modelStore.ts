@@ -2,7 +2,7 @@
 import { create } from 'zustand';
 import { proxy } from 'comlink';
 import type { LoadedModel, LoadProgress, ModelSourceSpec } from '../worker/api.ts';
-import type { CachedModel } from '../llm/ort/modelCache.ts';
+import type { CachedModel } from '../llm/hub/modelCache.ts';
 import { workerApi } from '../worker/client.ts';
 import type { ModelRef } from './viewLink.ts';
 

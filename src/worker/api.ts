@@ -10,7 +10,7 @@ import type { Representability } from '../llm/representability.ts';
 import type { GenerationStop } from '../analysis/generationOutcome.ts';
 import type { FieldMapping } from '../data/promptItem.ts';
 import type { OrtDtype } from '../llm/ort/dtypeChoice.ts';
-import type { CachedModel } from '../llm/ort/modelCache.ts';
+import type { CachedModel } from '../llm/hub/modelCache.ts';
 import type { ScoringPathInfo } from '../llm/scoringPath.ts';
 import type { BranchPhase, BranchRequest, BranchResult, ScorerInput } from './branchTypes.ts';
 

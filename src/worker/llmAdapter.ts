@@ -3,8 +3,8 @@
 import type { CacheState, LanguageModel } from '../llm/types.ts';
 import type { Trajectory } from '../repro/types.ts';
 import { OrtLanguageModel } from '../llm/ort/ortLanguageModel.ts';
-import { cacheSize as ortCacheSize, clearCache as ortClearCache, readBody, type FetchFile, type FileProgress, type ModelSource } from '../llm/ort/modelFiles.ts';
-import { ModelLoadError, httpError } from '../llm/ort/modelLoadError.ts';
+import { cacheSize as ortCacheSize, clearCache as ortClearCache, readBody, type FetchFile, type FileProgress, type ModelSource, type OpenFile } from '../llm/hub/modelFiles.ts';
+import { ModelLoadError, httpError } from '../llm/hub/modelLoadError.ts';
 import { scoreTrajectory as score, type ScoreOptions } from '../llm/scorer/scoreTrajectory.ts';
 export { tokenizeForScoring } from '../llm/scorer/scoreTrajectory.ts';
 import { logitsKernelFor, logitsTopKFor } from '../gpu/logitsKernel.ts';
@@ -43,12 +43,18 @@ function localSource(files: { path: string; file: File }[]): ModelSource {
   const top = parts[0]?.[0] ?? 'local model';
   const inFolder = parts.every((p) => p.length > 1 && p[0] === top);
   const byPath = new Map(files.map((f, i) => [inFolder ? parts[i].slice(1).join('/') : parts[i].join('/'), f.file]));
-  const fetchFile: FetchFile = async (path) => {
+  const get = (path: string): File => {
     const file = byPath.get(path);
     if (!file) throw new ModelLoadError('missing-file', `Missing file ${path}: it is not in the picked folder ${inFolder ? top : ''}.`, { file: path });
-    return new Uint8Array(await file.arrayBuffer());
+    return file;
   };
-  return { kind: 'fetch', id: inFolder ? top : 'local model', fetchFile, files: [...byPath.keys()].sort() };
+  const fetchFile: FetchFile = async (path) => new Uint8Array(await get(path).arrayBuffer());
+  // Weights read tensor by tensor stream from the file instead of being read whole.
+  const openFile: OpenFile = async (path) => {
+    const file = get(path);
+    return { stream: file.stream(), size: file.size, fromCache: false };
+  };
+  return { kind: 'fetch', id: inFolder ? top : 'local model', fetchFile, openFile, files: [...byPath.keys()].sort() };
 }
 
 /** A toy checkpoint's weights as an in-memory model folder (its ONNX export and the toy tokenizer). */

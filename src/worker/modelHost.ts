@@ -19,7 +19,7 @@ import type {
   ScoreWithWeightsRequest,
 } from './api.ts';
 import { cancelJob, endJob, isAbort, startJob } from './jobs.ts';
-import { deleteCachedModel, listCachedModels } from '../llm/ort/modelCache.ts';
+import { deleteCachedModel, listCachedModels } from '../llm/hub/modelCache.ts';
 import { formPromptIds } from '../llm/promptIds.ts';
 import { scoringPath } from '../llm/scoringPath.ts';
 import * as llm from './llmAdapter.ts';

@@ -5,7 +5,7 @@
 // Test/fixture code only; the app runs the same ONNX file through onnxruntime-web.
 import { readFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
-import { HfTokenizer } from '../../src/llm/ort/hfTokenizer.ts';
+import { HfTokenizer } from '../../src/llm/hub/hfTokenizer.ts';
 import { generateWithCache } from '../../src/llm/generate.ts';
 import type { CacheState, ForwardResult, LanguageModel, ModelInfo, ProbeBatchResult } from '../../src/llm/types.ts';
 

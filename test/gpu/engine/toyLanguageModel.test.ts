@@ -8,7 +8,7 @@ import { initParams } from '../../../src/engine/init.ts';
 import { CpuModel } from '../../../src/engine/cpu/cpuModel.ts';
 import { toyEngineModel } from '../../../src/engine/lm/toyEngineModel.ts';
 import type { EngineLanguageModel } from '../../../src/engine/lm/engineLanguageModel.ts';
-import { HfTokenizer } from '../../../src/llm/ort/hfTokenizer.ts';
+import { HfTokenizer } from '../../../src/llm/hub/hfTokenizer.ts';
 import { readLogitsRow } from '../../../src/llm/logitsRow.ts';
 import { scoreTrajectory, scoreTrajectoryNaive } from '../../../src/llm/scorer/scoreTrajectory.ts';
 import { logitsKernelFor, logitsTopKFor } from '../../../src/gpu/logitsKernel.ts';

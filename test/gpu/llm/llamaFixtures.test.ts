@@ -4,8 +4,8 @@
 // own tokenizer gives here, the expectations are internally consistent, and the folder is served as a
 // hub repository the loader's listing code reads.
 import { expect, test } from 'vitest';
-import { HfTokenizer } from '../../../src/llm/ort/hfTokenizer.ts';
-import { listRepoFiles } from '../../../src/llm/ort/hubListing.ts';
+import { HfTokenizer } from '../../../src/llm/hub/hfTokenizer.ts';
+import { listRepoFiles } from '../../../src/llm/hub/hubListing.ts';
 import { fetchExpected, fetchGeneratedLlama, GENERATED_LLAMAS, generatedHub } from '../../util/llamaFixtures.ts';
 import { tinyLlama } from '../../util/tinyLlama.ts';
 

@@ -3,7 +3,7 @@
 // (F32 exact, halves rounded to nearest even); shards + index cover every tensor once; the tiny
 // models' tensor names and shapes are the engine's (src/engine/llamaConfig.ts); weights are seeded.
 import { expect, test } from 'vitest';
-import { HfTokenizer } from '../../../src/llm/ort/hfTokenizer.ts';
+import { HfTokenizer } from '../../../src/llm/hub/hfTokenizer.ts';
 import { llamaTensorShapes, type LlamaConfig } from '../../../src/engine/llamaConfig.ts';
 import { bf16ToFloat, floatToBf16, floatToHalf, halfToFloat } from '../../../src/numeric/halfFloat.ts';
 import { encodeSafetensors, INDEX_FILE, weightFiles, type SafetensorsDtype, type TensorSpec } from '../../util/safetensorsFile.ts';
