@@ -6,10 +6,11 @@ import { describe, expect, test } from 'vitest';
 import { packUniforms, uniformLayout, type KernelInterface } from '../../../src/gpu/kernelInterface.ts';
 import * as engine from '../../../src/gpu/kernels/engine.ts';
 import * as logits from '../../../src/gpu/kernels/logits.ts';
+import * as sample from '../../../src/gpu/kernels/sample.ts';
 import { checkKernelInterface, parseWgslInterface, wgslLiteral } from '../../../src/gpu/wgslInterface.ts';
 
 const isKernel = (x: unknown): x is KernelInterface => typeof x === 'object' && x !== null && 'files' in x && 'source' in x;
-const KERNELS = Object.entries({ ...engine, ...logits } as Record<string, unknown>)
+const KERNELS = Object.entries({ ...engine, ...logits, ...sample } as Record<string, unknown>)
   .filter((e): e is [string, KernelInterface] => isKernel(e[1]));
 const { MATMUL_KERNEL, ADAMW_KERNEL } = engine;
 const { LOGITS_TOPK_KERNEL } = logits;
@@ -25,7 +26,7 @@ describe('kernel declarations cover shaders/', () => {
     const onDisk = readdirSync('shaders').filter((f) => f.endsWith('.wgsl')).map((f) => `shaders/${f}`).sort();
     const declared = [...new Set(KERNELS.flatMap(([, k]) => k.files))].sort();
     expect(declared).toEqual(onDisk);
-    expect(onDisk.length).toBe(18);
+    expect(onDisk.length).toBe(19);
     for (const [, k] of KERNELS) {
       expect(k.source).toBe(k.files.map((f) => readFileSync(f, 'utf8')).join('\n'));
     }

@@ -1,0 +1,420 @@
+// engine_sample.wgsl — one token per logits row, drawn on the GPU with the semantics of
+// src/sampling/sampleToken.ts (temperature → top-k → top-p → one draw), plus the entropy and the
+// sampled token's log-probability at temperature 1, so generation reads back 4 words per row, not V.
+//
+// The ranking (logit descending, ties by token id ascending) is never sorted. Each step of the
+// sampler asks for the shortest prefix of the ranking that meets a condition (k candidates; a
+// share topP of the top-k mass; cumulative weight > u · kept mass), and a prefix is a threshold
+// key t plus an id cut c:  { i : key_i > t } ∪ { i : key_i = t, i < c },  key = the order-
+// preserving u32 of the f32 logit (−0 as +0). A step searches the key space 16-ary: one pass over
+// the row builds a 16-bucket histogram of the prefix's keys between lo and hi (registers, no
+// atomics), a workgroup reduction gives f(s) = Σ_{key ≥ s} for the 16 bucket starts, the largest
+// s still meeting the condition narrows [lo, hi], and 8 passes pin 32 bits. Ties at the found key
+// all weigh the same, so how many the prefix needs is arithmetic; the j-th smallest tied id is the
+// first, the last, or a 16-ary search over ids.
+// Sums are exact: each weight exp((x − max) / temperature) (f32, ≤ 1) or count 1 becomes a 64-bit
+// fixed-point integer (F = 64 − bitlen(V) fraction bits, so a row's sum cannot overflow) and
+// 64-bit integer adds do not depend on order — every pass, the tie count and the CPU-side proof
+// see the same totals; topP and u are 32-bit fractions (topP·2^32 rounded, ⌊u·2^32⌋).
+//
+// Bindings (the engine kernels' convention; declared in src/gpu/kernels/sample.ts):
+//   @group(0) @binding(0) read        logits  array<u32> f32 bit patterns; row r (< R) is elements
+//                                             [elem_offset + r·V, elem_offset + (r+1)·V)
+//   @group(0) @binding(1) read        draws   array<u32> [R]: ⌊u·2^32⌋ of each row's uniform u
+//                                             (unused when temperature = 0 or top_k = 1)
+//   @group(0) @binding(2) read_write  out     array<u32> [R, RECORD_WORDS] = (id as i32, entropy f32,
+//                                             log p(id) f32, status)
+//   @group(1) @binding(0) uniform     u       offset, sizes, temperature, top_k, top_p
+// status: 0 ok; else (first bad column << 2) | ST_NAN or | ST_POS_INF, or ST_NO_FINITE (every
+//   entry −inf); the row then has id −1 and NaN entropy / log p.
+// Workgroup: WG threads (override, a power of two ≥ 2), one workgroup per row; 32·WG bytes of
+//   workgroup memory. Dispatch: dispatchWorkgroups(R).
+// CPU reference: sampleToken / rowEntropy in src/sampling/sampleToken.ts (float64).
+
+struct U {
+  elem_offset: u32, // first element of row 0 in logits
+  vocab: u32,       // V: elements per row (and the row stride)
+  top_k: u32,       // 0 = off
+  top_p: u32,       // round(topP·2^32); 0 = off (topP = 1)
+  temperature: f32, // 0 = greedy
+  _pad0: u32,
+  _pad1: u32,
+  _pad2: u32,
+}
+
+@group(0) @binding(0) var<storage, read> logits: array<u32>;
+@group(0) @binding(1) var<storage, read> draws: array<u32>;
+@group(0) @binding(2) var<storage, read_write> out: array<u32>;
+@group(1) @binding(0) var<uniform> u: U;
+
+override WG: u32 = 256u;
+
+const RECORD_WORDS: u32 = 4u;
+const ST_NAN: u32 = 1u;
+const ST_POS_INF: u32 = 2u;
+const ST_NO_FINITE: u32 = 3u;
+const KEY_NEG_INF: u32 = 0x007fffffu; // key of −inf; every finite logit has a larger key
+const NONE: u32 = 0xffffffffu;
+
+// What a search step is looking for (goal: a 64-bit fixed-point value).
+const K_TOPK: u32 = 0u; // count ≥ top_k           (also: the n-th tied id)
+const K_TOPP: u32 = 1u; // mass ≥ ⌈top_p · mass(prefix)⌉
+const K_DRAW: u32 = 2u; // mass > ⌊u · mass(prefix)⌋
+
+// 8 words per thread; a 16-bucket histogram is reduced in 4 rounds of 4 buckets.
+var<workgroup> red: array<vec4<u32>, 2u * WG>;
+var<workgroup> result: array<vec4<u32>, 2>;
+
+var<private> lid: u32;
+
+// What every pass over a row needs (passed as a value: uniformity analysis treats module-scope
+// private variables as non-uniform, and the searches branch on these around barriers).
+struct Row {
+  start: u32,    // first element of the row in logits
+  best_key: u32, // the row's largest key
+  max_val: f32,  // the row's maximum (= val_of(best_key))
+  inv_t: f32,    // 1 / temperature (one rounding, the same in every pass)
+  scale: f32,    // 2^(F − 32): a value v ∈ [0, 1] is v·2^F in fixed point
+}
+
+// ---- 64-bit unsigned integers as vec2<u32>(hi, lo) ----
+
+fn add64(a: vec2<u32>, b: vec2<u32>) -> vec2<u32> {
+  let lo = a.y + b.y;
+  return vec2<u32>(a.x + b.x + select(0u, 1u, lo < a.y), lo);
+}
+
+fn sub64(a: vec2<u32>, b: vec2<u32>) -> vec2<u32> {
+  return vec2<u32>(a.x - b.x - select(0u, 1u, a.y < b.y), a.y - b.y);
+}
+
+fn ge64(a: vec2<u32>, b: vec2<u32>) -> bool {
+  return a.x > b.x || (a.x == b.x && a.y >= b.y);
+}
+
+// a · b as (hi, lo), by 16-bit halves.
+fn mul32(a: u32, b: u32) -> vec2<u32> {
+  let a0 = a & 0xffffu;
+  let a1 = a >> 16u;
+  let b0 = b & 0xffffu;
+  let b1 = b >> 16u;
+  let p00 = a0 * b0;
+  let p01 = a0 * b1;
+  let mid = p01 + a1 * b0;
+  let lo = p00 + (mid << 16u);
+  return vec2<u32>(a1 * b1 + (mid >> 16u) + select(0u, 0x10000u, mid < p01) + select(0u, 1u, lo < p00), lo);
+}
+
+// The low 64 bits of a · m.
+fn mul64(a: vec2<u32>, m: u32) -> vec2<u32> {
+  let l = mul32(a.y, m);
+  return vec2<u32>(l.x + a.x * m, l.y);
+}
+
+// ⌊f · a / 2^32⌋, or the ceiling: f is a 32-bit fraction.
+fn frac_of(a: vec2<u32>, f: u32, up: bool) -> vec2<u32> {
+  let l = mul32(a.y, f); // a.lo · f
+  let h = mul32(a.x, f); // a.hi · f, 2^32 above
+  let mid = h.y + l.x;
+  let q = vec2<u32>(h.x + select(0u, 1u, mid < h.y), mid);
+  return select(q, add64(q, vec2<u32>(0u, 1u)), up && l.y != 0u);
+}
+
+fn f32_of(a: vec2<u32>) -> f32 {
+  return f32(a.x) * 4294967296.0 + f32(a.y);
+}
+
+// v ∈ [0, 1] → ⌊v·2^F⌋: exact but for bits below 2^−F.
+fn fixed(r: Row, v: f32) -> vec2<u32> {
+  let s = v * r.scale;
+  let hi = floor(s);
+  return vec2<u32>(u32(hi), u32((s - hi) * 4294967296.0));
+}
+
+// ---- keys and weights ----
+
+// Order-preserving: a < b as floats ⇔ key(a) < key(b); −0 counts as +0 (the CPU ranks them equal).
+fn key_of(bits: u32) -> u32 {
+  let b = select(bits, 0u, bits == 0x80000000u);
+  return select(b | 0x80000000u, ~b, b >= 0x80000000u);
+}
+
+fn val_of(key: u32) -> f32 {
+  return bitcast<f32>(select(~key, key & 0x7fffffffu, key >= 0x80000000u));
+}
+
+// The unnormalised probability after temperature (1 at the maximum).
+fn weight(r: Row, x: f32) -> f32 {
+  return exp((x - r.max_val) * r.inv_t);
+}
+
+fn in_prefix(key: u32, j: u32, t: u32, c: u32) -> bool {
+  return key > t || (key == t && j < c);
+}
+
+// log(1 + x) for x ≥ 0, accurate for small x (the entropy of a peaked row is ~ x).
+fn log1p_pos(x: f32) -> f32 {
+  if (x < 0.0625) {
+    return x * (1.0 - x * (1.0 / 2.0 - x * (1.0 / 3.0 - x * (1.0 / 4.0 - x * (1.0 / 5.0 - x * (1.0 / 6.0 - x * (1.0 / 7.0 - x / 8.0)))))));
+  }
+  let y = 1.0 + x;
+  return log(y) - ((y - 1.0) - x) / y; // corrects the rounding of 1 + x
+}
+
+// ---- workgroup reductions (8 words per thread) ----
+
+const R_STATS: u32 = 0u; // a: (min bad code, max key, its lowest id, –)
+const R_SUM: u32 = 1u;   // a, b: four 64-bit sums
+const R_TIE: u32 = 2u;   // a: (count, min id, max id, –), b.xy: 64-bit sum
+
+fn combine(mode: u32, a: vec4<u32>, b: vec4<u32>, second: bool) -> vec4<u32> {
+  if (mode == R_SUM || (mode == R_TIE && second)) {
+    return vec4<u32>(add64(a.xy, b.xy), add64(a.zw, b.zw));
+  }
+  if (mode == R_TIE) {
+    return vec4<u32>(a.x + b.x, min(a.y, b.y), max(a.z, b.z), 0u);
+  }
+  let b_first = b.y > a.y || (b.y == a.y && b.z < a.z);
+  return vec4<u32>(min(a.x, b.x), select(a.y, b.y, b_first), select(a.z, b.z, b_first), 0u);
+}
+
+fn reduce8(mode: u32, a: vec4<u32>, b: vec4<u32>) -> array<vec4<u32>, 2> {
+  red[2u * lid] = a;
+  red[2u * lid + 1u] = b;
+  workgroupBarrier();
+  for (var s = WG / 2u; s > 0u; s = s / 2u) {
+    if (lid < s) {
+      red[2u * lid] = combine(mode, red[2u * lid], red[2u * (lid + s)], false);
+      red[2u * lid + 1u] = combine(mode, red[2u * lid + 1u], red[2u * (lid + s) + 1u], true);
+    }
+    workgroupBarrier();
+  }
+  if (lid == 0u) {
+    result[0] = red[0];
+    result[1] = red[1];
+  }
+  return workgroupUniformLoad(&result);
+}
+
+// ---- the passes over a row ----
+
+// Status, max key and argmax (lowest id among equal maxima) in one pass.
+fn stats_pass(r: Row) -> vec4<u32> {
+  var acc = vec4<u32>(NONE, 0u, NONE, 0u);
+  for (var j = lid; j < u.vocab; j += WG) {
+    let bits = logits[r.start + j];
+    let mag = bits & 0x7fffffffu;
+    if (mag >= 0x7f800000u && bits != 0xff800000u) { // NaN or +inf; the first by column wins
+      acc.x = min(acc.x, (j << 2u) | select(ST_POS_INF, ST_NAN, mag > 0x7f800000u));
+    }
+    let key = key_of(bits);
+    if (key > acc.y) { acc.y = key; acc.z = j; } // j grows per thread: the first maximum stays
+  }
+  return reduce8(R_STATS, acc, vec4<u32>(0u))[0];
+}
+
+// Σ_{i ≠ argmax} e^(x_i − m) and −Σ e^(x_i − m)·(x_i − m) at temperature 1 (−inf entries: 0), both
+// in fixed point (every term ≤ 1), as f32.
+fn entropy_pass(r: Row, best_id: u32) -> vec2<f32> {
+  var s = vec2<u32>(0u);
+  var t = vec2<u32>(0u);
+  for (var j = lid; j < u.vocab; j += WG) {
+    let bits = logits[r.start + j];
+    let d = bitcast<f32>(bits) - r.max_val;
+    let e = exp(d);
+    let live = key_of(bits) > KEY_NEG_INF && j != best_id && e > 0.0;
+    s = add64(s, select(vec2<u32>(0u), fixed(r, e), live));
+    t = add64(t, select(vec2<u32>(0u), fixed(r, -e * d), live)); // e^d·|d| ≤ 1/e
+  }
+  let sum = reduce8(R_SUM, vec4<u32>(s, t), vec4<u32>(0u))[0];
+  return vec2<f32>(f32_of(sum.xy), f32_of(sum.zw)) / (r.scale * 4294967296.0);
+}
+
+// A set of columns and what is summed:
+//   in prefix (t, c);  by_id ≠ 0: only key = tie_key, histogram over ids instead of keys;
+//   mass ≠ 0: the weight, else 1.
+struct Filter { t: u32, c: u32, tie_key: u32, by_id: u32, mass: u32 }
+
+// f(lo + b·2^sh) for b = 0..15 (keys or ids ≥ that, in the filter), as 64-bit sums.
+fn scan16(r: Row, f: Filter, lo: u32, sh: u32, bmax: u32) -> array<vec2<u32>, 16> {
+  var h: array<vec2<u32>, 16>;
+  for (var j = lid; j < u.vocab; j += WG) {
+    let bits = logits[r.start + j];
+    let key = key_of(bits);
+    var inside = in_prefix(key, j, f.t, f.c);
+    var s = key;
+    if (f.by_id != 0u) {
+      inside = inside && key == f.tie_key;
+      s = j;
+    }
+    inside = inside && s >= lo;
+    var v = 1.0;
+    if (f.mass != 0u) { v = weight(r, bitcast<f32>(bits)); }
+    let b = select(0u, min((s - lo) >> sh, bmax), inside);
+    h[b] = add64(h[b], select(vec2<u32>(0u), fixed(r, v), inside));
+  }
+  var f_of: array<vec2<u32>, 16>; // workgroup totals only (uniform), kept apart from h
+  for (var g = 0u; g < 4u; g++) {
+    let q = reduce8(R_SUM, vec4<u32>(h[4u * g], h[4u * g + 1u]), vec4<u32>(h[4u * g + 2u], h[4u * g + 3u]));
+    f_of[4u * g] = q[0].xy;
+    f_of[4u * g + 1u] = q[0].zw;
+    f_of[4u * g + 2u] = q[1].xy;
+    f_of[4u * g + 3u] = q[1].zw;
+  }
+  for (var b = 15u; b > 0u; b--) { f_of[b - 1u] = add64(f_of[b - 1u], f_of[b]); } // suffix sums
+  return f_of;
+}
+
+fn meets(x: vec2<u32>, goal: vec2<u32>, strict: bool) -> bool {
+  return ge64(x, goal) && !(strict && all(x == goal));
+}
+
+struct Narrowed { s: u32, ok: bool, goal: vec2<u32> }
+
+// The largest s in [lo, hi] with f(s) meeting goal = abs + rel · f(lo) (rounded down when strict,
+// up otherwise), where f(lo), the whole filtered set, comes from the first pass; ok = false when
+// f(lo) itself falls short. Invariant: f(lo) meets the goal, f(hi + 1) does not.
+fn narrow(r: Row, f: Filter, lo0: u32, hi0: u32, abs: vec2<u32>, rel: u32, strict: bool) -> Narrowed {
+  var lo = lo0;
+  var hi = hi0;
+  var goal = abs;
+  var first = true;
+  loop {
+    if (!first && lo == hi) { break; }
+    let w = hi - lo;
+    let sh = select(0u, 28u - countLeadingZeros(w), w >= 16u); // (hi − lo) >> sh < 16
+    let bmax = w >> sh;
+    let sums = scan16(r, f, lo, sh, bmax);
+    if (first) {
+      first = false;
+      goal = add64(abs, frac_of(sums[0], rel, !strict));
+      if (!meets(sums[0], goal, strict)) { return Narrowed(lo, false, goal); }
+    }
+    var pick = 0u;
+    for (var b = 1u; b <= bmax; b++) {
+      if (meets(sums[b], goal, strict)) { pick = b; }
+    }
+    if (pick < bmax) { hi = lo + ((pick + 1u) << sh) - 1u; }
+    lo = lo + (pick << sh);
+  }
+  return Narrowed(lo, true, goal);
+}
+
+// The ties at key t inside prefix (bt, bc): a = (count, first id, last id, –), b.xy = the sum of
+// 1 or the weight over the keys above t.
+fn tie_pass(r: Row, bt: u32, bc: u32, t: u32, mass: bool) -> array<vec4<u32>, 2> {
+  var a = vec4<u32>(0u, NONE, 0u, 0u);
+  var above = vec2<u32>(0u);
+  for (var j = lid; j < u.vocab; j += WG) {
+    let bits = logits[r.start + j];
+    let key = key_of(bits);
+    if (!in_prefix(key, j, bt, bc) || key < t) { continue; }
+    if (key == t) {
+      a = vec4<u32>(a.x + 1u, min(a.y, j), max(a.z, j), 0u);
+    } else {
+      var v = 1.0;
+      if (mass) { v = weight(r, bitcast<f32>(bits)); }
+      above = add64(above, fixed(r, v));
+    }
+  }
+  return reduce8(R_TIE, a, vec4<u32>(above, 0u, 0u));
+}
+
+struct Found { t: u32, id: u32, whole: bool }
+
+// The shortest prefix of prefix (bt, bc) meeting `kind`: its last element (key t, id) in the
+// ranking; whole = the condition needs all of (bt, bc) (top-k with k ≥ its size). One loop around
+// one narrow() call: call sites are inlined, and SwiftShader's compile time grows with the code.
+fn find_prefix(r: Row, bt: u32, bc: u32, kind: u32, abs0: vec2<u32>, rel0: u32) -> Found {
+  let mass = kind != K_TOPK;
+  let strict = kind == K_DRAW;
+  var f = Filter(bt, bc, 0u, 0u, u32(mass));
+  var lo = bt;
+  var hi = r.best_key;
+  var abs = abs0;
+  var rel = rel0;
+  var t = 0u;
+  loop {
+    let nr = narrow(r, f, lo, hi, abs, rel, strict && f.by_id == 0u);
+    if (f.by_id != 0u) { return Found(t, nr.s, false); } // the jn-th tied id
+    // only top-k can ask for more than there is: ⌈topP·m⌉ ≤ m and ⌊u·m⌋ < m
+    if (!nr.ok) { return Found(bt, bc, true); }
+    t = nr.s;
+    let tie = tie_pass(r, bt, bc, t, mass);
+    let nt = tie[0].x;
+    let above = tie[1].xy;
+    // The ties weigh the same (w): the prefix needs the smallest jn with above + jn·w meeting
+    // the goal. An f32 estimate, then exact steps.
+    let w = fixed(r, select(1.0, weight(r, val_of(t)), mass));
+    let est = f32_of(sub64(nr.goal, above)) / f32_of(w);
+    var jn = u32(clamp(select(ceil(est), floor(est) + 1.0, strict), 1.0, f32(nt)));
+    for (var i = 0u; i < 4u; i++) {
+      if (jn > 1u && meets(add64(above, mul64(w, jn - 1u)), nr.goal, strict)) { jn--; }
+      else if (jn < nt && !meets(add64(above, mul64(w, jn)), nr.goal, strict)) { jn++; }
+    }
+    if (jn == 1u) { return Found(t, tie[0].y, false); }
+    if (jn == nt) { return Found(t, tie[0].z, false); }
+    // the jn-th smallest tied id = the largest id s with count(tied ids ≥ s) ≥ nt − jn + 1
+    f = Filter(bt, bc, t, 1u, 0u);
+    lo = tie[0].y;
+    hi = tie[0].z;
+    abs = fixed(r, 1.0) * (nt - jn + 1u); // counts ≤ V: no carry into hi
+    rel = 0u;
+  }
+}
+
+@compute @workgroup_size(WG)
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) li: u32) {
+  lid = li;
+  let row = wg.x;
+  let o = row * RECORD_WORDS;
+  let frac_bits = 32u + countLeadingZeros(u.vocab); // F = 64 − bitlen(V): V·2^F < 2^64
+  var r = Row(u.elem_offset + row * u.vocab, 0u, 0.0, 1.0 / u.temperature, ldexp(1.0, i32(frac_bits) - 32));
+
+  let st = stats_pass(r);
+  if (st.x != NONE || st.y <= KEY_NEG_INF) {
+    if (lid == 0u) {
+      var nan_bits = 0x7fc00000u; // NaN built at run time (a const-expression may not be NaN)
+      out[o] = bitcast<u32>(-1i);
+      out[o + 1u] = nan_bits;
+      out[o + 2u] = nan_bits;
+      out[o + 3u] = select(ST_NO_FINITE, st.x, st.x != NONE);
+    }
+    return;
+  }
+  r.best_key = st.y;
+  r.max_val = val_of(st.y);
+  let es = entropy_pass(r, st.z);
+
+  var id = st.z;
+  var key = st.y;
+  if (u.temperature > 0.0 && u.top_k != 1u) {
+    var bt = KEY_NEG_INF; // the kept prefix: every finite entry
+    var bc = 0u;
+    // top-k, top-p, then the draw, each the shortest prefix of the one before (one call site)
+    for (var kind = K_TOPK; kind <= K_DRAW; kind++) {
+      if (kind == K_TOPK && (u.top_k == 0u || u.top_k >= u.vocab)) { continue; }
+      if (kind == K_TOPP && u.top_p == 0u) { continue; }
+      var abs = vec2<u32>(0u);
+      var rel = u.top_p;
+      if (kind == K_TOPK) { abs = fixed(r, 1.0) * u.top_k; rel = 0u; }
+      if (kind == K_DRAW) { rel = draws[row]; }
+      let p = find_prefix(r, bt, bc, kind, abs, rel);
+      if (kind == K_DRAW) {
+        id = p.id;
+        key = p.t;
+      } else if (!p.whole) {
+        bt = p.t;
+        bc = p.id + 1u;
+      }
+    }
+  }
+
+  if (lid == 0u) {
+    let l1p = log1p_pos(es.x);
+    out[o] = id;
+    out[o + 1u] = bitcast<u32>(max(l1p + es.y / (1.0 + es.x), 0.0));
+    out[o + 2u] = bitcast<u32>((val_of(key) - r.max_val) - l1p);
+    out[o + 3u] = 0u;
+  }
+}
