@@ -11,7 +11,8 @@
 // atomics), a workgroup reduction gives f(s) = Σ_{key ≥ s} for the 16 bucket starts, the largest
 // s still meeting the condition narrows [lo, hi], and 8 passes pin 32 bits. Ties at the found key
 // all weigh the same, so how many the prefix needs is arithmetic; the j-th smallest tied id is the
-// first, the last, or a 16-ary search over ids.
+// first, the last, or a 16-ary search over ids. Once a prefix (top-k, top-p) holds at most
+// LIST_CAP candidates they are compacted into workgroup memory and later searches scan only them.
 // Sums are exact: each weight exp((x − max) / temperature) (f32, ≤ 1) or count 1 becomes a 64-bit
 // fixed-point integer (F = 64 − bitlen(V) fraction bits, so a row's sum cannot overflow) and
 // 64-bit integer adds do not depend on order — every pass, the tie count and the CPU-side proof
@@ -27,8 +28,8 @@
 //   @group(1) @binding(0) uniform     u       offset, sizes, temperature, top_k, top_p
 // status: 0 ok; else (first bad column << 2) | ST_NAN or | ST_POS_INF, or ST_NO_FINITE (every
 //   entry −inf); the row then has id −1 and NaN entropy / log p.
-// Workgroup: WG threads (override, a power of two ≥ 2), one workgroup per row; 32·WG bytes of
-//   workgroup memory. Dispatch: dispatchWorkgroups(R).
+// Workgroup: WG threads (override, a power of two ≥ 2), one workgroup per row; 32·WG + 8·LIST_CAP
+//   bytes of workgroup memory (12 KiB at WG = 256). Dispatch: dispatchWorkgroups(R).
 // CPU reference: sampleToken / rowEntropy in src/sampling/sampleToken.ts (float64).
 
 struct U {
@@ -55,6 +56,7 @@ const ST_POS_INF: u32 = 2u;
 const ST_NO_FINITE: u32 = 3u;
 const KEY_NEG_INF: u32 = 0x007fffffu; // key of −inf; every finite logit has a larger key
 const NONE: u32 = 0xffffffffu;
+const LIST_CAP: u32 = 512u;
 
 // What a search step is looking for (goal: a 64-bit fixed-point value).
 const K_TOPK: u32 = 0u; // count ≥ top_k           (also: the n-th tied id)
@@ -64,6 +66,11 @@ const K_DRAW: u32 = 2u; // mass > ⌊u · mass(prefix)⌋
 // 8 words per thread; a 16-bucket histogram is reduced in 4 rounds of 4 buckets.
 var<workgroup> red: array<vec4<u32>, 2u * WG>;
 var<workgroup> result: array<vec4<u32>, 2>;
+// Once a prefix holds at most LIST_CAP candidates they are copied here (in any order: every sum
+// is an exact integer), and the later searches scan the list instead of the row.
+var<workgroup> list_key: array<u32, LIST_CAP>;
+var<workgroup> list_id: array<u32, LIST_CAP>;
+var<workgroup> list_fill: atomic<u32>;
 
 var<private> lid: u32;
 
@@ -75,6 +82,23 @@ struct Row {
   max_val: f32,  // the row's maximum (= val_of(best_key))
   inv_t: f32,    // 1 / temperature (one rounding, the same in every pass)
   scale: f32,    // 2^(F − 32): a value v ∈ [0, 1] is v·2^F in fixed point
+  n_list: u32,   // candidates in list_key / list_id, NONE = scan the row
+}
+
+// Element i of what the searches scan: the row, or the compacted list.
+struct Elem { key: u32, j: u32, x: f32 }
+
+fn n_elems(r: Row) -> u32 {
+  return select(u.vocab, r.n_list, r.n_list != NONE);
+}
+
+fn elem(r: Row, i: u32) -> Elem {
+  if (r.n_list != NONE) {
+    let k = list_key[i];
+    return Elem(k, list_id[i], val_of(k)); // val_of(key_of(x)) weighs as x (−0 as +0)
+  }
+  let bits = logits[r.start + i];
+  return Elem(key_of(bits), i, bitcast<f32>(bits));
 }
 
 // ---- 64-bit unsigned integers as vec2<u32>(hi, lo) ----
@@ -238,18 +262,18 @@ struct Filter { t: u32, c: u32, tie_key: u32, by_id: u32, mass: u32 }
 // f(lo + b·2^sh) for b = 0..15 (keys or ids ≥ that, in the filter), as 64-bit sums.
 fn scan16(r: Row, f: Filter, lo: u32, sh: u32, bmax: u32) -> array<vec2<u32>, 16> {
   var h: array<vec2<u32>, 16>;
-  for (var j = lid; j < u.vocab; j += WG) {
-    let bits = logits[r.start + j];
-    let key = key_of(bits);
-    var inside = in_prefix(key, j, f.t, f.c);
-    var s = key;
+  let n = n_elems(r);
+  for (var i = lid; i < n; i += WG) {
+    let e = elem(r, i);
+    var inside = in_prefix(e.key, e.j, f.t, f.c);
+    var s = e.key;
     if (f.by_id != 0u) {
-      inside = inside && key == f.tie_key;
-      s = j;
+      inside = inside && e.key == f.tie_key;
+      s = e.j;
     }
     inside = inside && s >= lo;
     var v = 1.0;
-    if (f.mass != 0u) { v = weight(r, bitcast<f32>(bits)); }
+    if (f.mass != 0u) { v = weight(r, e.x); }
     let b = select(0u, min((s - lo) >> sh, bmax), inside);
     h[b] = add64(h[b], select(vec2<u32>(0u), fixed(r, v), inside));
   }
@@ -301,26 +325,46 @@ fn narrow(r: Row, f: Filter, lo0: u32, hi0: u32, abs: vec2<u32>, rel: u32, stric
 }
 
 // The ties at key t inside prefix (bt, bc): a = (count, first id, last id, –), b.xy = the sum of
-// 1 or the weight over the keys above t.
+// 1 or the weight over the keys above t, b.w their count.
 fn tie_pass(r: Row, bt: u32, bc: u32, t: u32, mass: bool) -> array<vec4<u32>, 2> {
   var a = vec4<u32>(0u, NONE, 0u, 0u);
   var above = vec2<u32>(0u);
-  for (var j = lid; j < u.vocab; j += WG) {
-    let bits = logits[r.start + j];
-    let key = key_of(bits);
-    if (!in_prefix(key, j, bt, bc) || key < t) { continue; }
-    if (key == t) {
-      a = vec4<u32>(a.x + 1u, min(a.y, j), max(a.z, j), 0u);
+  var n_above = 0u;
+  let n = n_elems(r);
+  for (var i = lid; i < n; i += WG) {
+    let e = elem(r, i);
+    if (!in_prefix(e.key, e.j, bt, bc) || e.key < t) { continue; }
+    if (e.key == t) {
+      a = vec4<u32>(a.x + 1u, min(a.y, e.j), max(a.z, e.j), 0u);
     } else {
       var v = 1.0;
-      if (mass) { v = weight(r, bitcast<f32>(bits)); }
+      if (mass) { v = weight(r, e.x); }
       above = add64(above, fixed(r, v));
+      n_above++;
     }
   }
-  return reduce8(R_TIE, a, vec4<u32>(above, 0u, 0u));
+  return reduce8(R_TIE, a, vec4<u32>(above, 0u, n_above));
 }
 
-struct Found { t: u32, id: u32, whole: bool }
+// Copy the n ≤ LIST_CAP candidates of prefix (bt, bc) from the row into the list.
+fn compact(r: Row, bt: u32, bc: u32) {
+  if (lid == 0u) { atomicStore(&list_fill, 0u); }
+  workgroupBarrier();
+  for (var j = lid; j < u.vocab; j += WG) {
+    let key = key_of(logits[r.start + j]);
+    if (in_prefix(key, j, bt, bc)) {
+      let slot = atomicAdd(&list_fill, 1u);
+      if (slot < LIST_CAP) {
+        list_key[slot] = key;
+        list_id[slot] = j;
+      }
+    }
+  }
+  workgroupBarrier();
+}
+
+// count: how many candidates the prefix holds (not set when whole).
+struct Found { t: u32, id: u32, whole: bool, count: u32 }
 
 // The shortest prefix of prefix (bt, bc) meeting `kind`: its last element (key t, id) in the
 // ranking; whole = the condition needs all of (bt, bc) (top-k with k ≥ its size). One loop around
@@ -334,11 +378,12 @@ fn find_prefix(r: Row, bt: u32, bc: u32, kind: u32, abs0: vec2<u32>, rel0: u32) 
   var abs = abs0;
   var rel = rel0;
   var t = 0u;
+  var count = 0u;
   loop {
     let nr = narrow(r, f, lo, hi, abs, rel, strict && f.by_id == 0u);
-    if (f.by_id != 0u) { return Found(t, nr.s, false); } // the jn-th tied id
+    if (f.by_id != 0u) { return Found(t, nr.s, false, count); } // the jn-th tied id
     // only top-k can ask for more than there is: ⌈topP·m⌉ ≤ m and ⌊u·m⌋ < m
-    if (!nr.ok) { return Found(bt, bc, true); }
+    if (!nr.ok) { return Found(bt, bc, true, 0u); }
     t = nr.s;
     let tie = tie_pass(r, bt, bc, t, mass);
     let nt = tie[0].x;
@@ -352,8 +397,9 @@ fn find_prefix(r: Row, bt: u32, bc: u32, kind: u32, abs0: vec2<u32>, rel0: u32) 
       if (jn > 1u && meets(add64(above, mul64(w, jn - 1u)), nr.goal, strict)) { jn--; }
       else if (jn < nt && !meets(add64(above, mul64(w, jn)), nr.goal, strict)) { jn++; }
     }
-    if (jn == 1u) { return Found(t, tie[0].y, false); }
-    if (jn == nt) { return Found(t, tie[0].z, false); }
+    count = tie[1].w + jn;
+    if (jn == 1u) { return Found(t, tie[0].y, false, count); }
+    if (jn == nt) { return Found(t, tie[0].z, false, count); }
     // the jn-th smallest tied id = the largest id s with count(tied ids ≥ s) ≥ nt − jn + 1
     f = Filter(bt, bc, t, 1u, 0u);
     lo = tie[0].y;
@@ -369,7 +415,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
   let row = wg.x;
   let o = row * RECORD_WORDS;
   let frac_bits = 32u + countLeadingZeros(u.vocab); // F = 64 − bitlen(V): V·2^F < 2^64
-  var r = Row(u.elem_offset + row * u.vocab, 0u, 0.0, 1.0 / u.temperature, ldexp(1.0, i32(frac_bits) - 32));
+  var r = Row(u.elem_offset + row * u.vocab, 0u, 0.0, 1.0 / u.temperature, ldexp(1.0, i32(frac_bits) - 32), NONE);
 
   let st = stats_pass(r);
   if (st.x != NONE || st.y <= KEY_NEG_INF) {
@@ -406,6 +452,10 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
       } else if (!p.whole) {
         bt = p.t;
         bc = p.id + 1u;
+        if (r.n_list == NONE && p.count <= LIST_CAP) {
+          compact(r, bt, bc);
+          r.n_list = p.count;
+        }
       }
     }
   }
