@@ -55,15 +55,7 @@ export function sampleRows(
   rec: Recorder, out: GPUBuffer, logits: GpuTensor, draws: GPUBuffer, R: number, V: number, opts: DrawOptions,
   wg = sampleWorkgroup(rec.ctx),
 ): void {
-  checkDrawOptions(opts);
-  if (logits.dtype && logits.dtype !== 'f32') throw new TypeError(`sampleRows: logits must be f32, got ${logits.dtype}`);
-  if (!Number.isInteger(R) || R < 0) throw new RangeError(`sampleRows: R must be an integer >= 0, got ${R}`);
-  // the status word keeps the first bad column in its upper 30 bits
-  if (!Number.isInteger(V) || V < 1 || V >= 2 ** 30) throw new RangeError(`sampleRows: V must be an integer in [1, 2^30), got ${V}`);
-  if ((logits.off + R * V) * 4 > logits.buf.size) {
-    throw new RangeError(`sampleRows: ${R} rows of ${V} from element ${logits.off} run past the logits buffer (${logits.buf.size} bytes)`);
-  }
-  if (R * SAMPLE_RECORD_BYTES > out.size || R * 4 > draws.size) throw new RangeError(`sampleRows: out or draws too small for ${R} rows`);
+  checkSampleArgs(out, logits, draws, R, V, opts);
   const t = opts.temperature;
   rec.dispatch(SAMPLE_KERNEL, 'main', { logits: logits.buf, draws, out }, {
     elem_offset: logits.off,
@@ -73,6 +65,18 @@ export function sampleRows(
     top_p: opts.topP === 1 ? 0 : Math.min(Math.max(Math.round(opts.topP * TWO32), 1), TWO32 - 1),
     temperature: t > 0 && t < MIN_NORMAL_F32 ? MIN_NORMAL_F32 : t,
   }, [R], { WG: wg });
+}
+
+function checkSampleArgs(out: GPUBuffer, logits: GpuTensor, draws: GPUBuffer, R: number, V: number, opts: DrawOptions): void {
+  checkDrawOptions(opts);
+  if (logits.dtype && logits.dtype !== 'f32') throw new TypeError(`sampleRows: logits must be f32, got ${logits.dtype}`);
+  if (!Number.isInteger(R) || R < 0) throw new RangeError(`sampleRows: R must be an integer >= 0, got ${R}`);
+  // the status word keeps the first bad column in its upper 30 bits
+  if (!Number.isInteger(V) || V < 1 || V >= 2 ** 30) throw new RangeError(`sampleRows: V must be an integer in [1, 2^30), got ${V}`);
+  if ((logits.off + R * V) * 4 > logits.buf.size) {
+    throw new RangeError(`sampleRows: ${R} rows of ${V} from element ${logits.off} run past the logits buffer (${logits.buf.size} bytes)`);
+  }
+  if (R * SAMPLE_RECORD_BYTES > out.size || R * 4 > draws.size) throw new RangeError(`sampleRows: out or draws too small for ${R} rows`);
 }
 
 /**
@@ -131,7 +135,7 @@ export class GpuSampler {
   record(rec: Recorder, logits: GpuTensor, R: number, V: number, opts: DrawOptions, rng: UniformSource): void {
     if (this.pending >= 0) throw new Error('GpuSampler.record: the previous step was not read yet');
     if (R > this.maxRows) throw new RangeError(`GpuSampler.record: ${R} rows, sized for ${this.maxRows}`);
-    checkDrawOptions(opts); // before any draw: a refused call leaves the stream untouched
+    checkSampleArgs(this.out, logits, this.draws, R, V, opts); // a refused call leaves the stream untouched
     const u = drawUniforms(rng, R, opts.temperature);
     // queued before the recording's submit, so the dispatch sees these values
     if (R > 0) this.device.queue.writeBuffer(this.draws, 0, u);
