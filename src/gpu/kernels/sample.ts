@@ -4,7 +4,7 @@
 import { kernel } from './kernel.ts';
 
 export const SAMPLE_KERNEL = kernel({
-  files: ['shaders/engine_sample.wgsl'],
+  files: ['shaders/engine_sample.wgsl', 'shaders/engine_sample_lib.wgsl'],
   entryPoints: ['main'],
   /** logits: f32 bits [R, V] at elem_offset; draws: u32 [R] = ⌊u·2^32⌋; out: [R, RECORD_WORDS] records. */
   bindings: { logits: 'read', draws: 'read', out: 'read_write' },
