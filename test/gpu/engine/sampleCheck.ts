@@ -96,5 +96,5 @@ export async function check(H: Harness, rows: Float32Array[], V: number, optsLis
 
 export const newTally = (): Tally => ({ draws: 0, boundary: 0, differ: 0, worstDiffMargin: 0 });
 export const report = (what: string, t: Tally) => console.log(
-  `${what}: ${t.draws} draws, ${t.boundary} within ${TOL} of a threshold, ${t.differ} ids differ (largest margin among them ${t.worstDiffMargin.toExponential(2)})`);
+  `${what}: ${t.draws} draws, ${t.boundary} within ${TOL} of a threshold, ${t.differ} ids differ${t.differ ? ` (largest margin among them ${t.worstDiffMargin.toExponential(2)})` : ''}`);
 
