@@ -7,10 +7,11 @@ import { packUniforms, uniformLayout, type KernelInterface } from '../../../src/
 import * as engine from '../../../src/gpu/kernels/engine.ts';
 import * as llama from '../../../src/gpu/kernels/llama.ts';
 import * as logits from '../../../src/gpu/kernels/logits.ts';
+import * as sample from '../../../src/gpu/kernels/sample.ts';
 import { checkKernelInterface, parseWgslInterface, wgslLiteral } from '../../../src/gpu/wgslInterface.ts';
 
 const isKernel = (x: unknown): x is KernelInterface => typeof x === 'object' && x !== null && 'files' in x && 'source' in x;
-const KERNELS = Object.entries({ ...engine, ...llama, ...logits } as Record<string, unknown>)
+const KERNELS = Object.entries({ ...engine, ...llama, ...logits, ...sample } as Record<string, unknown>)
   .filter((e): e is [string, KernelInterface] => isKernel(e[1]));
 const { MATMUL_KERNEL, ADAMW_KERNEL } = engine;
 const { LOGITS_TOPK_KERNEL } = logits;
@@ -26,7 +27,7 @@ describe('kernel declarations cover shaders/', () => {
     const onDisk = readdirSync('shaders').filter((f) => f.endsWith('.wgsl')).map((f) => `shaders/${f}`).sort();
     const declared = [...new Set(KERNELS.flatMap(([, k]) => k.files))].sort();
     expect(declared).toEqual(onDisk);
-    expect(onDisk.length).toBe(27);
+    expect(onDisk.length).toBe(29);
     for (const [, k] of KERNELS) {
       expect(k.source).toBe(k.files.map((f) => readFileSync(f, 'utf8')).join('\n'));
     }
