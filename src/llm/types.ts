@@ -42,8 +42,9 @@ export interface TokenizerLike {
   decode(ids: number[], opts?: { skipSpecialTokens?: boolean }): string;
 }
 
-// The one sampling option type (src/sampling/options.ts).
+// The one sampling option type (src/sampling/options.ts) and the random stream draws come from.
 import type { SamplingOptions } from '../sampling/options.ts';
+import type { UniformSource } from '../sampling/rng.ts';
 export type { SamplingOptions };
 
 export type StopReason = 'eos' | 'stop-string' | 'max-tokens';
@@ -110,6 +111,12 @@ export interface LanguageModel {
    * per model against re-encoding (src/llm/branch/branchPath.ts).
    */
   cachePrefix?(cache: CacheState, length: number): CacheState;
+  /**
+   * Optional: the next token drawn from row `row` of a logits handle on the model's own device,
+   * with src/sampling/sampleToken.ts's semantics and random stream (one uniform from `rng` when
+   * temperature > 0), so decoding reads back an id, never a row of V floats (src/llm/generate.ts).
+   */
+  sampleLogitsRow?(logits: LogitsHandle, row: number, opts: Pick<SamplingOptions, 'temperature' | 'topK' | 'topP'>, rng: UniformSource): Promise<number>;
   dispose(): Promise<void>;
 }
 

@@ -191,6 +191,11 @@ export class CachedInference {
     return this.ctx.device;
   }
 
+  /** The recording the pass submits through (callers chain their own dispatches after a run). */
+  get recorder(): Recorder {
+    return this.rec;
+  }
+
   destroy(): void {
     const seen = new Set<GPUBuffer>();
     this.step.rope?.table.buf.destroy();

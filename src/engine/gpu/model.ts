@@ -32,6 +32,7 @@ import { adamwStep, decayRanges } from './layers/adamw.ts';
 import { CachedInference } from './inference.ts';
 import { KvStore } from './kvStore.ts';
 import { toyWeights } from './weights.ts';
+import { GpuSampler } from './layers/sample.ts';
 import { probeWithCache } from './probe.ts';
 import { submitAndRead } from './readback.ts';
 import { sampleWithCache } from './sample.ts';
@@ -56,6 +57,7 @@ export class GpuModel implements TrainableModel {
   private readonly acts: TrainingBuffers;
   private readonly inference: CachedInference;
   private readonly kv: KvStore;
+  private readonly sampler: GpuSampler;
   private readonly ranges: [number, number][];
   private t = 0;
   private last: { B: number; T: number } | null = null;
@@ -89,6 +91,7 @@ export class GpuModel implements TrainableModel {
     this.acts = createTrainingBuffers(d, this.config, maxBT);
     this.kv = new KvStore(ctx, this.config.nLayer, this.config.nEmbd);
     this.inference = new CachedInference(ctx, this.config, this.rec, toyWeights(this.config, this.params), this.kv, maxBT);
+    this.sampler = new GpuSampler(d, maxBT);
     this.ranges = decayRanges(this.config);
   }
 
@@ -146,7 +149,7 @@ export class GpuModel implements TrainableModel {
   }
 
   sample(prompts: number[][], opts: SamplingOptions): Promise<SampleOutput> {
-    return sampleWithCache(this.inference, prompts, opts);
+    return sampleWithCache(this.inference, this.sampler, prompts, opts);
   }
 
   probeLogProbs(requests: ProbeRequest[]): Promise<number[][][]> {
@@ -187,6 +190,7 @@ export class GpuModel implements TrainableModel {
     destroyTrainingBuffers(this.acts);
     this.inference.destroy();
     this.kv.destroy();
+    this.sampler.destroy();
     this.rec.destroy();
     this.last = null;
   }

@@ -15,6 +15,9 @@ import { Recorder } from '../gpu/encoding.ts';
 import type { KvStore } from '../gpu/kvStore.ts';
 import type { EngineWeights } from '../gpu/weights.ts';
 import { EngineCacheState, planAppend } from './cacheStates.ts';
+import { GpuSampler } from '../gpu/layers/sample.ts';
+import { at } from '../gpu/tensor.ts';
+import type { UniformSource } from '../../sampling/rng.ts';
 
 /** What a model needs from its tokenizer: encode/decode plus the chat template and the probe. */
 export interface EngineTokenizer extends TokenizerLike {
@@ -52,6 +55,7 @@ export class EngineLanguageModel implements LanguageModel {
   private readonly live = new Set<EngineCacheState>();
   private readonly liveLogits = new Set<GPUBuffer>();
   private readonly emptyState: EngineCacheState;
+  private readonly sampler: GpuSampler;
   private released = false;
 
   constructor(p: EngineModelParts) {
@@ -65,6 +69,7 @@ export class EngineLanguageModel implements LanguageModel {
     this.rec = new Recorder(p.ctx);
     this.inference = new CachedInference(p.ctx, p.config, this.rec, p.weights, p.kv, p.maxRows ?? 512);
     this.emptyState = new EngineCacheState(this, 0, null, 0, null);
+    this.sampler = new GpuSampler(p.ctx.device, 1);
   }
 
   /** KV-cache states alive (tests check nothing leaks). */
@@ -207,6 +212,21 @@ export class EngineLanguageModel implements LanguageModel {
     return cut;
   }
 
+  /** Decoding's draw on the GPU (src/engine/gpu/layers/sample.ts): only the id is read back. */
+  async sampleLogitsRow(logits: LogitsHandle, row: number, opts: Pick<SamplingOptions, 'temperature' | 'topK' | 'topP'>, rng: UniformSource): Promise<number> {
+    if (logits.kind !== 'gpu' || logits.dtype !== 'float32' || logits.byteOffset % 4 !== 0) throw new TypeError('sampleLogitsRow needs float32 logits on the GPU');
+    if (!Number.isInteger(row) || row < 0 || row >= logits.rows) throw new RangeError(`row must be in [0, ${logits.rows}) (got ${row})`);
+    const V = logits.vocab;
+    this.rec.begin();
+    try {
+      this.sampler.record(this.rec, at(logits.buffer, logits.byteOffset / 4 + row * V), 1, V, opts, rng);
+    } catch (e) {
+      this.rec.submit(); // close the empty recording
+      throw e;
+    }
+    return (await this.sampler.read(this.rec)).ids[0];
+  }
+
   generate(promptIds: number[], opts: SamplingOptions, cb?: GenerateCallbacks): Promise<number[]> {
     return generateWithCache(this, promptIds, opts, cb);
   }
@@ -217,6 +237,7 @@ export class EngineLanguageModel implements LanguageModel {
     for (const s of [...this.live]) s.dispose();
     for (const b of [...this.liveLogits]) this.freeLogits(b);
     this.inference.destroy();
+    this.sampler.destroy();
     this.rec.destroy();
     this.kv.destroy();
     this.weights.destroy();

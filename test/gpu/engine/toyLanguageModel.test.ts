@@ -10,6 +10,7 @@ import { toyEngineModel } from '../../../src/engine/lm/toyEngineModel.ts';
 import type { EngineLanguageModel } from '../../../src/engine/lm/engineLanguageModel.ts';
 import { HfTokenizer } from '../../../src/llm/hub/hfTokenizer.ts';
 import { readLogitsRow } from '../../../src/llm/logitsRow.ts';
+import { generateWithCache } from '../../../src/llm/generate.ts';
 import { scoreTrajectory, scoreTrajectoryNaive } from '../../../src/llm/scorer/scoreTrajectory.ts';
 import { logitsKernelFor, logitsTopKFor } from '../../../src/gpu/logitsKernel.ts';
 import { OrtLanguageModel } from '../../../src/llm/ort/ortLanguageModel.ts';
@@ -122,6 +123,22 @@ describe('the toy model on our engine as a LanguageModel', () => {
     const got = await model.generate(prompt, opts);
     const ref = (await new CpuModel(config, params).sample([prompt], { ...opts, stopIds: [EOS_ID] })).tokens[0].filter((id) => id !== EOS_ID);
     expect(got).toEqual(ref);
+    expect(model.liveCacheStates).toBe(0);
+  });
+
+  it('sampled generation draws on the GPU exactly what the CPU sampler draws from read-back rows', async () => {
+    const prompt = [1, 7, 3, 12];
+    for (const opts of [
+      { maxNewTokens: 20, temperature: 1, topK: 0, topP: 1, seed: 11 },
+      { maxNewTokens: 20, temperature: 0.7, topK: 8, topP: 0.9, seed: 12 },
+    ]) {
+      const onGpu = await model.generate(prompt, opts);
+      // the same loop without the model's GPU draw: rows read back, src/sampling/sampleToken.ts
+      const cpuDecoder = { forward: model.forward.bind(model), emptyCache: () => model.emptyCache(), tokenizer: model.tokenizer, device: model.device, info: model.info };
+      const onCpu = await generateWithCache(cpuDecoder, prompt, opts);
+      expect(onGpu).toEqual(onCpu);
+      expect(onGpu.length).toBeGreaterThan(3);
+    }
     expect(model.liveCacheStates).toBe(0);
   });
 });
