@@ -123,13 +123,19 @@ export const modelApi: ModelApi = {
     // The current model stays loaded (and usable) until the new one is ready: a failed load
     // (offline, missing file) leaves the working model in place.
     return withJob('load', async (signal) => {
-      const next = await llm.loadLanguageModel(source, onProgress, signal);
-      const scoring = await scoringPath(next); // detected once, shown in the model panel
+      const { model: next, backends } = await llm.openLanguageModel(source, onProgress, signal);
+      let scoring;
+      try {
+        scoring = await scoringPath(next); // detected once, shown in the model panel
+      } catch (e) {
+        await next.dispose(); // the previous model stays loaded
+        throw e;
+      }
       const old = model;
       releaseInspectionCache();
       model = next;
       await old?.dispose();
-      return { info: { ...next.info, eosIds: [...next.info.eosIds] }, defaultProbe: next.defaultProbe, label: labelOf(source), scoring };
+      return { info: { ...next.info, eosIds: [...next.info.eosIds] }, defaultProbe: next.defaultProbe, label: labelOf(source), scoring, backends };
     });
   },
   async unloadModel() {
