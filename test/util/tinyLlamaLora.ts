@@ -1,0 +1,31 @@
+// A tiny Llama-family model (test/util/tinyLlama.ts) as the engine sees it — LlamaConfig from its
+// config.json, float64 CPU weights decoded from its safetensors — and random LoRA adapters for
+// gradient tests (B ≠ 0, unlike a fresh adapter, so every gradient path carries signal).
+import { llamaConfigFromHf } from '../../src/engine/hf/hfConfig.ts';
+import { decodeSafetensors, llamaCpuWeights } from '../../src/engine/hf/llamaCpuWeights.ts';
+import type { CpuWeights } from '../../src/engine/cpu/forward.ts';
+import type { LlamaConfig } from '../../src/engine/llamaConfig.ts';
+import type { LoraLayout } from '../../src/engine/lora/loraLayout.ts';
+import type { ModelFolder } from '../fixtures/onnx/modelFolder.ts';
+import { Rng } from '../../src/sampling/rng.ts';
+import { tinyLlama, type TinyLlama, type TinyLlamaSpec } from './tinyLlama.ts';
+
+export interface EngineTinyLlama { config: LlamaConfig; cpu: CpuWeights; model: TinyLlama }
+
+/** The engine's view of a model folder: config and float64 weights (packed as the engine packs them). */
+export function engineViewOf(folder: ModelFolder): { config: LlamaConfig; cpu: CpuWeights } {
+  const config = llamaConfigFromHf(JSON.parse(new TextDecoder().decode(folder.get('config.json'))) as Record<string, unknown>);
+  const files = [...folder].filter(([p]) => p.endsWith('.safetensors')).map(([, b]) => b);
+  return { config, cpu: llamaCpuWeights(config, decodeSafetensors(files)) };
+}
+
+export function engineTinyLlama(spec: TinyLlamaSpec): EngineTinyLlama {
+  const model = tinyLlama(spec);
+  return { ...engineViewOf(model.folder), model };
+}
+
+/** Adapters with every A and B element ~ U(−scale, scale) from Rng(seed). */
+export function randomAdapters(layout: LoraLayout, seed: number, scale = 0.3): Float32Array {
+  const rng = new Rng(seed);
+  return Float32Array.from({ length: layout.total }, () => scale * (2 * rng.uniform() - 1));
+}
