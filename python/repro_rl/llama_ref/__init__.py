@@ -6,6 +6,7 @@ from .model import (
     LlamaRef, apply_rotary, attention, default_inv_freq, forward, inv_freq_of, llama3_inv_freq, mlp, repeat_kv,
     rms_norm, rotary_cos_sin, rotate_half,
 )
+from .lora import LoraAdapters, lora_grads, weighted_logprob_lora
 from .outputs import answer_logprobs, greedy, next_token_logprobs, weighted_logprob, weighted_logprob_grads
 from .weights import expected_shapes, load_folder, write_folder
 
@@ -13,5 +14,5 @@ __all__ = [
     "Llama3Scaling", "RefConfig", "parse_config", "LlamaRef", "apply_rotary", "attention", "default_inv_freq",
     "forward", "inv_freq_of", "llama3_inv_freq", "mlp", "repeat_kv", "rms_norm", "rotary_cos_sin", "rotate_half",
     "answer_logprobs", "greedy", "next_token_logprobs", "weighted_logprob", "weighted_logprob_grads",
-    "expected_shapes", "load_folder", "write_folder",
+    "expected_shapes", "load_folder", "write_folder", "LoraAdapters", "lora_grads", "weighted_logprob_lora",
 ]

@@ -8,6 +8,9 @@ requests.json is a list of token-id lists (sequences), or an object with any of
   "greedy":    [{"prompt": [id, …], "steps": N}, …]  → N argmax tokens and their top-1 − top-2 margins
   "answers":   [{"prefix": [id, …], "answer": [id, …]}, …]  → log p of each answer token, and J (their mean)
   "grads":     [{"ids": [id, …], "weights": [w_0 … w_{T−2}]}, …]  → ∇ of Σ w_t log p(ids[t+1] | ..t)
+  "lora":      [{"r": r, "alpha": α, "use_rslora": false?, "adapters": {PEFT key: {"shape", "values"}},
+                 "items": [{"ids": [id, …], "weights": [w_0 …]}, …]}, …]
+               → Σ over items of Σ w_t log p under base + adapters, its gradient by PEFT key, each item's log-probs
 jobs.json is a list of {"model": dir, "ids": path or the requests object inline, "out": path,
 "float64": bool?, "maxLogitsVocab": int?}; a job whose parameters (as loaded) and requests equal an
 earlier job's reuses its outputs. See compute_expected for the output's fields."""
@@ -23,6 +26,7 @@ from typing import Any, Dict
 import torch
 
 from .model import LlamaRef
+from .lora import lora_grads
 from .outputs import answer_logprobs, greedy, next_token_logprobs, weighted_logprob_grads
 
 MAX_LOGITS_VOCAB = 1024
@@ -34,7 +38,7 @@ def _requests(ids: Any) -> Dict[str, Any]:
             ids = json.load(f)
     if isinstance(ids, list):
         ids = {"sequences": ids}
-    unknown = set(ids) - {"sequences", "greedy", "answers", "grads"}
+    unknown = set(ids) - {"sequences", "greedy", "answers", "grads", "lora"}
     if unknown:
         raise ValueError(f"unknown request fields: {', '.join(sorted(unknown))}")
     return ids
@@ -56,7 +60,7 @@ def compute_expected(model: LlamaRef, req: Dict[str, Any], max_logits_vocab: int
         "vocabSize": V,
         "computeDtype": str(model.dtype).replace("torch.", ""),
         "fileDtypes": sorted(set(model.file_dtypes.values())),
-        "sequences": [], "greedy": [], "answers": [], "grads": [],
+        "sequences": [], "greedy": [], "answers": [], "grads": [], "lora": [],
     }
     for i, seq in enumerate(req.get("sequences", [])):
         want_logits = not isinstance(seq, dict) or bool(seq.get("logits", True))
@@ -80,6 +84,14 @@ def compute_expected(model: LlamaRef, req: Dict[str, Any], max_logits_vocab: int
         value, grads = weighted_logprob_grads(model, ids, [float(w) for w in g["weights"]])
         out["grads"].append({
             "ids": ids, "weights": g["weights"], "value": value,
+            "grads": {k: {"shape": list(v.shape), "values": v.reshape(-1).tolist()} for k, v in grads.items()},
+        })
+    for i, q in enumerate(req.get("lora", [])):
+        tensors = {k: torch.tensor(t["values"], dtype=model.dtype).reshape(t["shape"]) for k, t in q["adapters"].items()}
+        items = [(_check_ids(it["ids"], V, f"lora[{i}].items[{j}].ids"), [float(w) for w in it["weights"]]) for j, it in enumerate(q["items"])]
+        value, grads, logprobs = lora_grads(model, tensors, int(q["r"]), float(q["alpha"]), bool(q.get("use_rslora", False)), items)
+        out["lora"].append({
+            "value": value, "logprobs": logprobs,
             "grads": {k: {"shape": list(v.shape), "values": v.reshape(-1).tolist()} for k, v in grads.items()},
         })
     return out

@@ -74,13 +74,20 @@ def linear(x: torch.Tensor, w: torch.Tensor, b: Optional[torch.Tensor] = None) -
     return y if b is None else y + b
 
 
-def attention(h: torch.Tensor, p: Dict[str, torch.Tensor], pre: str, cfg: RefConfig, cos, sin) -> torch.Tensor:
+def proj(x: torch.Tensor, p: Dict[str, torch.Tensor], name: str, lora=None) -> torch.Tensor:
+    """The linear layer `name` (e.g. "model.layers.0.self_attn.q_proj"), plus its LoRA delta
+    s · (x Aᵀ) Bᵀ when `lora` (lora.py's LoraAdapters) adapts it (PEFT's LoraLayer forward)."""
+    y = linear(x, p[name + ".weight"], p.get(name + ".bias"))
+    return y if lora is None else y + lora.delta(name, x)
+
+
+def attention(h: torch.Tensor, p: Dict[str, torch.Tensor], pre: str, cfg: RefConfig, cos, sin, lora=None) -> torch.Tensor:
     """Causal grouped-query self-attention of the normed stream h [B, T, C] → [B, T, C]."""
     B, T, _ = h.shape
     NH, NKV, HD = cfg.num_heads, cfg.num_kv_heads, cfg.head_dim
-    q = linear(h, p[pre + "q_proj.weight"], p.get(pre + "q_proj.bias")).view(B, T, NH, HD)
-    k = linear(h, p[pre + "k_proj.weight"], p.get(pre + "k_proj.bias")).view(B, T, NKV, HD)
-    v = linear(h, p[pre + "v_proj.weight"], p.get(pre + "v_proj.bias")).view(B, T, NKV, HD)
+    q = proj(h, p, pre + "q_proj", lora).view(B, T, NH, HD)
+    k = proj(h, p, pre + "k_proj", lora).view(B, T, NKV, HD)
+    v = proj(h, p, pre + "v_proj", lora).view(B, T, NKV, HD)
     if cfg.qk_norm:  # Qwen3: RMSNorm over each head's HD values, before rotary
         q = rms_norm(q, p[pre + "q_norm.weight"], cfg.rms_norm_eps)
         k = rms_norm(k, p[pre + "k_norm.weight"], cfg.rms_norm_eps)
@@ -92,18 +99,20 @@ def attention(h: torch.Tensor, p: Dict[str, torch.Tensor], pre: str, cfg: RefCon
     scores = scores.masked_fill(future, float("-inf"))
     probs = torch.softmax(scores, dim=-1)
     out = (probs @ v).transpose(1, 2).reshape(B, T, NH * HD)
-    return linear(out, p[pre + "o_proj.weight"], p.get(pre + "o_proj.bias"))
+    return proj(out, p, pre + "o_proj", lora)
 
 
-def mlp(h: torch.Tensor, p: Dict[str, torch.Tensor], pre: str) -> torch.Tensor:
+def mlp(h: torch.Tensor, p: Dict[str, torch.Tensor], pre: str, lora=None) -> torch.Tensor:
     """SwiGLU: down(silu(gate(h)) · up(h))."""
-    gate = linear(h, p[pre + "gate_proj.weight"], p.get(pre + "gate_proj.bias"))
-    up = linear(h, p[pre + "up_proj.weight"], p.get(pre + "up_proj.bias"))
-    return linear(torch.nn.functional.silu(gate) * up, p[pre + "down_proj.weight"], p.get(pre + "down_proj.bias"))
+    gate = proj(h, p, pre + "gate_proj", lora)
+    up = proj(h, p, pre + "up_proj", lora)
+    return proj(torch.nn.functional.silu(gate) * up, p, pre + "down_proj", lora)
 
 
-def forward(p: Dict[str, torch.Tensor], cfg: RefConfig, ids: torch.Tensor, positions: Optional[torch.Tensor] = None) -> torch.Tensor:
-    """Logits [B, T, V] of token ids [B, T] (or [T] → [T, V]); positions default to 0 … T−1."""
+def forward(p: Dict[str, torch.Tensor], cfg: RefConfig, ids: torch.Tensor, positions: Optional[torch.Tensor] = None,
+            lora=None) -> torch.Tensor:
+    """Logits [B, T, V] of token ids [B, T] (or [T] → [T, V]); positions default to 0 … T−1; `lora`
+    (lora.py's LoraAdapters) adds its adapters' deltas to the layers it targets."""
     single = ids.dim() == 1
     if single:
         ids = ids[None]
@@ -116,8 +125,8 @@ def forward(p: Dict[str, torch.Tensor], cfg: RefConfig, ids: torch.Tensor, posit
     x = p["model.embed_tokens.weight"][ids]
     for l in range(cfg.num_layers):
         pre = f"model.layers.{l}."
-        x = x + attention(rms_norm(x, p[pre + "input_layernorm.weight"], cfg.rms_norm_eps), p, pre + "self_attn.", cfg, cos, sin)
-        x = x + mlp(rms_norm(x, p[pre + "post_attention_layernorm.weight"], cfg.rms_norm_eps), p, pre + "mlp.")
+        x = x + attention(rms_norm(x, p[pre + "input_layernorm.weight"], cfg.rms_norm_eps), p, pre + "self_attn.", cfg, cos, sin, lora)
+        x = x + mlp(rms_norm(x, p[pre + "post_attention_layernorm.weight"], cfg.rms_norm_eps), p, pre + "mlp.", lora)
     x = rms_norm(x, p["model.norm.weight"], cfg.rms_norm_eps)
     head = p["model.embed_tokens.weight"] if cfg.tie_word_embeddings else p["lm_head.weight"]
     logits = x @ head.T
