@@ -1,5 +1,5 @@
 // Register-tiled strided matmul, the one kernel behind every linear layer and its backward:
-//   outp[outOff + m·N + n] (= or += when accumulate = 1) = Σ_k A[m, k] · B[k, n] (+ bias[biasOff + n] when hasBias = 1)
+//   outp[outOff + m·outSm + n] (= or += when accumulate = 1) = scale · Σ_k A[m, k] · B[k, n] (+ bias[biasOff + n] when hasBias = 1)
 //   A[m, k] = a[aOff + m·aSm + k·aSk],  B[k, n] = b[bOff + k·bSk + n·bSn]
 // B may be a hub weight kept at file precision: b is read as words and decoded by the override BDT
 // (0 f32, 1 f16, 2 bf16; engine_weight_decode.wgsl, concatenated after this file); offsets and
@@ -16,7 +16,7 @@
 //
 // @group(0) @binding(0) read        a     A operand (activations)
 // @group(0) @binding(1) read        b     B operand as u32 words (flat params, a hub weight, or activations)
-// @group(0) @binding(2) read_write  outp  [M,N] at outOff (activations, or flat grads)
+// @group(0) @binding(2) read_write  outp  [M,N] at outOff, row stride outSm (≥ N: a column slice of wider rows) (activations, or flat grads)
 // @group(0) @binding(3) read        bias  [N] at biasOff (flat params; any read buffer when hasBias = 0)
 // @group(1) @binding(0) uniform     u
 // Workgroup: WG_X × WG_Y threads covering (4·WG_X) columns × (4·WG_Y) rows.
@@ -27,7 +27,7 @@ struct U {
   M: u32, N: u32, K: u32,
   aOff: u32, aSm: u32, aSk: u32,
   bOff: u32, bSk: u32, bSn: u32,
-  outOff: u32, biasOff: u32, hasBias: u32, accumulate: u32,
+  outOff: u32, biasOff: u32, hasBias: u32, accumulate: u32, outSm: u32, scale: f32,
 }
 
 @group(0) @binding(0) var<storage, read> a: array<f32>;
@@ -79,9 +79,9 @@ fn main(
     for (var j = 0u; j < R; j++) {
       let n = n0 + j;
       if (n >= u.N) { break; }
-      var v = acc[i][j];
+      var v = acc[i][j] * u.scale;
       if (u.hasBias == 1u) { v += bias[u.biasOff + n]; }
-      let o = u.outOff + m * u.N + n;
+      let o = u.outOff + m * u.outSm + n;
       if (u.accumulate == 1u) { v += outp[o]; }
       outp[o] = v;
     }

@@ -1,7 +1,7 @@
 // Matrix-vector product for a few rows, the 'hardware' variant of engine_matmul.wgsl for decoding
 // (M ≤ MAX_M rows) when B is a weight stored [N, K] contiguous along K (bSk = 1: the forward
 // out = inp @ W^T + b, N = OC, K = C):
-//   outp[outOff + m·N + n] (= or += when accumulate = 1) = Σ_k A[m, k] · B[k, n] (+ bias[biasOff + n] when hasBias = 1)
+//   outp[outOff + m·outSm + n] (= or += when accumulate = 1) = scale · Σ_k A[m, k] · B[k, n] (+ bias[biasOff + n] when hasBias = 1)
 //   A[m, k] = a[aOff + m·aSm + k·aSk],  B[k, n] = B decoded from b[bOff + k + n·bSn] by BDT
 // (0 f32, 1 f16, 2 bf16; engine_weight_decode.wgsl, concatenated after this file).
 // Decoding is memory-bound: each weight is read once for all M rows. A workgroup owns NB = WG / TPC
@@ -14,7 +14,7 @@
 // @group(0) @binding(0) read        a     A operand [M rows] (activations)
 // @group(0) @binding(1) read        b     B = the weight [N, K] as u32 words
 // @group(0) @binding(2) read        b4    the same buffer as b, as 16-byte words
-// @group(0) @binding(3) read_write  outp  [M,N] at outOff
+// @group(0) @binding(3) read_write  outp  [M,N] at outOff, row stride outSm (≥ N: a column slice of wider rows)
 // @group(0) @binding(4) read        bias  [N] at biasOff (any read buffer when hasBias = 0)
 // @group(1) @binding(0) uniform     u     (bSk is 1; aSm, aSk, bSn free)
 // Workgroup: WG threads = NB columns × TPC threads. Dispatch: (x, 1, z) with x·z ≥ ceil(N / NB)
@@ -24,7 +24,7 @@ struct U {
   M: u32, N: u32, K: u32,
   aOff: u32, aSm: u32, aSk: u32,
   bOff: u32, bSk: u32, bSn: u32,
-  outOff: u32, biasOff: u32, hasBias: u32, accumulate: u32,
+  outOff: u32, biasOff: u32, hasBias: u32, accumulate: u32, outSm: u32, scale: f32,
 }
 
 @group(0) @binding(0) var<storage, read> a: array<f32>;
@@ -94,9 +94,9 @@ fn gemvColumn(n: u32, lane: u32, stride: u32) -> array<f32, MAX_M> {
 
 // out[m, n] = sum (+ bias) (+ the old value when accumulating).
 fn store(m: u32, n: u32, sum: f32) {
-  var v = sum;
+  var v = sum * u.scale;
   if (u.hasBias == 1u) { v += bias[u.biasOff + n]; }
-  let o = u.outOff + m * u.N + n;
+  let o = u.outOff + m * u.outSm + n;
   if (u.accumulate == 1u) { v += outp[o]; }
   outp[o] = v;
 }

@@ -10,7 +10,7 @@ const WG64 = { overrides: { WG: 64 }, workgroupSize: ['WG'] } as const;
 /** The strided matmul's uniform block, shared by its variants (engine_matmul*.wgsl). */
 const MATMUL_UNIFORMS = {
   M: 'u32', N: 'u32', K: 'u32', aOff: 'u32', aSm: 'u32', aSk: 'u32', bOff: 'u32', bSk: 'u32', bSn: 'u32',
-  outOff: 'u32', biasOff: 'u32', hasBias: 'u32', accumulate: 'u32',
+  outOff: 'u32', biasOff: 'u32', hasBias: 'u32', accumulate: 'u32', outSm: 'u32', scale: 'f32',
 } as const;
 
 /** Kernels that read a weight at file precision include its decoder; BDT/WDT: 0 f32, 1 f16, 2 bf16. */

@@ -76,6 +76,29 @@ describe('matmul forward, every variant and weight dtype', () => {
   }
 });
 
+describe('output row stride and scale (a LoRA delta into a column slice of packed rows)', () => {
+  for (const { variant, M } of VARIANTS) {
+    it(`${variant}: out[:, 4 … 4+N) of rows N + 9 wide (+)= 0.75 · inp @ W^T, other columns untouched`, async () => {
+      const H = await harness();
+      const rng = new Rng(12);
+      const K = 19, N = 23, W = N + 9, col = 4, s = 0.75;
+      const inp = randomArray(M * K, rng), w = H.weight(randomArray(N * K, rng), 'bf16', 1);
+      const out0 = randomArray(M * W, rng);
+      const prod = new Float64Array(M * N);
+      matmulForward(prod, inp, w.values, null, 1, M, K, N);
+      for (const accumulate of [false, true]) {
+        const o = H.f32(out0, 3);
+        await H.run((rec) => gpuMm.matmulForward(rec, { ...o, off: o.off + col }, H.f32(inp, 2), w.t, null, M, K, N, { variant, accumulate, outStride: W, scale: s }));
+        const got = await H.read(o, M * W);
+        const want = Float64Array.from(out0);
+        for (let m = 0; m < M; m++) for (let n = 0; n < N; n++) want[m * W + col + n] = s * prod[m * N + n] + (accumulate ? out0[m * W + col + n] : 0);
+        expectAllclose(got, want, TOL);
+        for (let m = 0; m < M; m++) for (const n of [0, 1, 2, 3, W - 1]) expect(got[m * W + n]).toBe(Math.fround(out0[m * W + n]));
+      }
+    });
+  }
+});
+
 describe('matmul backward through a weight at file precision', () => {
   for (const variant of ['register', 'tiled'] as const) {
     for (const dtype of DTYPES) {

@@ -86,9 +86,11 @@ describe('wgslLiteral', () => {
 
 describe('packUniforms', () => {
   test('matmul: the named fields land at the struct U word offsets', () => {
-    const v = { M: 1, N: 2, K: 3, aOff: 4, aSm: 5, aSk: 6, bOff: 7, bSk: 8, bSn: 9, outOff: 10, biasOff: 11, hasBias: 1, accumulate: 0 };
-    const words = new Uint32Array(packUniforms(MATMUL_KERNEL, v));
-    expect([...words]).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 0, 0, 0, 0]); // 13 words, padded to 16 bytes
+    const v = { M: 1, N: 2, K: 3, aOff: 4, aSm: 5, aSk: 6, bOff: 7, bSk: 8, bSn: 9, outOff: 10, biasOff: 11, hasBias: 1, accumulate: 0, outSm: 12, scale: 0.5 };
+    const bytes = packUniforms(MATMUL_KERNEL, v);
+    expect([...new Uint32Array(bytes)].slice(0, 14)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 0, 12]);
+    expect(new Float32Array(bytes)[14]).toBe(0.5);
+    expect(bytes.byteLength).toBe(64); // 15 words, padded to 16 bytes
   });
 
   test('adamw: f32 members, zero padding and the vec4 array at its 16-byte offset', () => {

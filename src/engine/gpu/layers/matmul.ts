@@ -23,6 +23,10 @@ export interface MatmulOptions {
   variant?: MatmulVariant;
   /** A lower workgroups-per-dimension limit than the device's (tests of the split grid). */
   maxGroupsPerDim?: number;
+  /** Elements from one output row to the next (default: the row width), so a product fills a column slice of wider rows. */
+  outStride?: number;
+  /** Factor on the product (before the bias and the accumulation); default 1 (exact: x·1 = x). */
+  scale?: number;
 }
 
 const GEMV_COLUMNS = MATMUL_GEMV_KERNEL.overrides.WG / MATMUL_GEMV_KERNEL.constants.TPC;
@@ -44,14 +48,19 @@ export function splitGroups(blocks: number, maxPerDim: number): [number, number]
   return [Math.ceil(blocks / z), z];
 }
 
-interface Operand { t: GpuTensor; sRow: number; sCol: number }
+/** A matrix operand: element [i, j] at t.off + i·sRow + j·sCol. */
+export interface Operand { t: GpuTensor; sRow: number; sCol: number }
 
 function requireF32(what: string, t: GpuTensor | null): void {
   if (t?.dtype && t.dtype !== 'f32') throw new TypeError(`matmul: ${what} must be f32, got ${t.dtype} (only the weight operand may be half precision)`);
 }
 
-/** outp[M,N] (= or +=) A[M,K] @ B[K,N] (+ bias[N]); A and B given by strides (B's in elements of its dtype). */
-function stridedMatmul(
+/**
+ * outp[M,N] (= or +=) scale · A[M,K] @ B[K,N] (+ bias[N]); A and B given by strides (B's in elements
+ * of its dtype), output rows opts.outStride apart. The general form behind every linear layer and
+ * the LoRA products (./lora.ts).
+ */
+export function stridedMatmul(
   rec: Recorder, out: GpuTensor, a: Operand, b: Operand, bias: GpuTensor | null,
   M: number, N: number, K: number, accumulate: boolean, opts: MatmulOptions,
 ): void {
@@ -65,9 +74,12 @@ function stridedMatmul(
   const gemv = variant === 'gemv' || variant === 'gemv-subgroup';
   // b4 (16-byte words) needs a 16-byte binding; a weight that small is not worth a GEMV.
   if (gemv && !opts.variant && b.t.buf.size < 16) variant = 'tiled';
+  const outSm = opts.outStride ?? N;
+  if (!(Number.isInteger(outSm) && outSm >= N)) throw new RangeError(`matmul: output row stride ${outSm} is below the row width ${N}`);
   const uniforms = {
     M, N, K, aOff: a.t.off, aSm: a.sRow, aSk: a.sCol, bOff: b.t.off, bSk: b.sRow, bSn: b.sCol,
     outOff: out.off, biasOff: bias ? bias.off : 0, hasBias: bias ? 1 : 0, accumulate: accumulate ? 1 : 0,
+    outSm, scale: opts.scale ?? 1,
   };
   const buffers = { a: a.t.buf, b: b.t.buf, outp: out.buf, bias: bias ? bias.buf : a.t.buf }; // unused bias: any readable buffer
   const max = opts.maxGroupsPerDim ?? rec.device.limits.maxComputeWorkgroupsPerDimension;
@@ -111,7 +123,8 @@ export function matmulBackward(
   }
   stridedMatmul(rec, dinp, { t: dout, sRow: OC, sCol: 1 }, { t: weight, sRow: C, sCol: 1 }, null, N, C, OC, opts.accumulate ?? false, opts);
   if (dweight) {
-    stridedMatmul(rec, dweight, { t: dout, sRow: 1, sCol: OC }, { t: inp, sRow: C, sCol: 1 }, null, OC, C, N, true, { ...opts, variant: dwVariant(opts.variant) });
+    stridedMatmul(rec, dweight, { t: dout, sRow: 1, sCol: OC }, { t: inp, sRow: C, sCol: 1 }, null, OC, C, N, true,
+      { ...opts, variant: dwVariant(opts.variant), outStride: undefined, scale: undefined });
   }
   if (dbias) {
     requireF32('the bias gradient', dbias);
