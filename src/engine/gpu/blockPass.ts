@@ -18,6 +18,8 @@ import { swigluForward } from './layers/swiglu.ts';
 import { strided, type Rows } from './layers/rows.ts';
 import { geluForward } from './layers/gelu.ts';
 import { residualForward } from './layers/residual.ts';
+import { loraForward } from './layers/lora.ts';
+import { slotsFor, type LoraLayout } from '../lora/loraLayout.ts';
 
 export interface StepScratch {
   /** one layer's activations, [maxRows, width] each (residual/residual3 share a buffer) */
@@ -38,6 +40,8 @@ export interface StepContext {
   kv: KvStore;
   /** rotary cos/sin table [2, P, HD/2] (src/engine/rope.ts) and its P; Llama family only */
   rope?: { table: GpuTensor; positions: number };
+  /** LoRA adapters (src/engine/lora/loraLayout.ts) added to the linears they target; u: scratch [maxRows, r] */
+  lora?: { layout: LoraLayout; params: GPUBuffer; u: GPUBuffer };
 }
 
 /** The residual stream's first value: token embeddings (+ learned positions for the toy). */
@@ -84,9 +88,16 @@ export function recordBlockStep(
       rotaryForward(rec, view(s, step.view), s.positions, ctx.rope.table, N, step.view.heads, step.view.headDim, ctx.rope.positions);
       break;
     }
-    case 'linear':
+    case 'linear': {
       matmulForward(rec, buf(step.to), buf(step.from), P(step.w), step.b ? P(step.b) : null, N, step.inW, step.outW);
+      const lora = ctx.lora;
+      if (!lora) break;
+      for (const slot of slotsFor(lora.layout, l, step.w)) {
+        loraForward(rec, at(s.acts[step.to], slot.col), at(lora.u), buf(step.from), at(lora.params, slot.a), at(lora.params, slot.b),
+          { N, inW: slot.inW, outW: slot.outW, r: lora.layout.r, s: lora.layout.scaling, stride: slot.outStride });
+      }
       break;
+    }
     case 'attention': {
       const kvl = ctx.kv.layer(l);
       const heads = { NH: step.q.heads, NKV: step.k.heads, HD: step.q.headDim };

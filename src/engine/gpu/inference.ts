@@ -26,6 +26,7 @@ import { submitAndRead } from './readback.ts';
 import { recordBlockStep, recordEmbedding, recordFinalNorm, type StepContext, type StepScratch } from './blockPass.ts';
 import { matmulForward } from './layers/matmul.ts';
 import { logProbHeadForward } from './layers/logprobHead.ts';
+import type { LoraLayout } from '../lora/loraLayout.ts';
 
 export interface InferenceRow {
   token: number;
@@ -76,7 +77,9 @@ export class CachedInference {
   /** Positions this pass can encode: the model's context, capped by the rotary table. */
   readonly maxPositions: number;
 
-  constructor(ctx: GpuContext, config: EngineConfig, rec: Recorder, weights: EngineWeights, kv: KvStore, maxRows: number) {
+  /** `lora`: adapters added to the linears they target (a LoRA model's sampling and probes run the adapted policy). */
+  constructor(ctx: GpuContext, config: EngineConfig, rec: Recorder, weights: EngineWeights, kv: KvStore, maxRows: number,
+    lora?: { layout: LoraLayout; params: GPUBuffer }) {
     this.ctx = ctx;
     this.config = config;
     this.rec = rec;
@@ -97,6 +100,7 @@ export class CachedInference {
     const heads = config.nHead;
     this.maxPositions = isLlama(config) ? Math.min(config.blockSize, MAX_ROPE_POSITIONS) : config.blockSize;
     this.step = { kv };
+    if (lora) this.step.lora = { ...lora, u: f(n * lora.layout.r, 'lora u') };
     if (isLlama(config)) {
       const table = uploadBuffer(ctx.device, ropeTableFor(config, this.maxPositions), STORAGE, 'engine rope table');
       this.step.rope = { table: at(table), positions: this.maxPositions };
@@ -196,12 +200,21 @@ export class CachedInference {
     return this.rec;
   }
 
+  /** Every buffer this pass owns (scratch, head slice, rotary table, LoRA scratch), each once. */
+  private owned(): GPUBuffer[] {
+    const all = [...Object.values(this.s.acts), this.s.tokens, this.s.positions, this.s.rows, this.s.normStat1, this.s.normStat2, this.s.headStat, this.s.lnf, this.headLogits, ...Object.values(this.headOut)];
+    if (this.step.rope) all.push(this.step.rope.table.buf);
+    if (this.step.lora) all.push(this.step.lora.u);
+    return [...new Set(all)];
+  }
+
+  /** GPU bytes of this pass's own buffers (not the weights, not the KV store). */
+  get scratchBytes(): number {
+    return this.owned().reduce((n, b) => n + b.size, 0);
+  }
+
   destroy(): void {
-    const seen = new Set<GPUBuffer>();
-    this.step.rope?.table.buf.destroy();
-    for (const b of [...Object.values(this.s.acts), this.s.tokens, this.s.positions, this.s.rows, this.s.normStat1, this.s.normStat2, this.s.headStat, this.s.lnf, this.headLogits, ...Object.values(this.headOut)]) {
-      if (!seen.has(b)) { seen.add(b); b.destroy(); }
-    }
+    for (const b of this.owned()) b.destroy();
   }
 }
 

@@ -84,6 +84,14 @@ export class EngineLanguageModel implements LanguageModel {
     return this.weights.bytes;
   }
 
+  /**
+   * The frozen base — config and weights, owned by this model — for training adapters on it
+   * without a second copy (src/engine/lora/loraModel.ts LoraBase); valid until dispose().
+   */
+  get base(): { config: EngineConfig; weights: EngineWeights } {
+    return { config: this.config, weights: this.weights };
+  }
+
   formatPrompt(question: string): string {
     return this.tokenizer.formatPrompt(question);
   }

@@ -179,6 +179,15 @@ export const LOGPROB_HEAD_BACKWARD_KERNEL = kernel({
   ...WG64,
 });
 
+/** The log-prob head in vocabulary chunks (online log-sum-exp per row; backward in place per chunk). */
+export const LOGPROB_CHUNKED_KERNEL = kernel({
+  files: ['shaders/engine_logprob_chunked.wgsl'],
+  entryPoints: ['chunk_main', 'finish_main', 'backward_main'],
+  bindings: { logits: 'read_write', targets: 'read', state: 'read_write', logp: 'read_write', entropy: 'read_write', lse: 'read_write', dlogp: 'read' },
+  uniforms: { N: 'u32', Vc: 'u32', v0: 'u32', logitsOff: 'u32', first: 'u32' },
+  ...WG64,
+});
+
 export const RESIDUAL_KERNEL = kernel({
   files: ['shaders/engine_residual.wgsl'],
   entryPoints: ['main'],

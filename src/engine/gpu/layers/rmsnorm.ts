@@ -36,20 +36,21 @@ export function rmsnormForward(
 }
 
 /**
- * dinp (= or += when accumulate: the residual stream's fan-out join) and dweight [D] (+=) from dout,
- * the forward's input and saved rstd; rows as in rmsnormForward. dinp needs a buffer of its own.
+ * dinp (= or += when accumulate: the residual stream's fan-out join) and dweight [D] (+=; null for a
+ * frozen weight) from dout, the forward's input and saved rstd; rows as in rmsnormForward. dinp
+ * needs a buffer of its own.
  */
 export function rmsnormBackward(
-  rec: Recorder, dinp: GpuTensor | Rows, dweight: GpuTensor, dout: GpuTensor | Rows, inp: GpuTensor | Rows,
+  rec: Recorder, dinp: GpuTensor | Rows, dweight: GpuTensor | null, dout: GpuTensor | Rows, inp: GpuTensor | Rows,
   weight: GpuTensor, rstd: GpuTensor, N: number, D: number, accumulate: boolean, H = 1,
 ): void {
   requireF32(weight, 'rmsnormBackward: the norm weight');
-  if (dinp.buf === dout.buf || dinp.buf === inp.buf || dinp.buf === dweight.buf) {
+  if (dinp.buf === dout.buf || dinp.buf === inp.buf || dinp.buf === dweight?.buf) {
     throw new RangeError('rmsnormBackward: dinp needs a buffer of its own (not dout\'s, inp\'s or dweight\'s)');
   }
   const u = {
     N, H, D, dinpOff: dinp.off, dinpStride: strideOf(dinp, H * D), doutOff: dout.off, doutStride: strideOf(dout, H * D),
-    inpOff: inp.off, inpStride: strideOf(inp, H * D), wOff: weight.off, dwOff: dweight.off, rstdOff: rstd.off,
+    inpOff: inp.off, inpStride: strideOf(inp, H * D), wOff: weight.off, dwOff: dweight?.off ?? 0, rstdOff: rstd.off,
     accumulate: accumulate ? 1 : 0,
   };
   const saved = { dout: dout.buf, inp: inp.buf, rstd: rstd.buf };
@@ -60,5 +61,5 @@ export function rmsnormBackward(
   } else {
     rec.dispatch(K, 'dinp_rows', dinpBuffers, u, grid(N * H, K.overrides.WG));
   }
-  rec.dispatch(K, 'dweight_main', { dinp: null, dweight: dweight.buf, weight: null, ...saved }, u, [Math.ceil(D / K.overrides.WG)]);
+  if (dweight) rec.dispatch(K, 'dweight_main', { dinp: null, dweight: dweight.buf, weight: null, ...saved }, u, [Math.ceil(D / K.overrides.WG)]);
 }

@@ -152,6 +152,11 @@ export class GpuSampler {
     return decodeSampled(bytes, R);
   }
 
+  /** GPU bytes of its buffers. */
+  get bytes(): number {
+    return this.out.size + this.draws.size;
+  }
+
   destroy(): void {
     this.out.destroy();
     this.draws.destroy();
