@@ -4,28 +4,37 @@
 // place (row addressing: ./inference.ts). Branches of all requests are batched together. When
 // scoreFrom = 0 the first scored token is predicted from the context's row b−1, so that branch
 // starts one row earlier (context[b−1] at position b−1, recomputed, attending to cache[0:b−1]).
+// With `retained` (./kvRetain.ts: the rollouts a sampling call kept), a request whose context is a
+// prefix of a retained sequence reads that sequence's cache instead of running its context.
 // Must equal naive re-encoding, src/engine/cpu/generate.ts probeNaive.
 import type { ProbeRequest } from '../types.ts';
 import type { CachedInference, InferenceRow } from './inference.ts';
 import type { Region } from './kvStore.ts';
+import type { RetainedSequences } from './kvRetain.ts';
 import { validateProbe } from './validate.ts';
 
 interface Branch { r: number; bi: number; start: number; rows: Omit<InferenceRow, 'ownBase'>[] }
 
-export async function probeWithCache(inf: CachedInference, requests: ProbeRequest[]): Promise<number[][][]> {
+export async function probeWithCache(inf: CachedInference, requests: ProbeRequest[], retained?: RetainedSequences): Promise<number[][][]> {
   if (!Array.isArray(requests)) throw new TypeError('requests must be an array of ProbeRequest');
   requests.forEach((req, r) => validateProbe(inf.config, req, r));
   const out: number[][][] = requests.map((req) => req.boundaries.map(() => []));
   if (requests.length === 0) return out;
   const starts = requests.map((req) => req.boundaries.map((b) => (req.scoreFrom === 0 ? b - 1 : b)));
   const contexts: Region[] = [];
+  /** where request r's context rows start: its own region, or a retained sequence's */
+  const ctxBase: number[] = [];
   try {
-    // contexts once: request r's context[0 : max start] into its region
+    // contexts once: request r's context[0 : max start] into its region (or found retained)
     const ctxRows: InferenceRow[] = [];
     requests.forEach((req, r) => {
       const need = Math.max(0, ...starts[r]);
-      contexts.push(inf.kv.allocate(Math.max(1, need)));
-      for (let p = 0; p < need; p++) ctxRows.push({ token: req.context[p], pos: p, ownBase: contexts[r].base, prefixBase: 0, prefixLen: 0 });
+      const found = need > 0 && retained ? retained.find(req.context, need) : null;
+      if (found !== null) { ctxBase.push(found); return; }
+      const region = inf.kv.allocate(Math.max(1, need));
+      contexts.push(region);
+      ctxBase.push(region.base);
+      for (let p = 0; p < need; p++) ctxRows.push({ token: req.context[p], pos: p, ownBase: region.base, prefixBase: 0, prefixLen: 0 });
     });
     if (ctxRows.length > 0) await inf.run(ctxRows);
 
@@ -36,7 +45,7 @@ export async function probeWithCache(inf: CachedInference, requests: ProbeReques
       const rows: Branch['rows'] = [];
       for (let p = s; p <= b + req.continuation.length - 2; p++) {
         const j = p + 1 - b; // continuation index this row predicts
-        rows.push({ token: seq(p), pos: p, prefixBase: contexts[r].base, prefixLen: s, target: j >= req.scoreFrom ? seq(p + 1) : -1 });
+        rows.push({ token: seq(p), pos: p, prefixBase: ctxBase[r], prefixLen: s, target: j >= req.scoreFrom ? seq(p + 1) : -1 });
       }
       branches.push({ r, bi, start: s, rows });
     }));

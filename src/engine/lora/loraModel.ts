@@ -6,7 +6,9 @@
 // - forward / backward: src/engine/gpu/llamaPass.ts (gradient checkpointing, the LM head in
 //   vocabulary chunks), sized by ./trainPass.ts;
 // - sample / probeLogProbs: the engine's cached inference with the adapters added to the linears
-//   they target (src/engine/gpu/inference.ts), so rollouts and RePro probes run the adapted policy.
+//   they target (src/engine/gpu/inference.ts), so rollouts and RePro probes run the adapted policy;
+//   a GRPO group's prompt is prefilled once (src/engine/gpu/sample.ts), and the rollouts' caches
+//   are kept for the probes that score them (src/engine/gpu/kvRetain.ts) until the weights change.
 // The base (config + weights) is borrowed: several models (the policy, the critic) share one copy;
 // dispose() frees this model's buffers only.
 import type { GpuContext } from '../../gpu/device.ts';
@@ -21,6 +23,7 @@ import { GpuSampler } from '../gpu/layers/sample.ts';
 import { probeWithCache } from '../gpu/probe.ts';
 import { submitAndRead } from '../gpu/readback.ts';
 import { sampleWithCache } from '../gpu/sample.ts';
+import { RetainedSequences } from '../gpu/kvRetain.ts';
 import type { EngineWeights } from '../gpu/weights.ts';
 import { writeBuffer } from '../../gpu/buffers.ts';
 import { recordLlamaBackward, recordLlamaForward } from '../gpu/llamaPass.ts';
@@ -42,6 +45,12 @@ export interface LoraModelOptions extends Partial<TrainSizes> {
   adapters?: Float32Array;
   /** rows per inference chunk for sampling and probes; default 512 */
   maxInferenceRows?: number;
+  /**
+   * keep the sampled sequences' KV cache after sample() so probeLogProbs reads contexts that are
+   * prefixes of them in place (RePro scoring of the rollouts); released by the next sample(), an
+   * optimizer step, setParams, releaseRollouts() or dispose(). Default true.
+   */
+  retainRollouts?: boolean;
 }
 
 /** GPU bytes a LoRA model holds, by part (the memory pre-flight checks its estimate against this). */
@@ -78,6 +87,7 @@ export class LlamaLoraModel implements TrainableModel {
   private readonly kv: KvStore;
   private readonly inference: CachedInference;
   private readonly sampler: GpuSampler;
+  private readonly retained: RetainedSequences | undefined;
   private last: { B: number; T: number } | null = null;
 
   static async create(ctx: GpuContext, base: LoraBase, lora: LoraConfig, opts: LoraModelOptions = {}): Promise<LlamaLoraModel> {
@@ -103,6 +113,7 @@ export class LlamaLoraModel implements TrainableModel {
     const rows = opts.maxInferenceRows ?? 512;
     this.inference = new CachedInference(ctx, c, this.rec, base.weights, this.kv, rows, { layout: this.layout, params: this.adapters.params });
     this.sampler = new GpuSampler(ctx.device, rows);
+    this.retained = opts.retainRollouts === false ? undefined : new RetainedSequences(this.kv);
   }
 
   async forward(inputs: Int32Array, targets: Int32Array, B: number, T: number): Promise<ForwardOutput> {
@@ -137,15 +148,27 @@ export class LlamaLoraModel implements TrainableModel {
   }
 
   step(opt: AdamWConfig): Promise<StepResult> {
+    this.releaseRollouts();
     return this.adapters.step(this.rec, opt);
   }
 
   sample(prompts: number[][], opts: SamplingOptions): Promise<SampleOutput> {
-    return sampleWithCache(this.inference, this.sampler, prompts, opts);
+    this.releaseRollouts();
+    return sampleWithCache(this.inference, this.sampler, prompts, opts, this.retained);
   }
 
   probeLogProbs(requests: ProbeRequest[]): Promise<number[][][]> {
-    return probeWithCache(this.inference, requests);
+    return probeWithCache(this.inference, requests, this.retained);
+  }
+
+  /** Sequences of the last sample() whose caches are kept for probes (0 after a release). */
+  get retainedRollouts(): number {
+    return this.retained?.count ?? 0;
+  }
+
+  /** Frees the KV cache the last sample() kept for probes. */
+  releaseRollouts(): void {
+    this.retained?.clear();
   }
 
   /** The adapters, flat (./loraLayout.ts). */
@@ -155,6 +178,7 @@ export class LlamaLoraModel implements TrainableModel {
 
   async setParams(p: Float32Array): Promise<void> {
     this.adapters.setParams(p);
+    this.releaseRollouts();
   }
 
   /** The adapters' accumulated gradients (tests, diagnostics). */
@@ -180,6 +204,7 @@ export class LlamaLoraModel implements TrainableModel {
   }
 
   dispose(): void {
+    this.releaseRollouts();
     this.adapters.destroy();
     this.train.destroy();
     this.inference.destroy();
