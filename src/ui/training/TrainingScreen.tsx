@@ -19,9 +19,9 @@ import { PpoCharts } from './PpoCharts.tsx';
 import { useChartedRuns } from '../dashboard/chartedRuns.ts';
 import type { AdvEstimator } from '../../rl/config.ts';
 import { RunSummaryCard } from './RunSummaryCard.tsx';
-import { TRAINING_PRESETS } from './presets.ts';
+import { DEFAULT_PRESET, TRAINING_PRESETS } from './presets.ts';
 import { RegimeSelect } from '../RegimeSelect.tsx';
-import type { TaskRegime } from '../../task/regime.ts';
+import { REGIME_LABEL, REGIME_LESSON, TASK_REGIMES, type TaskRegime } from '../../task/regime.ts';
 
 // Dev/test builds only: e2e tests read the runs' metric histories from the store.
 if (import.meta.env.DEV && typeof window !== 'undefined') {
@@ -39,7 +39,8 @@ export function TrainingScreen() {
   const setSettings = (v: RunSettingsValue) => form.set({ settings: { ...v } });
   const invalid = firstInvalid(useInvalidFields((s) => s.errors.training));
   const [estimators, setEstimators] = useState<AdvEstimator[]>(['grpo']);
-  const [regime, setRegime] = useState<TaskRegime>('mixed');
+  // Opens on the paper's regime, where the two runs differ (issue #25: the first run shows the lesson).
+  const [regime, setRegime] = useState<TaskRegime>(DEFAULT_PRESET.regime);
   useEffect(() => {
     void connect();
   }, [connect]);
@@ -77,6 +78,13 @@ export function TrainingScreen() {
         </button>
         {invalid && <span className="error" data-testid="training-invalid">Fix the settings first: {invalid}</span>}
       </div>
+      <ul className="regime-lessons" data-testid="regime-lessons">
+        {TASK_REGIMES.map((r) => (
+          <li key={r} className={r === regime ? 'chosen' : 'muted'} data-testid={`regime-lesson-${r}`}>
+            <strong>{REGIME_LABEL[r]}</strong>: {REGIME_LESSON[r]}
+          </li>
+        ))}
+      </ul>
       <RunSettings value={settings} onChange={setSettings} disabled={busy} />
       <EstimatorPicker value={estimators} onChange={setEstimators} disabled={busy} />
       {error && <p className="error" role="alert">{error}</p>}
