@@ -54,8 +54,9 @@ export default defineConfig(({ command }) => ({
       devOptions: { enabled: false },
       injectManifest: {
         rollupFormat: 'iife',
-        // The app shell, ORT's wasm, the bundled models and the example sets (the wasm is ~28 MB).
-        globPatterns: ['**/*.{html,js,mjs,css,wasm}', 'models/**/*', 'examples/*'],
+        // The app shell, ORT's wasm, KaTeX's fonts (woff2: what browsers load), the bundled models
+        // and the example sets (the wasm is ~28 MB).
+        globPatterns: ['**/*.{html,js,mjs,css,wasm,woff2}', 'models/**/*', 'examples/*'],
         globIgnores: ['**/eval.json', '**/train-log*'],
         maximumFileSizeToCacheInBytes: 40 * 1024 * 1024,
       },
