@@ -72,5 +72,11 @@ export default defineConfig(({ command }) => ({
   worker: { format: 'es' },
   server: { host: '127.0.0.1', port: 5173, strictPort: false },
   preview: { host: '127.0.0.1', port: 4173, strictPort: false },
-  build: { target: 'es2022', outDir: 'dist' },
+  build: {
+    target: 'es2022',
+    outDir: 'dist',
+    // Fonts (KaTeX's) stay files: a small one inlined as a data: URL is blocked by the CSP's
+    // font-src 'self' (src/site/policy.ts), which stays as it is.
+    assetsInlineLimit: (file: string) => (/\.(woff2?|ttf)$/.test(file) ? false : undefined),
+  },
 }));

@@ -161,6 +161,7 @@ export function InputPanel() {
           onChange={(v) => update({ lensK: v })}
           testId="lens-k"
           title="Top-k alternatives kept for every CoT token (the token lens, 1–20); takes effect at the next scoring"
+          inline
         />
         {busy && (
           <button type="button" onClick={cancel} data-testid="cancel">

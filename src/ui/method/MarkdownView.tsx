@@ -62,6 +62,12 @@ const components: Components = {
   h2: ({ children }) => <Heading level={2}>{children}</Heading>,
   h3: ({ children }) => <Heading level={3}>{children}</Heading>,
   a: ({ href, children }) => <a href={href} target="_blank" rel="noopener noreferrer">{children}</a>,
+  // A ```math block arrives as <pre><div class="math-display">: no code box around the formula.
+  pre: ({ node, children }) => {
+    const first = node?.children[0];
+    const math = first?.type === 'element' && first.tagName === 'div' && String(first.properties.className ?? '').includes('math-display');
+    return math ? <>{children}</> : <pre>{children}</pre>;
+  },
   div: ({ className, children }) => (className === 'math-display' ? <Tex tex={textOf(children)} display /> : <div className={className}>{children}</div>),
   span: ({ className, children }) => (className === 'math-inline' ? <Tex tex={textOf(children)} display={false} /> : <span className={className}>{children}</span>),
 };

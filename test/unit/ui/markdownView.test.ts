@@ -60,6 +60,7 @@ test('every formula of the Method page is valid TeX, typeset as math, with an an
   expect(html).toContain('data-tex="J_k = \\frac{1}{|a|}');
   expect(html).not.toMatch(/\$<code/);
   expect(html).not.toContain('language-math');
+  expect(html).not.toMatch(/<pre>\s*<div class="math-display"/); // no code box around a formula
   for (const s of ['§3', '§10', '§11']) expect(html).toContain(`href="?tab=method#${sectionAnchor(s)}"`);
   // a lone code span and a dollar amount stay what they are
   const plain = renderToStaticMarkup(createElement(MarkdownView, { source: 'costs $5 and `x` and $`y`$' }));
