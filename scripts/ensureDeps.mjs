@@ -30,7 +30,7 @@ export function ensureDependencies() {
   const missing = missingDependencies();
   if (missing === '') return false;
   const t0 = Date.now();
-  process.stdout.write(`Installing the locked dependencies (${missing}; npm ci, about a minute the first time) … `);
+  process.stdout.write(`Installing the locked dependencies (${missing}; npm ci, a minute or two the first time) … `);
   const r = spawnSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { encoding: 'utf8', shell: process.platform === 'win32' });
   if (r.status !== 0) {
     process.stdout.write('failed.\n');
