@@ -22,6 +22,8 @@ export interface BatchItemResult {
   stopped?: GenerationStop;
   /** Unknown tokens / past the context: the row's numbers are flagged (absent in runs saved before). */
   representability?: Representability | null;
+  /** The CoT of a row that was not scored (it has no trajectory to carry it), for the inspector. */
+  cot?: string;
 }
 
 export interface BatchRow {

@@ -204,7 +204,7 @@ async function runItem(m: LanguageModel, item: BatchItemInput, opts: BatchOption
   let stopped: BatchItemResult['stopped'];
   try {
     const notScored = (representability: Representability): BatchItemResult =>
-      ({ ...base, correct, modelAnswer, generated: item.cot === undefined, trajectory: null, error: null, ms: performance.now() - t0, representability, stopped });
+      ({ ...base, correct, modelAnswer, generated: item.cot === undefined, trajectory: null, error: null, ms: performance.now() - t0, representability, stopped, cot });
     if (cot === undefined) {
       // A prompt the model cannot represent is not generated from (generateWith refuses it too).
       const prompt = checkWith(m, { question: item.question, cot: '', answer: '', probe: '' });

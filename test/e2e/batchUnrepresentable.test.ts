@@ -148,6 +148,14 @@ test.skipIf(!existsSync(MODEL))('batch: unrepresentable GSM8K lines are not scor
   expect(exported.results.map((r) => r.scoring.split(':')[0])).toEqual(['scored anyway', 'scored anyway', 'scored anyway', 'scored']);
   expect(exported.model).toMatchObject({ scoreUnrepresentable: true, delimiter: '\n' });
 
+  // a flagged row opens in the inspector as input, which the inspector does not score either
+  await page.locator('[data-testid=result-row][data-index="0"]').click();
+  await page.getByTestId('unrepresentable').waitFor({ timeout: 120_000 });
+  expect(await page.getByTestId('question').inputValue()).toBe(LINES[0].question);
+  expect(await page.getByTestId('cot').inputValue()).toBe(LINES[0].answer.split('\n#### ')[0]);
+  expect(await page.getByTestId('score').isDisabled()).toBe(true);
+  expect(await page.getByTestId('inspection').count()).toBe(0);
+
   if (errors.length) console.log('page errors:', errors);
   expect(errors).toEqual([]);
 });

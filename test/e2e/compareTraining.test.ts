@@ -11,7 +11,7 @@ import { startE2E, type E2E } from './harness.ts';
 import { checkAndShootComparePanel } from './comparePanel.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const HAS_CHECKPOINT = existsSync(resolve(ROOT, 'public/models/toy-reasoner-verbose/model.safetensors')); // the screen's default regime
+const HAS_CHECKPOINT = existsSync(resolve(ROOT, 'public/models/toy-reasoner/model.safetensors'));
 
 interface Item { label: string; weights?: string; trajectory: { J: number[]; cot: string; question: string; answer: string } }
 interface DebugWindow {
@@ -40,6 +40,8 @@ test.skipIf(!HAS_CHECKPOINT)('compare a rollout sample under the starting checkp
   const { page, errors } = await e2e.newPage();
   await page.goto(`${e2e.baseUrl}/?tab=training`);
   await page.getByTestId('training-screen').waitFor({ timeout: 60_000 });
+  // the mixed regime: its SFT checkpoint is the bundled model the page scores with below (scoreInPage)
+  await page.getByTestId('train-regime').selectOption('mixed');
   await page.getByTestId('train-steps').fill('2');
   await page.getByTestId('train-seed').fill('5');
   for (const [id, v] of [['grpo-prompts', '2'], ['grpo-generations', '4'], ['grpo-max-tokens', '48']]) await page.getByTestId(id).fill(v);
@@ -60,7 +62,7 @@ test.skipIf(!HAS_CHECKPOINT)('compare a rollout sample under the starting checkp
   await sample.getByTestId('compare-start').click({ timeout: 180_000 });
   await page.getByTestId('compare-progress').waitFor({ timeout: 60_000 });
   await page.getByTestId('compare-view').waitFor({ timeout: 240_000 });
-  expect(await page.getByTestId('compare-weights-a').textContent()).toContain('starting weights: models/toy-reasoner-verbose/model.safetensors'); // the screen's default regime
+  expect(await page.getByTestId('compare-weights-a').textContent()).toContain('starting weights: models/toy-reasoner/model.safetensors');
   expect(await page.getByTestId('compare-weights-b').textContent()).toContain("the run's current weights (step 2)");
   const o = (await opened(page))!;
   expect(o.b.label).toBe(`${runLabel} · step 2`);

@@ -59,7 +59,7 @@ const ResultsTableView = memo(function ResultsTableView({ rows, results, runId, 
     const res = results[r.index];
     if (r.flag !== '' && res) {
       // The inspector's rule: it shows the input and why it is not scored, never its numbers.
-      setInput({ question: res.question, answer: res.answer, cot: res.trajectory?.cot ?? '' });
+      setInput({ question: res.question, answer: res.answer, cot: res.trajectory?.cot ?? res.cot ?? '' });
       setTab('inspector');
       return;
     }
