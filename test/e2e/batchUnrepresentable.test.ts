@@ -103,6 +103,17 @@ test.skipIf(!existsSync(MODEL))('batch: unrepresentable GSM8K lines are not scor
   expect(rows[3].segments).toBe(2); // "7+5=12\n3+6+1=10": two lines, two segments (K = 1 with blank lines)
   expect(await page.getByTestId('batch-one-segment').count()).toBe(0);
 
+  // a row not scored opens in the inspector as input (its CoT kept), which the inspector refuses too
+  await page.locator('[data-testid=result-row][data-index="0"]').click();
+  await page.getByTestId('unrepresentable').waitFor({ timeout: 120_000 });
+  expect(await page.getByTestId('question').inputValue()).toBe(LINES[0].question);
+  // GSM8K's rationale, its <<…>> calculator notes removed, one step per line
+  expect(await page.getByTestId('cot').inputValue()).toMatch(/^Natalia sold 48\/2 = 24 clips in May\.\nNatalia sold 48\+24 = 72 clips/);
+  expect(await page.getByTestId('score').isDisabled()).toBe(true);
+  expect(await page.getByTestId('inspection').count()).toBe(0);
+  await page.getByTestId('tab-batch').click();
+  await expect.poll(() => page.getByTestId('result-row').count(), { timeout: 60_000 }).toBe(LINES.length);
+
   // 3. Scored anyway, explicitly: every number of those rows is marked where it is shown.
   await page.getByTestId('batch-score-anyway').check();
   rows = await run(page);
@@ -147,14 +158,6 @@ test.skipIf(!existsSync(MODEL))('batch: unrepresentable GSM8K lines are not scor
   const exported = JSON.parse(readFileSync((await json.path())!, 'utf8')) as { results: { scoring: string }[]; model: { scoreUnrepresentable: boolean; delimiter: string } };
   expect(exported.results.map((r) => r.scoring.split(':')[0])).toEqual(['scored anyway', 'scored anyway', 'scored anyway', 'scored']);
   expect(exported.model).toMatchObject({ scoreUnrepresentable: true, delimiter: '\n' });
-
-  // a flagged row opens in the inspector as input, which the inspector does not score either
-  await page.locator('[data-testid=result-row][data-index="0"]').click();
-  await page.getByTestId('unrepresentable').waitFor({ timeout: 120_000 });
-  expect(await page.getByTestId('question').inputValue()).toBe(LINES[0].question);
-  expect(await page.getByTestId('cot').inputValue()).toBe(LINES[0].answer.split('\n#### ')[0]);
-  expect(await page.getByTestId('score').isDisabled()).toBe(true);
-  expect(await page.getByTestId('inspection').count()).toBe(0);
 
   if (errors.length) console.log('page errors:', errors);
   expect(errors).toEqual([]);
