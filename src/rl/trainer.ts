@@ -86,7 +86,8 @@ export class GrpoTrainer {
   /** A fresh run from the engine's current weights (the reference policy when beta > 0). */
   static async create(engine: TrainableModel, config: GrpoConfig, callbacks: TrainerCallbacks = {}, critic: ValueModel | null = null): Promise<GrpoTrainer> {
     const t = new GrpoTrainer(engine, config, callbacks, critic);
-    if (t.needsReference()) t.refParams = await engine.getParams();
+    // a model with its own reference policy (LoRA: the base, adapters off) needs no copy of it
+    if (t.needsReference() && !engine.referenceForward) t.refParams = await engine.getParams();
     return t;
   }
 
@@ -259,8 +260,14 @@ export class GrpoTrainer {
     return c.beta > 0 || (c.use_kl_in_reward && c.kl_coef > 0);
   }
 
-  /** log π_ref on the batch, by swapping the reference weights in (null when the run keeps no reference). */
+  /**
+   * log π_ref on the batch: the model's own reference forward when it has one, else by swapping
+   * the reference weights in (null when the run keeps no reference).
+   */
   private async referenceLogProbs(batch: PolicyBatch): Promise<Float32Array | null> {
+    if (this.engine.referenceForward && this.needsReference()) {
+      return (await this.engine.referenceForward(batch.inputs, batch.targets, batch.B, batch.T)).logProbs.slice();
+    }
     if (this.refParams === null) return null;
     const current = await this.engine.getParams();
     await this.engine.setParams(this.refParams);

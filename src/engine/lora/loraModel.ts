@@ -116,21 +116,34 @@ export class LlamaLoraModel implements TrainableModel {
     this.retained = opts.retainRollouts === false ? undefined : new RetainedSequences(this.kv);
   }
 
-  async forward(inputs: Int32Array, targets: Int32Array, B: number, T: number): Promise<ForwardOutput> {
+  forward(inputs: Int32Array, targets: Int32Array, B: number, T: number): Promise<ForwardOutput> {
+    return this.runForward(inputs, targets, B, T, true);
+  }
+
+  /**
+   * The reference policy: the frozen base alone (the adapters skipped, not zeroed), in the same
+   * training buffers. It overwrites the kept layer inputs, so a backward needs a new forward first.
+   */
+  referenceForward(inputs: Int32Array, targets: Int32Array, B: number, T: number): Promise<ForwardOutput> {
+    return this.runForward(inputs, targets, B, T, false);
+  }
+
+  private async runForward(inputs: Int32Array, targets: Int32Array, B: number, T: number, adapted: boolean): Promise<ForwardOutput> {
+    this.last = null;
     this.train.upload(inputs, targets, B, T);
     const h = this.train.pass.bufs.head;
     this.rec.begin();
-    recordLlamaForward(this.rec, this.train.pass, B, T);
+    recordLlamaForward(this.rec, adapted ? this.train.pass : { ...this.train.pass, lora: null }, B, T);
     const [logp, ent] = await submitAndRead(this.rec, [
       { buf: h.logp, offset: 0, bytes: B * T * 4 },
       { buf: h.entropy, offset: 0, bytes: B * T * 4 },
     ]);
-    this.last = { B, T };
+    if (adapted) this.last = { B, T };
     return { logProbs: new Float32Array(logp), entropy: new Float32Array(ent) };
   }
 
   async backward(dlogp: Float32Array): Promise<void> {
-    if (!this.last) throw new Error('backward called before forward');
+    if (!this.last) throw new Error('backward called before forward (or after referenceForward, which overwrites what it keeps)');
     const { B, T } = this.last;
     if (dlogp.length !== B * T) throw new RangeError(`dlogp has ${dlogp.length} elements, the last forward had B·T = ${B * T}`);
     writeBuffer(this.ctx.device, this.train.pass.bufs.dlogp, dlogp);

@@ -8,6 +8,7 @@ import { cpuForwardLogits } from '../../../src/engine/cpu/forward.ts';
 import { probeNaive, sampleNaive } from '../../../src/engine/cpu/generate.ts';
 import { CachedInference, type InferenceRow } from '../../../src/engine/gpu/inference.ts';
 import { LlamaLoraModel } from '../../../src/engine/lora/loraModel.ts';
+import type { LoraConfig } from '../../../src/engine/lora/loraConfig.ts';
 import type { ProbeRequest, SamplingOptions } from '../../../src/engine/types.ts';
 import { tinyLlama } from '../../util/tinyLlama.ts';
 import { randomAdapters } from '../../util/tinyLlamaLora.ts';
@@ -20,7 +21,7 @@ afterAll(() => { for (const f of cleanup) f(); });
 
 const P = [5, 9, 13, 2, 40], Q = [7, 1];
 const PROMPTS = [P, P, P, Q]; // a group of three samples of P, one of Q
-const LORA = { r: 4, lora_alpha: 8, lora_dropout: 0, target_modules: ['q_proj', 'v_proj', 'o_proj', 'up_proj', 'down_proj'] };
+const LORA: LoraConfig = { r: 4, lora_alpha: 8, lora_dropout: 0, target_modules: ['q_proj', 'v_proj', 'o_proj', 'up_proj', 'down_proj'] };
 
 async function setup() {
   const ctx = await gpu();
