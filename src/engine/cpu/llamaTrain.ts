@@ -176,6 +176,19 @@ export function llamaTrainBackward(
   logProbHeadBackward(dlogits, dlogp, rec.probs, targets, 1, N, V);
   const dlnf = new Float64Array(N * C);
   linearInputGrad(dlnf, dlogits, w.head, N, C, V, false);
+  return llamaTrunkBackward(c, w, lora, rec, dlnf, dlora);
+}
+
+/**
+ * Backward of the trunk of `rec` (the final norm, then every layer) from dlnf [N, C] = ∂L/∂(final
+ * norm output): the LM head's, or a value head's (the LoRA critic). Adapter gradients accumulate
+ * into dlora; returns ∂L/∂(token embeddings) [N, C].
+ */
+export function llamaTrunkBackward(
+  c: LlamaConfig, w: CpuWeights, lora: CpuLora | null, rec: LlamaTrainRecord, dlnf: Float64Array, dlora: Float64Array | null,
+): Float64Array {
+  const { B, T } = rec;
+  const N = B * T, C = c.nEmbd;
   const dres = new Float64Array(N * C);
   rmsnormBackward(dres, new Float64Array(C), dlnf, rec.final, w.finalNormW, rec.lnfRstd, N, C);
   for (let l = c.nLayer - 1; l >= 0; l--) cpuBlockBackward(c, w, l, rec.layers[l], dres, B, T, rec.positions, rec.table, lora, dlora);
