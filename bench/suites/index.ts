@@ -10,6 +10,7 @@ import { batchThroughput } from './batchThroughput.ts';
 import { topKKernel } from './topKKernel.ts';
 import { wasmThreads } from './wasmThreads.ts';
 import { branchVsRegenerate } from './branchVsRegenerate.ts';
+import { loraTrain } from './loraTrain.ts';
 
 /** One measured number, as printed and stored in bench/results.json. */
 export interface BenchEntry {
@@ -35,4 +36,5 @@ export const suites: BenchSuite[] = [
   topKKernel,
   wasmThreads,
   branchVsRegenerate,
+  loraTrain,
 ];
