@@ -19,7 +19,7 @@ import { strided, type Rows } from './layers/rows.ts';
 import { geluForward } from './layers/gelu.ts';
 import { residualForward } from './layers/residual.ts';
 import { loraForward } from './layers/lora.ts';
-import { slotsFor, type LoraLayout } from '../lora/loraLayout.ts';
+import { loraSlotsFor, type GpuLoraLayout } from './loraView.ts';
 
 export interface StepScratch {
   /** one layer's activations, [maxRows, width] each (residual/residual3 share a buffer) */
@@ -41,7 +41,7 @@ export interface StepContext {
   /** rotary cos/sin table [2, P, HD/2] (src/engine/rope.ts) and its P; Llama family only */
   rope?: { table: GpuTensor; positions: number };
   /** LoRA adapters (src/engine/lora/loraLayout.ts) added to the linears they target; u: scratch [maxRows, r] */
-  lora?: { layout: LoraLayout; params: GPUBuffer; u: GPUBuffer };
+  lora?: { layout: GpuLoraLayout; params: GPUBuffer; u: GPUBuffer };
 }
 
 /** The residual stream's first value: token embeddings (+ learned positions for the toy). */
@@ -92,7 +92,7 @@ export function recordBlockStep(
       matmulForward(rec, buf(step.to), buf(step.from), P(step.w), step.b ? P(step.b) : null, N, step.inW, step.outW);
       const lora = ctx.lora;
       if (!lora) break;
-      for (const slot of slotsFor(lora.layout, l, step.w)) {
+      for (const slot of loraSlotsFor(lora.layout, l, step.w)) {
         loraForward(rec, at(s.acts[step.to], slot.col), at(lora.u), buf(step.from), at(lora.params, slot.a), at(lora.params, slot.b),
           { N, inW: slot.inW, outW: slot.outW, r: lora.layout.r, s: lora.layout.scaling, stride: slot.outStride });
       }

@@ -26,7 +26,7 @@ import { submitAndRead } from './readback.ts';
 import { recordBlockStep, recordEmbedding, recordFinalNorm, type StepContext, type StepScratch } from './blockPass.ts';
 import { matmulForward } from './layers/matmul.ts';
 import { logProbHeadForward } from './layers/logprobHead.ts';
-import type { LoraLayout } from '../lora/loraLayout.ts';
+import type { GpuLoraLayout } from './loraView.ts';
 
 export interface InferenceRow {
   token: number;
@@ -79,7 +79,7 @@ export class CachedInference {
 
   /** `lora`: adapters added to the linears they target (a LoRA model's sampling and probes run the adapted policy). */
   constructor(ctx: GpuContext, config: EngineConfig, rec: Recorder, weights: EngineWeights, kv: KvStore, maxRows: number,
-    lora?: { layout: LoraLayout; params: GPUBuffer }) {
+    lora?: { layout: GpuLoraLayout; params: GPUBuffer }) {
     this.ctx = ctx;
     this.config = config;
     this.rec = rec;

@@ -14,7 +14,7 @@ import type { Recorder } from './encoding.ts';
 import { at, type GpuTensor } from './tensor.ts';
 import { blockSteps, type BlockAct, type HeadView } from '../block.ts';
 import type { LlamaConfig } from '../llamaConfig.ts';
-import { slotsFor, type LoraLayout } from '../lora/loraLayout.ts';
+import { loraSlotsFor, type GpuLoraLayout } from './loraView.ts';
 import type { EngineWeights } from './weights.ts';
 import type { LlamaTrainBuffers } from './llamaTrainBuffers.ts';
 import { embeddingForward } from './layers/encoder.ts';
@@ -35,7 +35,7 @@ export interface LlamaPass {
   rope: { table: GpuTensor; positions: number };
   bufs: LlamaTrainBuffers;
   /** adapters (flat, ../lora/loraLayout.ts) and their gradients; null: the base alone */
-  lora: { layout: LoraLayout; params: GPUBuffer; grads: GPUBuffer } | null;
+  lora: { layout: GpuLoraLayout; params: GPUBuffer; grads: GPUBuffer } | null;
 }
 
 const heads = (q: HeadView, k: HeadView) => ({ NH: q.heads, NKV: k.heads, HD: q.headDim });
@@ -56,7 +56,7 @@ function layerForward(rec: Recorder, m: LlamaPass, l: number, B: number, T: numb
         if (!m.lora) break;
         const { layout, params } = m.lora;
         const first = layout.slots.findIndex((x) => x.layer === l);
-        for (const slot of slotsFor(layout, l, s.w)) {
+        for (const slot of loraSlotsFor(layout, l, s.w)) {
           const u = at(b.loraU[layout.slots.indexOf(slot) - first]);
           const out = buf(s.to);
           loraForward(rec, { ...out, off: out.off + slot.col }, u, buf(s.from), at(params, slot.a), at(params, slot.b),
@@ -112,7 +112,7 @@ function layerBackward(rec: Recorder, m: LlamaPass, l: number, B: number, T: num
         if (!m.lora) break;
         const { layout, params, grads } = m.lora;
         const first = layout.slots.findIndex((x) => x.layer === l);
-        for (const slot of slotsFor(layout, l, s.w)) {
+        for (const slot of loraSlotsFor(layout, l, s.w)) {
           loraBackward(rec, dinp, at(grads, slot.a), at(grads, slot.b), at(b.du), { ...dout, off: dout.off + slot.col }, act(s.from),
             at(b.loraU[layout.slots.indexOf(slot) - first]), at(params, slot.a), at(params, slot.b),
             { N, inW: slot.inW, outW: slot.outW, r: layout.r, s: layout.scaling, stride: slot.outStride });
