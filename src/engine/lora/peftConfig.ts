@@ -17,7 +17,7 @@ export interface AdapterConfigOptions {
   revision?: string | null;
 }
 
-/** The JSON object PEFT 0.1x writes for a plain LoRA of these settings (keys sorted, as PEFT's to_json_string does). */
+/** The object PeftConfigMixin.save_pretrained writes for a plain LoRA of these settings (./peftExport.ts writes it as json.dumps(indent=2, sort_keys=True) does). */
 export function adapterConfigJson(lora: LoraConfig, o: AdapterConfigOptions): Record<string, unknown> {
   const s = validateLoraConfig(lora);
   const json: Record<string, unknown> = {
