@@ -41,8 +41,23 @@ export function preflightInputOf(plan: LoraRunPlan, limits: Pick<GPUSupportedLim
   };
 }
 
-/** The 4 × 256 tiny Llama of the lora-train-tokens-per-s bench (BF16, r 16 on all seven targets), 4 prompts × 4 samples × (32 + 64) tokens, RePro probes. */
+/**
+ * A tiny Qwen3 (q/k norms, F16, r 4, two passes of 6 sequences) — against LlamaLoraModel at the
+ * lora branch's 80ca5d3 on SwiftShader: estimate 3.08 MiB ÷ peak 2.6 MiB = 1.167, every part equal
+ * to the model's memory() but the KV cache (the estimate holds the rollouts' caches for the probes
+ * and the store's growth peak) — and the 4 × 256 tiny Llama of the lora-train-tokens-per-s bench
+ * (BF16, r 16 on all seven targets), 4 prompts × 4 samples × (32 + 64) tokens, RePro probes.
+ */
 export const BENCH_PLANS: { name: string; plan: LoraRunPlan }[] = [{
+  name: 'grpo-qwen3-tiny',
+  plan: {
+    hf: TINY_LLAMA_CONFIGS['qwen3-qknorm'],
+    config: llamaConfigFromHf(TINY_LLAMA_CONFIGS['qwen3-qknorm']),
+    weightDtype: 'F16',
+    lora: { r: 4, lora_alpha: 8, targets: [...LORA_TARGETS] },
+    train: { promptsPerStep: 3, numGenerations: 4, maxPromptTokens: 16, maxCompletionTokens: 24, critic: false, probeTokensPerSample: 32, inferenceRows: 64, sequencesPerPass: 6 },
+  },
+}, {
   name: 'grpo',
   plan: {
     hf: TINY_LLAMA_CONFIGS.bench,
