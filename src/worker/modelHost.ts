@@ -219,6 +219,8 @@ async function runItem(m: LanguageModel, item: BatchItemInput, opts: BatchOption
   let modelAnswer = '';
   let correct: boolean | null = null;
   let stopped: BatchItemResult['stopped'];
+  // Kept for the error row: a failure on input the model cannot represent still says so.
+  let checked: Representability | null = null;
   try {
     const notScored = (representability: Representability): BatchItemResult =>
       ({ ...base, correct, modelAnswer, generated: item.cot === undefined, trajectory: null, error: null, ms: performance.now() - t0, representability, stopped, cot });
@@ -236,12 +238,13 @@ async function runItem(m: LanguageModel, item: BatchItemInput, opts: BatchOption
     // The inspector's rule: input the model cannot represent is not scored, unless the run asks
     // for it (then the row's numbers are flagged wherever they are shown).
     const representability = checkWith(m, { question: item.question, cot, answer: item.answer, probe: opts.probe });
+    checked = representability;
     if (!representability.ok && opts.scoreUnrepresentable !== true) return notScored(representability);
     const trajectory = await scoreWith(m, { ...opts, question: item.question, cot, answer: item.answer }, signal, () => {});
     return { ...base, correct, modelAnswer, generated: item.cot === undefined, trajectory, error: null, ms: performance.now() - t0, representability, stopped };
   } catch (e) {
     if (isAbort(e, signal)) return null;
     const message = String((e as Error)?.message ?? e);
-    return { ...base, correct, modelAnswer, generated: item.cot === undefined, trajectory: null, error: message, ms: performance.now() - t0, representability: null };
+    return { ...base, correct, modelAnswer, generated: item.cot === undefined, trajectory: null, error: message, ms: performance.now() - t0, representability: checked, cot };
   }
 }

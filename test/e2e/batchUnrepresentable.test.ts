@@ -114,31 +114,37 @@ test.skipIf(!existsSync(MODEL))('batch: unrepresentable GSM8K lines are not scor
   await page.getByTestId('tab-batch').click();
   await expect.poll(() => page.getByTestId('result-row').count(), { timeout: 60_000 }).toBe(LINES.length);
 
-  // 3. Scored anyway, explicitly: every number of those rows is marked where it is shown.
+  // 3. Scored anyway, explicitly: every number of those rows is marked where it is shown. Line 1's
+  // question + rationale (252 positions) is past the toy's 128 learned positions: our engine has no
+  // position to give it, so that row fails with the reason instead of a number (not silently clamped).
   await page.getByTestId('batch-score-anyway').check();
   rows = await run(page);
-  expect(rows.map((r) => r.scoring)).toEqual(['scored-anyway', 'scored-anyway', 'scored-anyway', 'scored']);
-  for (const r of rows.slice(0, 3)) expect(Number.isFinite(r.JK)).toBe(true);
-  for (const line of [1, 2, 3]) {
+  expect(rows.map((r) => r.scoring)).toEqual(['error', 'scored-anyway', 'scored-anyway', 'scored']);
+  const past = (rows[0] as unknown as { error: string }).error;
+  expect(past).toMatch(/^\d+ positions exceed toy-reasoner's context of 128 \(max_position_embeddings\)$/);
+  for (const r of rows.slice(1, 3)) expect(Number.isFinite(r.JK)).toBe(true);
+  for (const col of NUMBER_COLS) expect((await cells(page, 1))[col], `line 1 ${col}`).toBe('—');
+  for (const line of [2, 3]) {
     const c = await cells(page, line);
     for (const col of NUMBER_COLS) expect(c[col], `line ${line} ${col}`).toMatch(/^⚠ -?\d/);
     expect(c.question).toMatch(/^⚠ /);
   }
   const clean = await cells(page, 4);
   for (const col of NUMBER_COLS) expect(clean[col], `line 4 ${col}`).toMatch(/^-?\d/);
-  for (let i = 0; i < 3; i++) expect(await notes.nth(i).textContent()).toBe(`⚠ Scored anyway, numbers not meaningful — the model cannot represent this input: ${rows[i].flag}.`);
-  await expect.poll(() => page.getByTestId('batch-flagged').textContent()).toMatch(/^⚠ 3 of 4 rows hold input the model cannot represent and were scored anyway/);
-  // charts: the three rows are their own ⚠ series (both histograms and the mean-J chart), named in the legend
+  expect(await notes.nth(0).textContent()).toBe(`⚠ The model cannot represent this input: ${rows[0].flag}. Error: ${past}`);
+  for (let i = 1; i < 3; i++) expect(await notes.nth(i).textContent()).toBe(`⚠ Scored anyway, numbers not meaningful — the model cannot represent this input: ${rows[i].flag}.`);
+  await expect.poll(() => page.getByTestId('batch-flagged').textContent()).toMatch(/^⚠ 2 of 4 rows hold input the model cannot represent and were scored anyway/);
+  // charts: the two rows are their own ⚠ series (both histograms and the mean-J chart), named in the legend
   const charts = page.getByTestId('batch-charts');
   await expect.poll(() => charts.locator('figure').count(), { timeout: 30_000 }).toBe(3); // no correct-vs-wrong chart: reference CoTs have no verdict
   for (let i = 0; i < 3; i++) {
     const fig = charts.locator('figure').nth(i);
     await expect.poll(() => fig.locator('.flagged-series').count(), { timeout: 30_000, message: `chart ${i} draws a ⚠ series` }).toBeGreaterThan(0);
-    expect(await fig.textContent(), `chart ${i} legend`).toContain('⚠ not representable (3)');
+    expect(await fig.textContent(), `chart ${i} legend`).toContain('⚠ not representable (2)');
   }
   // both histograms draw ⚠ bars
   for (let i = 0; i < 2; i++) expect(await charts.locator('figure').nth(i).locator('.flagged-series .recharts-bar-rectangle').count(), `chart ${i} ⚠ bars`).toBeGreaterThan(0);
-  expect(await page.getByTestId('batch-charts-note').textContent()).toMatch(/^⚠ 3 rows the model cannot represent were scored anyway: the charts draw them apart/);
+  expect(await page.getByTestId('batch-charts-note').textContent()).toMatch(/^⚠ 2 rows the model cannot represent were scored anyway: the charts draw them apart/);
   expect(await page.getByTestId('batch-run-info').textContent()).toContain('delimiter single newline');
   expect(await page.getByTestId('batch-run-info').textContent()).toContain('input the model cannot represent scored anyway (flagged ⚠)');
   await page.evaluate(() => window.scrollTo(0, 0)); // the sticky header stays at the top of a full-page shot
@@ -148,15 +154,17 @@ test.skipIf(!existsSync(MODEL))('batch: unrepresentable GSM8K lines are not scor
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
   const csv = Papa.parse<Record<string, string>>(readFileSync((await download.path())!, 'utf8'), { header: true, skipEmptyLines: true });
   expect(csv.errors).toEqual([]);
-  expect(csv.data.map((r) => r.scoring)).toEqual([...Array(3).fill('scored anyway: the model cannot represent this input, numbers not meaningful'), 'scored']);
+  expect(csv.data.map((r) => r.scoring.split(':')[0])).toEqual(['error', 'scored anyway', 'scored anyway', 'scored']);
+  expect(csv.data[1].scoring).toBe('scored anyway: the model cannot represent this input, numbers not meaningful');
   for (const r of csv.data) {
     expect(r.delimiter).toBe('(single newline)');
     expect(r.unrepresentable).toBe('scored anyway (flagged)');
   }
+  expect(csv.data[0].error).toBe(past);
   expect(csv.data.slice(0, 3).every((r) => r.flag.length > 0)).toBe(true);
   const [json] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-batch-json').click()]);
   const exported = JSON.parse(readFileSync((await json.path())!, 'utf8')) as { results: { scoring: string }[]; model: { scoreUnrepresentable: boolean; delimiter: string } };
-  expect(exported.results.map((r) => r.scoring.split(':')[0])).toEqual(['scored anyway', 'scored anyway', 'scored anyway', 'scored']);
+  expect(exported.results.map((r) => r.scoring.split(':')[0])).toEqual(['error', 'scored anyway', 'scored anyway', 'scored']);
   expect(exported.model).toMatchObject({ scoreUnrepresentable: true, delimiter: '\n' });
 
   if (errors.length) console.log('page errors:', errors);

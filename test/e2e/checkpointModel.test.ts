@@ -31,7 +31,7 @@ test.skipIf(!existsSync(CHECKPOINT))('a toy checkpoint loads as the inspector mo
 
   await picker.setInputFiles(CHECKPOINT);
   await page.getByTestId('model-loaded').waitFor({ timeout: 120_000 });
-  expect(await page.getByTestId('model-loaded').textContent()).toMatch(/model\.safetensors · fp32 · vocab 50 · 2 layers/);
+  expect(await page.getByTestId('model-loaded').textContent()).toMatch(/model\.safetensors · our engine · f32 · vocab 50 · 2 layers/);
 
   await page.getByTestId('question').fill('37+65=?');
   await page.getByTestId('answer').fill('102');
