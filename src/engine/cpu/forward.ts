@@ -5,7 +5,7 @@
 // same walk: cpuBlockForward). Head views (q, k, v, gate, up inside a packed activation) are
 // copied out dense, transformed, and written back.
 import { blockActWidths, blockSteps, isLlama, type BlockAct, type BlockParam, type EngineConfig, type HeadView } from '../block.ts';
-import { slotsFor, type LoraLayout } from '../lora/loraLayout.ts';
+import { loraSlotsFor, type LoraLayoutView } from '../loraView.ts';
 import { encoderForward, tokenEmbeddingForward } from './layers/encoder.ts';
 import { layernormForward } from './layers/layernorm.ts';
 import { rmsnormForward } from './layers/rmsnorm.ts';
@@ -29,7 +29,7 @@ export interface CpuWeights {
 
 /** LoRA adapters in the flat layout of src/engine/lora/loraLayout.ts. */
 export interface CpuLora {
-  layout: LoraLayout;
+  layout: LoraLayoutView;
   params: Float64Array;
 }
 
@@ -87,7 +87,7 @@ export function cpuBlockForward(
       case 'linear': {
         matmulForward(buf(s.to), buf(s.from), P(s.w), s.b ? P(s.b) : null, 1, N, s.inW, s.outW);
         if (!lora) break;
-        const us = slotsFor(lora.layout, l, s.w).map((slot) => {
+        const us = loraSlotsFor(lora.layout, l, s.w).map((slot) => {
           const { r } = lora.layout;
           const u = new Float64Array(N * r);
           const A = lora.params.subarray(slot.a, slot.a + r * slot.inW);

@@ -9,7 +9,7 @@
 // central finite differences and torch autograd (python/repro_rl/llama_ref).
 import { blockSteps, type BlockAct, type BlockParam } from '../block.ts';
 import type { LlamaConfig } from '../llamaConfig.ts';
-import { slotsFor } from '../lora/loraLayout.ts';
+import { loraSlotsFor } from '../loraView.ts';
 import { ropeTableFor } from '../rope.ts';
 import { cpuBlockForward, readView, writeView, type CpuLora, type CpuWeights, type LayerRecord } from './forward.ts';
 import { tokenEmbeddingForward } from './layers/encoder.ts';
@@ -111,7 +111,7 @@ export function cpuBlockBackward(
         linearInputGrad(dinp, dout, P(s.w), N, s.inW, s.outW, had);
         if (!lora || !dlora) break;
         const { r, scaling } = lora.layout;
-        slotsFor(lora.layout, l, s.w).forEach((slot, k) => {
+        loraSlotsFor(lora.layout, l, s.w).forEach((slot, k) => {
           const A = lora.params.subarray(slot.a, slot.a + r * slot.inW);
           const Bm = lora.params.subarray(slot.b, slot.b + slot.outW * r);
           const dA = dlora.subarray(slot.a, slot.a + r * slot.inW);

@@ -19,7 +19,7 @@ import { strided, type Rows } from './layers/rows.ts';
 import { geluForward } from './layers/gelu.ts';
 import { residualForward } from './layers/residual.ts';
 import { loraForward } from './layers/lora.ts';
-import { loraSlotsFor, type GpuLoraLayout } from './loraView.ts';
+import { loraSlotsFor, type LoraLayoutView } from '../loraView.ts';
 
 export interface StepScratch {
   /** one layer's activations, [maxRows, width] each (residual/residual3 share a buffer) */
@@ -41,7 +41,7 @@ export interface StepContext {
   /** rotary cos/sin table [2, P, HD/2] (src/engine/rope.ts) and its P; Llama family only */
   rope?: { table: GpuTensor; positions: number };
   /** LoRA adapters (src/engine/lora/loraLayout.ts) added to the linears they target; u: scratch [maxRows, r] */
-  lora?: { layout: GpuLoraLayout; params: GPUBuffer; u: GPUBuffer };
+  lora?: { layout: LoraLayoutView; params: GPUBuffer; u: GPUBuffer };
 }
 
 /** The residual stream's first value: token embeddings (+ learned positions for the toy). */

@@ -26,7 +26,7 @@ import { submitAndRead } from './readback.ts';
 import { recordBlockStep, recordEmbedding, recordFinalNorm, type StepContext, type StepScratch } from './blockPass.ts';
 import { matmulForward } from './layers/matmul.ts';
 import { logProbHeadForward } from './layers/logprobHead.ts';
-import type { GpuLoraLayout } from './loraView.ts';
+import type { LoraLayoutView } from '../loraView.ts';
 
 export interface InferenceRow {
   token: number;
@@ -79,7 +79,7 @@ export class CachedInference {
 
   /** `lora`: adapters added to the linears they target (a LoRA model's sampling and probes run the adapted policy). */
   constructor(ctx: GpuContext, config: EngineConfig, rec: Recorder, weights: EngineWeights, kv: KvStore, maxRows: number,
-    lora?: { layout: GpuLoraLayout; params: GPUBuffer }) {
+    lora?: { layout: LoraLayoutView; params: GPUBuffer }) {
     this.ctx = ctx;
     this.config = config;
     this.rec = rec;

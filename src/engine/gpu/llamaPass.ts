@@ -14,7 +14,7 @@ import type { Recorder } from './encoding.ts';
 import { at, type GpuTensor } from './tensor.ts';
 import { blockSteps, type BlockAct, type HeadView } from '../block.ts';
 import type { LlamaConfig } from '../llamaConfig.ts';
-import { loraSlotsFor, type GpuLoraLayout } from './loraView.ts';
+import { loraSlotsFor, type LoraLayoutView } from '../loraView.ts';
 import type { EngineWeights } from './weights.ts';
 import type { LlamaTrainBuffers } from './llamaTrainBuffers.ts';
 import { embeddingForward } from './layers/encoder.ts';
@@ -35,7 +35,7 @@ export interface LlamaPass {
   rope: { table: GpuTensor; positions: number };
   bufs: LlamaTrainBuffers;
   /** adapters (flat, ../lora/loraLayout.ts) and their gradients; null: the base alone */
-  lora: { layout: GpuLoraLayout; params: GPUBuffer; grads: GPUBuffer } | null;
+  lora: { layout: LoraLayoutView; params: GPUBuffer; grads: GPUBuffer } | null;
 }
 
 const heads = (q: HeadView, k: HeadView) => ({ NH: q.heads, NKV: k.heads, HD: q.headDim });
