@@ -11,6 +11,9 @@ import { topKKernel } from './topKKernel.ts';
 import { wasmThreads } from './wasmThreads.ts';
 import { branchVsRegenerate } from './branchVsRegenerate.ts';
 import { loraTrain } from './loraTrain.ts';
+import { preflightVsAllocated } from './preflightVsAllocated.ts';
+import { loraStepRunner } from './loraStepRunner.ts';
+import { LlamaLoraModel } from '../../src/engine/lora/loraModel.ts';
 
 /** One measured number, as printed and stored in bench/results.json. */
 export interface BenchEntry {
@@ -37,4 +40,5 @@ export const suites: BenchSuite[] = [
   wasmThreads,
   branchVsRegenerate,
   loraTrain,
+  preflightVsAllocated(loraStepRunner((ctx, base, lora, o) => LlamaLoraModel.create(ctx, base, lora, o))),
 ];
