@@ -91,15 +91,18 @@ async function main(): Promise<void> {
   const e0 = performance.now();
   const greedy = await evaluatePolicy(policy, problems, { probeJ: true });
   log(`held-out greedy (${problems.length} problems): ${JSON.stringify(greedy.summary)}`);
+  const n = Math.min(GUARD_PROBLEMS, greedy.responses.length);
+  const guard = { problems: n, accuracy: greedy.responses.slice(0, n).filter((r) => r.correct).length / Math.max(1, n) };
+  const head = { adapter, date: new Date().toISOString(), model: { id, dtype: model.info.dtype, weightBytes: model.weightBytes }, agreement: check };
+  // the greedy figures are kept even if the (longer) sampled pass never finishes; rewritten below
+  await bridge.__writeFile?.('eval.json', toBase64(jsonFile({ ...head, evalSeconds: (performance.now() - e0) / 1000, greedy: greedy.summary, sampled: null, guard })));
   const sampled = await evaluatePolicy(policy, problems, { probeJ: true, temperature: 1, seed: SAMPLED_SEED });
   log(`held-out sampled T=1: ${JSON.stringify(sampled.summary)}`);
   const evalSeconds = (performance.now() - e0) / 1000;
   const examples = pickExamples(sampled.responses, spec.showTrajectories);
   for (const e of examples) for (const line of formatExample(e)) log(line);
-  const n = Math.min(GUARD_PROBLEMS, greedy.responses.length);
-  const guard = { problems: n, accuracy: greedy.responses.slice(0, n).filter((r) => r.correct).length / Math.max(1, n) };
   const json = {
-    adapter, date: new Date().toISOString(), model: { id, dtype: model.info.dtype, weightBytes: model.weightBytes }, agreement: check, evalSeconds,
+    ...head, evalSeconds,
     greedy: greedy.summary, sampled: { temperature: 1, seed: SAMPLED_SEED, ...sampled.summary }, guard, examples,
   };
   const responses = [...greedy.responses.map((r) => ({ decoding: 'greedy', ...r })), ...sampled.responses.map((r) => ({ decoding: 'sampled', ...r }))];
