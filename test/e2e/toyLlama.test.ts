@@ -19,6 +19,7 @@ interface Dbg { __reproDebug: { inspector: { getState(): { trajectory: { J: numb
 test('the bundled toy Llama loads on our engine, solves a problem and scores', async () => {
   const { page, errors } = await e2e.newPage();
   await page.goto(`${e2e.baseUrl}/?tab=inspector&temperature=0&maxNewTokens=100`);
+  await page.getByTestId('load-bundled').waitFor({ timeout: 120_000 }); // the first render is slow on a loaded machine
   // offered for the verbose regime only (the one it was trained on)
   expect(await page.getByTestId('load-bundled-llama').count()).toBe(0);
   await page.getByTestId('bundled-regime').selectOption('verbose');
