@@ -2,10 +2,24 @@
 the playground's defaults; names mirror src/rl/config.ts (process_reward_coef = α, …)."""
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass, field, fields
 from typing import Any, List, Mapping, Optional
 
 ESTIMATORS = ("grpo", "gae", "reinforce_plus_plus")
+
+
+def _decoded(cfg: Mapping[str, Any]) -> dict:
+    out = dict(cfg)
+    for key in ("probe", "segment_delimiter", "cot_end"):
+        enc = out.pop(f"{key}_b64", None)
+        if enc is None:
+            continue
+        if key in out:
+            raise ValueError(f"repro.{key} and repro.{key}_b64 both given; keep one")
+        dec = lambda b: base64.b64decode(str(b), validate=True).decode("utf-8")  # noqa: E731
+        out[key] = [dec(x) for x in enc] if key == "cot_end" else dec(enc)
+    return out
 
 
 @dataclass
@@ -41,6 +55,10 @@ class ReproSettings:
 
     @classmethod
     def from_config(cls, cfg: Mapping[str, Any]) -> "ReproSettings":
+        """`cfg`: the repro: block. probe_b64 / segment_delimiter_b64 / cot_end_b64 (UTF-8, base64) stand
+        for texts holding "${", which the exported config keeps out of OmegaConf's reach: verl resolves
+        its config more than once, and an escaped "\\${" survives only the first resolution."""
+        cfg = _decoded(cfg)
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(cfg) - known)
         if unknown:

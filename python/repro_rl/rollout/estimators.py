@@ -11,10 +11,26 @@ from ..advantages import group_normalize
 from ..token_rewards import gae_advantages, reinforce_pp_advantages
 
 
+def verl_outcome_advantages(rewards: Sequence[float], eps: float = 1e-6, norm_adv_by_std_in_grpo: bool = True):
+    """A^out of one group exactly as verl 0.5's compute_grpo_outcome_advantage: (R − mean) / (std + ε),
+    std Bessel-corrected; without norm_adv_by_std_in_grpo R − mean (Dr. GRPO); a group of ONE response
+    has mean 0 and std 1 there, so R / (1 + ε) (or R). (The tab's §9 gives a lone response 0.)"""
+    R = [float(r) for r in rewards]
+    if len(R) == 1:
+        return [R[0] / (1.0 + eps)] if norm_adv_by_std_in_grpo else [R[0]]
+    if norm_adv_by_std_in_grpo:
+        return group_normalize(R, eps, "rewards")
+    m = sum(R) / len(R)
+    return [r - m for r in R]
+
+
 def repro_grpo_advantages(token_level_rewards: torch.Tensor, response_mask: torch.Tensor, index: Sequence,
-                          process_rewards: torch.Tensor, process_mask: torch.Tensor, alpha: float, eps: float = 1e-6):
-    """§9: A_{i,t} = A^out_i + α Σ_{j: end(k_j) ≥ t} r̃_{i,j}; R_i = Σ_t token_level_rewards (as verl's
-    GRPO), r̃ normalised over every process reward of the group (positions where process_mask)."""
+                          process_rewards: torch.Tensor, process_mask: torch.Tensor, alpha: float, eps: float = 1e-6,
+                          norm_adv_by_std_in_grpo: bool = True):
+    """§9: A_{i,t} = A^out_i + α Σ_{j: end(k_j) ≥ t} r̃_{i,j}; R_i = Σ_t token_level_rewards and A^out
+    as verl's GRPO (verl_outcome_advantages: its group of one and its norm_adv_by_std_in_grpo), r̃
+    normalised over every process reward of the group (positions where process_mask) as §9 says,
+    whatever the flag: the flag is verl's, about the outcome term (this project's reading)."""
     m = response_mask.to(torch.float64)
     B, T = m.shape
     R = token_level_rewards.to(torch.float64).sum(-1).tolist()
@@ -23,7 +39,7 @@ def repro_grpo_advantages(token_level_rewards: torch.Tensor, response_mask: torc
         groups[g].append(i)
     adv = torch.zeros(B, T, dtype=torch.float64)
     for members in groups.values():
-        a_out = group_normalize([R[i] for i in members], eps, "rewards")
+        a_out = verl_outcome_advantages([R[i] for i in members], eps, norm_adv_by_std_in_grpo)
         flat = [process_rewards[i][process_mask[i]].tolist() for i in members]
         norm = group_normalize([x for f in flat for x in f], eps, "processRewards(flattened)") if alpha > 0 else []
         at = 0
