@@ -25,6 +25,7 @@ export const EXPERIMENT_OPTIONS: Record<string, Apply> = {
   '--seeds': (a, v) => { a.spec = { ...a.spec, seeds: v.split(',').map((s) => Number(s)) }; },
   '--steps': (a, v) => { a.spec = { ...a.spec, steps: Number(v) }; },
   '--eval-samples': (a, v) => { a.spec = { ...a.spec, evalSamples: Number(v) }; },
+  '--eval-every': (a, v) => { a.spec = { ...a.spec, evalEvery: Number(v) }; },
   '--lr': override('learning_rate'),
   '--alpha': override('process_reward_coef'),
   '--top-k': override('entropy_top_k'),
@@ -63,6 +64,7 @@ export function parseExperimentArgs(argv: string[]): ExperimentArgs {
   if (new Set(spec.seeds).size !== spec.seeds.length) throw new Error('experiment: --seeds must not repeat a seed');
   if (!Number.isInteger(spec.steps) || spec.steps < 1) throw new Error('experiment: --steps must be a positive integer');
   if (!Number.isInteger(spec.evalSamples) || spec.evalSamples < 1) throw new Error('experiment: --eval-samples must be a positive integer');
+  if (!Number.isInteger(spec.evalEvery ?? 0) || (spec.evalEvery ?? 0) < 0) throw new Error('experiment: --eval-every must be an integer ≥ 0 (0: before and after only)');
   const onlyRepro = spec.methods?.length === 1 && spec.methods[0] === 'repro';
   if ((args.outcomeFrom !== null) !== onlyRepro) throw new Error('experiment: --outcome-from FILE and --methods repro go together (the outcome-only runs come from FILE)');
   if (!(args.timeoutMs > 0)) throw new Error('experiment: --timeout-min must be a positive number');

@@ -12,14 +12,19 @@ import { fileURLToPath } from 'node:url';
 import { runInChromium } from '../scripts/lib/headless.ts';
 import { markdownTable, type ExperimentResults } from '../src/rl/report.ts';
 import { ESTIMATOR_LABELS } from '../src/rl/config.ts';
-import { estimatorTable } from '../src/rl/estimatorTable.ts';
+import { estimatorTable } from './estimatorTable.ts';
 import { parseExperimentArgs } from './cli.ts';
 import { mergeRegimeResults } from './merge.ts';
 import { withOutcomeRunsFrom } from './reuseOutcome.ts';
-import { byEstimator, estimatorsIn, regimeOf, regimePlotSvg, regimeTables } from './regimeReport.ts';
+import { labelJudges } from './judgeLabels.ts';
+import { byEstimator, estimatorsIn, regimeOf, regimeTables } from './regimeReport.ts';
+import { curvesSvg } from './curvesPlot.ts';
 import { TASK_REGIMES } from '../src/task/regime.ts';
 
 const here = fileURLToPath(new URL('./', import.meta.url));
+
+/** A results.json, with a pre-judge file's tokens after certainty labelled self-judged. */
+const readResults = (path: string): ExperimentResults => labelJudges(JSON.parse(readFileSync(path, 'utf8')) as ExperimentResults);
 
 /** results.md (per regime: paired comparison, then the before/after table) and results.svg; from the results alone. */
 function writeReport(results: ExperimentResults, outDir: string): string {
@@ -31,7 +36,7 @@ function writeReport(results: ExperimentResults, outDir: string): string {
     'cot_tokens_correct = CoT tokens of the correct responses only.\n', regimeTables(results)];
   // several estimators (--estimator): the paper-shaped table, RePro − outcome per estimator
   if (ests.length > 1 || (ests.length === 1 && ests[0] !== 'grpo')) {
-    parts.push('### Per RL estimator (repro-method.md §11)\n\nAfter training, sampled view; each cell: outcome → RePro (paired difference RePro − outcome over seeds ± its 95 % CI, Student t).\n', estimatorTable(results));
+    parts.push('### Per RL estimator (repro-method.md §11)\n\nAfter training, sampled view; each cell: outcome → RePro (paired difference RePro − outcome over seeds with its 95 % t interval; relative change with its 95 % delta-method interval). Tokens after certainty: the fixed judge (the SFT checkpoint J).\n', estimatorTable(results));
   }
   for (const regime of TASK_REGIMES) for (const est of ests) {
     const runs = byEstimator(results, est).runs.filter((r) => regimeOf(r) === regime);
@@ -45,10 +50,10 @@ function writeReport(results: ExperimentResults, outDir: string): string {
   }
   // the plot averages runs per method: one estimator's (GRPO when it ran)
   const plotted = ests.includes('grpo') ? 'grpo' : ests[0];
-  parts.push(`![mean train reward per regime${ests.length > 1 ? ` (${ESTIMATOR_LABELS[plotted]} runs)` : ''}](results.svg)\n`);
+  parts.push(`![per regime: train reward, CoT tokens, backtracking and tokens after certainty per step${ests.length > 1 ? ` (${ESTIMATOR_LABELS[plotted]} runs)` : ''}](results.svg)\n`);
   const md = parts.join('\n');
   writeFileSync(join(outDir, 'results.md'), md);
-  writeFileSync(join(outDir, 'results.svg'), regimePlotSvg(ests.length > 1 ? byEstimator(results, plotted) : results));
+  writeFileSync(join(outDir, 'results.svg'), curvesSvg(ests.length > 1 ? byEstimator(results, plotted) : results));
   return md;
 }
 
@@ -57,12 +62,12 @@ async function main(): Promise<void> {
   if (argv[0] === '--report') {
     // Re-render results.md / results.svg of an earlier run: --report DIR (holding results.json).
     const dir = argv[1] ?? here;
-    console.log(writeReport(JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as ExperimentResults, dir));
+    console.log(writeReport(readResults(join(dir, 'results.json')), dir));
     return;
   }
   const { spec, timeoutMs, outDir: given, outcomeFrom } = parseExperimentArgs(argv);
   // Read before hours of training, so a missing file fails now.
-  const outcomeSource = outcomeFrom === null ? null : (JSON.parse(readFileSync(outcomeFrom, 'utf8')) as ExperimentResults);
+  const outcomeSource = outcomeFrom === null ? null : readResults(outcomeFrom);
   const outDir = given ?? here;
   mkdirSync(outDir, { recursive: true });
   const ran = (await runInChromium({
@@ -72,7 +77,7 @@ async function main(): Promise<void> {
   })) as ExperimentResults;
   const results = outcomeSource ? withOutcomeRunsFrom(outcomeSource, ran, spec.regime) : ran;
   const path = join(outDir, 'results.json');
-  const previous = existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as ExperimentResults) : null;
+  const previous = existsSync(path) ? readResults(path) : null;
   const merged = mergeRegimeResults(previous, results, spec.regime);
   writeFileSync(path, JSON.stringify(merged, null, 2) + '\n');
   console.log(writeReport(merged, outDir));

@@ -35,6 +35,11 @@ describe('withOutcomeRunsFrom', () => {
     expect(() => withOutcomeRunsFrom(source, { config: configOf(), runs: [run('repro', 0, 20, 30)] }, 'verbose')).toThrow(/seed 0, estimator grpo, 30 steps/);
     expect(() => withOutcomeRunsFrom(source, { config: configOf(), runs: [run('repro', 7, 20)] }, 'verbose')).toThrow(/seed 7/);
     expect(() => withOutcomeRunsFrom(source, { config: configOf(), runs: [run('outcome', 0, 20)] }, 'verbose')).toThrow(/--methods repro/);
+    // another measurement: a self-judged (pre-judge) source, or other length-curve spacing
+    const judged = { config: { ...configOf(), tac_judge: 'start' as const }, runs: [run('repro', 0, 20)] };
+    expect(() => withOutcomeRunsFrom(source, judged, 'verbose')).toThrow(/other settings/);
+    const curves = { config: { ...configOf(), eval_every: 5 }, runs: [run('repro', 0, 20)] };
+    expect(() => withOutcomeRunsFrom(source, curves, 'verbose')).toThrow(/other settings/);
     // same URL, other weights: the evaluation before training tells
     expect(() => withOutcomeRunsFrom(source, { config: configOf(), runs: [{ ...run('repro', 0, 20), before: s(0.5, 30) }] }, 'verbose')).toThrow(/before training differs/);
   });
