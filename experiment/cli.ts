@@ -1,6 +1,6 @@
 // `npm run experiment` options: one table entry per flag, so a new flag (e.g. --estimator) is one
 // line here. Every value is checked up front, not hours later in the page.
-import { ADV_ESTIMATORS, presetConfig, type AdvEstimator } from '../src/rl/config.ts';
+import { ADV_ESTIMATORS, PROCESS_REWARD_NORMS, presetConfig, type AdvEstimator, type ProcessRewardNorm } from '../src/rl/config.ts';
 import { parseRegime } from '../src/task/regime.ts';
 import { checkpointUrlOf, CI_SPEC, FULL_SPEC, type ExperimentSpec } from './spec.ts';
 
@@ -30,6 +30,10 @@ export const EXPERIMENT_OPTIONS: Record<string, Apply> = {
   '--alpha': override('process_reward_coef'),
   '--top-k': override('entropy_top_k'),
   '--w': override('process_weight_w'),
+  '--process-norm': (a, v) => {
+    if (!PROCESS_REWARD_NORMS.includes(v as ProcessRewardNorm)) throw new Error(`must be ${PROCESS_REWARD_NORMS.join(' | ')}, got ${JSON.stringify(v)}`);
+    a.spec = { ...a.spec, overrides: { ...a.spec.overrides, process_reward_norm: v as ProcessRewardNorm } };
+  },
   '--estimator': (a, v) => {
     const list = v.split(',') as AdvEstimator[];
     const bad = list.find((e) => !ADV_ESTIMATORS.includes(e));

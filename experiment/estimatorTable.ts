@@ -41,11 +41,12 @@ export function pairedDiff(runs: ExperimentRun[], estimator: AdvEstimator, key: 
   return { n: pairs.length, outcome: mean(a), repro: mean(b), diff: pairedDifference(a, b), relative: relativeChange(a, b) };
 }
 
-/** The α of an estimator's RePro runs ("0.1", "1, 3" when they differ; the config's for older runs). */
+/** The α of an estimator's RePro runs ("0.1", "1, 3" when they differ; the config's for older runs), "(r̃)" when its token-level process rewards were group-normalised. */
 function alphaOf(results: ExperimentResults, e: AdvEstimator): string {
-  const as = results.runs.filter((r) => estimatorOf(r) === e && r.method === 'repro')
-    .map((r) => r.process_reward_coef ?? results.config.grpo.repro.process_reward_coef);
-  return [...new Set(as)].sort((x, y) => x - y).join(', ');
+  const runs = results.runs.filter((r) => estimatorOf(r) === e && r.method === 'repro');
+  const as = runs.map((r) => r.process_reward_coef ?? results.config.grpo.repro.process_reward_coef);
+  const norm = e !== 'grpo' && runs.some((r) => r.process_reward_norm === 'group') ? ' (r̃ per group)' : '';
+  return [...new Set(as)].sort((x, y) => x - y).join(', ') + norm;
 }
 
 /** The markdown table; rows in grpo, gae, reinforce_plus_plus order, only estimators present. */

@@ -96,7 +96,7 @@ async function main(): Promise<void> {
       log(`[${estimator} ${method} s${seed}] after (${((performance.now() - t0) / 1000).toFixed(0)} s): sampled ${JSON.stringify(after)} greedy ${JSON.stringify(afterGreedy)}`);
       critic?.dispose();
       runs.push({
-        regime: spec.regime, method, estimator, process_reward_coef: cfg.process_reward_coef, seed, steps: spec.steps, before: beforeSampled.get(seed)!, after,
+        regime: spec.regime, method, estimator, process_reward_coef: cfg.process_reward_coef, process_reward_norm: cfg.process_reward_norm, seed, steps: spec.steps, before: beforeSampled.get(seed)!, after,
         greedy: { before: beforeGreedy, after: afterGreedy }, reward_curve: curve, train_curve: train, eval_curve: evalCurve,
       });
     }

@@ -1,5 +1,5 @@
 // `npm run experiment [-- --regime verbose|mixed] [--estimator grpo,gae,reinforce_plus_plus] [--full] [--seeds 0,1,2,3,4] [--steps N] [--eval-samples K] [--lr X]
-// [--alpha A] [--top-k K] [--w W] [--out DIR] [--timeout-min M] [--methods repro --outcome-from FILE]` (experiment/cli.ts), or `npm run experiment --
+// [--alpha A] [--top-k K] [--w W] [--process-norm none|group] [--eval-every N] [--out DIR] [--timeout-min M] [--methods repro --outcome-from FILE]` (experiment/cli.ts), or `npm run experiment --
 // --report DIR` to re-render DIR/results.{md,svg} from DIR/results.json: outcome-only vs RePro GRPO from
 // the regime's bundled SFT checkpoint, same seeds, in headless Chromium on WebGPU (experiment/page.ts
 // through scripts/lib/headless.ts). results.json holds both regimes' runs: a run replaces the

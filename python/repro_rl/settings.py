@@ -44,6 +44,9 @@ class ReproSettings:
     cot_end: List[str] = field(default_factory=lambda: ["</think>"])
     #: which estimator the process term goes into.
     estimator: str = "grpo"
+    #: gae / reinforce_plus_plus: "none" = raw r_j in the token rewards (§11); "group" = r_j normalised over
+    #: the group's process rewards first, as §9 does for GRPO (this project's option; GRPO always does).
+    process_reward_norm: str = "none"
 
     def delimiter(self):
         """What segment_cot takes: None (the default RegExp), a literal string, or a compiled pattern."""
@@ -78,5 +81,7 @@ class ReproSettings:
             raise ValueError("repro.segment_delimiter_is_regex needs a segment_delimiter (a RegExp source)")
         if self.estimator not in ESTIMATORS:
             raise ValueError(f"repro.estimator must be one of {ESTIMATORS} (got {self.estimator!r})")
+        if self.process_reward_norm not in ("none", "group"):
+            raise ValueError(f"repro.process_reward_norm must be 'none' or 'group' (got {self.process_reward_norm!r})")
         if not self.probe:
             raise ValueError("repro.probe must be a non-empty string")

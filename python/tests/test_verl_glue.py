@@ -274,3 +274,33 @@ def test_truncated_cot_through_the_plugin_with_dynamic_batching(monkeypatch):
 def probe_token_limit_of(trainer):
     from repro_rl.verl.plugin import probe_token_limit
     return probe_token_limit(trainer.config)
+
+
+@pytest.mark.parametrize("estimator", ["gae", "reinforce_plus_plus"])
+def test_process_reward_norm_group_through_the_plugin(monkeypatch, estimator):
+    """repro.process_reward_norm "group": each group's r_j normalised over the group (§9's scaling)
+    before α in the token rewards, as src/rl/estimators/stepEstimates.ts; by hand, then through the plugin."""
+    from repro_rl.rollout.estimators import repro_reinforce_pp_advantages, with_process_term
+    tlr = torch.zeros(3, 4)
+    pr = torch.tensor([[0.0, 0.3, 0.0, 0.1], [0.0, 0.0, 0.0, 0.0], [0.6, 0.0, 0.0, 0.0]], dtype=torch.float64)
+    pm = torch.tensor([[False, True, False, True], [False] * 4, [True, False, False, False]])
+    got = with_process_term(tlr, pr, 0.5, "group", pm, ["g", "g", "h"])
+    z = 0.1 / (0.02 ** 0.5 + 1e-6)  # group g: 0.3, 0.1 → ±z; group h: one reward → 0
+    assert sum(got.tolist(), []) == pytest.approx([0, 0.5 * z, 0, -0.5 * z] + [0] * 8, abs=1e-12)
+    with pytest.raises(ValueError):
+        with_process_term(tlr, pr, 0.5, "group")
+    env = _installed_plugin(monkeypatch)
+    repro = {"process_reward_coef": 0.3, "entropy_top_k": 2, "probe": "Answer: ", "cot_end": ["Answer: "], "estimator": estimator, "process_reward_norm": "group"}
+    trainer, model, toy = _trainer(env, repro)
+    data, prompts, resps = rollout_batch(toy)
+    trainer.actor_rollout_wg.compute_log_prob(data)
+    out = env.ray_trainer.compute_advantage(data, estimator, gamma=1.0, lam=1.0, config=None)
+    b, m, idx = out.batch, data.batch["response_mask"], data.non_tensor_batch["uid"]
+    if estimator == "gae":
+        want, _ = repro_gae_advantages(b["token_level_rewards"], b["values"], m, b["repro_process_rewards"], 0.3, 1.0, 1.0, "group", b["repro_process_mask"], idx)
+    else:
+        want, _ = repro_reinforce_pp_advantages(b["token_level_rewards"], m, b["repro_process_rewards"], 0.3, 1.0, "group", b["repro_process_mask"], idx)
+    raw, _ = (repro_gae_advantages(b["token_level_rewards"], b["values"], m, b["repro_process_rewards"], 0.3, 1.0, 1.0) if estimator == "gae"
+              else repro_reinforce_pp_advantages(b["token_level_rewards"], m, b["repro_process_rewards"], 0.3))
+    assert torch.allclose(b["advantages"].double(), want, atol=1e-5)
+    assert not torch.allclose(want, raw, atol=1e-3)  # the option changes the advantages

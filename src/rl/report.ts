@@ -34,6 +34,8 @@ export interface ExperimentRun {
   estimator?: AdvEstimator;
   /** α this run trained with (0 for outcome-only); absent in older files: the file's config */
   process_reward_coef?: number;
+  /** how gae / reinforce_plus_plus scaled its process rewards (GrpoConfig.process_reward_norm); absent: 'none' */
+  process_reward_norm?: 'none' | 'group';
   seed: number;
   steps: number;
   /** sampled at the training temperature, eval_samples responses per held-out problem */

@@ -56,15 +56,43 @@ def repro_grpo_advantages(token_level_rewards: torch.Tensor, response_mask: torc
     return adv, adv
 
 
-def with_process_term(token_level_rewards: torch.Tensor, process_rewards: torch.Tensor, alpha: float) -> torch.Tensor:
-    """§11 token rewards: the (outcome, KL) rewards verl computed plus α · r_j at segment ends."""
+def with_process_term(token_level_rewards: torch.Tensor, process_rewards: torch.Tensor, alpha: float,
+                      norm: str = "none", process_mask: torch.Tensor = None, index: Sequence = None,
+                      eps: float = 1e-6) -> torch.Tensor:
+    """§11 token rewards: the (outcome, KL) rewards verl computed plus α · r_j at segment ends.
+    norm "group" (process_reward_norm; this project's option, the paper is silent): each r_j first
+    normalised over all process rewards of its group (same `index`, positions where process_mask),
+    as §9 does for GRPO — src/rl/estimators/stepEstimates.ts does the same."""
     r = token_level_rewards.to(torch.float64)
-    return r if alpha == 0 else r + alpha * process_rewards.to(torch.float64)
+    if alpha == 0:
+        return r
+    p = process_rewards.to(torch.float64)
+    if norm == "group":
+        if process_mask is None or index is None:
+            raise ValueError("process_reward_norm 'group' needs the process mask and the group index")
+        groups = defaultdict(list)
+        for i, g in enumerate(index):
+            groups[g].append(i)
+        p = torch.zeros_like(p)
+        for members in groups.values():
+            flat = [process_rewards[i][process_mask[i]].tolist() for i in members]
+            normed = group_normalize([x for f in flat for x in f], eps, "processRewards(flattened)")
+            at = 0
+            for i, f in zip(members, flat):
+                p[i][process_mask[i]] = torch.tensor(normed[at:at + len(f)], dtype=torch.float64)
+                at += len(f)
+    elif norm != "none":
+        raise ValueError(f"process_reward_norm must be 'none' or 'group' (got {norm!r})")
+    return r + alpha * p
 
 
-def repro_gae_advantages(token_level_rewards, values, response_mask, process_rewards, alpha, gamma=1.0, lam=1.0):
-    return gae_advantages(with_process_term(token_level_rewards, process_rewards, alpha), values, response_mask, gamma, lam)
+def repro_gae_advantages(token_level_rewards, values, response_mask, process_rewards, alpha, gamma=1.0, lam=1.0,
+                         norm="none", process_mask=None, index=None, eps=1e-6):
+    return gae_advantages(with_process_term(token_level_rewards, process_rewards, alpha, norm, process_mask, index, eps),
+                          values, response_mask, gamma, lam)
 
 
-def repro_reinforce_pp_advantages(token_level_rewards, response_mask, process_rewards, alpha, gamma=1.0):
-    return reinforce_pp_advantages(with_process_term(token_level_rewards, process_rewards, alpha), response_mask, gamma)
+def repro_reinforce_pp_advantages(token_level_rewards, response_mask, process_rewards, alpha, gamma=1.0,
+                                  norm="none", process_mask=None, index=None, eps=1e-6):
+    return reinforce_pp_advantages(with_process_term(token_level_rewards, process_rewards, alpha, norm, process_mask, index, eps),
+                                   response_mask, gamma)

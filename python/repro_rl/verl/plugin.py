@@ -28,15 +28,17 @@ def repro_grpo(token_level_rewards, response_mask, index=None, config=None, repr
 
 
 def repro_gae(token_level_rewards, response_mask, values=None, gamma=1.0, lam=1.0, repro_process_rewards=None,
-              repro=None, **kwargs):
+              repro_process_mask=None, index=None, repro=None, **kwargs):
     return repro_gae_advantages(token_level_rewards, values, response_mask, repro_process_rewards,
-                                repro.process_reward_coef, gamma, lam)
+                                repro.process_reward_coef, gamma, lam, repro.process_reward_norm, repro_process_mask, index,
+                                repro.advantage_eps)
 
 
 def repro_reinforce_plus_plus(token_level_rewards, response_mask, config=None, gamma=1.0, repro_process_rewards=None,
-                              repro=None, **kwargs):
+                              repro_process_mask=None, index=None, repro=None, **kwargs):
     return repro_reinforce_pp_advantages(token_level_rewards, response_mask, repro_process_rewards,
-                                         repro.process_reward_coef, gamma)
+                                         repro.process_reward_coef, gamma, repro.process_reward_norm, repro_process_mask, index,
+                                         repro.advantage_eps)
 
 
 def _unpadded(ids: torch.Tensor, mask: torch.Tensor):

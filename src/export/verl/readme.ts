@@ -44,7 +44,7 @@ filesystem mount, or the same \`git clone\` + \`pip install -e\` on each node, d
 - Estimator \`${s.estimator}\`${s.estimator === 'gae' ? ' trains a critic from the same checkpoint (critic.* in the config)' : ''}; G = ${s.num_generations} samples per prompt, ${s.per_device_train_batch_size} prompts per step, responses up to ${s.max_completion_length} tokens.
 
 ## RePro settings (\`repro:\` in repro_verl.yaml)
-α = ${r.process_reward_coef}, w = ${r.process_weight_w}, topK = ${r.entropy_top_k === 0 ? 'all segments' : r.entropy_top_k}, probe = ${JSON.stringify(r.probe)},
+α = ${r.process_reward_coef}${s.estimator === 'grpo' ? '' : r.process_reward_norm === 'group' ? ' on process rewards normalised per group (as §9)' : ' on the raw process rewards (§11)'}, w = ${r.process_weight_w}, topK = ${r.entropy_top_k === 0 ? 'all segments' : r.entropy_top_k}, probe = ${JSON.stringify(r.probe)},
 delimiter = ${r.segment_delimiter === null ? 'blank lines (the default RegExp)' : `${r.segment_delimiter_is_regex ? 'RegExp ' : ''}${JSON.stringify(r.segment_delimiter)}`}, CoT ends at ${JSON.stringify(r.cot_end)}.
 Each step probes J at the baseline and after each of the topK highest-entropy segments of every
 rollout: (1 + topK) short forward passes per rollout through the actor (docs/scale-out.md has the cost).

@@ -125,6 +125,10 @@ describe('two-regime report', () => {
     expect(() => parseExperimentArgs(['--seeds', '1,1'])).toThrow(/repeat/);
     expect(() => parseExperimentArgs(['--bogus', '1'])).toThrow(/unknown argument "--bogus"/);
     expect(Object.keys(EXPERIMENT_OPTIONS)).toContain('--top-k');
+    expect(parseExperimentArgs(['--process-norm', 'group']).spec.overrides.process_reward_norm).toBe('group');
+    expect(() => parseExperimentArgs(['--process-norm', 'batch'])).toThrow(/--process-norm: must be none \| group/);
+    expect(parseExperimentArgs(['--eval-every', '10']).spec.evalEvery).toBe(10);
+    expect(() => parseExperimentArgs(['--eval-every', '-1'])).toThrow(/--eval-every/);
   });
 });
 
