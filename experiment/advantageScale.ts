@@ -3,8 +3,9 @@
 // checkpoint (float64 CPU reference, the experiment's sampling: T = 1, ≤ 96 tokens), measures the
 // scale of the process advantage against the outcome advantage (repro-method.md §9) and which
 // segments the top-k entropy filter keeps (§7) and what normalised process reward r̃ each class
-// gets (§8, §9). Pure measurement: no training, nothing written.
-import { readFileSync } from 'node:fs';
+// gets (§8, §9). Measurement only (no training): prints and writes experiment/analysis/
+// advantage-scale-<regime>.json, which docs/experiment.md's table is generated from.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { decodeCheckpoint } from '../src/engine/checkpoint.ts';
 import { CpuModel } from '../src/engine/cpu/cpuModel.ts';
 import { heldOutProblems } from '../src/task/problem.ts';
@@ -86,3 +87,12 @@ for (const c of Object.keys(all) as Cls[]) {
   console.log(`  ${c}: ${all[c]} | ${kept[c].length} (${(100 * kept[c].length / Math.max(1, all[c])).toFixed(0)} %) | ${f(mean(kept[c]))} | ${f(mean(tokenAdv[c]))}`);
 }
 console.log(`mean per-token A_proc of a response: concise (n ${respAdv.concise.length}) ${f(mean(respAdv.concise))}, overthinking (n ${respAdv.overthinking.length}) ${f(mean(respAdv.overthinking))}`);
+const file = new URL(`./analysis/advantage-scale-${regime}.json`, import.meta.url);
+mkdirSync(new URL('./analysis/', import.meta.url), { recursive: true });
+writeFileSync(file, JSON.stringify({
+  regime, prompts, group, topK, w: DEFAULT_GRPO_CONFIG.process_weight_w, alpha, flatGroups,
+  meanAbsOutcome: mean(absOut), meanAbsProcess: mean(absProc),
+  classes: Object.fromEntries((Object.keys(all) as Cls[]).map((c) => [c, { segments: all[c], kept: kept[c].length, meanRTilde: mean(kept[c]), meanTokenAdvantage: mean(tokenAdv[c]) }])),
+  perResponse: { concise: { n: respAdv.concise.length, meanTokenAdvantage: mean(respAdv.concise) }, overthinking: { n: respAdv.overthinking.length, meanTokenAdvantage: mean(respAdv.overthinking) } },
+}, null, 2) + '\n');
+console.log(`wrote ${file.pathname}`);

@@ -26,17 +26,19 @@ function evalSeries(runs: ExperimentRun[], key: keyof EvalPoint): [number, numbe
     .filter(([, v]) => Number.isFinite(v));
 }
 
-function panel(x0: number, y0: number, w: number, h: number, title: string, steps: number, series: Series[]): string[] {
+/** One panel; `range` fixes the y axis (the 0/1 reward on [0, 1], so a ceiling shows as one). */
+function panel(x0: number, y0: number, w: number, h: number, title: string, steps: number, series: Series[], range?: [number, number]): string[] {
   const pad = { l: 44, r: 10, t: 22, b: 26 };
   const ys = series.flatMap((s) => s.points.map((p) => p[1]));
   const out = [`<text x="${x0 + w / 2}" y="${y0 + 15}" font-size="12" text-anchor="middle">${title}</text>`];
   if (ys.length === 0) return [...out, `<text x="${x0 + w / 2}" y="${y0 + h / 2}" font-size="11" fill="#57606a" text-anchor="middle">not recorded by these runs</text>`];
-  let lo = Math.min(...ys);
-  let hi = Math.max(...ys);
-  if (hi - lo < 1e-9) { lo -= 0.5; hi += 0.5; }
-  const span = hi - lo;
-  lo -= 0.05 * span;
-  hi += 0.05 * span;
+  let [lo, hi] = range ?? [Math.min(...ys), Math.max(...ys)];
+  if (!range) {
+    if (hi - lo < 1e-9) { lo -= 0.5; hi += 0.5; }
+    const span = hi - lo;
+    lo -= 0.05 * span;
+    hi += 0.05 * span;
+  }
   const x = (s: number) => x0 + pad.l + (s / Math.max(1, steps)) * (w - pad.l - pad.r);
   const y = (v: number) => y0 + h - pad.b - ((v - lo) / (hi - lo)) * (h - pad.t - pad.b);
   const digits = hi - lo < 2 ? 2 : 1;
@@ -52,7 +54,8 @@ function panel(x0: number, y0: number, w: number, h: number, title: string, step
   for (const s of series) {
     if (s.points.length === 0) continue;
     const d = s.points.map(([sx, sy], k) => `${k === 0 ? 'M' : 'L'}${x(sx).toFixed(1)},${y(sy).toFixed(1)}`).join(' ');
-    out.push(`<path d="${d}" fill="none" stroke="${COLOR[s.method]}" stroke-width="${s.dashed ? 1.5 : 2}"${s.dashed ? ' stroke-dasharray="5 3"' : ''}/>`);
+    // per-step training values are noisy (one step's rollouts): thin and light, the held-out points on top
+    out.push(`<path d="${d}" fill="none" stroke="${COLOR[s.method]}" stroke-width="${s.dashed ? 2 : 1.2}"${s.dashed ? ' stroke-dasharray="5 3"' : ' stroke-opacity="0.55"'}/>`);
     if (s.dashed) for (const [sx, sy] of s.points) out.push(`<circle cx="${x(sx).toFixed(1)}" cy="${y(sy).toFixed(1)}" r="2.5" fill="${COLOR[s.method]}"/>`);
   }
   return out;
@@ -82,7 +85,7 @@ export function curvesSvg(results: ExperimentResults, width = 900, panelHeight =
     const y1 = top + 20;
     const y2 = y1 + panelHeight + 10;
     parts.push(
-      ...panel(0, y1, pw, panelHeight, 'train reward (verifier, per step)', steps, both((m) => [{ method: m, dashed: false, points: perStep(m, (r) => r.reward_curve) }])),
+      ...panel(0, y1, pw, panelHeight, 'train reward (verifier, per step)', steps, both((m) => [{ method: m, dashed: false, points: perStep(m, (r) => r.reward_curve) }]), [0, 1]),
       ...panel(pw, y1, pw, panelHeight, 'CoT tokens per response', steps, both((m) => [
         { method: m, dashed: false, points: perStep(m, (r) => r.train_curve?.cot_tokens) },
         { method: m, dashed: true, points: evalSeries(runs(m), 'cot_tokens') }])),

@@ -14,12 +14,12 @@ import { markdownTable, type ExperimentResults } from '../src/rl/report.ts';
 import { ESTIMATOR_LABELS } from '../src/rl/config.ts';
 import { estimatorTable } from './estimatorTable.ts';
 import { parseExperimentArgs } from './cli.ts';
-import { mergeRegimeResults } from './merge.ts';
+import { combineResults, mergeRegimeResults } from './merge.ts';
 import { withOutcomeRunsFrom } from './reuseOutcome.ts';
 import { labelJudges } from './judgeLabels.ts';
 import { byEstimator, estimatorsIn, regimeOf, regimeTables } from './regimeReport.ts';
 import { curvesSvg } from './curvesPlot.ts';
-import { TASK_REGIMES } from '../src/task/regime.ts';
+import { parseRegime, TASK_REGIMES } from '../src/task/regime.ts';
 
 const here = fileURLToPath(new URL('./', import.meta.url));
 
@@ -43,8 +43,11 @@ function writeReport(results: ExperimentResults, outDir: string): string {
     if (runs.length === 0) continue;
     const c = results.regime_configs?.[regime] ?? results.config;
     const g = c.grpo.repro;
+    // each run records its own α (a combined file holds several); older runs: the file's
+    const alphas = [...new Set(runs.filter((r) => r.method === 'repro').map((r) => r.process_reward_coef ?? g.process_reward_coef))].join(', ');
+    const norm = est !== 'grpo' && runs.some((r) => r.process_reward_norm === 'group') ? ' on process rewards normalised per group (process_reward_norm group)' : '';
     parts.push(`#### ${regime}${ests.length > 1 ? ` · ${ESTIMATOR_LABELS[est]}` : ''}: settings and the before/after table\n\nCheckpoint ${c.checkpoint ?? '/models/toy-reasoner/model.safetensors'}; ` +
-      `GRPO learning_rate ${g.learning_rate}, α (process_reward_coef) ${g.process_reward_coef}, w ${g.process_weight_w}, topK ${g.entropy_top_k}, ` +
+      `learning_rate ${g.learning_rate}, α (process_reward_coef) ${alphas || '—'}${norm}, w ${g.process_weight_w}, topK ${g.entropy_top_k}, steps ${[...new Set(runs.map((r) => r.steps))].join('/')}, ` +
       `${g.per_device_train_batch_size} prompts × ${g.num_generations} samples per step; ${c.eval_problems} held-out problems, ` +
       `${c.eval_samples ?? 1} sampled responses each.\n\n${markdownTable({ ...results, runs })}`);
   }
@@ -59,6 +62,16 @@ function writeReport(results: ExperimentResults, outDir: string): string {
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
+  if (argv[0] === '--combine') {
+    // --combine OUT_DIR REGIME IN_DIR… : one results.json from several (experiment/merge.ts)
+    const [out, regime, ...ins] = argv.slice(1);
+    if (!out || !regime || ins.length === 0) throw new Error('usage: --combine OUT_DIR mixed|verbose IN_DIR…');
+    const combined = combineResults(ins.map((d) => readResults(join(d, 'results.json'))), parseRegime(regime));
+    mkdirSync(out, { recursive: true });
+    writeFileSync(join(out, 'results.json'), JSON.stringify(combined, null, 2) + '\n');
+    console.log(writeReport(combined, out));
+    return;
+  }
   if (argv[0] === '--report') {
     // Re-render results.md / results.svg of an earlier run: --report DIR (holding results.json).
     const dir = argv[1] ?? here;

@@ -5,7 +5,7 @@ import type { ExperimentResults, ExperimentRun } from '../../../src/rl/report.ts
 import { byEstimator, checkTarget, compareRegime, estimatorsIn, NI_MARGIN, regimeTables } from '../../../experiment/regimeReport.ts';
 import { curvesSvg } from '../../../experiment/curvesPlot.ts';
 import { labelJudges } from '../../../experiment/judgeLabels.ts';
-import { mergeRegimeResults } from '../../../experiment/merge.ts';
+import { combineResults, mergeRegimeResults } from '../../../experiment/merge.ts';
 import { parseExperimentArgs, EXPERIMENT_OPTIONS } from '../../../experiment/cli.ts';
 
 const s = (accuracy: number, cot: number, bt: number) => ({ accuracy, cot_tokens: cot, backtracking: bt, tokens_after_certainty: 1, cot_tokens_correct: cot });
@@ -113,6 +113,16 @@ describe('two-regime report', () => {
     expect(m.regime_configs?.mixed).toBe(config);
     const again = mergeRegimeResults(m, { config, runs: [run('repro', 7, s(1, 1, 0))] }, 'verbose');
     expect(again.runs.map((r) => [r.regime, r.seed])).toEqual([['mixed', 0], ['mixed', 0], ['verbose', 7]]);
+  });
+
+  it('combine: runs of several files in one, each keeping its α; other settings must match, no run twice', () => {
+    const a: ExperimentResults = { config: { ...config, grpo: { outcome: presetConfig('outcome'), repro: presetConfig('repro', { process_reward_coef: 3 }) } }, runs: [run('outcome', 0, s(0.9, 30, 0.4), 'verbose'), run('repro', 0, s(0.9, 20, 0.1), 'verbose')] };
+    const b: ExperimentResults = { config, runs: [{ ...run('repro', 1, s(0.9, 21, 0.1), 'verbose'), process_reward_coef: 1 }, run('outcome', 0, s(0.5, 30, 0.4), 'mixed')] };
+    const c = combineResults([a, b], 'verbose');
+    expect(c.runs.map((r) => [r.method, r.seed, r.process_reward_coef])).toEqual([['outcome', 0, 0], ['repro', 0, 3], ['repro', 1, 1]]);
+    expect(() => combineResults([a, a], 'verbose')).toThrow(/grpo outcome seed 0 comes twice/);
+    const lr: ExperimentResults = { config: { ...config, grpo: { outcome: presetConfig('outcome', { learning_rate: 5e-4 }), repro: presetConfig('repro', { learning_rate: 5e-4 }) } }, runs: [] };
+    expect(() => combineResults([a, lr], 'verbose')).toThrow(/input 2's verbose settings differ/);
   });
 
   it('CLI: --regime picks the checkpoint; bad values fail up front', () => {
