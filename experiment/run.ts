@@ -63,13 +63,17 @@ function writeReport(results: ExperimentResults, outDir: string): string {
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   if (argv[0] === '--combine') {
-    // --combine OUT_DIR REGIME IN_DIR… : one results.json from several (experiment/merge.ts)
+    // --combine OUT_DIR REGIME IN_DIR… : one regime's runs from several results files (experiment/merge.ts) into OUT_DIR/results.json
     const [out, regime, ...ins] = argv.slice(1);
     if (!out || !regime || ins.length === 0) throw new Error('usage: --combine OUT_DIR mixed|verbose IN_DIR…');
-    const combined = combineResults(ins.map((d) => readResults(join(d, 'results.json'))), parseRegime(regime));
+    const g = parseRegime(regime);
+    const combined = combineResults(ins.map((d) => readResults(join(d, 'results.json'))), g);
     mkdirSync(out, { recursive: true });
-    writeFileSync(join(out, 'results.json'), JSON.stringify(combined, null, 2) + '\n');
-    console.log(writeReport(combined, out));
+    // OUT's results.json keeps its other regime's runs, as a run does
+    const path = join(out, 'results.json');
+    const merged = mergeRegimeResults(existsSync(path) ? readResults(path) : null, combined, g);
+    writeFileSync(path, JSON.stringify(merged, null, 2) + '\n');
+    console.log(writeReport(merged, out));
     return;
   }
   if (argv[0] === '--report') {
