@@ -19,6 +19,8 @@ import { withOutcomeRunsFrom } from './reuseOutcome.ts';
 import { labelJudges } from './judgeLabels.ts';
 import { byEstimator, estimatorsIn, regimeOf, regimeTables } from './regimeReport.ts';
 import { curvesSvg } from './curvesPlot.ts';
+import { docFigures, DOCS_WITH_FIGURES } from './docFigures.ts';
+import { fillSpans } from './docFill.ts';
 import { parseRegime, TASK_REGIMES } from '../src/task/regime.ts';
 
 const here = fileURLToPath(new URL('./', import.meta.url));
@@ -74,6 +76,15 @@ async function main(): Promise<void> {
     const merged = mergeRegimeResults(existsSync(path) ? readResults(path) : null, combined, g);
     writeFileSync(path, JSON.stringify(merged, null, 2) + '\n');
     console.log(writeReport(merged, out));
+    return;
+  }
+  if (argv[0] === '--docs') {
+    // the figures in docs/experiment.md and README.md, from the committed results (experiment/docFigures.ts)
+    const root = fileURLToPath(new URL('../', import.meta.url));
+    const read = (p: string) => (existsSync(join(root, p)) ? readFileSync(join(root, p), 'utf8') : null);
+    const figures = docFigures(read);
+    for (const doc of DOCS_WITH_FIGURES) writeFileSync(join(root, doc), fillSpans(read(doc)!, figures));
+    console.log(`wrote the figures of ${DOCS_WITH_FIGURES.join(', ')}`);
     return;
   }
   if (argv[0] === '--report') {
