@@ -138,7 +138,7 @@ export function floorTable(r: ExperimentResults, regime: TaskRegime): string {
 }
 
 interface TokenScale { rows: { estimator: string; alpha: number; norm: string; meanAbs: number; concise: number; overthinking: number }[]; stepsAllEqual: number; steps: number; concise: number; overthinking: number; prompts: number; samples: number }
-interface AdvScale { flatGroups: number; prompts: number; group: number; alpha: number; meanAbsOutcome: number; meanAbsProcess: number; classes: Record<string, { segments: number; kept: number; meanRTilde: number; meanTokenAdvantage: number }>; perResponse: { concise: { n: number; meanTokenAdvantage: number }; overthinking: { n: number; meanTokenAdvantage: number } } }
+interface AdvScale { w: number; flatGroups: number; prompts: number; group: number; alpha: number; meanAbsOutcome: number; meanAbsProcess: number; classes: Record<string, { segments: number; kept: number; meanRTilde: number; meanTokenAdvantage: number }>; perResponse: { concise: { n: number; meanTokenAdvantage: number }; overthinking: { n: number; meanTokenAdvantage: number } } }
 
 export function tokenScaleTable(t: TokenScale): string {
   const out = ['| process part of the advantage, per token | α | mean \\|·\\| | concise responses | overthinking responses | overthinking − concise |', '|---|---|---|---|---|---|'];
@@ -161,6 +161,16 @@ export function advantageScaleTable(a: AdvScale): string {
     `| mean r̃ of kept segments: column steps / redundant or backtracking / "wrong" re-checks | ${s(c.step.meanRTilde, 2)} / **${s(rb.meanRTilde, 2)}** / ${s(c.wrong.meanRTilde, 2)} |`,
     `| mean per-token A_proc of a response: concise (n ${a.perResponse.concise.n}) / overthinking (n ${a.perResponse.overthinking.n}) | ${s(a.perResponse.concise.meanTokenAdvantage, 2)} / **${s(a.perResponse.overthinking.meanTokenAdvantage, 2)}** |`,
   ].join('\n');
+}
+
+/** What w does to the process reward's discrimination (advantageScale.ts --w on the same responses). */
+export function wScaleTable(rows: AdvScale[]): string {
+  const out = ['| w (§6) | mean r̃: column steps | redundant / backtracking | per-token A^proc: concise responses | overthinking responses | overthinking − concise |', '|---|---|---|---|---|---|'];
+  for (const a of rows) {
+    const c = a.perResponse;
+    out.push(`| ${a.w} | ${s(a.classes.step.meanRTilde, 2)} | ${s(a.classes['redundant/backtracking'].meanRTilde, 2)} | ${s(c.concise.meanTokenAdvantage, 2)} | ${s(c.overthinking.meanTokenAdvantage, 2)} | ${s(c.overthinking.meanTokenAdvantage - c.concise.meanTokenAdvantage, 2)} |`);
+  }
+  return out.join('\n');
 }
 
 /** Old mixed-regime sweeps (3 seeds each, TAC self-judged): RePro − outcome per folder. */
@@ -232,6 +242,7 @@ export function docFigures(read: Read): Record<string, string> {
     ...(has(sweep('verbose-alpha-1-40steps')) ? [{ label: 'α 1, 40 steps', results: load(read, sweep('verbose-alpha-1-40steps')), regime: 'verbose' as const }] : []),
     { label: `α ${v.alpha}, step 20 of the ${steps}-step runs`, results: atStep(main, 20, 'verbose'), regime: 'verbose' },
     { label: `**α ${v.alpha}, ${steps} steps** (the result below)`, results: main, regime: 'verbose' },
+    ...(has(sweep('verbose-alpha-3-w1-40steps')) ? [{ label: 'α 3, w 1, 40 steps', results: load(read, sweep('verbose-alpha-3-w1-40steps')), regime: 'verbose' as const }] : []),
     ...(has(sweep('verbose-alpha-3-60steps')) ? [{ label: 'α 3, 60 steps', results: load(read, sweep('verbose-alpha-3-60steps')), regime: 'verbose' as const }] : []),
   ];
   const tokenScale = json<TokenScale>(read, 'experiment/analysis/token-level-scale.json');
@@ -259,6 +270,7 @@ export function docFigures(read: Read): Record<string, string> {
     'v-curves': curveTable(main, 'verbose', [0, steps / 4, steps / 2, (3 * steps) / 4, steps]),
     'v-floors': floorTable(main, 'verbose'),
     'v-adv-scale': advantageScaleTable(json<AdvScale>(read, 'experiment/analysis/advantage-scale-verbose.json')),
+    'v-w-scale': wScaleTable(['-w0', '', '-w1'].map((x) => json<AdvScale>(read, `experiment/analysis/advantage-scale-verbose${x}.json`))),
     'e-token-scale': tokenScaleTable(tokenScale),
     'e-flat-steps': `${tokenScale.stepsAllEqual} of ${tokenScale.steps}`,
     'e-sweep': estimatorRows(read, estSweep),
