@@ -7,6 +7,7 @@ import type { TaskRegime } from '../src/task/regime.ts';
 import { byEstimator, checkTarget, compareRegime, estimatorsIn, METRIC_LABEL, NI_MARGIN, pct, regimeOf, type Decoding, type MetricComparison } from './regimeReport.ts';
 import { estimatorTable } from './estimatorTable.ts';
 import { labelJudges } from './judgeLabels.ts';
+import { combineResults } from './merge.ts';
 import type { PairedDiff } from './stats.ts';
 
 export type Read = (path: string) => string | null;
@@ -236,14 +237,16 @@ export function docFigures(read: Read): Record<string, string> {
     return `${after.reduce((a, x) => a + (x.tac_covered ?? NaN), 0)}/${after.reduce((a, x) => a + (x.n ?? NaN), 0)}`;
   };
   const steps = Number(v.steps);
+  // the same α at fewer steps: a 40-step result of its own (5 seeds in two folders) and the main runs' held-out point at step 20
+  const forty = combineResults([load(read, sweep('verbose-alpha-3-40steps')), load(read, sweep('verbose-alpha-3-40steps-s234'))], 'verbose');
   const sweepRows: SweepRow[] = [
     { label: 'α 0.1, 20 steps (earlier runs)', results: load(read, sweep('verbose-alpha-0.1')), regime: 'verbose' },
     { label: 'α 1, 20 steps (earlier runs)', results: load(read, sweep('verbose-alpha-1')), regime: 'verbose' },
-    ...(has(sweep('verbose-alpha-1-40steps')) ? [{ label: 'α 1, 40 steps', results: load(read, sweep('verbose-alpha-1-40steps')), regime: 'verbose' as const }] : []),
     { label: `α ${v.alpha}, step 20 of the ${steps}-step runs`, results: atStep(main, 20, 'verbose'), regime: 'verbose' },
-    { label: `**α ${v.alpha}, ${steps} steps** (the result below)`, results: main, regime: 'verbose' },
+    ...(has(sweep('verbose-alpha-1-40steps')) ? [{ label: 'α 1, 40 steps', results: load(read, sweep('verbose-alpha-1-40steps')), regime: 'verbose' as const }] : []),
+    { label: 'α 3, 40 steps', results: forty, regime: 'verbose' },
     ...(has(sweep('verbose-alpha-3-w1-40steps')) ? [{ label: 'α 3, w 1, 40 steps', results: load(read, sweep('verbose-alpha-3-w1-40steps')), regime: 'verbose' as const }] : []),
-    ...(has(sweep('verbose-alpha-3-60steps')) ? [{ label: 'α 3, 60 steps', results: load(read, sweep('verbose-alpha-3-60steps')), regime: 'verbose' as const }] : []),
+    ...(steps !== 40 ? [{ label: `**α ${v.alpha}, ${steps} steps** (the result below)`, results: main, regime: 'verbose' as const }] : []),
   ];
   const tokenScale = json<TokenScale>(read, 'experiment/analysis/token-level-scale.json');
   const estSweep = (['reinforce_plus_plus', 'gae'] as const).flatMap((e) => {
