@@ -42,6 +42,9 @@ export default mergeConfig(
           test: {
             name: 'browser',
             include: ['test/gpu/**/*.test.ts'],
+            // Tiny Llama-family models + the torch reference's expectations, fetched through this
+            // server from test/.generated/llama/ (test/util/llamaFixtures.ts).
+            globalSetup: ['test/globalSetup/llamaReference.ts'],
             testTimeout: 180_000,
             hookTimeout: 180_000,
             fileParallelism: false,

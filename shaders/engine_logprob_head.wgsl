@@ -5,14 +5,15 @@
 // CPU reference: src/engine/cpu/layers/logprob-head.ts logProbHeadForward.
 //
 // @group(0) @binding(0) read        logits   [N,V] at logitsOff
-// @group(0) @binding(1) read        targets  [N] i32 (−1 = unscored)
-// @group(0) @binding(2) read_write  logp     [N]
-// @group(0) @binding(3) read_write  entropy  [N]
-// @group(0) @binding(4) read_write  lse      [N]
+// @group(0) @binding(1) read        targets  [rowOff + N] i32 (−1 = unscored); row r's at rowOff + r
+// @group(0) @binding(2) read_write  logp     [rowOff + N]
+// @group(0) @binding(3) read_write  entropy  [rowOff + N]
+// @group(0) @binding(4) read_write  lse      [rowOff + N]
+// (rowOff lets a caller run the LM head in row slices into one set of per-row outputs)
 // @group(1) @binding(0) uniform     u
 // Workgroup: WG threads, one per row (V is small); dispatch grid(N, WG).
 
-struct U { N: u32, V: u32, logitsOff: u32 }
+struct U { N: u32, V: u32, logitsOff: u32, rowOff: u32 }
 
 @group(0) @binding(0) var<storage, read> logits: array<f32>;
 @group(0) @binding(1) var<storage, read> targets: array<i32>;
@@ -39,8 +40,9 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     s += e * d;
   }
   let logZ = log(z);
-  entropy[r] = logZ - s / z;
-  lse[r] = m + logZ;
-  let tgt = targets[r];
-  if (tgt < 0) { logp[r] = 0.0; } else { logp[r] = (logits[x + u32(tgt)] - m) - logZ; }
+  let o = u.rowOff + r;
+  entropy[o] = logZ - s / z;
+  lse[o] = m + logZ;
+  let tgt = targets[o];
+  if (tgt < 0) { logp[o] = 0.0; } else { logp[o] = (logits[x + u32(tgt)] - m) - logZ; }
 }

@@ -21,7 +21,7 @@ import {
   type ScoreInput,
 } from '../../src/llm/scorer/scoreTrajectory.ts';
 import { logitsKernelFor, logitsTopKFor } from '../../src/gpu/logitsKernel.ts';
-import { THINKING_PROBE } from '../../src/llm/ort/hfTokenizer.ts';
+import { THINKING_PROBE } from '../../src/llm/hub/hfTokenizer.ts';
 import { buildTinyDecoder, type TinyDecoderOptions } from '../../test/fixtures/onnx/tinyDecoder.ts';
 import { asPickedFiles, modelFolder, type ModelFolder } from '../../test/fixtures/onnx/modelFolder.ts';
 import { byteTokenizerFiles } from '../../test/fixtures/onnx/byteTokenizer.ts';

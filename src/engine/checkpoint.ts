@@ -7,10 +7,12 @@
 // present), `tokenizer` (optional JSON string). Any other string → string entry (training state:
 // step, rng state, …) is stored as given.
 import { PARAM_NAMES, paramLayout, paramShapes, validateConfig, type ModelConfig, type ParamName } from './config.ts';
+import { parseHeaderJson, readHeaderLength, validateHeader } from './hf/safetensorsHeader.ts';
 
 export const CHECKPOINT_FORMAT = 'repro-toy-gpt2/1';
 const RESERVED = ['format', 'config', 'optimizer_t', 'tokenizer'];
-const MAX_HEADER_BYTES = 100_000_000;
+/** How the shared parser's messages name the file. */
+const WHAT = 'checkpoint';
 
 export interface OptimizerMoments {
   m: Float32Array;
@@ -27,8 +29,6 @@ export interface Checkpoint {
   /** Free string map (training state); reserved keys are rejected. */
   metadata?: Record<string, string>;
 }
-
-interface TensorEntry { dtype: string; shape: number[]; data_offsets: [number, number] }
 
 export function encodeCheckpoint(ck: Checkpoint): Uint8Array {
   validateConfig(ck.config);
@@ -84,43 +84,39 @@ export function encodeCheckpoint(ck: Checkpoint): Uint8Array {
 }
 
 export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
-  if (bytes.length < 8) throw new RangeError(`checkpoint truncated: ${bytes.length} bytes, the header length alone needs 8`);
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const n = dv.getUint32(0, true) + dv.getUint32(4, true) * 4294967296;
-  if (n > MAX_HEADER_BYTES) throw new RangeError(`checkpoint header length ${n} is implausibly large (limit ${MAX_HEADER_BYTES})`);
-  if (8 + n > bytes.length) throw new RangeError(`checkpoint truncated: header needs ${n} bytes, only ${bytes.length - 8} follow`);
-  let header: unknown;
-  try {
-    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + n)));
-  } catch (e) {
-    throw new SyntaxError(`checkpoint header is not valid JSON: ${(e as Error).message}`);
-  }
-  if (!isObject(header)) throw new TypeError('checkpoint header must be a JSON object');
+  // The header is read and its entries checked (dtype F32, offsets tiling the data, byte counts)
+  // by the one safetensors parser; what is checkpoint-specific (metadata, names, shapes) is here.
+  const n = readHeaderLength(bytes.subarray(0, 8), WHAT, bytes.length);
+  const header = parseHeaderJson(bytes.subarray(8, 8 + n), WHAT);
   const data = bytes.subarray(8 + n);
   const meta = readMetadata(header.__metadata__);
   const config = readConfig(meta.config);
   const layout = paramLayout(config);
   const shapes = paramShapes(config);
 
-  const entries = Object.entries(header).filter(([k]) => k !== '__metadata__');
   const known = new Set<string>();
   for (const n2 of PARAM_NAMES) for (const p of ['', 'adam_m.', 'adam_v.']) known.add(p + n2);
-  for (const [name] of entries) if (!known.has(name)) throw new RangeError(`checkpoint has an unknown tensor "${name}"`);
-  checkTiling(entries, data.length);
+  for (const name of Object.keys(header)) if (name !== '__metadata__' && !known.has(name)) throw new RangeError(`checkpoint has an unknown tensor "${name}"`);
+  const byName = new Map(validateHeader(header, WHAT, { dataBytes: data.length, dtypes: ['F32'] }).tensors.map((t) => [t.name, t]));
 
   const read = (prefix: string): Float32Array => {
     const flat = new Float32Array(layout.total);
     for (const pn of PARAM_NAMES) {
       const name = prefix + pn;
-      const e = readEntry(header[name], name, shapes[pn], data.length);
-      const ddv = new DataView(data.buffer, data.byteOffset + e.data_offsets[0], e.data_offsets[1] - e.data_offsets[0]);
+      const t = byName.get(name);
+      if (!t) throw new RangeError(`checkpoint is missing tensor "${name}"`);
+      const shape = shapes[pn];
+      if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i])) {
+        throw new RangeError(`checkpoint tensor "${name}" has shape ${JSON.stringify(t.shape)}, the config needs [${shape.join(', ')}]`);
+      }
+      const ddv = new DataView(data.buffer, data.byteOffset + t.begin, t.end - t.begin);
       const base = layout.offsets[pn as ParamName];
       for (let i = 0; i < layout.sizes[pn]; i++) flat[base + i] = ddv.getFloat32(4 * i, true);
     }
     return flat;
   };
   const out: Checkpoint = { config, params: read('') };
-  const hasM = 'adam_m.wte' in header, hasV = 'adam_v.wte' in header;
+  const hasM = byName.has('adam_m.wte'), hasV = byName.has('adam_v.wte');
   if (hasM || hasV || meta.optimizer_t !== undefined) {
     const t = Number(meta.optimizer_t);
     if (meta.optimizer_t === undefined || !Number.isInteger(t) || t < 0) {
@@ -159,41 +155,4 @@ function readConfig(s: string | undefined): ModelConfig {
   const config = pickConfig(c as unknown as ModelConfig);
   validateConfig(config);
   return config;
-}
-
-function readEntry(e: unknown, name: string, shape: number[], dataLen: number): TensorEntry {
-  if (e === undefined) throw new RangeError(`checkpoint is missing tensor "${name}"`);
-  if (!isObject(e)) throw new TypeError(`checkpoint tensor "${name}" must be an object`);
-  if (e.dtype !== 'F32') throw new TypeError(`checkpoint tensor "${name}" has dtype ${String(e.dtype)}, expected F32`);
-  const s = e.shape;
-  if (!Array.isArray(s) || s.length !== shape.length || s.some((d, i) => d !== shape[i])) {
-    throw new RangeError(`checkpoint tensor "${name}" has shape ${JSON.stringify(s)}, the config needs [${shape.join(', ')}]`);
-  }
-  const [b, end] = e.data_offsets as [number, number];
-  if (end - b !== 4 * shape.reduce((x, y) => x * y, 1) || end > dataLen) {
-    throw new RangeError(`checkpoint tensor "${name}" data_offsets [${b}, ${end}] do not hold its ${shape.join('×')} F32 values within ${dataLen} data bytes`);
-  }
-  return e as unknown as TensorEntry;
-}
-
-/** Tensors must tile the data section exactly: no gaps, no overlaps, nothing past the end. */
-function checkTiling(entries: [string, unknown][], dataLen: number): void {
-  const spans: [number, number, string][] = [];
-  for (const [name, e] of entries) {
-    const o = isObject(e) ? e.data_offsets : undefined;
-    if (!Array.isArray(o) || o.length !== 2 || !o.every((x) => Number.isInteger(x) && x >= 0) || o[1] < o[0]) {
-      throw new RangeError(`checkpoint tensor "${name}" has invalid data_offsets ${JSON.stringify(o)}`);
-    }
-    if (o[1] > dataLen) {
-      throw new RangeError(`checkpoint tensor "${name}" data_offsets [${o[0]}, ${o[1]}] out of range: the data section has ${dataLen} bytes (file truncated?)`);
-    }
-    spans.push([o[0], o[1], name]);
-  }
-  spans.sort((a, b) => a[0] - b[0]);
-  let pos = 0;
-  for (const [b, e, name] of spans) {
-    if (b !== pos) throw new RangeError(`checkpoint tensor "${name}" starts at ${b}, expected ${pos} (gap or overlap)`);
-    pos = e;
-  }
-  if (pos !== dataLen) throw new RangeError(`checkpoint data section has ${dataLen} bytes, tensors cover ${pos}`);
 }

@@ -2,20 +2,8 @@
 // One GpuContext per device: kernels share its pipeline cache.
 import { PipelineCache } from './pipelines.ts';
 
-export type GpuUnavailableReason =
-  | 'no-navigator-gpu' // browser without WebGPU, or not a secure context (http://localhost is fine)
-  | 'no-adapter' // WebGPU exists but no adapter (blocklisted GPU, flags, headless without --enable-unsafe-webgpu)
-  | 'limit-too-small' // the adapter cannot give a limit we need
-  | 'device-request-failed';
-
-export class GpuUnavailableError extends Error {
-  readonly reason: GpuUnavailableReason;
-  constructor(reason: GpuUnavailableReason, message: string) {
-    super(message);
-    this.name = 'GpuUnavailableError';
-    this.reason = reason;
-  }
-}
+export { GpuUnavailableError, requestGpuAdapter, type GpuUnavailableReason } from '../platform/gpuAdapter.ts';
+import { GpuUnavailableError, requestGpuAdapter } from '../platform/gpuAdapter.ts';
 
 export interface GpuLossInfo {
   reason: GPUDeviceLostReason;
@@ -44,23 +32,7 @@ export interface AcquireOptions {
 const BUFFER_LIMITS = ['maxStorageBufferBindingSize', 'maxBufferSize'] as const;
 
 export async function acquireGpu(opts: AcquireOptions = {}): Promise<GpuContext> {
-  const gpu = typeof navigator !== 'undefined' ? navigator.gpu : undefined;
-  if (!gpu) {
-    const secure = typeof isSecureContext === 'undefined' || isSecureContext;
-    throw new GpuUnavailableError(
-      'no-navigator-gpu',
-      secure
-        ? 'This browser has no WebGPU (navigator.gpu is undefined). Use a recent Chrome/Edge, or Chromium with --enable-unsafe-webgpu.'
-        : 'WebGPU needs a secure context: open the page over https or from http://localhost.',
-    );
-  }
-  const adapter = await gpu.requestAdapter({ powerPreference: opts.powerPreference ?? 'high-performance' });
-  if (!adapter) {
-    throw new GpuUnavailableError(
-      'no-adapter',
-      'navigator.gpu.requestAdapter() returned null: no usable GPU adapter (GPU blocklisted, or WebGPU disabled; headless Chromium needs --enable-unsafe-webgpu).',
-    );
-  }
+  const adapter = await requestGpuAdapter(opts.powerPreference);
   const requiredLimits: Record<string, number> = {};
   const adapterLimits = adapter.limits as unknown as Record<string, number>;
   if (opts.preferLargeBuffers ?? true) {
@@ -79,9 +51,9 @@ export async function acquireGpu(opts: AcquireOptions = {}): Promise<GpuContext>
     }
     requiredLimits[name] = Math.max(want, requiredLimits[name] ?? 0);
   }
-  const features: GPUFeatureName[] = [];
-  if (adapter.features.has('shader-f16')) features.push('shader-f16');
-  if (adapter.features.has('timestamp-query')) features.push('timestamp-query');
+  // 'subgroups': reductions of the decoding matmul (engine_matmul_gemv_subgroup.wgsl; kernels check
+  // ctx.features). Names as strings: tfjs pulls in an older @webgpu/types whose GPUFeatureName lacks it.
+  const features = (['shader-f16', 'timestamp-query', 'subgroups'] as string[]).filter((f) => adapter.features.has(f)) as GPUFeatureName[];
   let device: GPUDevice;
   try {
     device = await adapter.requestDevice({ requiredLimits, requiredFeatures: features });

@@ -52,12 +52,23 @@ export class PipelineCache {
     return p;
   }
 
-  /** The pipeline of a declared kernel's entry point, with the declared overrides (looked up by object, no key string). */
-  kernel(k: KernelInterface, entryPoint: string): GPUComputePipeline {
+  /**
+   * The pipeline of a declared kernel's entry point, with the declared overrides (looked up by
+   * object, no key string), or with some of them replaced (a weight dtype, a kernel variant).
+   */
+  kernel(k: KernelInterface, entryPoint: string, overrides?: Readonly<Record<string, number>>): GPUComputePipeline {
     let byEntry = this.byKernel.get(k);
     if (!byEntry) this.byKernel.set(k, (byEntry = new Map()));
-    let p = byEntry.get(entryPoint);
-    if (!p) byEntry.set(entryPoint, (p = this.get(k.source, entryPoint, k.overrides)));
+    const key = overrides ? `${entryPoint}|${JSON.stringify(overrides)}` : entryPoint;
+    let p = byEntry.get(key);
+    if (!p) {
+      if (overrides) {
+        for (const name of Object.keys(overrides)) {
+          if (!(name in k.overrides)) throw new RangeError(`kernel ${k.files[0]}: ${name} is not one of its overrides`);
+        }
+      }
+      byEntry.set(key, (p = this.get(k.source, entryPoint, overrides ? { ...k.overrides, ...overrides } : k.overrides)));
+    }
     return p;
   }
 

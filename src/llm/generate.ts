@@ -6,7 +6,7 @@ import { checkSamplingOptions } from '../sampling/options.ts';
 import { Rng } from '../sampling/rng.ts';
 import { sampleToken } from '../sampling/sampleToken.ts';
 
-type Decoder = Pick<LanguageModel, 'forward' | 'emptyCache' | 'tokenizer' | 'device' | 'info'>;
+type Decoder = Pick<LanguageModel, 'forward' | 'emptyCache' | 'tokenizer' | 'device' | 'info' | 'sampleLogitsRow'>;
 
 export function abortError(): DOMException {
   return new DOMException('Generation was aborted.', 'AbortError');
@@ -51,13 +51,16 @@ export async function decodeFrom(model: Decoder, start: CacheState, feed: number
       const step = await model.forward(feed, cache);
       if (cache !== start) cache.dispose();
       cache = step.cache;
-      let row: Float32Array;
+      let id: number;
       try {
-        row = await readLogitsRow(step.logits, step.logits.rows - 1, model.device);
+        // On the model's device when it can draw there (only the id comes back), else on the CPU.
+        const last = step.logits.rows - 1;
+        id = model.sampleLogitsRow
+          ? await model.sampleLogitsRow(step.logits, last, opts, rng)
+          : sampleToken(await readLogitsRow(step.logits, last, model.device), opts, rng);
       } finally {
         step.dispose();
       }
-      const id = sampleToken(row, opts, rng);
       if (eos.has(id)) {
         reason = 'eos';
         break;

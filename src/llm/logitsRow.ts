@@ -2,21 +2,8 @@
 // consecutive rows. Whole logits never come back; analytics run on the GPU (src/gpu/logitsStats.ts).
 import type { LogitsHandle } from './types.ts';
 
-/** IEEE half → float. */
-export function halfToFloat(h: number): number {
-  const s = h & 0x8000 ? -1 : 1;
-  const e = (h >> 10) & 0x1f;
-  const f = h & 0x3ff;
-  if (e === 0) return s * f * 2 ** -24;
-  if (e === 31) return f ? NaN : s * Infinity;
-  return s * (1 + f / 1024) * 2 ** (e - 15);
-}
-
-export function halvesToFloat32(src: Uint16Array): Float32Array {
-  const out = new Float32Array(src.length);
-  for (let i = 0; i < src.length; i++) out[i] = halfToFloat(src[i]);
-  return out;
-}
+export { halfToFloat, halvesToFloat32 } from '../numeric/halfFloat.ts';
+import { halvesToFloat32 } from '../numeric/halfFloat.ts';
 
 export async function readLogitsRow(handle: LogitsHandle, row: number, device?: GPUDevice): Promise<Float32Array> {
   if (!Number.isInteger(row) || row < 0 || row >= handle.rows) throw new RangeError(`row must be in [0, ${handle.rows}) (got ${row})`);

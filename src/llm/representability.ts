@@ -62,13 +62,27 @@ export function checkRepresentable(
 ): Representability {
   const lead = tok.encode(input.prompt + input.cot, noSpecials);
   const tail = input.probe + input.answer === '' ? [] : tok.encode(input.probe + input.answer, noSpecials);
-  const tokens = lead.length + tail.length;
-  const unknownTokens = countUnk(lead, limits.unkTokenId) + countUnk(tail, limits.unkTokenId);
+  return representabilityOfIds(tok, [lead, tail], input, limits);
+}
+
+/**
+ * Representability of ids already tokenized (the scorer's prompt, CoT, probe and answer ids, so a
+ * scoring click tokenizes once): `parts` together are the longest sequence scored; `texts` are
+ * where unknown characters are named from.
+ */
+export function representabilityOfIds(
+  tok: TokenizerLike,
+  parts: number[][],
+  texts: { prompt: string; question?: string; cot: string; probe: string; answer: string },
+  limits: ModelLimits,
+): Representability {
+  const tokens = parts.reduce((n, p) => n + p.length, 0);
+  const unknownTokens = parts.reduce((n, p) => n + countUnk(p, limits.unkTokenId), 0);
   const problems: string[] = [];
   let unknownChars: string[] = [];
   if (unknownTokens > 0) {
     // The user's text, not the template's special-token markup (whose "<" is not in a toy vocabulary).
-    unknownChars = unknownCharacters(tok, `${input.question ?? input.prompt}${input.cot}${input.probe}${input.answer}`, limits.unkTokenId);
+    unknownChars = unknownCharacters(tok, `${texts.question ?? texts.prompt}${texts.cot}${texts.probe}${texts.answer}`, limits.unkTokenId);
     problems.push(
       `${unknownTokens} unknown token${unknownTokens === 1 ? '' : 's'}: the model's vocabulary has no ` +
         (unknownChars.length ? `${describeChars(unknownChars)}` : 'token for some of this text'),

@@ -152,6 +152,7 @@ export function oneTokenAfterCache(model: LanguageModel): LanguageModel {
     emptyCache: () => model.emptyCache(),
     forward,
     generate: (ids, opts, cb) => model.generate(ids, opts, cb),
+    ...(model.sampleLogitsRow && { sampleLogitsRow: model.sampleLogitsRow.bind(model) }),
     dispose: () => model.dispose(),
   };
 }

@@ -42,8 +42,9 @@ export interface TokenizerLike {
   decode(ids: number[], opts?: { skipSpecialTokens?: boolean }): string;
 }
 
-// The one sampling option type (src/sampling/options.ts).
+// The one sampling option type (src/sampling/options.ts) and the random stream draws come from.
 import type { SamplingOptions } from '../sampling/options.ts';
+import type { UniformSource } from '../sampling/rng.ts';
 export type { SamplingOptions };
 
 export type StopReason = 'eos' | 'stop-string' | 'max-tokens';
@@ -57,6 +58,8 @@ export interface GenerateCallbacks {
 
 export interface ModelInfo {
   id: string;
+  /** What runs the model: our own WebGPU engine, or ONNX Runtime Web (onnx-community exports). */
+  runtime: 'engine' | 'onnxruntime';
   backend: 'webgpu' | 'wasm';
   /** Why the model runs on WASM when WebGPU was asked for (shown in the UI), else undefined. */
   backendNote?: string;
@@ -110,6 +113,12 @@ export interface LanguageModel {
    * per model against re-encoding (src/llm/branch/branchPath.ts).
    */
   cachePrefix?(cache: CacheState, length: number): CacheState;
+  /**
+   * Optional: the next token drawn from row `row` of a logits handle on the model's own device,
+   * with src/sampling/sampleToken.ts's semantics and random stream (one uniform from `rng` when
+   * temperature > 0), so decoding reads back an id, never a row of V floats (src/llm/generate.ts).
+   */
+  sampleLogitsRow?(logits: LogitsHandle, row: number, opts: Pick<SamplingOptions, 'temperature' | 'topK' | 'topP'>, rng: UniformSource): Promise<number>;
   dispose(): Promise<void>;
 }
 

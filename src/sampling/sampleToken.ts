@@ -16,7 +16,7 @@ import type { UniformSource } from './rng.ts';
 import type { SamplingOptions } from './options.ts';
 
 /** What one draw reads of the options. */
-type DrawOptions = Pick<SamplingOptions, 'temperature' | 'topK' | 'topP'>;
+export type DrawOptions = Pick<SamplingOptions, 'temperature' | 'topK' | 'topP'>;
 
 export function sampleToken(
   logitsRow: ArrayLike<number>,
@@ -24,7 +24,7 @@ export function sampleToken(
   rng: UniformSource,
 ): number {
   const best = validateRow(logitsRow);
-  validateOptions(opts);
+  checkDrawOptions(opts);
   if (opts.temperature === 0) return best;
   const u = rng.uniform();
 
@@ -104,7 +104,8 @@ function validateRow(row: ArrayLike<number>): number {
   return best;
 }
 
-function validateOptions(o: DrawOptions): void {
+/** The options' checks sampleToken makes on every call (the GPU sampler makes them too). */
+export function checkDrawOptions(o: DrawOptions): void {
   if (!Number.isFinite(o.temperature) || o.temperature < 0) {
     throw new RangeError(`temperature must be a finite number >= 0, got ${o.temperature}`);
   }

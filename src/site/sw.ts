@@ -3,7 +3,7 @@
 // the precache manifest). Two jobs:
 // 1. Offline: the app shell, the bundled models and the example sets are precached at install, so a
 //    second visit with the network off opens and runs the bundled model. Hub models live in their
-//    own Cache API store (src/llm/ort/modelFiles.ts) and are not touched here.
+//    own Cache API store (src/llm/hub/modelFiles.ts) and are not touched here.
 // 2. Cross-origin isolation on hosts that cannot send headers (GitHub Pages): every same-origin
 //    response it serves carries COOP/COEP, so the WASM fallback may use threads.
 import { cleanupOutdatedCaches, matchPrecache, precache } from 'workbox-precaching';

@@ -1,7 +1,7 @@
 // WebGPU status and the kernel self-test, run inside the worker (the main thread never touches
 // the GPU). The self-test module is looked up with import.meta.glob so the app builds and says
 // "not available" while src/gpu/selfTest.ts does not exist yet.
-import { acquireGpu, GpuUnavailableError, type GpuContext } from '../gpu/device.ts';
+import { acquireGpu, GpuUnavailableError, requestGpuAdapter, type GpuContext } from '../gpu/device.ts';
 import type { GpuStatus, SelfTestReport } from './api.ts';
 
 /** Limits worth showing: the ones our kernels and ORT size their buffers and dispatches by. */
@@ -38,7 +38,7 @@ export async function gpuStatus(): Promise<GpuStatus> {
     return { available: false, reason: 'unexpected-error', message: String((e as Error)?.message ?? e) };
   }
   const deviceLimits = ctx.device.limits as unknown as Record<string, number>;
-  const adapter = await navigator.gpu.requestAdapter();
+  const adapter = await requestGpuAdapter().catch(() => null);
   const adapterLimits = (adapter?.limits ?? {}) as unknown as Record<string, number>;
   const limits = KEY_LIMITS.map((name) => ({
     name,

@@ -19,13 +19,13 @@ import type {
   ScoreWithWeightsRequest,
 } from './api.ts';
 import { cancelJob, endJob, isAbort, startJob } from './jobs.ts';
-import { deleteCachedModel, listCachedModels } from '../llm/ort/modelCache.ts';
+import { deleteCachedModel, listCachedModels } from '../llm/hub/modelCache.ts';
 import { formPromptIds } from '../llm/promptIds.ts';
 import { scoringPath } from '../llm/scoringPath.ts';
 import * as llm from './llmAdapter.ts';
 import { answersMatch } from '../analysis/responseSplit.ts';
 import { generationOutcome } from '../analysis/generationOutcome.ts';
-import { checkRepresentable, type Representability } from '../llm/representability.ts';
+import { checkRepresentable, representabilityOfIds, type Representability } from '../llm/representability.ts';
 import type { CacheState, StopReason } from '../llm/types.ts';
 import { branchWith, inspectionIds, keepInspectionCache, releaseInspectionCache, retainOnly } from './branchHost.ts';
 
@@ -123,13 +123,19 @@ export const modelApi: ModelApi = {
     // The current model stays loaded (and usable) until the new one is ready: a failed load
     // (offline, missing file) leaves the working model in place.
     return withJob('load', async (signal) => {
-      const next = await llm.loadLanguageModel(source, onProgress, signal);
-      const scoring = await scoringPath(next); // detected once, shown in the model panel
+      const { model: next, backends } = await llm.openLanguageModel(source, onProgress, signal);
+      let scoring;
+      try {
+        scoring = await scoringPath(next); // detected once, shown in the model panel
+      } catch (e) {
+        await next.dispose(); // the previous model stays loaded
+        throw e;
+      }
       const old = model;
       releaseInspectionCache();
       model = next;
       await old?.dispose();
-      return { info: { ...next.info, eosIds: [...next.info.eosIds] }, defaultProbe: next.defaultProbe, label: labelOf(source), scoring };
+      return { info: { ...next.info, eosIds: [...next.info.eosIds] }, defaultProbe: next.defaultProbe, label: labelOf(source), scoring, backends };
     });
   },
   async unloadModel() {
@@ -151,10 +157,21 @@ export const modelApi: ModelApi = {
   },
   score(jobId, req, onProgress) {
     const m = requireModel();
+    // One tokenization per scoring click: the scorer's ids are checked for representability and
+    // then scored (not tokenized again); input the model cannot represent is refused, not scored.
+    const input = { question: req.question, cot: req.cot, answer: req.answer, probe: req.probe, delimiter: delimiterOf(req) };
+    const tokens = llm.tokenizeForScoring(m, input);
+    const check = representabilityOfIds(m.tokenizer, [tokens.promptIds, tokens.cotTokens, tokens.probeIds, tokens.answerIds],
+      { prompt: m.formatPrompt(req.question), question: req.question, cot: req.cot, probe: req.probe, answer: req.answer }, m.info);
+    if (!check.ok) {
+      const e = new Error(`Not scored — ${m.info.id} cannot represent this input: ${check.problems.join('; ')}. Every J after such tokens would be meaningless.`);
+      e.name = 'NotRepresentable';
+      return Promise.reject(e);
+    }
     // The inspection's cache over prompt + CoT stays, so a branch continues from it (branchHost.ts).
-    const ids = inspectionIds(m, req.question, req.cot);
-    const keep = (c: CacheState) => keepInspectionCache(m, ids.promptIds.concat(ids.cotTokens), c);
-    return withJob(jobId, (signal) => scoreWith(m, req, signal, onProgress, keep));
+    const ids = tokens.promptIds.concat(tokens.cotTokens);
+    const keep = (c: CacheState) => keepInspectionCache(m, ids, c);
+    return withJob(jobId, (signal) => llm.scoreTrajectory(m, input, { signal, onProgress, keepCache: keep, lensK: req.lensK, tokens }));
   },
   branch(jobId, req, onProgress) {
     const m = requireModel();
@@ -203,7 +220,12 @@ async function runItem(m: LanguageModel, item: BatchItemInput, opts: BatchOption
   let correct: boolean | null = null;
   let stopped: BatchItemResult['stopped'];
   try {
+    const notScored = (representability: Representability): BatchItemResult =>
+      ({ ...base, correct, modelAnswer, generated: item.cot === undefined, trajectory: null, error: null, ms: performance.now() - t0, representability, stopped, cot });
     if (cot === undefined) {
+      // A prompt the model cannot represent is not generated from (generateWith refuses it too).
+      const prompt = checkWith(m, { question: item.question, cot: '', answer: '', probe: '' });
+      if (!prompt.ok) return notScored(prompt);
       const g = await generateWith(m, { question: item.question, sampling: opts.sampling }, signal);
       if (g.stopped === 'cancelled') return null;
       cot = g.cot;
@@ -211,8 +233,10 @@ async function runItem(m: LanguageModel, item: BatchItemInput, opts: BatchOption
       stopped = g.stopped;
       correct = answersMatch(modelAnswer, item.answer);
     }
-    // Scored either way, but a row the model cannot represent is flagged wherever it is shown.
+    // The inspector's rule: input the model cannot represent is not scored, unless the run asks
+    // for it (then the row's numbers are flagged wherever they are shown).
     const representability = checkWith(m, { question: item.question, cot, answer: item.answer, probe: opts.probe });
+    if (!representability.ok && opts.scoreUnrepresentable !== true) return notScored(representability);
     const trajectory = await scoreWith(m, { ...opts, question: item.question, cot, answer: item.answer }, signal, () => {});
     return { ...base, correct, modelAnswer, generated: item.cot === undefined, trajectory, error: null, ms: performance.now() - t0, representability, stopped };
   } catch (e) {

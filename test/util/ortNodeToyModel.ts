@@ -5,7 +5,7 @@
 // Test/fixture code only; the app runs the same ONNX file through onnxruntime-web.
 import { readFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
-import { HfTokenizer } from '../../src/llm/ort/hfTokenizer.ts';
+import { HfTokenizer } from '../../src/llm/hub/hfTokenizer.ts';
 import { generateWithCache } from '../../src/llm/generate.ts';
 import type { CacheState, ForwardResult, LanguageModel, ModelInfo, ProbeBatchResult } from '../../src/llm/types.ts';
 
@@ -62,7 +62,7 @@ export async function loadToyModelNode(): Promise<ToyModel> {
     return new ort.Tensor('float32', out, [B, NH, keep, HS]);
   }
 
-  const info: ModelInfo = { id: 'toy-reasoner (onnxruntime-node)', backend: 'wasm', dtype: 'float32', vocabSize: V, numLayers: L, thinking: false, eosIds: [2] };
+  const info: ModelInfo = { runtime: 'onnxruntime', id: 'toy-reasoner (onnxruntime-node)', backend: 'wasm', dtype: 'float32', vocabSize: V, numLayers: L, thinking: false, eosIds: [2] };
   const empty = new NodeCache(0, null);
   const model: ToyModel = {
     info,

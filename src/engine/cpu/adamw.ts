@@ -4,11 +4,11 @@
 // where g is the gradient scaled by min(1, gradClip/‖g‖) when gradClip > 0.
 // Non-finite gradients, or a step that would make any parameter non-finite, leave θ, m, v and t
 // untouched and report skipped: true.
-import { PARAM_NAMES, paramLayout, type ModelConfig, type ParamName } from '../config.ts';
+import { PARAM_NAMES, paramLayout, type ModelConfig } from '../config.ts';
 import type { AdamWConfig, StepResult } from '../types.ts';
+import { DECAYED_PARAMS, validateAdamW } from '../adamwConfig.ts';
 
-/** Tensors that get weight decay: the matrices (embeddings and linear weights); never LN or biases. */
-export const DECAYED_PARAMS: readonly ParamName[] = ['wte', 'wpe', 'qkvw', 'attprojw', 'fcw', 'fcprojw'];
+export { DECAYED_PARAMS, validateAdamW };
 
 export interface AdamWState {
   m: Float64Array;
@@ -30,18 +30,6 @@ export function globalNorm(grads: Float64Array): number {
   let s = 0;
   for (let i = 0; i < grads.length; i++) s += grads[i] * grads[i];
   return Math.sqrt(s);
-}
-
-export function validateAdamW(opt: AdamWConfig): void {
-  const check = (k: keyof AdamWConfig, ok: (x: number) => boolean, what: string) => {
-    if (!(Number.isFinite(opt[k]) && ok(opt[k]))) throw new RangeError(`AdamWConfig.${k} must be ${what}, got ${opt[k]}`);
-  };
-  check('learningRate', (x) => x >= 0, '>= 0');
-  check('beta1', (x) => x >= 0 && x < 1, 'in [0, 1)');
-  check('beta2', (x) => x >= 0 && x < 1, 'in [0, 1)');
-  check('eps', (x) => x > 0, '> 0');
-  check('weightDecay', (x) => x >= 0, '>= 0');
-  check('gradClip', () => true, 'finite');
 }
 
 /** One AdamW step in place on params and state; grads are read, never modified. */

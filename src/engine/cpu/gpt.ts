@@ -9,7 +9,8 @@
 // Backward calls the layers in exact reverse order of forward.
 import type { ModelConfig } from '../config.ts';
 import type { Activations } from './activations.ts';
-import { BLOCK, blockActWidth, type BlockAct } from '../block.ts';
+import { blockSteps, notToy, toyLayerSize, type BlockAct } from '../block.ts';
+import type { ParamName } from '../config.ts';
 import { layerSlice, type ParamViews } from './params.ts';
 import { encoderBackward, encoderForward } from './layers/encoder.ts';
 import { layernormBackward, layernormForward } from './layers/layernorm.ts';
@@ -29,20 +30,22 @@ export function gptForward(
   let residual = acts.encoded;
   for (let l = 0; l < L; l++) {
     const a = acts.layers[l];
-    const buf = (name: BlockAct): Float64Array => (name === 'residual' ? residual : a[name]);
-    for (const step of BLOCK) {
+    const buf = (name: BlockAct): Float64Array => (name === 'residual' ? residual : a[name as keyof typeof a]);
+    const P = (name: ParamName) => layerSlice(p[name], l, toyLayerSize(config, name));
+    for (const step of blockSteps(config)) {
       switch (step.op) {
         case 'layernorm': {
           const [mean, rstd] = step.to === 'ln1' ? [a.ln1Mean, a.ln1Rstd] : [a.ln2Mean, a.ln2Rstd];
-          layernormForward(buf(step.to), mean, rstd, buf(step.from), layerSlice(p[step.w], l, C), layerSlice(p[step.b], l, C), B, T, C);
+          layernormForward(buf(step.to), mean, rstd, buf(step.from), P(step.w as ParamName), P(step.b as ParamName), B, T, C);
           break;
         }
         case 'linear':
-          matmulForward(buf(step.to), buf(step.from), layerSlice(p[step.w], l, step.inC * step.outC * C * C), layerSlice(p[step.b], l, step.outC * C), B, T, step.inC * C, step.outC * C);
+          matmulForward(buf(step.to), buf(step.from), P(step.w as ParamName), step.b ? P(step.b as ParamName) : null, B, T, step.inW, step.outW);
           break;
-        case 'attention': attentionForward(buf(step.to), a.preatt, a.att, buf(step.from), B, T, C, NH); break;
-        case 'gelu': geluForward(buf(step.to), buf(step.from), B * T * blockActWidth(step.from) * C); break;
+        case 'attention': attentionForward(buf(step.to), a.preatt, a.att, buf(step.q.act), B, T, C, NH); break;
+        case 'gelu': geluForward(buf(step.to), buf(step.from), B * T * step.width); break;
         case 'residual': residualForward(buf(step.to), buf(step.from), buf(step.add), B * T * C); break;
+        default: throw notToy(step);
       }
     }
     residual = a.residual3;
@@ -109,3 +112,4 @@ export function gptTrunkBackward(
   }
   encoderBackward(g.wte, g.wpe, dres, inputs, B, T, C);
 }
+

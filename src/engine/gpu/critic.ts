@@ -6,7 +6,7 @@ import type { GpuContext } from '../../gpu/device.ts';
 import { readFloat32, STORAGE, uploadBuffer, writeBuffer, createBuffer } from '../../gpu/buffers.ts';
 import { paramLayout, validateConfig, type ModelConfig, type ParamLayout } from '../config.ts';
 import { criticParamCount, type ValueModel } from '../critic.ts';
-import { validateAdamW } from '../cpu/adamw.ts';
+import { validateAdamW } from '../adamwConfig.ts';
 import type { AdamWConfig, StepResult } from '../types.ts';
 import { createTrainingBuffers, destroyTrainingBuffers, type TrainingBuffers } from './activations.ts';
 import { Recorder } from './encoding.ts';

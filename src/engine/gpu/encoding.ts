@@ -92,18 +92,19 @@ export class Recorder {
 
   /**
    * Append one dispatch of kernel `k`: buffers by binding name (null = not used by this entry
-   * point), the uniform block from named fields, the declared overrides.
+   * point), the uniform block from named fields, the declared overrides (some replaced by
+   * `overrides`: a weight dtype, a variant).
    */
   dispatch<K extends KernelInterface>(
     k: K, entry: EntryPoint<K>, buffers: BindingValues<K>, uniforms: UniformValues<K>,
-    workgroups: [number, number?, number?],
+    workgroups: [number, number?, number?], overrides?: Partial<Record<keyof K['overrides'], number>>,
   ): void {
     if (!this.encoder) throw new Error('Recorder: no open recording');
     const [x, y = 1, z = 1] = workgroups;
     if (x === 0 || y === 0 || z === 0) return; // nothing to do (empty tensor)
     const max = this.device.limits.maxComputeWorkgroupsPerDimension;
     if (x > max || y > max || z > max) throw new RangeError(`dispatch ${k.files[0]} ${entry}: ${x}×${y}×${z} workgroups exceeds ${max} per dimension`);
-    const pipeline = this.ctx.pipelines.kernel(k, entry);
+    const pipeline = this.ctx.pipelines.kernel(k, entry, overrides as Record<string, number> | undefined);
     const [g0, g1] = bindGroups(this.device, pipeline, k, buffers, this.arena.alloc(packUniforms(k, uniforms)));
     if (!this.pass) this.pass = this.encoder.beginComputePass();
     this.pass.setPipeline(pipeline);

@@ -7,7 +7,7 @@
 // CPU reference: src/engine/cpu/gpt.ts gptForward / gptBackward.
 import type { ModelConfig, ParamLayout, ParamName } from '../config.ts';
 import { layerAt, type TrainingBuffers } from './activations.ts';
-import { BLOCK, blockActWidth, type BlockAct } from '../block.ts';
+import { blockActWidths, blockSteps, notToy, toyLayerSize, type BlockAct } from '../block.ts';
 import type { Recorder } from './encoding.ts';
 import { at, type GpuTensor } from './tensor.ts';
 import { embeddingBackward, encoderForward } from './layers/encoder.ts';
@@ -46,23 +46,26 @@ export function recordTrunkForward(rec: Recorder, m: GptGpu, B: number, T: numbe
   const BT = B * T;
   const mx = a.maxBT;
   const P = (name: ParamName, l: number, size: number) => paramAt(m.params, m.layout, name, l, size);
+  const widths = blockActWidths(m.config);
   encoderForward(rec, at(a.encoded), a.tokens, a.positions, m.params, m.layout.offsets.wte, m.layout.offsets.wpe, BT, C);
   let residual = at(a.encoded);
   for (let l = 0; l < L; l++) {
-    const buf = (name: BlockAct): GpuTensor => (name === 'residual' ? residual : layerAt(a[name], l, mx, blockActWidth(name) * C));
-    for (const step of BLOCK) {
+    const buf = (name: BlockAct): GpuTensor => (name === 'residual' ? residual : layerAt(a[name as keyof TrainingBuffers] as GPUBuffer, l, mx, widths[name]));
+    const PL = (name: ParamName) => P(name, l, toyLayerSize(m.config, name));
+    for (const step of blockSteps(m.config)) {
       switch (step.op) {
         case 'layernorm': {
           const [mean, rstd] = step.to === 'ln1' ? [a.ln1Mean, a.ln1Rstd] : [a.ln2Mean, a.ln2Rstd];
-          layernormForward(rec, buf(step.to), at(mean, l * mx), at(rstd, l * mx), buf(step.from), m.params, P(step.w, l, C).off, P(step.b, l, C).off, BT, C);
+          layernormForward(rec, buf(step.to), at(mean, l * mx), at(rstd, l * mx), buf(step.from), m.params, PL(step.w as ParamName).off, PL(step.b as ParamName).off, BT, C);
           break;
         }
         case 'linear':
-          matmulForward(rec, buf(step.to), buf(step.from), P(step.w, l, step.inC * step.outC * C * C), P(step.b, l, step.outC * C), BT, step.inC * C, step.outC * C);
+          matmulForward(rec, buf(step.to), buf(step.from), PL(step.w as ParamName), step.b ? PL(step.b as ParamName) : null, BT, step.inW, step.outW);
           break;
-        case 'attention': attentionForward(rec, buf(step.to), at(a.att, l * mx * NH * m.config.blockSize), buf(step.from), B, T, C, NH); break;
-        case 'gelu': geluForward(rec, buf(step.to), buf(step.from), BT * blockActWidth(step.from) * C); break;
+        case 'attention': attentionForward(rec, buf(step.to), at(a.att, l * mx * NH * m.config.blockSize), buf(step.q.act), B, T, C, NH); break;
+        case 'gelu': geluForward(rec, buf(step.to), buf(step.from), BT * step.width); break;
         case 'residual': residualForward(rec, buf(step.to), buf(step.from), buf(step.add), BT * C); break;
+        default: throw notToy(step);
       }
     }
     residual = buf('residual3');

@@ -1,171 +1,208 @@
-// Inference rows through the model with a KV cache on the GPU: each row is one token at a known
-// position of a sequence slot; its k/v go into the cache and it attends to the cached positions
-// ≤ its own (optionally reading positions < prefixLen from another slot: a probe branch sharing
-// a context's cache). Used by ./sample.ts (prefill, then one row per active sequence per step)
-// and ./probe.ts (contexts once, then all branches batched).
-// Scratch holds one layer's activations for at most maxRows rows; larger calls run in chunks, in
-// row order, so a row's earlier positions are always cached before it attends to them.
+// Cached inference for every engine configuration (the toy GPT-2 and the Llama family): rows are
+// tokens at known positions of sequences whose keys/values live in the KV store (./kvStore.ts);
+// each row writes its k/v into the store, then attends to its sequence's cached positions ≤ its
+// own. The block is walked from src/engine/block.ts, the same steps as the CPU reference
+// (src/engine/cpu/forward.ts) and the training pass.
+//
+// Row addressing (InferenceRow): position p of a row's sequence is cache row
+//   p < prefixLen ? prefixBase + p : ownBase + (p − prefixLen)
+// so probes and sampled continuations read a shared prompt/CoT in place and write only their own
+// positions. Scratch holds one layer's activations for at most maxRows rows; larger calls run in
+// chunks, in row order, so a row's earlier positions are always cached before it attends to them.
+//
+// After the blocks, the final norm; then one of the heads (InferenceHead): log p(target) per row
+// (the LM head in row slices, so a [rows, V] logits tensor of a big vocabulary is never held),
+// logits of every row into a caller's buffer (LanguageModel.forward), or logits of selected rows
+// into a compact buffer (decoding: the sampler reads them on the GPU).
 import type { GpuContext } from '../../gpu/device.ts';
-import { createBuffer, writeBuffer } from '../../gpu/buffers.ts';
-import { paramLayout, type ModelConfig, type ParamLayout, type ParamName } from '../config.ts';
+import { createBuffer, STORAGE, uploadBuffer, writeBuffer } from '../../gpu/buffers.ts';
+import { ropeTableFor } from '../rope.ts';
 import type { Recorder } from './encoding.ts';
-import { paramAt } from './gpt.ts';
 import { at, type GpuTensor } from './tensor.ts';
-import { encoderForward } from './layers/encoder.ts';
-import { layernormForward } from './layers/layernorm.ts';
-import { matmulForward } from './layers/matmul.ts';
-import { attentionCached, kvWrite, MAX_HEAD_SIZE, type KvCacheShape } from './layers/attention.ts';
-import { geluForward } from './layers/gelu.ts';
-import { residualForward } from './layers/residual.ts';
-import { logProbHeadForward } from './layers/logprobHead.ts';
+import { blockActWidths, blockSteps, isLlama, type BlockAct, type EngineConfig } from '../block.ts';
+import type { EngineWeights } from './weights.ts';
+import type { KvStore } from './kvStore.ts';
 import { submitAndRead } from './readback.ts';
-import { BLOCK, blockActWidth, type BlockAct } from '../block.ts';
+import { recordBlockStep, recordEmbedding, recordFinalNorm, type StepContext, type StepScratch } from './blockPass.ts';
+import { matmulForward } from './layers/matmul.ts';
+import { logProbHeadForward } from './layers/logprobHead.ts';
 
 export interface InferenceRow {
   token: number;
   pos: number;
-  slot: number;
-  /** positions < prefixLen are read from prefixSlot's cache (0 = none) */
-  prefixSlot: number;
+  /** cache row of this sequence's position prefixLen (its own positions follow) */
+  ownBase: number;
+  /** cache row of position 0 of the shared prefix (read for positions < prefixLen) */
+  prefixBase: number;
   prefixLen: number;
-  /** scored target for logp (-1 = none) */
-  target: number;
-  /** read this row's logits back */
-  wantLogits: boolean;
+  /** scored target for the 'logp' head (−1 = none) */
+  target?: number;
+  /** 'select' head: this row's logits are wanted (in row order) */
+  select?: boolean;
 }
+
+export type InferenceHead =
+  | { kind: 'none' }
+  /** log p(target) and the entropy of every row, read back */
+  | { kind: 'logp' }
+  /** logits of every row written to out at rows [outRow, outRow + rows) (f32 [*, V]) */
+  | { kind: 'logits'; out: GPUBuffer; outRow: number }
+  /** logits of the rows with `select` written compactly (in row order) to out rows 0, 1, … */
+  | { kind: 'select'; out: GPUBuffer };
 
 export interface InferenceResult {
-  /** logits [V] of each row with wantLogits, in row order */
-  logits: Float32Array[];
-  /** log p(target) per row (0 where target = -1) */
+  /** 'logp' head: log p(target) per row (0 where there is none) and the entropy (nats) per row */
   logp: Float32Array;
+  entropy: Float32Array;
 }
 
-type Scratch = Record<'tokens' | 'positions' | 'rows' | 'targets' | 'resA' | 'resB' | 'ln' | 'mean' | 'rstd' | 'qkv' | 'atty' | 'proj' | 'fch' | 'fchGelu' | 'logits' | 'logp' | 'entropy' | 'lse', GPUBuffer>;
+/** Bytes of f32 logits one head slice may hold (bounds the 'logp' head's scratch). */
+const HEAD_SLICE_BYTES = 32 << 20;
+/** Positions the rotary table covers at most (a model's longer context is refused past it). */
+export const MAX_ROPE_POSITIONS = 32768;
 
-export class KvInference {
-  readonly config: ModelConfig;
+export class CachedInference {
+  readonly config: EngineConfig;
   readonly maxRows: number;
+  readonly kv: KvStore;
+  readonly weights: EngineWeights;
   private readonly ctx: GpuContext;
   private readonly rec: Recorder;
-  private readonly params: GPUBuffer;
-  private readonly layout: ParamLayout;
-  private readonly s: Scratch;
-  private kv: GPUBuffer | null = null;
-  private slots = 0;
+  private readonly s: StepScratch;
+  private readonly headRows: number;
+  private readonly headLogits: GPUBuffer;
+  private readonly headOut: Record<'targets' | 'logp' | 'entropy' | 'lse', GPUBuffer>;
+  private readonly step: StepContext;
+  /** Positions this pass can encode: the model's context, capped by the rotary table. */
+  readonly maxPositions: number;
 
-  constructor(ctx: GpuContext, config: ModelConfig, rec: Recorder, params: GPUBuffer, maxRows: number) {
-    const HS = config.nEmbd / config.nHead;
-    if (HS > MAX_HEAD_SIZE) throw new RangeError(`head size ${HS} exceeds the cached-attention kernel's ${MAX_HEAD_SIZE}`);
+  constructor(ctx: GpuContext, config: EngineConfig, rec: Recorder, weights: EngineWeights, kv: KvStore, maxRows: number) {
     this.ctx = ctx;
     this.config = config;
     this.rec = rec;
-    this.params = params;
+    this.weights = weights;
+    this.kv = kv;
     this.maxRows = maxRows;
-    this.layout = paramLayout(config);
-    const { nEmbd: C, vocabSize: V } = config;
+    const widths = blockActWidths(config);
+    const f = (k: number, label: string) => createBuffer(ctx.device, Math.max(1, k) * 4, undefined, `engine inference ${label}`);
     const n = maxRows;
-    const f = (k: number, label: string) => createBuffer(ctx.device, k * 4, undefined, `engine inference ${label}`);
+    const acts = {} as Record<BlockAct, GPUBuffer>;
+    // Few buffers for many activations: the residual stream alternates between two, every other
+    // activation has its own (they are dead by the next layer).
+    for (const [name, w] of Object.entries(widths) as [BlockAct, number][]) {
+      if (name !== 'residual' && name !== 'residual2' && name !== 'residual3' && w > 0) acts[name] = f(n * w, name);
+    }
+    acts.residual = acts.residual3 = f(n * config.nEmbd, 'resA');
+    acts.residual2 = f(n * config.nEmbd, 'resB');
+    const heads = config.nHead;
+    this.maxPositions = isLlama(config) ? Math.min(config.blockSize, MAX_ROPE_POSITIONS) : config.blockSize;
+    this.step = { kv };
+    if (isLlama(config)) {
+      const table = uploadBuffer(ctx.device, ropeTableFor(config, this.maxPositions), STORAGE, 'engine rope table');
+      this.step.rope = { table: at(table), positions: this.maxPositions };
+    }
     this.s = {
-      tokens: f(n, 'tokens'), positions: f(n, 'positions'), rows: f(4 * n, 'rows'), targets: f(n, 'targets'),
-      resA: f(n * C, 'resA'), resB: f(n * C, 'resB'), ln: f(n * C, 'ln'), mean: f(n, 'mean'), rstd: f(n, 'rstd'),
-      qkv: f(n * 3 * C, 'qkv'), atty: f(n * C, 'atty'), proj: f(n * C, 'proj'), fch: f(n * 4 * C, 'fch'),
-      fchGelu: f(n * 4 * C, 'fchGelu'), logits: f(n * V, 'logits'), logp: f(n, 'logp'), entropy: f(n, 'entropy'), lse: f(n, 'lse'),
+      acts,
+      tokens: f(n, 'tokens'), positions: f(n, 'positions'), rows: f(4 * n, 'rows'),
+      normStat1: f(n, 'normStat1'), normStat2: f(n, 'normStat2'), headStat: f(n * heads, 'headStat'),
+      lnf: f(n * config.nEmbd, 'lnf'),
     };
+    this.headRows = Math.max(1, Math.min(n, Math.floor(HEAD_SLICE_BYTES / (config.vocabSize * 4))));
+    this.headLogits = f(this.headRows * config.vocabSize, 'head logits');
+    this.headOut = { targets: f(n, 'targets'), logp: f(n, 'logp'), entropy: f(n, 'entropy'), lse: f(n, 'lse') };
   }
 
-  /** Bytes of one cache slot (all layers, k and v, maxT positions). */
-  get slotBytes(): number {
-    const { nLayer: L, blockSize: maxT, nEmbd: C } = this.config;
-    return L * 2 * maxT * C * 4;
-  }
-
-  /** Most slots one cache buffer can hold on this device. */
-  get maxSlots(): number {
-    const lim = Math.min(this.ctx.device.limits.maxStorageBufferBindingSize, this.ctx.device.limits.maxBufferSize);
-    return Math.floor(lim / this.slotBytes);
-  }
-
-  /** Make the cache hold at least S slots (its contents are not kept when it grows). */
-  ensureSlots(S: number): void {
-    if (S > this.maxSlots) throw new RangeError(`KV cache needs ${S} slots, the device fits ${this.maxSlots}`);
-    if (this.kv && this.slots >= S) return;
-    this.kv?.destroy();
-    this.slots = Math.max(S, 1);
-    this.kv = createBuffer(this.ctx.device, this.slots * this.slotBytes, undefined, 'engine kv cache');
-  }
-
-  /** Run rows (in order, chunked by maxRows) and read back the requested logits and the log-probs. */
-  async run(rows: InferenceRow[]): Promise<InferenceResult> {
-    const logits: Float32Array[] = [];
+  /** Run rows (in order, chunked by maxRows) through the model and the head. */
+  async run(rows: InferenceRow[], head: InferenceHead = { kind: 'none' }): Promise<InferenceResult> {
     const logp = new Float32Array(rows.length);
+    const entropy = new Float32Array(rows.length);
+    let selected = 0;
     for (let s = 0; s < rows.length; s += this.maxRows) {
       const chunk = rows.slice(s, s + this.maxRows);
-      const r = await this.runChunk(chunk);
-      logits.push(...r.logits);
-      logp.set(r.logp, s);
+      const h: InferenceHead = head.kind === 'logits' ? { ...head, outRow: head.outRow + s } : head;
+      const r = await this.runChunk(chunk, h, selected);
+      if (head.kind === 'logp') { logp.set(r.logp, s); entropy.set(r.entropy, s); }
+      selected += chunk.filter((row) => row.select).length;
     }
-    return { logits, logp };
+    return { logp, entropy };
   }
 
-  private async runChunk(rows: InferenceRow[]): Promise<InferenceResult> {
-    if (!this.kv) throw new Error('KvInference.run before ensureSlots');
-    const { nEmbd: C, nHead: NH, vocabSize: V, nLayer: L, blockSize: maxT } = this.config;
+  /** Record a chunk; for 'none'/'logits'/'select' heads it is submitted and NOT waited on. */
+  private async runChunk(rows: InferenceRow[], head: InferenceHead, selectedBefore: number): Promise<InferenceResult> {
+    const { config } = this;
     const N = rows.length;
     const d = this.ctx.device;
+    const C = config.nEmbd, V = config.vocabSize;
     const info = new Int32Array(4 * N);
+    const cap = this.kv.capacity;
     rows.forEach((r, i) => {
-      if (r.slot >= this.slots || r.prefixSlot >= this.slots) throw new RangeError(`row ${i}: slot beyond the cache's ${this.slots}`);
-      info.set([r.pos, r.slot, r.prefixSlot, r.prefixLen], 4 * i);
+      const own = r.ownBase + r.pos - r.prefixLen;
+      if (r.pos >= this.maxPositions) throw new RangeError(`row ${i}: position ${r.pos} is past the model's ${this.maxPositions} positions`);
+      if (r.pos < r.prefixLen || own >= cap || r.prefixBase + r.prefixLen > cap) {
+        throw new RangeError(`row ${i} (position ${r.pos}) addresses cache rows outside the store's ${cap}`);
+      }
+      info.set([r.pos, r.ownBase, r.prefixBase, r.prefixLen], 4 * i);
     });
     writeBuffer(d, this.s.tokens, Int32Array.from(rows, (r) => r.token));
     writeBuffer(d, this.s.positions, Int32Array.from(rows, (r) => r.pos));
-    writeBuffer(d, this.s.targets, Int32Array.from(rows, (r) => r.target));
     writeBuffer(d, this.s.rows, info);
 
     const rec = this.rec;
-    const s = this.s;
-    const P = (name: ParamName, l: number, size: number): GpuTensor => paramAt(this.params, this.layout, name, l, size);
-    const shape: KvCacheShape = { S: this.slots, maxT, C };
     rec.begin();
-    encoderForward(rec, at(s.resA), s.tokens, s.positions, this.params, this.layout.offsets.wte, this.layout.offsets.wpe, N, C);
-    // Few buffers for many activations: each is dead by the time its buffer is reused.
-    const bufs: Record<BlockAct, GPUBuffer> = {
-      residual: s.resA, ln1: s.ln, qkv: s.qkv, atty: s.atty, attproj: s.proj, residual2: s.resB,
-      ln2: s.ln, fch: s.fch, fchGelu: s.fchGelu, fcproj: s.proj, residual3: s.resA,
-    };
-    const buf = (name: BlockAct): GpuTensor => at(bufs[name]);
-    for (let l = 0; l < L; l++) {
-      for (const step of BLOCK) {
-        switch (step.op) {
-          case 'layernorm':
-            layernormForward(rec, buf(step.to), at(s.mean), at(s.rstd), buf(step.from), this.params, P(step.w, l, C).off, P(step.b, l, C).off, N, C);
-            break;
-          case 'linear':
-            matmulForward(rec, buf(step.to), buf(step.from), P(step.w, l, step.inC * step.outC * C * C), P(step.b, l, step.outC * C), N, step.inC * C, step.outC * C);
-            break;
-          case 'attention':
-            // this step's k, v into the cache, then attention over the cached positions
-            kvWrite(rec, this.kv, buf(step.from), s.rows, l, N, shape);
-            attentionCached(rec, buf(step.to), buf(step.from), this.kv, s.rows, l, N, NH, shape);
-            break;
-          case 'gelu': geluForward(rec, buf(step.to), buf(step.from), N * blockActWidth(step.from) * C); break;
-          case 'residual': residualForward(rec, buf(step.to), buf(step.from), buf(step.add), N * C); break;
-        }
-      }
+    recordEmbedding(rec, this.s, this.weights, config, N);
+    for (let l = 0; l < config.nLayer; l++) {
+      for (const step of blockSteps(config)) recordBlockStep(rec, step, l, this.s, this.weights, config, N, this.step);
     }
-    layernormForward(rec, at(s.ln), at(s.mean), at(s.rstd), at(s.resA), this.params, this.layout.offsets.lnfw, this.layout.offsets.lnfb, N, C);
-    matmulForward(rec, at(s.logits), at(s.ln), P('wte', 0, 0), null, N, C, V);
-    logProbHeadForward(rec, s.logp, s.entropy, s.lse, at(s.logits), s.targets, N, V);
-    const ranges = [{ buf: s.logp, offset: 0, bytes: N * 4 }];
-    rows.forEach((r, i) => { if (r.wantLogits) ranges.push({ buf: s.logits, offset: i * V * 4, bytes: V * 4 }); });
-    const [lp, ...rowsBack] = await submitAndRead(rec, ranges);
-    return { logits: rowsBack.map((b) => new Float32Array(b)), logp: new Float32Array(lp) };
+    recordFinalNorm(rec, this.s, this.weights, config, N);
+    const lnf = at(this.s.lnf);
+
+    if (head.kind === 'none') { rec.submit(); return { logp: new Float32Array(0), entropy: new Float32Array(0) }; }
+    if (head.kind === 'logits') {
+      matmulForward(rec, at(head.out, head.outRow * V), lnf, this.weights.head, null, N, C, V);
+      rec.submit();
+      return { logp: new Float32Array(0), entropy: new Float32Array(0) };
+    }
+    if (head.kind === 'select') {
+      // gather the wanted rows of the final norm, then the LM head on them alone
+      const enc = rec.commands();
+      let k = 0;
+      rows.forEach((r, i) => {
+        if (r.select) enc.copyBufferToBuffer(this.s.lnf, i * C * 4, this.s.acts.ln1, k++ * C * 4, C * 4);
+      });
+      if (k > 0) matmulForward(rec, at(head.out, selectedBefore * V), at(this.s.acts.ln1), this.weights.head, null, k, C, V);
+      rec.submit();
+      return { logp: new Float32Array(0), entropy: new Float32Array(0) };
+    }
+    // 'logp': the LM head and the log-prob head in row slices of headRows
+    writeBuffer(d, this.headOut.targets, Int32Array.from(rows, (r) => r.target ?? -1));
+    for (let s = 0; s < N; s += this.headRows) {
+      const n = Math.min(this.headRows, N - s);
+      matmulForward(rec, at(this.headLogits), at(this.s.lnf, s * C), this.weights.head, null, n, C, V);
+      logProbHeadForward(rec, this.headOut.logp, this.headOut.entropy, this.headOut.lse, at(this.headLogits), this.headOut.targets, n, V, s);
+    }
+    const [lp, ent] = await submitAndRead(rec, [
+      { buf: this.headOut.logp, offset: 0, bytes: N * 4 },
+      { buf: this.headOut.entropy, offset: 0, bytes: N * 4 },
+    ]);
+    return { logp: new Float32Array(lp), entropy: new Float32Array(ent) };
+  }
+
+  get device(): GPUDevice {
+    return this.ctx.device;
+  }
+
+  /** The recording the pass submits through (callers chain their own dispatches after a run). */
+  get recorder(): Recorder {
+    return this.rec;
   }
 
   destroy(): void {
-    for (const b of Object.values(this.s)) b.destroy();
-    this.kv?.destroy();
-    this.kv = null;
+    const seen = new Set<GPUBuffer>();
+    this.step.rope?.table.buf.destroy();
+    for (const b of [...Object.values(this.s.acts), this.s.tokens, this.s.positions, this.s.rows, this.s.normStat1, this.s.normStat2, this.s.headStat, this.s.lnf, this.headLogits, ...Object.values(this.headOut)]) {
+      if (!seen.has(b)) { seen.add(b); b.destroy(); }
+    }
   }
 }
+
+export type { GpuTensor };

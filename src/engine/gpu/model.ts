@@ -14,14 +14,14 @@
 //   optState              [2] u32: ‖g‖² bits (NaN when any gradient is non-finite), bad-update flag
 //   training activations  ./activations.ts: per-layer stacks [L, maxBT, …] allocated once for
 //                         maxBT = maxBatchTokens rows; backward scratch [maxBT, …]
-//   inference             ./inference.ts: KV cache [L, 2, S, maxT, C] + one layer of scratch rows
+//   inference             ./inference.ts: KV store (./kvStore.ts, [2, R, C] per layer) + one layer of scratch rows
 // Every kernel's sizes arrive as uniforms, so each pipeline compiles once; a forward, a backward
 // and an optimizer step are each one submit; only [B,T] log-probs/entropies, the 2-word optimizer
 // state and sampled rows' logits (V floats each) are read back.
 import type { GpuContext } from '../../gpu/device.ts';
 import { readFloat32, STORAGE, uploadBuffer, writeBuffer } from '../../gpu/buffers.ts';
 import { paramLayout, validateConfig, type ModelConfig, type ParamLayout } from '../config.ts';
-import { validateAdamW } from '../cpu/adamw.ts';
+import { validateAdamW } from '../adamwConfig.ts';
 import type {
   AdamWConfig, ForwardOutput, ProbeRequest, SamplingOptions, SampleOutput, StepResult, TrainableModel,
 } from '../types.ts';
@@ -29,7 +29,10 @@ import { createTrainingBuffers, destroyTrainingBuffers, type TrainingBuffers } f
 import { Recorder } from './encoding.ts';
 import { recordBackward, recordForward } from './gpt.ts';
 import { adamwStep, decayRanges } from './layers/adamw.ts';
-import { KvInference } from './inference.ts';
+import { CachedInference } from './inference.ts';
+import { KvStore } from './kvStore.ts';
+import { toyWeights } from './weights.ts';
+import { GpuSampler } from './layers/sample.ts';
 import { probeWithCache } from './probe.ts';
 import { submitAndRead } from './readback.ts';
 import { sampleWithCache } from './sample.ts';
@@ -52,7 +55,9 @@ export class GpuModel implements TrainableModel {
   private readonly v: GPUBuffer;
   private readonly optState: GPUBuffer;
   private readonly acts: TrainingBuffers;
-  private readonly inference: KvInference;
+  private readonly inference: CachedInference;
+  private readonly kv: KvStore;
+  private readonly sampler: GpuSampler;
   private readonly ranges: [number, number][];
   private t = 0;
   private last: { B: number; T: number } | null = null;
@@ -84,7 +89,9 @@ export class GpuModel implements TrainableModel {
     this.v = uploadBuffer(d, new Float32Array(P), STORAGE, 'engine adam v');
     this.optState = uploadBuffer(d, new Uint32Array(2), STORAGE, 'engine opt state');
     this.acts = createTrainingBuffers(d, this.config, maxBT);
-    this.inference = new KvInference(ctx, this.config, this.rec, this.params, maxBT);
+    this.kv = new KvStore(ctx, this.config.nLayer, this.config.nEmbd);
+    this.inference = new CachedInference(ctx, this.config, this.rec, toyWeights(this.config, this.params), this.kv, maxBT);
+    this.sampler = new GpuSampler(d, maxBT);
     this.ranges = decayRanges(this.config);
   }
 
@@ -142,7 +149,7 @@ export class GpuModel implements TrainableModel {
   }
 
   sample(prompts: number[][], opts: SamplingOptions): Promise<SampleOutput> {
-    return sampleWithCache(this.inference, prompts, opts);
+    return sampleWithCache(this.inference, this.sampler, prompts, opts);
   }
 
   probeLogProbs(requests: ProbeRequest[]): Promise<number[][][]> {
@@ -182,6 +189,8 @@ export class GpuModel implements TrainableModel {
     for (const b of [this.params, this.grads, this.m, this.v, this.optState]) b.destroy();
     destroyTrainingBuffers(this.acts);
     this.inference.destroy();
+    this.kv.destroy();
+    this.sampler.destroy();
     this.rec.destroy();
     this.last = null;
   }

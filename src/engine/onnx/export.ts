@@ -9,7 +9,7 @@
 // reference's (src/engine/cpu/gpt.ts): LN eps LN_EPS, GELU tanh form, scale 1/sqrt(HS), tied wte head.
 import { LN_EPS, paramLayout, type ModelConfig, type ParamName } from '../config.ts';
 import { DT, GraphBuilder } from './graphBuilder.ts';
-import { BLOCK, type BlockAct } from '../block.ts';
+import { blockSteps, notToy, toyLayerSize, type BlockAct } from '../block.ts';
 
 export const ONNX_OPSET = 17;
 const FLOAT32_LOWEST = -3.4028234663852886e38;
@@ -86,24 +86,25 @@ export function exportOnnx(config: ModelConfig, params: Float32Array): Uint8Arra
   const LINEAR_NAME: Partial<Record<ParamName, string>> = { attprojw: 'attn.proj', fcw: 'mlp.fc', fcprojw: 'mlp.proj' };
   for (let l = 0; l < L; l++) {
     const slice = (name: ParamName, size: number) => tensor(name).subarray(l * size, (l + 1) * size);
+    const layerTensor = (name: ParamName) => slice(name, toyLayerSize(config, name));
     const v: Partial<Record<BlockAct, string>> = { residual: x };
     const val = (name: BlockAct): string => v[name]!;
-    for (const step of BLOCK) {
+    for (const step of blockSteps(config)) {
       switch (step.op) {
         case 'layernorm':
-          v[step.to] = layerNorm(val(step.from), w(`h.${l}.${step.to}.w`, slice(step.w, C), [C]), w(`h.${l}.${step.to}.b`, slice(step.b, C), [C]));
+          v[step.to] = layerNorm(val(step.from), w(`h.${l}.${step.to}.w`, layerTensor(step.w as ParamName), [C]), w(`h.${l}.${step.to}.b`, layerTensor(step.b as ParamName), [C]));
           break;
         case 'linear': {
           if (step.to === 'qkv') { v.qkv = val(step.from); break; } // projected per part by the attention step
-          const tag = LINEAR_NAME[step.w]!;
-          const [inW, outW] = [step.inC * C, step.outC * C];
+          const tag = LINEAR_NAME[step.w as ParamName]!;
+          const { inW, outW } = step;
           v[step.to] = linear(val(step.from),
-            w(`h.${l}.${tag}.wT`, transpose(slice(step.w, inW * outW), outW, inW), [inW, outW]),
-            w(`h.${l}.${tag}.b`, slice(step.b, outW), [outW]));
+            w(`h.${l}.${tag}.wT`, transpose(layerTensor(step.w as ParamName), outW, inW), [inW, outW]),
+            w(`h.${l}.${tag}.b`, layerTensor(step.b as ParamName), [outW]));
           break;
         }
         case 'attention': {
-          const h = val(step.from);
+          const h = val(step.q.act);
           const qkvw = slice('qkvw', 3 * C * C), qkvb = slice('qkvb', 3 * C);
           const proj = (part: number, tag: string) => linear(h,
             w(`h.${l}.attn.${tag}.wT`, transpose(qkvw.subarray(part * C * C, (part + 1) * C * C), C, C), [C, C]),
@@ -118,6 +119,7 @@ export function exportOnnx(config: ModelConfig, params: Float32Array): Uint8Arra
         }
         case 'gelu': v[step.to] = gelu(val(step.from)); break;
         case 'residual': v[step.to] = g.op('Add', [val(step.from), val(step.add)]); break;
+        default: throw notToy(step);
       }
     }
     x = val('residual3');

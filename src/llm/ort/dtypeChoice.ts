@@ -2,7 +2,7 @@
 // onnx-community / transformers.js (onnx/model{,_fp16,_q4,_q4f16,_quantized,…}.onnx), the legacy
 // transformers.js layout (onnx/decoder_model_merged*.onnx) and the onnxruntime-genai model
 // builder (model.onnx at the root). Pure.
-import { ModelLoadError } from './modelLoadError.ts';
+import { ModelLoadError } from '../hub/modelLoadError.ts';
 
 export type OrtDtype = 'fp32' | 'fp16' | 'q4' | 'q4f16' | 'q8' | 'int8' | 'uint8' | 'bnb4';
 export const ORT_DTYPES: readonly OrtDtype[] = ['fp32', 'fp16', 'q4', 'q4f16', 'q8', 'int8', 'uint8', 'bnb4'];

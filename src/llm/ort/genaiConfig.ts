@@ -2,7 +2,7 @@
 // beside model.onnx, where onnx-community folders have config.json + generation_config.json. A
 // builder folder without config.json is read through this mapping onto the fields the loader uses
 // (layers, heads, head size, vocabulary, context length, EOS; sampling defaults). Pure.
-import { ModelLoadError } from './modelLoadError.ts';
+import { ModelLoadError } from '../hub/modelLoadError.ts';
 
 type Obj = Record<string, unknown>;
 

@@ -1,6 +1,7 @@
 // The I/O conventions of an onnx-community decoder, read from the session's input/output names
 // and types plus config.json — never assumed. Pure: no ORT import.
-import { ModelLoadError } from './modelLoadError.ts';
+import { ModelLoadError } from '../hub/modelLoadError.ts';
+import { textConfig } from '../hub/modelConfig.ts';
 
 export interface ValueInfo {
   name: string;
@@ -27,12 +28,6 @@ export interface DecoderIo {
   /** Merged decoders (with/without past in one graph) take use_cache_branch. */
   hasUseCacheBranch: boolean;
   vocabSize: number;
-}
-
-/** Multimodal configs nest the language model's fields under text_config. */
-export function textConfig(config: Record<string, unknown>): Record<string, unknown> {
-  const t = config.text_config;
-  return t && typeof t === 'object' ? { ...config, ...(t as Record<string, unknown>) } : config;
 }
 
 function num(config: Record<string, unknown>, key: string): number | undefined {
@@ -117,13 +112,4 @@ export function detectDecoderIo(inputs: ValueInfo[], outputs: ValueInfo[], rawCo
     hasUseCacheBranch: inNames.has('use_cache_branch'),
     vocabSize,
   };
-}
-
-/** EOS ids: generation_config.json first, then config.json; a number or a list in either. */
-export function eosTokenIds(generationConfig: Record<string, unknown>, config: Record<string, unknown>): number[] {
-  const pick = (v: unknown): number[] =>
-    typeof v === 'number' ? [v] : Array.isArray(v) ? v.filter((x): x is number => typeof x === 'number') : [];
-  const fromGen = pick(generationConfig.eos_token_id);
-  const ids = fromGen.length > 0 ? fromGen : pick(textConfig(config).eos_token_id);
-  return [...new Set(ids)];
 }

@@ -4,11 +4,11 @@ import type { CacheState, ForwardResult, GenerateCallbacks, LanguageModel, Logit
 import { checkTokenIds, generateWithCache } from '../generate.ts';
 import { halvesToFloat32 } from '../logitsRow.ts';
 import { samplingFromGenerationConfig } from '../sampling.ts';
-import type { HfTokenizer } from './hfTokenizer.ts';
+import type { HfTokenizer } from '../hub/hfTokenizer.ts';
 import type { DecoderIo } from './ioConventions.ts';
-import { eosTokenIds } from './ioConventions.ts';
+import { eosTokenIds } from '../hub/modelConfig.ts';
 import { contextLengthOf } from '../representability.ts';
-import type { ModelSource } from './modelFiles.ts';
+import type { ModelSource } from '../hub/modelFiles.ts';
 import { OrtCacheState } from './ortCacheState.ts';
 import { loadOrtParts, type LoadedOrtParts, type OrtLoadOptions } from './ortModelLoader.ts';
 import { wasmThreads, boolTensor, disposeTensor, emptyTensor, gpuBufferOf, int64Tensor, ortWebGpuDevice, tileBatch, type OrtSessionHandle, type OrtTensor } from './ortRuntime.ts';
@@ -43,6 +43,7 @@ export class OrtLanguageModel implements LanguageModel {
     this.samplingDefaults = samplingFromGenerationConfig(parts.generationConfig);
     this.info = {
       id: parts.id,
+      runtime: 'onnxruntime',
       backend: parts.backend,
       backendNote: parts.backendNote ?? undefined,
       wasmThreads: parts.backend === 'wasm' ? wasmThreads() : undefined,

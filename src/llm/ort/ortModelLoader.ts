@@ -1,32 +1,27 @@
 // One loader for every source: reads config, generation config, tokenizer files and the ONNX
 // weights (+ external data) through a FetchFile, picks backend and dtype, creates the session.
 import { weightCandidates, type OrtDtype, type WeightFile } from './dtypeChoice.ts';
-import { listRepoFiles, type RepoFile } from './hubListing.ts';
 import { estimateMemory, refusalReason, type MemoryEstimate } from './memoryEstimate.ts';
-import { HfTokenizer } from './hfTokenizer.ts';
+import type { HfTokenizer } from '../hub/hfTokenizer.ts';
 import { configFromGenai } from './genaiConfig.ts';
 import { detectDecoderIo, type DecoderIo } from './ioConventions.ts';
-import { ModelLoadError, classifyOrtError, parseJsonFile } from './modelLoadError.ts';
-import { hubFetcher, localFilesFetcher, type FetchFile, type FileProgress, type ModelSource } from './modelFiles.ts';
+import { ModelLoadError, parseJsonFile } from '../hub/modelLoadError.ts';
+import { classifyOrtError } from './ortErrors.ts';
+import type { FetchFile, ModelSource } from '../hub/modelFiles.ts';
+import { filesOf, listSource, loadTokenizer, optionalJson, type SourceOptions } from '../hub/modelSource.ts';
 import { createSession, type OrtBackend, type OrtSessionHandle } from './ortRuntime.ts';
 import { renewingSession } from './renewingSession.ts';
+import { requestGpuAdapter } from '../../platform/gpuAdapter.ts';
 
 export type WebGpuSupport = { ok: true; features: string[]; maxBufferSize?: number } | { ok: false; reason: string };
 
-export interface OrtLoadOptions {
+export interface OrtLoadOptions extends SourceOptions {
   /** Weight variant; default from the adapter's features (q4f16 with shader-f16, else q4/fp32). */
   dtype?: OrtDtype;
   /** 'auto' (default): WebGPU when there is an adapter, else WASM. */
   backend?: 'auto' | OrtBackend;
   /** Override thinking detection. */
   thinking?: boolean;
-  onProgress?: (p: FileProgress) => void;
-  signal?: AbortSignal;
-  /** Hub downloads only: injected fetch (tests) and Cache API use. */
-  fetchImpl?: typeof fetch;
-  useCache?: boolean;
-  /** Hub only: a Hugging Face access token for gated/private repositories (memory only). */
-  token?: string;
   /** Injected in tests; default asks navigator.gpu for an adapter. */
   detectWebGpu?: () => Promise<WebGpuSupport>;
 }
@@ -49,35 +44,13 @@ export interface LoadedOrtParts {
   generationConfig: Record<string, unknown>;
 }
 
+/** Whether ORT can run on WebGPU here (the adapter from the app's one request, src/platform/gpuAdapter.ts). */
 export async function detectWebGpu(): Promise<WebGpuSupport> {
-  const gpu = typeof navigator !== 'undefined' ? navigator.gpu : undefined;
-  if (!gpu) return { ok: false, reason: 'this browser has no WebGPU (navigator.gpu is undefined, or the page is not a secure context)' };
   try {
-    const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
-    if (!adapter) return { ok: false, reason: 'navigator.gpu.requestAdapter() found no GPU adapter' };
+    const adapter = await requestGpuAdapter();
     return { ok: true, features: [...adapter.features], maxBufferSize: adapter.limits.maxBufferSize };
   } catch (e) {
-    return { ok: false, reason: `requesting a WebGPU adapter failed: ${(e as Error).message}` };
-  }
-}
-
-export function fetcherFor(source: ModelSource, opts: OrtLoadOptions): { id: string; fetchFile: FetchFile; available?: string[] } {
-  if (source.kind === 'hub') {
-    return { id: source.id, fetchFile: hubFetcher(source.id, { revision: source.revision, onProgress: opts.onProgress, signal: opts.signal, fetchImpl: opts.fetchImpl, useCache: opts.useCache, token: opts.token }) };
-  }
-  if (source.kind === 'files') {
-    const { fetchFile, paths } = localFilesFetcher(source.files);
-    return { id: source.name ?? 'local model', fetchFile, available: paths };
-  }
-  return { id: source.id, fetchFile: source.fetchFile, available: source.files };
-}
-
-async function optionalJson(fetchFile: FetchFile, path: string): Promise<Record<string, unknown>> {
-  try {
-    return parseJsonFile(await fetchFile(path), path);
-  } catch (e) {
-    if (e instanceof ModelLoadError && e.kind === 'missing-file') return {};
-    throw e;
+    return { ok: false, reason: (e as Error).message };
   }
 }
 
@@ -110,24 +83,13 @@ async function externalDataFor(fetchFile: FetchFile, onnxPath: string, config: R
 }
 
 export async function loadOrtParts(source: ModelSource, opts: OrtLoadOptions = {}): Promise<LoadedOrtParts> {
-  const { id, fetchFile, available: localFiles } = fetcherFor(source, opts);
+  const files = filesOf(source, opts);
+  const { id, fetchFile } = files;
   // From the hub: the repository's own file list (sizes included), instead of probing for 404s.
-  let listing: RepoFile[] | null = null;
-  if (source.kind === 'hub') {
-    listing = await listRepoFiles(source.id, { revision: source.revision, fetchImpl: opts.fetchImpl, token: opts.token, signal: opts.signal, useCache: opts.useCache });
-  }
-  const available = listing?.map((f) => f.path) ?? localFiles;
+  const { listing, available } = await listSource(source, files, opts);
   const has = (path: string) => available === undefined || available.includes(path);
-  const need = async (path: string) => parseJsonFile(await fetchFile(path), path);
   const { config, generationConfig } = await readConfigs(fetchFile, has);
-  const tokenizerJson = await need('tokenizer.json');
-  const tokenizerConfig = await optionalJson(fetchFile, 'tokenizer_config.json');
-  // Newer repositories keep the template in its own file (transformers ≥ 4.43 writes chat_template.jinja).
-  if (tokenizerConfig.chat_template === undefined && has('chat_template.jinja')) {
-    const jinja = await optionalBytes(fetchFile, 'chat_template.jinja');
-    if (jinja) tokenizerConfig.chat_template = new TextDecoder().decode(jinja);
-  }
-  const tokenizer = new HfTokenizer(tokenizerJson, tokenizerConfig, { thinking: opts.thinking });
+  const tokenizer: HfTokenizer = await loadTokenizer(fetchFile, available, { thinking: opts.thinking });
 
   // Backend: WebGPU when asked/available, else WASM with the reason stated.
   let backend: OrtBackend = 'wasm';
@@ -245,13 +207,4 @@ async function readConfigs(fetchFile: FetchFile, has: (path: string) => boolean)
   const fromGenai = configFromGenai(genai);
   const own = await generation();
   return { config: fromGenai.config, generationConfig: Object.keys(own).length > 0 ? own : fromGenai.generationConfig };
-}
-
-async function optionalBytes(fetchFile: FetchFile, path: string): Promise<Uint8Array | null> {
-  try {
-    return await fetchFile(path);
-  } catch (e) {
-    if (e instanceof ModelLoadError && e.kind === 'missing-file') return null;
-    throw e;
-  }
 }

@@ -7,7 +7,7 @@
 import type { CacheState, LanguageModel, LogitsStatsFn, LogitsTopKFn } from '../types.ts';
 import type { Trajectory } from '../../repro/types.ts';
 import { batchedPath, branchedJ0, naivePath, sequentialPath, type ScoringPlan } from './probePaths.ts';
-import { scorerTokens } from './scorerTokens.ts';
+import { scorerTokens, type ScorerTokens } from './scorerTokens.ts';
 import { checkLensK } from './tokenLens.ts';
 import { planJProbe } from '../../repro/jProbe.ts';
 import { oneTokenAfterCache, scoringPath } from '../scoringPath.ts';
@@ -49,13 +49,24 @@ export interface ScoreOptions {
    * on the re-encoding path or when scoring fails.
    */
   keepCache?: (cache: CacheState) => void;
+  /**
+   * The input's tokenization (scorerTokens of this model's formatted prompt, the CoT, probe and
+   * answer), when the caller already made it (to check representability): not tokenized again.
+   */
+  tokens?: ScorerTokens;
 }
 
 export const DEFAULT_PROBE_CHUNKS = 4;
 
-function plan(model: LanguageModel, input: ScoreInput): ScoringPlan {
+/** The scorer's tokenization of an input for this model (what ScoreOptions.tokens takes). */
+export function tokenizeForScoring(model: LanguageModel, input: ScoreInput): ScorerTokens {
   const probe = input.probe ?? model.defaultProbe;
-  const tokens = scorerTokens(model.tokenizer, { prompt: model.formatPrompt(input.question), cot: input.cot, answer: input.answer, probe, delimiter: input.delimiter });
+  return scorerTokens(model.tokenizer, { prompt: model.formatPrompt(input.question), cot: input.cot, answer: input.answer, probe, delimiter: input.delimiter });
+}
+
+function plan(model: LanguageModel, input: ScoreInput, given?: ScorerTokens): ScoringPlan {
+  const probe = input.probe ?? model.defaultProbe;
+  const tokens = given ?? tokenizeForScoring(model, input);
   // The full trajectory: every boundary (a LanguageModel's context is not bounded here).
   const jProbe = planJProbe({
     promptIds: tokens.promptIds, cotIds: tokens.cotTokens, tokenSpans: tokens.tokenSpans, probeIds: tokens.probeIds, answerIds: tokens.answerIds,
@@ -88,7 +99,7 @@ export async function scoreTrajectory(model: LanguageModel, input: ScoreInput, o
   if (path === 're-encode') return scoreTrajectoryNaive(model, input, opts);
   if (path === 'one-token') return scoreTrajectorySequential(oneTokenAfterCache(model), input, opts);
   const verdict = probeBatchVerdict.get(model);
-  const scoring = plan(model, input); // tokenized once, whichever path runs
+  const scoring = plan(model, input, opts.tokens); // tokenized once, whichever path runs
   if (!model.forwardProbes || !model.maxProbeRows || verdict === false) return sequentialPath(model, input, scoring, opts);
   if (verdict === true) return (await batchedPath(model, input, scoring, opts, opts.probeChunks ?? DEFAULT_PROBE_CHUNKS)).trajectory;
   // First use: progress may restart if the check fails; report it without going backwards.
@@ -122,15 +133,15 @@ export async function scoreTrajectory(model: LanguageModel, input: ScoreInput, o
 
 /** The batched path alone (at most opts.probeChunks calls), without the first-use check. */
 export async function scoreTrajectoryBatched(model: LanguageModel, input: ScoreInput, opts: ScoreOptions): Promise<Trajectory> {
-  return (await batchedPath(model, input, plan(model, input), opts, opts.probeChunks ?? DEFAULT_PROBE_CHUNKS)).trajectory;
+  return (await batchedPath(model, input, plan(model, input, opts.tokens), opts, opts.probeChunks ?? DEFAULT_PROBE_CHUNKS)).trajectory;
 }
 
 /** One branch per boundary: the path for models without forwardProbes. */
 export function scoreTrajectorySequential(model: LanguageModel, input: ScoreInput, opts: ScoreOptions): Promise<Trajectory> {
-  return sequentialPath(model, input, plan(model, input), opts);
+  return sequentialPath(model, input, plan(model, input, opts.tokens), opts);
 }
 
 /** Every prefix re-encoded from scratch: the reference for tests and the benchmark. */
 export function scoreTrajectoryNaive(model: LanguageModel, input: ScoreInput, opts: ScoreOptions): Promise<Trajectory> {
-  return naivePath(model, input, plan(model, input), opts);
+  return naivePath(model, input, plan(model, input, opts.tokens), opts);
 }

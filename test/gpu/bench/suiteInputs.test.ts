@@ -5,7 +5,7 @@
 import { expect, test } from 'vitest';
 import { syntheticCot, tokenizerWithProbeWords } from '../../../bench/suites/jTrajectory.ts';
 import { timeMethods } from '../../../bench/suites/batchThroughput.ts';
-import { HfTokenizer } from '../../../src/llm/ort/hfTokenizer.ts';
+import { HfTokenizer } from '../../../src/llm/hub/hfTokenizer.ts';
 import { scorerTokens } from '../../../src/llm/scorer/scorerTokens.ts';
 
 test('j-trajectory input: 16 segments, ~512 CoT tokens, a probe of at most 10 tokens', () => {

@@ -7,6 +7,7 @@ import { logProbHeadBackward, logProbHeadForward } from '../../../src/engine/cpu
 import * as gpuAtt from '../../../src/engine/gpu/layers/attention.ts';
 import * as gpuHead from '../../../src/engine/gpu/layers/logprobHead.ts';
 import { at } from '../../../src/engine/gpu/tensor.ts';
+import { strided } from '../../../src/engine/gpu/layers/rows.ts';
 import { expectAllclose } from '../../util/allclose.ts';
 import { Harness } from './harness.ts';
 import { gpu, randomArray, randomIds } from './helpers.ts';
@@ -38,23 +39,24 @@ describe('attention and head runners vs the CPU reference', () => {
     expectAllclose(await H.read(gq, dqkv.length), dqkv, TOL);
   });
 
-  it('KV-cache attention of rows split between a shared prefix slot and their own slot', async () => {
+  it('KV-cache attention of rows split between a shared prefix region and their own region', async () => {
     const H = await harness();
     const rng = new Rng(6);
-    const T = 7, C = 8, NH = 2, maxT = 9, S = 3, L = 2, layer = 1;
+    const T = 7, C = 8, NH = 2, R = 20;
     const qkv = randomArray(T * 3 * C, rng);
     const out = new Float64Array(T * C);
     attentionForward(out, new Float64Array(NH * T * T), new Float64Array(NH * T * T), qkv, 1, T, C, NH);
-    // positions 0..3 go to slot 2 (the "context"), positions 4..6 to slot 0 reading 0..3 from slot 2
-    const split = 4;
+    // positions 0..3 are the "context" at cache rows 11..14; positions 4..6 write rows 2..4 and
+    // read positions 0..3 from the context region in place
+    const split = 4, ctxBase = 11, ownBase = 2;
     const rows = new Int32Array(4 * T);
-    for (let p = 0; p < T; p++) rows.set(p < split ? [p, 2, 2, 0] : [p, 0, 2, split], 4 * p);
-    const kv = H.f32(randomArray(L * 2 * S * maxT * C, rng)); // junk everywhere not written
+    for (let p = 0; p < T; p++) rows.set(p < split ? [p, ctxBase, 0, 0] : [p, ownBase, ctxBase, split], 4 * p);
+    const kv = H.f32(randomArray(2 * R * C, rng), 6); // junk everywhere not written, at an element offset
     const x = H.f32(qkv, 5), o = H.zeros(T * C, 3), r = H.i32(rows);
-    const shape = { S, maxT, C };
+    const shape = { R }, heads = { NH, NKV: NH, HD: C / NH };
     await H.run((rec) => {
-      gpuAtt.kvWrite(rec, kv.buf, x, r, layer, T, shape);
-      gpuAtt.attentionCached(rec, o, x, kv.buf, r, layer, T, NH, shape);
+      gpuAtt.kvWrite(rec, kv, strided(at(x.buf, x.off + C), 3 * C), strided(at(x.buf, x.off + 2 * C), 3 * C), r, T, heads, shape);
+      gpuAtt.attentionCached(rec, o, strided(x, 3 * C), kv, r, T, heads, shape);
     });
     expectAllclose(await H.read(o, out.length), out, TOL);
   });

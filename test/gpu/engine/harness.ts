@@ -3,7 +3,8 @@
 import { readFloat32, uploadBuffer } from '../../../src/gpu/buffers.ts';
 import type { GpuContext } from '../../../src/gpu/device.ts';
 import { Recorder } from '../../../src/engine/gpu/encoding.ts';
-import { at, type GpuTensor } from '../../../src/engine/gpu/tensor.ts';
+import { at, type GpuTensor, type WeightDType } from '../../../src/engine/gpu/tensor.ts';
+import { fromHalfBits, toHalfBits } from '../../../src/numeric/halfFloat.ts';
 
 export class Harness {
   readonly ctx: GpuContext;
@@ -22,6 +23,20 @@ export class Harness {
     const buf = uploadBuffer(this.ctx.device, a);
     this.buffers.push(buf);
     return at(buf, pad);
+  }
+
+  /**
+   * A weight at file precision after `pad` junk elements (odd pads put a half tensor in the high
+   * half of a word), and the values it holds (the data rounded to its dtype) for the reference.
+   */
+  weight(data: ArrayLike<number>, dtype: WeightDType, pad = 0): { t: GpuTensor; values: Float64Array } {
+    if (dtype === 'f32') return { t: this.f32(data, pad), values: Float64Array.from(Float32Array.from(Array.from(data))) };
+    const bits = toHalfBits(Array.from(data), dtype);
+    const words = new Uint16Array(pad + bits.length).fill(toHalfBits([123.5], dtype)[0]);
+    words.set(bits, pad);
+    const buf = uploadBuffer(this.ctx.device, words);
+    this.buffers.push(buf);
+    return { t: at(buf, pad, dtype), values: Float64Array.from(fromHalfBits(bits, dtype)) };
   }
 
   zeros(n: number, pad = 0): GpuTensor {

@@ -5,9 +5,9 @@
 // too-large model, cancel, and the per-model cache manager.
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { OrtLanguageModel } from '../../../src/llm/ort/ortLanguageModel.ts';
-import { ModelLoadError } from '../../../src/llm/ort/modelLoadError.ts';
-import { clearCache } from '../../../src/llm/ort/modelFiles.ts';
-import { deleteCachedModel, listCachedModels } from '../../../src/llm/ort/modelCache.ts';
+import { ModelLoadError } from '../../../src/llm/hub/modelLoadError.ts';
+import { clearCache } from '../../../src/llm/hub/modelFiles.ts';
+import { deleteCachedModel, listCachedModels } from '../../../src/llm/hub/modelCache.ts';
 import { readLogitsRow } from '../../../src/llm/logitsRow.ts';
 import { buildTinyDecoder } from '../../fixtures/onnx/tinyDecoder.ts';
 import { folderFetcher, modelFolder, type ModelFolder } from '../../fixtures/onnx/modelFolder.ts';

@@ -2,7 +2,7 @@
 // an operator no runtime knows, a truncated ONNX file, corrupt JSON.
 import { expect, test } from 'vitest';
 import { OrtLanguageModel } from '../../../src/llm/ort/ortLanguageModel.ts';
-import { ModelLoadError } from '../../../src/llm/ort/modelLoadError.ts';
+import { ModelLoadError } from '../../../src/llm/hub/modelLoadError.ts';
 import { buildTinyDecoder } from '../../fixtures/onnx/tinyDecoder.ts';
 import { asPickedFiles, folderFetcher, modelFolder, type ModelFolder } from '../../fixtures/onnx/modelFolder.ts';
 import { BYTE_TOKENIZER_SIZE, byteTokenizerFiles } from '../../fixtures/onnx/byteTokenizer.ts';

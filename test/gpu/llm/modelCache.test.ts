@@ -5,8 +5,8 @@
 // The hub is a fetchImpl serving a test-built model folder (no network here).
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { OrtLanguageModel } from '../../../src/llm/ort/ortLanguageModel.ts';
-import { ModelLoadError } from '../../../src/llm/ort/modelLoadError.ts';
-import { cacheSize, clearCache, type FileProgress } from '../../../src/llm/ort/modelFiles.ts';
+import { ModelLoadError } from '../../../src/llm/hub/modelLoadError.ts';
+import { cacheSize, clearCache, type FileProgress } from '../../../src/llm/hub/modelFiles.ts';
 import { readLogitsRow } from '../../../src/llm/logitsRow.ts';
 import { buildTinyDecoder } from '../../fixtures/onnx/tinyDecoder.ts';
 import { modelFolder } from '../../fixtures/onnx/modelFolder.ts';

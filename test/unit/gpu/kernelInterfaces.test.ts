@@ -5,11 +5,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { packUniforms, uniformLayout, type KernelInterface } from '../../../src/gpu/kernelInterface.ts';
 import * as engine from '../../../src/gpu/kernels/engine.ts';
+import * as llama from '../../../src/gpu/kernels/llama.ts';
 import * as logits from '../../../src/gpu/kernels/logits.ts';
+import * as sample from '../../../src/gpu/kernels/sample.ts';
 import { checkKernelInterface, parseWgslInterface, wgslLiteral } from '../../../src/gpu/wgslInterface.ts';
 
 const isKernel = (x: unknown): x is KernelInterface => typeof x === 'object' && x !== null && 'files' in x && 'source' in x;
-const KERNELS = Object.entries({ ...engine, ...logits } as Record<string, unknown>)
+const KERNELS = Object.entries({ ...engine, ...llama, ...logits, ...sample } as Record<string, unknown>)
   .filter((e): e is [string, KernelInterface] => isKernel(e[1]));
 const { MATMUL_KERNEL, ADAMW_KERNEL } = engine;
 const { LOGITS_TOPK_KERNEL } = logits;
@@ -25,7 +27,7 @@ describe('kernel declarations cover shaders/', () => {
     const onDisk = readdirSync('shaders').filter((f) => f.endsWith('.wgsl')).map((f) => `shaders/${f}`).sort();
     const declared = [...new Set(KERNELS.flatMap(([, k]) => k.files))].sort();
     expect(declared).toEqual(onDisk);
-    expect(onDisk.length).toBe(18);
+    expect(onDisk.length).toBe(29);
     for (const [, k] of KERNELS) {
       expect(k.source).toBe(k.files.map((f) => readFileSync(f, 'utf8')).join('\n'));
     }
@@ -47,7 +49,7 @@ describe('the check fails when a shader and its declaration disagree', () => {
 
   test('a binding with another access, name, index or group', () => {
     expect(checkKernelInterface(mutate(MATMUL_KERNEL, 'var<storage, read> bias', 'var<storage, read_write> bias')))
-      .toEqual(['shaders/engine_matmul.wgsl: group 0: @binding(3) var<storage, read_write> bias, declared @binding(3) var<storage, read> bias']);
+      .toEqual(['shaders/engine_matmul.wgsl + shaders/engine_weight_decode.wgsl: group 0: @binding(3) var<storage, read_write> bias, declared @binding(3) var<storage, read> bias']);
     expect(checkKernelInterface(mutate(MATMUL_KERNEL, '@binding(1) var<storage, read> b:', '@binding(1) var<storage, read> bb:'))[0])
       .toContain('var<storage, read> bb, declared @binding(1) var<storage, read> b');
     const dropped = mutate(MATMUL_KERNEL, /@group\(0\) @binding\(3\) var<storage, read> bias: array<f32>;/, '');
@@ -59,13 +61,13 @@ describe('the check fails when a shader and its declaration disagree', () => {
 
   test('a constant, an override default, a workgroup size or an entry point changed', () => {
     expect(checkKernelInterface(mutate(MATMUL_KERNEL, 'const R: u32 = 4u;', 'const R: u32 = 2u;')))
-      .toEqual(['shaders/engine_matmul.wgsl: const R = 2, declared 4']);
-    expect(checkKernelInterface(mutate(engine.ATTENTION_CACHED_KERNEL, 'MAX_HS: u32 = 128u', 'MAX_HS: u32 = 64u'))[0]).toContain('const MAX_HS = 64, declared 128');
+      .toEqual(['shaders/engine_matmul.wgsl + shaders/engine_weight_decode.wgsl: const R = 2, declared 4']);
+    expect(checkKernelInterface(mutate(engine.ATTENTION_CACHED_KERNEL, 'MAX_HD: u32 = 256u', 'MAX_HD: u32 = 64u'))[0]).toContain('const MAX_HD = 64, declared 256');
     expect(checkKernelInterface(mutate(LOGITS_TOPK_KERNEL, 'const MAX_K: u32 = 20u;', 'const MAX_K: u32 = 16u;'))[0]).toContain('const MAX_K = 16, declared 20');
     expect(checkKernelInterface(mutate(engine.RESIDUAL_KERNEL, 'override WG: u32 = 64;', 'override WG: u32 = 128;')))
       .toEqual(['shaders/engine_residual.wgsl: override WG defaults to 128, declared 64']);
     expect(checkKernelInterface(mutate(MATMUL_KERNEL, '@workgroup_size(WG_X, WG_Y)', '@workgroup_size(WG_X, 4)')))
-      .toEqual(['shaders/engine_matmul.wgsl: main: @workgroup_size(WG_X, 4), declared (WG_X, WG_Y)']);
+      .toEqual(['shaders/engine_matmul.wgsl + shaders/engine_weight_decode.wgsl: main: @workgroup_size(WG_X, 4), declared (WG_X, WG_Y)']);
     expect(checkKernelInterface(mutate(engine.GELU_KERNEL, 'fn backward(', 'fn backward_main(')))
       .toEqual([expect.stringContaining('entry points backward_main, forward, declared backward, forward')]);
   });

@@ -1,6 +1,7 @@
 import { expect, test } from 'vitest';
 import { chooseDtype, dtypeOfFile, modelFileName } from '../../../src/llm/ort/dtypeChoice.ts';
-import { ModelLoadError, classifyOrtError, httpError } from '../../../src/llm/ort/modelLoadError.ts';
+import { ModelLoadError, httpError } from '../../../src/llm/hub/modelLoadError.ts';
+import { classifyOrtError } from '../../../src/llm/ort/ortErrors.ts';
 
 test('dtype follows the adapter: q4f16 with shader-f16, q4 without, WASM → q4', () => {
   expect(chooseDtype({ backend: 'webgpu', features: ['shader-f16'] })).toBe('q4f16');

@@ -2,10 +2,10 @@
 // generation_config.json fields, as Phi-3-mini-4k-instruct-onnx's cpu-int4 folder writes it.
 import { expect, test } from 'vitest';
 import { configFromGenai } from '../../../src/llm/ort/genaiConfig.ts';
-import { ModelLoadError } from '../../../src/llm/ort/modelLoadError.ts';
+import { ModelLoadError } from '../../../src/llm/hub/modelLoadError.ts';
 import { estimateMemory } from '../../../src/llm/ort/memoryEstimate.ts';
 import { contextLengthOf } from '../../../src/llm/representability.ts';
-import { eosTokenIds } from '../../../src/llm/ort/ioConventions.ts';
+import { eosTokenIds } from '../../../src/llm/hub/modelConfig.ts';
 import { samplingFromGenerationConfig } from '../../../src/llm/sampling.ts';
 
 const phi3 = {

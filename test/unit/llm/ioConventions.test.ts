@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { detectDecoderIo, eosTokenIds } from '../../../src/llm/ort/ioConventions.ts';
-import { ModelLoadError } from '../../../src/llm/ort/modelLoadError.ts';
+import { detectDecoderIo } from '../../../src/llm/ort/ioConventions.ts';
+import { eosTokenIds } from '../../../src/llm/hub/modelConfig.ts';
+import { ModelLoadError } from '../../../src/llm/hub/modelLoadError.ts';
 
 const past = (layers: number, type = 'float32', shape: (number | string)[] = ['batch', 'kv', 'past', 'hs']) =>
   Array.from({ length: layers }, (_, l) => ['key', 'value'].map((kv) => ({ name: `past_key_values.${l}.${kv}`, type, shape }))).flat();

@@ -3,7 +3,7 @@
 // Qwen3 (byte-level BPE, no BOS).
 import { readFileSync } from 'node:fs';
 import { expect, test } from 'vitest';
-import { HfTokenizer } from '../../../src/llm/ort/hfTokenizer.ts';
+import { HfTokenizer } from '../../../src/llm/hub/hfTokenizer.ts';
 import { formPromptIds, leadingSpecialIds, promptLeadIds } from '../../../src/llm/promptIds.ts';
 import { probeAndAnswerIds, scorerTokens } from '../../../src/llm/scorer/scorerTokens.ts';
 

@@ -3,7 +3,7 @@
 // real bundled tokenizer and config, before anything is scored.
 import { readFileSync } from 'node:fs';
 import { expect, test } from 'vitest';
-import { HfTokenizer } from '../../../src/llm/ort/hfTokenizer.ts';
+import { HfTokenizer } from '../../../src/llm/hub/hfTokenizer.ts';
 import { checkRepresentable, contextLengthOf, representabilityNote, unknownCharacters } from '../../../src/llm/representability.ts';
 
 const dir = new URL('../../../public/models/toy-reasoner/', import.meta.url);

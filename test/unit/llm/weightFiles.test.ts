@@ -2,7 +2,7 @@
 // pagination and the pre-load memory check.
 import { expect, test } from 'vitest';
 import { candidatePaths, dtypeOfFile, dtypePreference, modelFileName, weightCandidates, weightFilesIn } from '../../../src/llm/ort/dtypeChoice.ts';
-import { listRepoFiles, nextLink } from '../../../src/llm/ort/hubListing.ts';
+import { listRepoFiles, nextLink } from '../../../src/llm/hub/hubListing.ts';
 import { ESTIMATE_CONTEXT_TOKENS, WASM_HEAP_BYTES, estimateMemory, refusalReason } from '../../../src/llm/ort/memoryEstimate.ts';
 
 test('names: q8 is _quantized (transformers.js), legacy merged decoders and the model builder root model.onnx', () => {

@@ -17,6 +17,15 @@ export function encoderForward(
   }
 }
 
+/** The Llama family's embedding (no position table): out [N,C] = wte[tokens]. */
+export function tokenEmbeddingForward(out: Float64Array, tokens: Int32Array, wte: Float64Array, N: number, C: number): void {
+  // out [N,C], tokens [N], wte [V,C]
+  for (let r = 0; r < N; r++) {
+    const ix = tokens[r] * C;
+    for (let i = 0; i < C; i++) out[r * C + i] = wte[ix + i];
+  }
+}
+
 export function encoderBackward(
   dwte: Float64Array, dwpe: Float64Array, dout: Float64Array, inp: Int32Array,
   B: number, T: number, C: number,

@@ -3,7 +3,7 @@
 import { uniformWords } from '../../../gpu/kernelInterface.ts';
 import { ADAMW_KERNEL } from '../../../gpu/kernels/engine.ts';
 import { PARAM_NAMES, paramLayout, type ModelConfig } from '../../config.ts';
-import { DECAYED_PARAMS } from '../../cpu/adamw.ts';
+import { DECAYED_PARAMS } from '../../adamwConfig.ts';
 import type { AdamWConfig } from '../../types.ts';
 import { grid, type Recorder } from '../encoding.ts';
 

@@ -4,13 +4,16 @@ import { LOGPROB_HEAD_BACKWARD_KERNEL, LOGPROB_HEAD_KERNEL } from '../../../gpu/
 import { grid, type Recorder } from '../encoding.ts';
 import type { GpuTensor } from '../tensor.ts';
 
-/** logp, entropy, lse [N] (offset 0) from logits [N,V] and targets [N] (−1 = unscored). */
+/**
+ * logp, entropy, lse [rowOff + N] from logits [N,V] and targets [rowOff + N] (−1 = unscored): row r
+ * of the logits fills entry rowOff + r (a caller running the LM head in slices passes each slice's row).
+ */
 export function logProbHeadForward(
   rec: Recorder, logp: GPUBuffer, entropy: GPUBuffer, lse: GPUBuffer, logits: GpuTensor, targets: GPUBuffer,
-  N: number, V: number,
+  N: number, V: number, rowOff = 0,
 ): void {
   rec.dispatch(LOGPROB_HEAD_KERNEL, 'main', { logits: logits.buf, targets, logp, entropy, lse },
-    { N, V, logitsOff: logits.off }, grid(N, LOGPROB_HEAD_KERNEL.overrides.WG));
+    { N, V, logitsOff: logits.off, rowOff }, grid(N, LOGPROB_HEAD_KERNEL.overrides.WG));
 }
 
 /** dlogits [N,V] = dlogp · (onehot(target) − softmax(logits)), 0 on unscored rows (offsets 0). */

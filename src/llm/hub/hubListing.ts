@@ -17,6 +17,8 @@ export interface ListingOptions {
   token?: string;
   signal?: AbortSignal;
   useCache?: boolean;
+  /** Injected in tests; default globalThis.caches. */
+  cacheStorage?: CacheStorage;
 }
 
 export function treeUrl(id: string, revision: string): string {
@@ -36,7 +38,8 @@ export async function listRepoFiles(id: string, opts: ListingOptions = {}): Prom
   const revision = opts.revision ?? 'main';
   const fetchImpl = opts.fetchImpl ?? globalThis.fetch.bind(globalThis);
   const first = treeUrl(id, revision);
-  const cache = (opts.useCache ?? true) && typeof caches !== 'undefined' ? await caches.open(MODEL_CACHE_NAME) : null;
+  const storage = (opts.useCache ?? true) ? (opts.cacheStorage ?? globalThis.caches) : undefined;
+  const cache = storage ? await storage.open(MODEL_CACHE_NAME) : null;
   const files: RepoFile[] = [];
   try {
     for (let url: string | null = first; url !== null; ) {
