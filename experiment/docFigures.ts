@@ -2,52 +2,17 @@
 // (experiment/**/results.json, experiment/analysis/*.json) — see ./docFill.ts for how a doc marks
 // them. Pure: `read` returns a file's text (relative to the repository root) or null.
 import type { EvalSummary, ExperimentResults } from '../src/rl/report.ts';
-import { ESTIMATOR_LABELS, type AdvEstimator } from '../src/rl/config.ts';
+import type { AdvEstimator } from '../src/rl/config.ts';
 import type { TaskRegime } from '../src/task/regime.ts';
-import { byEstimator, checkTarget, compareRegime, estimatorsIn, METRIC_LABEL, NI_MARGIN, pct, regimeOf, type Decoding, type MetricComparison } from './regimeReport.ts';
-import { estimatorTable } from './estimatorTable.ts';
-import { labelJudges } from './judgeLabels.ts';
+import { byEstimator, estimatorsIn, METRIC_LABEL, NI_MARGIN, regimeOf, type Decoding } from './regimeReport.ts';
 import { combineResults } from './merge.ts';
-import type { PairedDiff } from './stats.ts';
+import { comparisonOf, diffCi, f, json, load, rel, s, type Read } from './docCommon.ts';
+import { estimatorRows } from './estimatorRows.ts';
 
-export type Read = (path: string) => string | null;
+export type { Read };
 
 /** The pages whose <!-- fig:… --> spans docFigures fills. */
 export const DOCS_WITH_FIGURES = ['docs/experiment.md', 'README.md'];
-
-const s = (x: number, d: number) => (!Number.isFinite(x) ? '—' : `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(d)}`);
-const f = (x: number, d: number) => (!Number.isFinite(x) ? '—' : x.toFixed(d));
-/** "+0.019 [−0.015, +0.053]" */
-export const diffCi = (p: PairedDiff, d: number): string => `${s(p.mean, d)}${Number.isFinite(p.lo) ? ` [${s(p.lo, d)}, ${s(p.hi, d)}]` : ''}`;
-const rel = (m: MetricComparison) => pct(m.relative).replace(/-/g, '−');
-
-function load(read: Read, path: string): ExperimentResults {
-  const text = read(path);
-  if (text === null) throw new Error(`docFigures: ${path} is missing`);
-  return labelJudges(JSON.parse(text) as ExperimentResults);
-}
-
-function json<T>(read: Read, path: string): T {
-  const text = read(path);
-  if (text === null) throw new Error(`docFigures: ${path} is missing`);
-  return JSON.parse(text) as T;
-}
-
-/** One estimator's runs of one regime, compared (sampled and greedy). */
-export function comparisonOf(r: ExperimentResults, regime: TaskRegime, est: AdvEstimator = 'grpo') {
-  const mine = byEstimator({ ...r, runs: r.runs.filter((x) => regimeOf(x) === regime) }, est);
-  const get = (d: Decoding) => {
-    const c = compareRegime(mine, regime, d);
-    return (k: keyof EvalSummary) => c.find((m) => m.metric === k)!;
-  };
-  const repro = mine.runs.filter((x) => x.method === 'repro');
-  return {
-    runs: mine, sampled: get('sampled'), greedy: get('greedy'), target: checkTarget(compareRegime(mine, regime, 'sampled')),
-    seeds: [...new Set(repro.map((x) => x.seed))].sort((a, b) => a - b),
-    steps: [...new Set(repro.map((x) => x.steps))].join('/'),
-    alpha: [...new Set(repro.map((x) => x.process_reward_coef ?? r.config.grpo.repro.process_reward_coef))].join(', '),
-  };
-}
 
 /** The per-metric table of one comparison: SFT, outcome, RePro (mean ± std), paired difference, relative change. */
 export function comparisonTable(r: ExperimentResults, regime: TaskRegime, est: AdvEstimator = 'grpo'): string {
@@ -91,8 +56,6 @@ export function sweepTable(rows: SweepRow[]): string {
   out.push('', '✓ met by the whole 95 % interval, (✓) by the point estimate only, ✗ not met.');
   return out.join('\n');
 }
-
-export { estimatorTable, estimatorsIn, ESTIMATOR_LABELS, json, load };
 
 /** One regime's runs as they stood after `step` training steps: `after` = the held-out (sampled) point of their eval_curve. */
 export function atStep(r: ExperimentResults, step: number, regime: TaskRegime): ExperimentResults {
@@ -187,21 +150,6 @@ export function mixedHistoryTable(read: Read, rows: { label: string; path: strin
   return out.join('\n');
 }
 
-/** Rows of (file, estimator): outcome → RePro with paired differences and relative changes (sampled, after). */
-export function estimatorRows(read: Read, rows: { path: string; estimator: AdvEstimator; regime: TaskRegime }[]): string {
-  const out = ['| estimator | α | steps | seeds | accuracy: outcome → RePro (Δ [95 % CI]) | CoT tokens (relative [95 % CI]) | backtracking | tokens after certainty (fixed judge) |', '|---|---|---|---|---|---|---|---|'];
-  for (const row of rows) {
-    const r = load(read, row.path);
-    const c = comparisonOf(r, row.regime, row.estimator);
-    const norm = row.estimator !== 'grpo' && c.runs.runs.some((x) => x.method === 'repro' && x.process_reward_norm === 'group') ? ' (r̃ per group)' : '';
-    const a = c.sampled('accuracy');
-    const lens = (k: keyof EvalSummary, d: number) => { const m = c.sampled(k); return `${f(m.outcome.mean, d)} → ${f(m.repro.mean, d)} (${rel(m)})`; };
-    out.push(`| ${ESTIMATOR_LABELS[row.estimator]} | ${c.alpha}${norm} | ${c.steps} | ${c.seeds.length} | ${f(a.outcome.mean, 3)} → ${f(a.repro.mean, 3)} (${diffCi(a.diff, 3)}) | ` +
-      `${lens('cot_tokens', 2)} | ${lens('backtracking', 2)} | ${lens('tokens_after_certainty', 2)} |`);
-  }
-  return out.join('\n');
-}
-
 interface SftBreakdown { all: Group; restates: Split; extra: Split; correct: WrongOrRight; wrong: WrongOrRight; problems: number; samples: number }
 interface Split { concise: Group; overthinking: Group }
 interface Group { n: number; accuracy: number; cotTokens: number; S: number }
@@ -277,8 +225,8 @@ export function docFigures(read: Read): Record<string, string> {
     'v-w-scale': wScaleTable(['-w0', '', '-w1'].map((x) => json<AdvScale>(read, `experiment/analysis/advantage-scale-verbose${x}.json`))),
     'e-token-scale': tokenScaleTable(tokenScale),
     'e-flat-steps': `${tokenScale.stepsAllEqual} of ${tokenScale.steps}`,
-    'e-sweep': estimatorRows(read, estSweep),
-    'e-final': estimatorRows(read, finalRows),
+    'e-sweep': estimatorRows(read, estSweep, main),
+    'e-final': estimatorRows(read, finalRows, main),
     'm-main-table': comparisonTable(main, 'mixed'),
     'm-sft-breakdown': sftBreakdownTable(json<SftBreakdown>(read, 'experiment/analysis/sft-breakdown-mixed.json')),
     'm-history': mixedHistoryTable(read, [{ label: `α ${mm.alpha} (the 5-seed runs above)`, path: MAIN }, ...MIXED_HISTORY.map(([label, dir]) => ({ label, path: sweep(dir) }))]),
