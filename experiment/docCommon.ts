@@ -36,11 +36,13 @@ export function comparisonOf(r: ExperimentResults, regime: TaskRegime, est: AdvE
     return (k: keyof EvalSummary) => c.find((m) => m.metric === k)!;
   };
   const repro = mine.runs.filter((x) => x.method === 'repro');
+  // runs written before the per-run α take their regime's config (a combined file's top-level config is the last regime's)
+  const cfg = (r.regime_configs?.[regime] ?? r.config).grpo.repro;
   return {
     runs: mine, sampled: get('sampled'), greedy: get('greedy'), target: checkTarget(compareRegime(mine, regime, 'sampled')),
     seeds: [...new Set(repro.map((x) => x.seed))].sort((a, b) => a - b),
     steps: [...new Set(repro.map((x) => x.steps))].join('/'),
-    alpha: [...new Set(repro.map((x) => x.process_reward_coef ?? r.config.grpo.repro.process_reward_coef))].join(', '),
+    alpha: [...new Set(repro.map((x) => x.process_reward_coef ?? cfg.process_reward_coef))].join(', '),
   };
 }
 

@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { presetConfig } from '../../../src/rl/config.ts';
 import type { ExperimentResults, ExperimentRun } from '../../../src/rl/report.ts';
-import { load } from '../../../experiment/docCommon.ts';
+import { comparisonOf, load } from '../../../experiment/docCommon.ts';
 import { estimatorRows, startingCheckpoint } from '../../../experiment/estimatorRows.ts';
 
 const e = (accuracy: number, cot: number, bt: number) => ({ accuracy, cot_tokens: cot, backtracking: bt, tokens_after_certainty: 1, cot_tokens_correct: cot });
@@ -43,5 +43,16 @@ describe('the committed estimator results', () => {
     const main = load(read, 'experiment/results.json');
     expect(startingCheckpoint(load(read, 'experiment/estimators/results.json'), main, 'verbose')).toBe('earlier');
     expect(startingCheckpoint(load(read, 'experiment/sweep/verbose-alpha-3-40steps/results.json'), main, 'verbose')).toBe('current');
+  });
+});
+
+describe('comparisonOf', () => {
+  it('takes a run without its own α from its regime\'s config, not from the last regime written at the top level', () => {
+    const mixed = { ...config, grpo: { ...config.grpo, repro: { ...config.grpo.repro, process_reward_coef: 0.1 } } };
+    const verbose = { ...config, grpo: { ...config.grpo, repro: { ...config.grpo.repro, process_reward_coef: 3 } } };
+    const old = (method: 'outcome' | 'repro', seed: number): ExperimentRun => ({ regime: 'mixed', method, seed, steps: 3, before: sft, after: sft, reward_curve: [1] });
+    const r: ExperimentResults = { config: verbose, regime_configs: { mixed, verbose }, runs: [old('outcome', 0), old('repro', 0)] };
+    expect(comparisonOf(r, 'mixed').alpha).toBe('0.1');
+    expect(comparisonOf({ ...r, runs: [old('outcome', 0), { ...old('repro', 0), process_reward_coef: 1 }] }, 'mixed').alpha).toBe('1');
   });
 });
