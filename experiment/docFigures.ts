@@ -201,7 +201,8 @@ export function docFigures(read: Read): Record<string, string> {
     const short = e === 'gae' ? 'ppo' : 'rpp';
     return ['alpha-0.1', 'alpha-1', 'alpha-1-norm'].filter((a) => has(sweep(`verbose-${short}-${a}`))).map((a) => ({ path: sweep(`verbose-${short}-${a}`), estimator: e as AdvEstimator, regime: 'verbose' as const }));
   });
-  const finalRows = [{ path: MAIN, estimator: 'grpo' as AdvEstimator, regime: 'verbose' as const },
+  // the README's table: GRPO's main runs, the current checkpoint's PPO / REINFORCE++ runs with r̃ per group, the earlier checkpoint's runs
+  const finalRows = [{ path: MAIN, estimator: 'grpo' as AdvEstimator, regime: 'verbose' as const }, ...estSweep.filter((r) => r.path.endsWith('-norm/results.json')),
     ...(has(ESTIMATORS) ? estimatorsIn(load(read, ESTIMATORS)).filter((e) => e !== 'grpo').map((e) => ({ path: ESTIMATORS, estimator: e, regime: 'verbose' as const })) : [])];
   const g3 = (x: number) => f(x, 3);
   const tacGreedy = (c: ReturnType<typeof comparisonOf>, k: keyof EvalSummary) => {
