@@ -84,6 +84,9 @@ def test_run_script_calls_verl_with_the_plugin():
     assert "python/repro_rl/verl/reward.py" in sh
     readme = (DIR / "README.md").read_text()
     assert "4 GPUs" in readme  # 1.5 B
+    # issue #24 §3: on a Ray cluster the plugin path and repro_rl must exist on every node the TaskRunner may land on
+    assert "EVERY node" in sh and "custom_reward_function.path" in sh
+    assert "**every node**" in readme and "same path" in readme and "pip install -e python/" in readme
 
 
 def test_an_escaped_interpolation_does_not_survive_verls_second_resolution(tmp_path):
