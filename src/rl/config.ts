@@ -68,7 +68,17 @@ export interface GrpoConfig {
   kl_coef: number;
   /** Put −kl_coef·(log π_old − log π_ref) into every token's reward (gae, reinforce_plus_plus). */
   use_kl_in_reward: boolean;
+  /**
+   * How gae / reinforce_plus_plus scale the process rewards before α (repro-method.md §11):
+   * 'none' = the raw r_j (§11 as written); 'group' = normalised over all process rewards of the
+   * prompt's group, as §9 does for GRPO — this project's option, the paper is silent (docs/experiment.md
+   * measures both). GRPO always normalises (§9).
+   */
+  process_reward_norm: ProcessRewardNorm;
 }
+
+export type ProcessRewardNorm = 'none' | 'group';
+export const PROCESS_REWARD_NORMS: readonly ProcessRewardNorm[] = ['none', 'group'];
 
 export type AdvEstimator = 'grpo' | 'gae' | 'reinforce_plus_plus';
 export const ADV_ESTIMATORS: readonly AdvEstimator[] = ['grpo', 'gae', 'reinforce_plus_plus'];
@@ -85,6 +95,7 @@ export const ESTIMATOR_DEFAULTS = Object.freeze({
   critic_warmup: 0,
   kl_coef: 0.001,
   use_kl_in_reward: false,
+  process_reward_norm: 'none' as ProcessRewardNorm,
 });
 
 /** A config from an older run file or checkpoint (no estimator fields) as a GRPO config; others unchanged. */
@@ -208,6 +219,9 @@ export function validateGrpoConfig(c: GrpoConfig): void {
   }
   if (typeof c.use_kl_in_reward !== 'boolean') {
     throw new RangeError(`GrpoConfig.use_kl_in_reward must be true or false (got ${JSON.stringify(c.use_kl_in_reward)})`);
+  }
+  if (!PROCESS_REWARD_NORMS.includes(c.process_reward_norm)) {
+    throw new RangeError(`GrpoConfig.process_reward_norm must be one of ${PROCESS_REWARD_NORMS.join(' | ')} (got ${JSON.stringify(c.process_reward_norm)})`);
   }
   if (c.use_kl_in_reward && c.adv_estimator === 'grpo') {
     throw new RangeError('GrpoConfig.use_kl_in_reward applies to gae and reinforce_plus_plus (token rewards); GRPO takes its KL as a loss term (beta)');

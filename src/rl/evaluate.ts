@@ -4,6 +4,9 @@
 // requests from the one J-probe path src/repro/jProbe.ts, the toy probe = the answer marker,
 // repro-method.md §3) → overthinkingMetrics (§10). Used by the GRPO trainer's held-out
 // evaluation, train:toy and the experiment. GPU-free: the caller brings the model.
+// J is the evaluated model's own unless `rejudge` measures the same responses with another model
+// (a fixed judge): the experiment compares policies with the starting checkpoint's J, so tokens
+// after certainty moves with the text, not with each policy's calibration.
 import type { TrainableModel } from '../engine/types.ts';
 import { jTrajectory, planJProbe } from '../repro/jProbe.ts';
 import { overthinkingMetrics, type OverthinkingMetrics } from '../repro/overthinkingMetrics.ts';
@@ -38,6 +41,9 @@ export interface EvalOptions {
 export const DEFAULT_EVAL_OPTIONS: EvalOptions = {
   temperature: 0, topK: 0, topP: 1, seed: 1, chunkSize: 100, probeJ: true, w: 0.5, delimiter: SEGMENT_DELIMITER,
 };
+
+/** What measures J: any model over the toy vocabulary (only its probes are used). */
+export type JudgeModel = Pick<TrainableModel, 'config' | 'probeLogProbs'>;
 
 export interface EvalResult {
   summary: ToyEvalSummary;
@@ -77,17 +83,42 @@ async function evaluateChunk(model: TrainableModel, problems: Problem[], o: Eval
     seed: o.seed + offset, stopIds: [EOS_ID],
   });
   const rollouts = problems.map((p, i) => parseRollout(offset + i, p, prompts[i], sampled.tokens[i], sampled.entropy[i], o.delimiter));
-  const answerLogProbs = o.probeJ ? await probeAnswer(model, rollouts) : rollouts.map(() => null);
+  return judgeChunk(o.probeJ ? model : null, rollouts, o.w);
+}
+
+/** Per rollout: J by `judge` (none: not probed) and the response's description from it. */
+async function judgeChunk(judge: JudgeModel | null, rollouts: Rollout[], w: number): Promise<Evaluated[]> {
+  const answerLogProbs = judge ? await probeAnswer(judge, rollouts) : rollouts.map(() => null);
   return rollouts.map((r, i) => {
     const trajectory = answerLogProbs[i] ? trajectoryOf(r, answerLogProbs[i]!) : null;
-    return { response: describeResponse(r, trajectory, o.w), rollout: r, trajectory };
+    return { response: describeResponse(r, trajectory, w), rollout: r, trajectory };
   });
+}
+
+/**
+ * The responses of `result` measured with `judge`'s J instead (repro-method.md §10: tokens after
+ * certainty, plateaus, S(K), J gains). The text, the verifier's rewards and the segment labels are
+ * the result's own; only the J-derived numbers change. `chunkSize` bounds one probe call.
+ */
+export async function rejudge(result: EvalResult, judge: JudgeModel, options: { w: number; chunkSize?: number }): Promise<EvalResult> {
+  const chunkSize = options.chunkSize ?? DEFAULT_EVAL_OPTIONS.chunkSize;
+  if (!Number.isInteger(chunkSize) || chunkSize <= 0) throw new RangeError(`rejudge: options.chunkSize must be a positive integer, got ${chunkSize}`);
+  const responses: ResponseEval[] = [];
+  const trajectories: Trajectory[] = [];
+  for (let at = 0; at < result.rollouts.length; at += chunkSize) {
+    for (const c of await judgeChunk(judge, result.rollouts.slice(at, at + chunkSize), options.w)) {
+      responses.push(c.response);
+      if (c.trajectory) trajectories.push(c.trajectory);
+    }
+  }
+  const summary = summarizeToyEval(responses);
+  return { summary, metrics: evalMetricsOf(summary), responses, rollouts: result.rollouts, trajectories };
 }
 
 const PROBE_IDS = toyTokenizer.encode(ANSWER_MARKER);
 
 /** Per rollout, log p of each answer token at boundaries 0 … K; null when a probe does not fit in the block. */
-async function probeAnswer(model: TrainableModel, rollouts: Rollout[]): Promise<(number[][] | null)[]> {
+async function probeAnswer(model: JudgeModel, rollouts: Rollout[]): Promise<(number[][] | null)[]> {
   const plans = rollouts.map((r) => {
     const plan = planJProbe({
       promptIds: r.promptIds, cotIds: r.completion.slice(0, r.cotTokens), tokenSpans: r.tokenSpans,

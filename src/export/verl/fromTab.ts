@@ -59,6 +59,7 @@ export function trainingExportSettings(c: GrpoConfig, steps: number, model: stri
     process_reward_coef: c.process_reward_coef, process_weight_w: c.process_weight_w, entropy_top_k: c.entropy_top_k,
     advantage_eps: c.advantage_eps, segment_delimiter: c.segment_delimiter, segment_delimiter_is_regex: false,
     probe: ANSWER_MARKER, cot_end: [ANSWER_MARKER], estimator,
+    process_reward_norm: c.process_reward_norm ?? 'none',
   };
   return v;
 }

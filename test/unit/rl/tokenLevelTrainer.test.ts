@@ -158,11 +158,13 @@ describe('token-level estimators in the trainer (repro-method.md §11)', () => {
     expect(() => presetConfig('repro', { adv_estimator: 'ppo' as never })).toThrow(/adv_estimator must be one of grpo \| gae \| reinforce_plus_plus/);
     expect(() => presetConfig('repro', { lam: 1.5 })).toThrow(/lam must be in \[0, 1\]/);
     expect(() => presetConfig('repro', { cliprange_value: 0 })).toThrow(/cliprange_value/);
+    expect(() => presetConfig('repro', { process_reward_norm: 'batch' as never })).toThrow(/process_reward_norm must be one of none \| group/);
     await expect(GrpoTrainer.create(new ScriptedPolicy(1), cfg('repro', { adv_estimator: 'gae' }))).rejects.toThrow(/needs a critic/);
     const old: Record<string, unknown> = { ...cfg('repro', {}) };
-    for (const k of ['adv_estimator', 'gamma', 'lam', 'cliprange_value', 'critic_lr', 'critic_warmup', 'kl_coef', 'use_kl_in_reward']) delete old[k];
+    for (const k of ['adv_estimator', 'gamma', 'lam', 'cliprange_value', 'critic_lr', 'critic_warmup', 'kl_coef', 'use_kl_in_reward', 'process_reward_norm']) delete old[k];
     const t = await GrpoTrainer.create(new ScriptedPolicy(1), old as unknown as GrpoConfig);
     expect(t.config.adv_estimator).toBe('grpo');
+    expect(t.config.process_reward_norm).toBe('none');
   });
 
   it('a PPO checkpoint round-trip resumes bit-exactly, critic and its AdamW state included', async () => {
