@@ -4,7 +4,8 @@
 // under `grpo_ref_params`, since the engine format holds one parameter set.
 import { decodeCheckpoint, encodeCheckpoint } from '../engine/checkpoint.ts';
 import { criticParamCount } from '../engine/critic.ts';
-import { withEstimatorDefaults, type GrpoConfig } from './config.ts';
+import { migrateLegacyConfig, type GrpoConfig } from './config.ts';
+import { DEFAULT_TOY_TASK } from './task/settings.ts';
 import { validateTrainerState, type TrainerSnapshot } from './snapshot.ts';
 
 export const STATE_KEY = 'grpo_state';
@@ -39,9 +40,13 @@ export function decodeTrainerCheckpoint(bytes: Uint8Array): TrainerSnapshot {
   } catch (e) {
     throw new SyntaxError(`checkpoint metadata "${STATE_KEY}" is not valid JSON: ${(e as Error).message}`);
   }
-  // runs saved before the estimator settings existed are GRPO runs
+  // runs saved before the estimator settings existed are GRPO runs; before the task left the
+  // trainer, the toy task's digits were config fields
   if (state !== null && typeof state === 'object' && 'config' in state) {
-    (state as { config: GrpoConfig }).config = withEstimatorDefaults((state as { config: GrpoConfig }).config);
+    const st = state as { config: GrpoConfig; task?: unknown };
+    const { config, task } = migrateLegacyConfig(st.config);
+    st.config = config;
+    st.task ??= task ?? { ...DEFAULT_TOY_TASK };
   }
   validateTrainerState(state);
   if (!ck.optimizer) throw new RangeError('GRPO trainer checkpoint has no optimizer moments');

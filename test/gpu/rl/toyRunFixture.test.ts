@@ -3,8 +3,8 @@
 // checkpoint, recorded into test/fixtures/rl/toy-runs-gpu.json before the trainer was split from
 // the toy task. Steps' metrics (timings aside), evaluations, the samples panel's rollouts and a
 // SHA-256 of the weights after each step must equal the recording. GPU arithmetic is only
-// reproducible on the same adapter: on another one the test says so and checks nothing.
-// REPRO_WRITE_FIXTURES=1 (set in the browser through VITE_) is not available here, so a missing file is written.
+// reproducible on the same adapter: on another one the test says so and checks nothing. A missing
+// file is recorded (delete it to record anew, only when a change of numbers is intended).
 import { commands } from 'vitest/browser';
 import { describe, expect, it } from 'vitest';
 import { acquireGpu, type GpuContext } from '../../../src/gpu/device.ts';
@@ -15,6 +15,7 @@ import { initCriticParams } from '../../../src/engine/critic.ts';
 import { presetConfig, type GrpoConfig } from '../../../src/rl/config.ts';
 import type { EvalMetrics, RolloutSample, StepMetrics } from '../../../src/rl/metrics.ts';
 import { GrpoTrainer } from '../../../src/rl/trainer.ts';
+import { toyEnv } from '../../../src/rl/task/env.ts';
 
 const FILE = 'test/fixtures/rl/toy-runs-gpu.json';
 
@@ -48,7 +49,7 @@ async function run(ctx: GpuContext, config: GrpoConfig): Promise<RunRecord> {
     ? await GpuCritic.create(ctx, ck.config, initCriticParams(ck.config, ck.params, config.seed), Math.max(16, rows) * ck.config.blockSize)
     : null;
   const samples: RolloutSample[][] = [];
-  const trainer = await GrpoTrainer.create(model, { ...config, min_digits: 2, max_digits: 2 }, { onSamples: (s) => samples.push(s) }, critic);
+  const trainer = await GrpoTrainer.create(model, config, { onSamples: (s) => samples.push(s) }, critic, { env: toyEnv({ min_digits: 2, max_digits: 2 }) });
   const params: string[] = [];
   for (let s = 0; s < STEPS; s++) {
     await trainer.trainStep();

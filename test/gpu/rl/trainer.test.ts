@@ -11,18 +11,21 @@ import { adamWFromConfig, presetConfig } from '../../../src/rl/config.ts';
 import { grpoLoss } from '../../../src/rl/loss.ts';
 import { policyUpdate } from '../../../src/rl/policyUpdate.ts';
 import { decodeTrainerCheckpoint, encodeTrainerCheckpoint } from '../../../src/rl/checkpoint.ts';
+import { toyEnv } from '../../../src/rl/task/env.ts';
 
 const CONFIG: ModelConfig = { vocabSize: 50, blockSize: 48, nLayer: 1, nHead: 2, nEmbd: 16 };
 const GRPO = presetConfig('repro', {
-  per_device_train_batch_size: 2, num_generations: 4, max_completion_length: 24, min_digits: 1, max_digits: 1,
+  per_device_train_batch_size: 2, num_generations: 4, max_completion_length: 24,
   learning_rate: 1e-2, eval_every: 2, eval_size: 2, seed: 3, num_iterations: 2,
 });
+
+const ONE_DIGIT = { env: toyEnv({ min_digits: 1, max_digits: 1 }) };
 
 describe('GrpoTrainer on GpuModel', () => {
   it('trains: a step\'s updates move log-probs toward the advantages and lower the surrogate loss on its batch', async () => {
     const ctx = await acquireGpu();
     const model = await GpuModel.create(ctx, CONFIG, initParams(CONFIG, 5), { maxBatchTokens: 8 * CONFIG.blockSize });
-    const trainer = await GrpoTrainer.create(model, GRPO);
+    const trainer = await GrpoTrainer.create(model, GRPO, {}, null, ONE_DIGIT);
     const { batch } = await trainer.prepareStep(); // sampled and RePro-scored on the GPU
     expect(batch.advantages.some((a, i) => a !== 0 && batch.mask[i] > 0)).toBe(true);
     const before = (await model.forward(batch.inputs, batch.targets, batch.B, batch.T)).logProbs.slice();
@@ -42,7 +45,7 @@ describe('GrpoTrainer on GpuModel', () => {
   it('runs steps with finite metrics, evaluates, and resumes bit-exactly from a checkpoint', async () => {
     const ctx = await acquireGpu();
     const make = (p: Float32Array) => GpuModel.create(ctx, CONFIG, p, { maxBatchTokens: 8 * CONFIG.blockSize });
-    const a = await GrpoTrainer.create(await make(initParams(CONFIG, 5)), GRPO);
+    const a = await GrpoTrainer.create(await make(initParams(CONFIG, 5)), GRPO, {}, null, ONE_DIGIT);
     const m1 = await a.trainStep();
     const m2 = await a.trainStep();
     for (const m of [m1, m2]) {

@@ -19,6 +19,7 @@ import { presetConfig, type GrpoConfig } from '../../../src/rl/config.ts';
 import type { EvalMetrics, RolloutSample, StepMetrics } from '../../../src/rl/metrics.ts';
 import { GrpoTrainer } from '../../../src/rl/trainer.ts';
 import { ScriptedPolicy } from './scriptedPolicy.ts';
+import { toyEnv } from '../../../src/rl/task/env.ts';
 
 const FILE = 'test/fixtures/rl/toy-runs.json';
 const WRITE = process.env.REPRO_WRITE_FIXTURES === '1';
@@ -68,7 +69,7 @@ async function trainerFor(c: RunCase, model: TrainableModel, config: GrpoConfig,
   const critic = config.adv_estimator === 'gae'
     ? new CpuCritic(model.config, initCriticParams(model.config, await model.getParams(), config.seed))
     : null;
-  const trainer = await GrpoTrainer.create(model, { ...config, min_digits: c.digits[0], max_digits: c.digits[1] }, { onSamples: (s) => samples.push(s) }, critic);
+  const trainer = await GrpoTrainer.create(model, config, { onSamples: (s) => samples.push(s) }, critic, { env: toyEnv({ min_digits: c.digits[0], max_digits: c.digits[1] }) });
   return { trainer, critic };
 }
 
