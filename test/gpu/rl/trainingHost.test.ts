@@ -2,7 +2,7 @@
 // a device destroyed mid-run is recovered (pause → new device → last checkpoint → resume) redoing
 // at most the steps since that checkpoint (checkpoint_every 3) with the metrics history intact; a
 // NaN injected through the engine API makes that one update rejected (weights untouched) and the
-// run goes on.
+// run goes on; a run whose KL needs π_ref trains against a frozen reference model, not a weight swap.
 import { afterAll, describe, expect, it } from 'vitest';
 import { acquireGpu, type GpuContext } from '../../../src/gpu/device.ts';
 import { initParams } from '../../../src/engine/init.ts';
@@ -178,5 +178,31 @@ describe('TrainingHost on GpuModel', () => {
     // 7 steps, 2 rejected: the optimizer advanced 5 times
     const stored = await loadRun(runId);
     expect(decodeTrainerCheckpoint(stored!.checkpoint).state.optimizerT).toBe(STEPS - 2);
+  });
+
+  it('a run whose KL needs π_ref gets a frozen reference model: its checkpoints hold no reference weights, and it resumes', async () => {
+    const runId = `reference-${Date.now()}`;
+    const host = makeHost({}, runId);
+    const rec = recorder();
+    host.subscribe(rec.events);
+    const s = spec(runId);
+    await host.start({ ...s, steps: 3, config: { ...s.config, beta: 0.05, checkpoint_every: 2 } });
+    await rec.until('step 2 saved', () => rec.metrics.some((m) => m.step === 2));
+    await host.pause(runId);
+    const paused = await loadRun(runId);
+    const snap = decodeTrainerCheckpoint(paused!.checkpoint);
+    expect(snap.refParams).toBeNull();
+    expect(snap.state.config.beta).toBe(0.05);
+    // a reload: another host resumes it from storage, its reference rebuilt from the starting weights
+    const again = makeHost({}, runId);
+    const rec2 = recorder();
+    again.subscribe(rec2.events);
+    await again.resumeSaved(runId);
+    await rec2.until('the run to finish', () => rec2.last() === 'finished' || rec2.last() === 'error');
+    expect(rec2.last(), rec2.logs.join(' | ')).toBe('finished');
+    const done = await loadRun(runId);
+    expect(done!.history.map((m) => m.step)).toEqual([1, 2, 3]);
+    for (const m of done!.history) expect(m.kl >= 0 && Number.isFinite(m.kl)).toBe(true);
+    expect(done!.history.at(-1)!.kl).toBeGreaterThan(0);
   });
 });
