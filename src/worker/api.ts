@@ -139,6 +139,11 @@ export interface BatchOptions {
   delimiter: string;
   delimiterIsRegex: boolean;
   sampling: SamplingOptions;
+  /**
+   * Score input the model cannot represent anyway (its numbers are flagged wherever shown). Off:
+   * such input is not scored, the inspector's rule.
+   */
+  scoreUnrepresentable?: boolean;
 }
 
 /** The parse report of an uploaded prompt file (src/data parsePromptSet), plus the file's name. */

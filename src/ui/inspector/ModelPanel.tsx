@@ -4,7 +4,9 @@
 // loader's precise error text.
 import { useEffect, useRef, useState } from 'react';
 import { useModel } from '../../store/modelStore.ts';
-import { ORT_DTYPES, type ModelBackendChoice, type OrtDtype } from '../../worker/api.ts';
+import { ORT_DTYPES, type LoadedModel, type ModelBackendChoice, type OrtDtype } from '../../worker/api.ts';
+
+type ScoringPath = NonNullable<LoadedModel['scoring']>['path'];
 import { BackendBadge } from '../BackendBadge.tsx';
 import { formatBytes } from '../download.ts';
 import { RegimeSelect } from '../RegimeSelect.tsx';
@@ -29,6 +31,13 @@ function OtherBackend({ runtime, backends, onOpen }: { runtime: 'engine' | 'onnx
     </p>
   );
 }
+
+/** The scoring path (src/llm/scoringPath.ts) in one plain sentence; the details open below it. */
+const SCORING_PLAIN: Record<ScoringPath, string> = {
+  cached: 'Scoring is quick with this model: it reads the chain of thought once, and every check of the answer continues from there.',
+  'one-token': 'Scoring is slower with this model: it can take only one token at a time after reading the text.',
+  're-encode': 'Scoring is slow with this model: it rereads the question and the chain of thought for every segment.',
+};
 
 export function ModelPanel() {
   const { loaded, loading, progress, error, cacheBytes, cachedModels, load, reloadOn, cancelLoad, refreshCacheSize, clearCache, deleteCachedModel } = useModel();
@@ -175,9 +184,12 @@ export function ModelPanel() {
         </button>
       </div>
       {loaded?.scoring && (
-        <p className={loaded.scoring.path === 'cached' ? 'muted' : 'warning'} data-testid="scoring-path" title={loaded.scoring.reason}>
-          Scoring: {loaded.scoring.note}
-        </p>
+        <details className={loaded.scoring.path === 'cached' ? 'muted scoring-path' : 'warning scoring-path'} data-testid="scoring-path">
+          <summary data-testid="scoring-plain">{SCORING_PLAIN[loaded.scoring.path]}</summary>
+          <p data-testid="scoring-details">
+            Scoring path: {loaded.scoring.note}.{loaded.scoring.reason ? ` Why not faster: ${loaded.scoring.reason}.` : ''}
+          </p>
+        </details>
       )}
       {loaded?.backends && !loading && (
         <OtherBackend runtime={loaded.info.runtime} backends={loaded.backends} onOpen={(b) => void reloadOn(b)} />
