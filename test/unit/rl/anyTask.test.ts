@@ -70,7 +70,8 @@ const cfg = (over: Partial<GrpoConfig> = {}) => presetConfig('repro', {
 describe('the trainer on a prompt set, a chat-templated BPE model', () => {
   it('sends chat-template prompts with the EOS stop id, rewards by the answer match, probes with the chat probe', async () => {
     const policy = new ScriptedChatPolicy(1);
-    const env = taskEnv(task(), format);
+    const set = task();
+    const env = taskEnv(set, format);
     const samples: RolloutSample[][] = [];
     const trainer = await GrpoTrainer.create(policy, cfg(), { onSamples: (s) => samples.push(s) }, null, { env });
     const prep = await trainer.prepareStep();
@@ -79,7 +80,7 @@ describe('the trainer on a prompt set, a chat-templated BPE model', () => {
     // prompts: the chat template of a training item, G times each
     for (const [i, r] of prep.rollouts.entries()) {
       expect(sent.prompts[i]).toEqual(tok.encode(`<|im_start|>user\n${r.problem.question}<|im_end|>\n<|im_start|>assistant\n`, { addSpecialTokens: false }));
-      expect(env.task.train).toContain(r.problem);
+      expect(set.train).toContain(r.problem);
       // the reward: the text after "The final answer is", matched as the batch screen matches
       const said = /The final answer is (\d+)<\|im_end\|>$/.exec(tok.decode(r.completion))![1];
       expect(r.reward).toBe(answersMatch(said, r.problem.answer) ? 1 : 0);
@@ -106,7 +107,7 @@ describe('the trainer on a prompt set, a chat-templated BPE model', () => {
     const evalPrompts = policy.sent.at(-1)!.prompts.map((p) => tok.decode(p));
     expect(evalPrompts).toEqual(env.task.heldOut(4).map((it) => format.promptText(it.question)));
     expect(policy.sent.at(-1)!.opts.temperature).toBe(0);
-    expect(samples[0].every((x) => env.task.train.some((it) => it.question === x.question))).toBe(true);
+    expect(samples[0].every((x) => set.train.some((it) => it.question === x.question))).toBe(true);
   });
 
   it('a prompt-set run\'s checkpoint resumes bit-exactly (the stream position included); without the set it is refused', async () => {
