@@ -129,6 +129,10 @@ export class GrpoTrainer {
     } else if (!sameTaskSettings(env.task.settings, saved)) {
       throw new RangeError(`the task given (${JSON.stringify(env.task.settings)}) is not the one this run trained on (${JSON.stringify(saved)})`);
     }
+    const differs = Object.entries(snap.state.modelConfig).filter(([k, v]) => JSON.stringify((engine.config as unknown as Record<string, unknown>)[k]) !== JSON.stringify(v));
+    if (differs.length > 0) {
+      throw new RangeError(`this run trained a different model: ${differs.map(([k, v]) => `${k} ${JSON.stringify(v)} (the model given has ${JSON.stringify((engine.config as unknown as Record<string, unknown>)[k])})`).join(', ')}`);
+    }
     const t = new GrpoTrainer(engine, snap.state.config, callbacks, critic, env, opts.reference ?? null);
     if (critic !== null) {
       if (!snap.critic) throw new RangeError('the snapshot has no critic state to restore the PPO critic from');

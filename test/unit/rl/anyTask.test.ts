@@ -4,17 +4,21 @@
 // (prompt ids from the chat template, the EOS stop id, J probes of the chat probe and the answer's
 // own tokens) and what it computes from the replies (rewards = the batch screen's answer match) are
 // checked against independent readings; GRPO, PPO and REINFORCE++ step, evaluate on the held-out
-// split, and a checkpoint of a prompt-set run resumes bit-exactly, stream position included.
+// split, and a checkpoint of a prompt-set run resumes bit-exactly, stream position included; a model
+// of which only some tensors train (test/util/partTrainable.ts, shaped like a LoRA model) trains,
+// checkpoints only what it trains (flat format) and resumes bit-exactly.
 import { describe, expect, it } from 'vitest';
 import { CpuModel } from '../../../src/engine/cpu/cpuModel.ts';
 import { CpuCritic } from '../../../src/engine/cpu/critic.ts';
 import { initCriticParams } from '../../../src/engine/critic.ts';
 import type { ModelConfig } from '../../../src/engine/config.ts';
 import { initParams } from '../../../src/engine/init.ts';
+import { paramLayout } from '../../../src/engine/config.ts';
 import type { ProbeRequest, SampleOutput, SamplingOptions } from '../../../src/engine/types.ts';
 import { HfTokenizer, PLAIN_PROBE } from '../../../src/llm/hub/hfTokenizer.ts';
 import { answersMatch } from '../../../src/analysis/responseSplit.ts';
 import { decodeTrainerCheckpoint, encodeTrainerCheckpoint } from '../../../src/rl/checkpoint.ts';
+import { flatCheckpointHeader } from '../../../src/rl/flatCheckpoint.ts';
 import { presetConfig, type GrpoConfig } from '../../../src/rl/config.ts';
 import type { RolloutSample } from '../../../src/rl/metrics.ts';
 import { GrpoTrainer } from '../../../src/rl/trainer.ts';
@@ -24,6 +28,7 @@ import { PromptSetTask } from '../../../src/rl/task/promptSetTask.ts';
 import type { TaskItem } from '../../../src/rl/task/types.ts';
 import { Rng } from '../../../src/sampling/rng.ts';
 import { tinyTokenizer } from '../../util/tinyTokenizer.ts';
+import { PartTrainableModel } from '../../util/partTrainable.ts';
 
 const t = tinyTokenizer('chatml');
 const json = (b: Uint8Array | undefined) => JSON.parse(new TextDecoder().decode(b)) as Record<string, unknown>;
@@ -108,12 +113,14 @@ describe('the trainer on a prompt set, a chat-templated BPE model', () => {
     expect(evalPrompts).toEqual(env.task.heldOut(4).map((it) => format.promptText(it.question)));
     expect(policy.sent.at(-1)!.opts.temperature).toBe(0);
     expect(samples[0].every((x) => set.train.some((it) => it.question === x.question))).toBe(true);
-  });
+  }, 120_000);
 
   it('a prompt-set run\'s checkpoint resumes bit-exactly (the stream position included); without the set it is refused', async () => {
     const a = await GrpoTrainer.create(new ScriptedChatPolicy(1), cfg({ eval_every: 0, per_device_train_batch_size: 3 }), {}, null, { env: taskEnv(task(), format) });
     for (let s = 0; s < 7; s++) await a.trainStep(); // 21 draws: into the second epoch of 16 items
-    const snap = decodeTrainerCheckpoint(encodeTrainerCheckpoint(await a.snapshot()));
+    const bytes = encodeTrainerCheckpoint(await a.snapshot());
+    expect(flatCheckpointHeader(bytes)).toBeNull(); // the toy's full weights keep their per-tensor format
+    const snap = decodeTrainerCheckpoint(bytes);
     // CpuModel keeps float64 state; a float32 engine (GpuModel) holds exactly what the file holds.
     await a.engine.setParams(await a.engine.getParams());
     await a.engine.setOptimizerState(await a.engine.getOptimizerState());
@@ -128,7 +135,43 @@ describe('the trainer on a prompt set, a chat-templated BPE model', () => {
     expect(pb.rollouts.map((r) => r.problem.id)).toEqual(pa.rollouts.map((r) => r.problem.id));
     expect(strip(await b.trainStep())).toEqual(strip(await a.trainStep()));
     expect(Array.from(await b.engine.getParams())).toEqual(Array.from(await a.engine.getParams()));
-  });
+  }, 120_000);
+
+  it('an adapter-shaped model (only some tensors trained): only they move, the checkpoint holds only them plus their moments and the KL\'s reference, and resumes bit-exactly', async () => {
+    const TRAINED = ['attprojw', 'lnfw', 'lnfb'] as const;
+    const make = () => new PartTrainableModel(new ScriptedChatPolicy(1), [...TRAINED]);
+    const c = cfg({ eval_every: 0, beta: 0.05 });
+    const a = make();
+    const start = Float64Array.from(a.base.params);
+    const startPart = await a.getParams();
+    const ta = await GrpoTrainer.create(a, c, {}, null, { env: taskEnv(task(), format) });
+    for (let s = 0; s < 3; s++) await ta.trainStep();
+    const layout = paramLayout(CONFIG);
+    const inPart = (i: number) => TRAINED.some((n) => i >= layout.offsets[n] && i < layout.offsets[n] + layout.sizes[n]);
+    let moved = 0;
+    for (let i = 0; i < start.length; i++) {
+      if (!inPart(i)) expect(a.base.params[i]).toBe(start[i]);
+      else if (a.base.params[i] !== start[i]) moved++;
+    }
+    expect(moved).toBeGreaterThan(a.size / 2);
+    expect(ta.history.at(-1)!.kl).toBeGreaterThan(0);
+    const bytes = encodeTrainerCheckpoint(await ta.snapshot());
+    const header = flatCheckpointHeader(bytes)!;
+    expect(header.tensors.map((x) => [x.name, x.shape])).toEqual(['params', 'adam_m', 'adam_v', 'ref_params'].map((n) => [n, [a.size]]));
+    expect(a.size).toBeLessThan(layout.total / 10);
+    const snap = decodeTrainerCheckpoint(bytes);
+    expect(Array.from(snap.refParams!)).toEqual(Array.from(startPart));
+    expect(snap.state.modelConfig).toEqual(CONFIG);
+    expect(snap.state.optimizerT).toBe(3);
+    const b = make();
+    const tb = await GrpoTrainer.restore(b, snap, {}, null, { env: taskEnv(task(), format) });
+    const strip = (m: { timings: unknown }) => ({ ...m, timings: null });
+    for (let s = 0; s < 2; s++) expect(strip(await tb.trainStep())).toEqual(strip(await ta.trainStep()));
+    expect(Array.from(b.base.params)).toEqual(Array.from(a.base.params));
+    // a checkpoint of another model is refused by name, before anything is loaded
+    const other = { ...snap, state: { ...snap.state, modelConfig: { ...CONFIG, nLayer: 2 } } };
+    await expect(GrpoTrainer.restore(make(), other, {}, null, { env: taskEnv(task(), format) })).rejects.toThrow(/different model: nLayer 2 \(the model given has 1\)/);
+  }, 120_000);
 
   it('PPO (with a critic) and REINFORCE++ step on it too', async () => {
     for (const est of ['gae', 'reinforce_plus_plus'] as const) {
@@ -140,7 +183,18 @@ describe('the trainer on a prompt set, a chat-templated BPE model', () => {
       expect(Number.isFinite(m.loss) && Number.isFinite(m.processReward!)).toBe(true);
       if (est === 'gae') expect(Number.isFinite(m.valueLoss!)).toBe(true);
     }
-  });
+    // PPO on the adapter-shaped model: the critic (its own flat vector) travels in the flat checkpoint
+    const part = new PartTrainableModel(new ScriptedChatPolicy(2), ['lnfw', 'lnfb']);
+    const critic = new CpuCritic(CONFIG, initCriticParams(CONFIG, Float32Array.from(part.base.params), 4));
+    const trainer = await GrpoTrainer.create(part, cfg({ adv_estimator: 'gae', eval_every: 0 }), {}, critic, { env: taskEnv(task(), format) });
+    await trainer.trainStep();
+    const snap = await trainer.snapshot();
+    const back = decodeTrainerCheckpoint(encodeTrainerCheckpoint(snap));
+    expect(flatCheckpointHeader(encodeTrainerCheckpoint(snap))).not.toBeNull();
+    for (const k of ['params', 'm', 'v'] as const) expect(Array.from(back.critic![k])).toEqual(Array.from(snap.critic![k]));
+    expect(back.critic!.t).toBe(1);
+    expect(back.params.length).toBe(2 * CONFIG.nEmbd);
+  }, 120_000);
 
   it('evaluating a set without a held-out split is refused at the start, by name', async () => {
     const env = taskEnv(new PromptSetTask(ITEMS, { name: 'sums.jsonl', heldout: 'last', heldoutSize: 0 }), format);
