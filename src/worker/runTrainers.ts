@@ -29,6 +29,11 @@ export interface TrainingDeps {
   /** The PPO critic (adv_estimator "gae") on the current device, from its flat params (src/engine/critic.ts). */
   createCritic?(config: ModelConfig, params: Float32Array, spec: RunSpec): Promise<ValueModel>;
   /**
+   * A fresh critic's flat params from the starting weights; default the toy's (src/engine/critic.ts:
+   * a copy of the trunk + a value head). A LoRA model's critic has its own layout (its adapters + head).
+   */
+  initialCritic?(config: ModelConfig, params: Float32Array, spec: RunSpec): Float32Array;
+  /**
    * A frozen copy of the starting weights for a run whose KL needs π_ref (β > 0 or the KL in the
    * reward), so no step swaps weights (a read-back of the whole model) and no checkpoint stores
    * them; absent: the trainer keeps them and swaps them in.
@@ -98,7 +103,7 @@ export async function freshTrainer(deps: TrainingDeps, spec: RunSpec, callbacks:
   const model = await deps.createModel(init.config, init.params, spec);
   // PPO's critic: a value head on a copy of the same SFT trunk (repro-method.md §11)
   const c = spec.config.adv_estimator === 'gae'
-    ? await critic(deps, init.config, initCriticParams(init.config, init.params, spec.config.seed), spec)
+    ? await critic(deps, init.config, deps.initialCritic?.(init.config, init.params, spec) ?? initCriticParams(init.config, init.params, spec.config.seed), spec)
     : null;
   const reference = needsReference(spec.config) && deps.createReference ? await deps.createReference(init.config, init.params, spec) : null;
   return GrpoTrainer.create(model, spec.config, callbacks, c, { env, reference });
