@@ -41,7 +41,7 @@ export interface ReferencePolicy {
 export interface TrainerOptions {
   /** the task and the model's format; default the toy task on the toy model (or, on restore, the snapshot's toy task) */
   env?: TaskEnv;
-  /** log π_ref without a swap (see ReferencePolicy); default: the starting weights, swapped in */
+  /** log π_ref without a swap (see ReferencePolicy); default: the model's referenceForward, else the starting weights, swapped in */
   reference?: ReferencePolicy | null;
 }
 
@@ -111,7 +111,7 @@ export class GrpoTrainer {
 
   /** A fresh run from the engine's current weights (the reference policy when beta > 0). */
   static async create(engine: TrainableModel, config: GrpoConfig, callbacks: TrainerCallbacks = {}, critic: ValueModel | null = null, opts: TrainerOptions = {}): Promise<GrpoTrainer> {
-    const t = new GrpoTrainer(engine, config, callbacks, critic, opts.env ?? TOY_ENV, opts.reference ?? null);
+    const t = new GrpoTrainer(engine, config, callbacks, critic, opts.env ?? TOY_ENV, referenceOf(engine, opts));
     if (t.needsReference() && t.reference === null) t.refParams = await engine.getParams();
     return t;
   }
@@ -133,7 +133,7 @@ export class GrpoTrainer {
     if (differs.length > 0) {
       throw new RangeError(`this run trained a different model: ${differs.map(([k, v]) => `${k} ${JSON.stringify(v)} (the model given has ${JSON.stringify((engine.config as unknown as Record<string, unknown>)[k])})`).join(', ')}`);
     }
-    const t = new GrpoTrainer(engine, snap.state.config, callbacks, critic, env, opts.reference ?? null);
+    const t = new GrpoTrainer(engine, snap.state.config, callbacks, critic, env, referenceOf(engine, opts));
     if (critic !== null) {
       if (!snap.critic) throw new RangeError('the snapshot has no critic state to restore the PPO critic from');
       await critic.setParams(snap.critic.params);
@@ -309,6 +309,13 @@ export class GrpoTrainer {
   private log(line: string): void {
     this.callbacks.onLog?.(line);
   }
+}
+
+/** The reference policy given, else the model's own (TrainableModel.referenceForward: LoRA's base, adapters off), else none. */
+function referenceOf(engine: TrainableModel, opts: TrainerOptions): ReferencePolicy | null {
+  if (opts.reference) return opts.reference;
+  const forward = engine.referenceForward?.bind(engine);
+  return forward ? { forward } : null;
 }
 
 function sum(xs: number[]): number {

@@ -3,8 +3,10 @@
 // tensors, flat, held in float32 as a GPU model holds them). Its trained vector is not the toy's
 // full layout, so the trainer must not assume one (checkpoints, the reference policy, restore).
 // Gradients are the base's exact float64 ones; AdamW is the CPU reference's on the trained part.
+// With `referenceForward` it also has its own π_ref, as a LoRA model's base with the adapters off:
+// a frozen copy of the starting weights.
 import { paramLayout, type ParamName } from '../../src/engine/config.ts';
-import type { CpuModel } from '../../src/engine/cpu/cpuModel.ts';
+import { CpuModel } from '../../src/engine/cpu/cpuModel.ts';
 import { adamwStep } from '../../src/engine/cpu/adamw.ts';
 import type { AdamWConfig, ForwardOutput, ProbeRequest, SampleOutput, SamplingOptions, StepResult, TrainableModel } from '../../src/engine/types.ts';
 
@@ -14,14 +16,19 @@ export class PartTrainableModel implements TrainableModel {
   private readonly ranges: [number, number][];
   readonly size: number;
   private opt = { m: new Float32Array(0), v: new Float32Array(0), t: 0 };
+  readonly referenceForward?: TrainableModel['referenceForward'];
 
-  constructor(base: CpuModel, trained: ParamName[]) {
+  constructor(base: CpuModel, trained: ParamName[], opts: { referenceForward?: boolean } = {}) {
     this.base = base;
     const layout = paramLayout(base.config);
     this.ranges = trained.map((n) => [layout.offsets[n], layout.sizes[n]]);
     this.size = this.ranges.reduce((s, [, n]) => s + n, 0);
     this.opt = { m: new Float32Array(this.size), v: new Float32Array(this.size), t: 0 };
     this.setPart(this.part(base.params)); // the trained part in float32 from the start
+    if (opts.referenceForward) {
+      const frozen = new CpuModel(base.config, base.params);
+      this.referenceForward = (inputs, targets, B, T) => frozen.forward(inputs, targets, B, T);
+    }
   }
 
   get config() {

@@ -168,6 +168,15 @@ describe('the trainer on a prompt set, a chat-templated BPE model', () => {
     const strip = (m: { timings: unknown }) => ({ ...m, timings: null });
     for (let s = 0; s < 2; s++) expect(strip(await tb.trainStep())).toEqual(strip(await ta.trainStep()));
     expect(Array.from(b.base.params)).toEqual(Array.from(a.base.params));
+    // a model with its own π_ref (TrainableModel.referenceForward, LoRA's base): the same numbers, no reference kept
+    const own = new PartTrainableModel(new ScriptedChatPolicy(1), [...TRAINED], { referenceForward: true });
+    const tc = await GrpoTrainer.create(own, c, {}, null, { env: taskEnv(task(), format) });
+    const swap = await GrpoTrainer.create(make(), c, {}, null, { env: taskEnv(task(), format) });
+    for (let s = 0; s < 2; s++) expect(strip(await tc.trainStep())).toEqual(strip(await swap.trainStep()));
+    const ownSnap = await tc.snapshot();
+    expect(ownSnap.refParams).toBeNull();
+    expect(flatCheckpointHeader(encodeTrainerCheckpoint(ownSnap))!.tensors.map((x) => x.name)).toEqual(['params', 'adam_m', 'adam_v']);
+    await GrpoTrainer.restore(new PartTrainableModel(new ScriptedChatPolicy(1), [...TRAINED], { referenceForward: true }), decodeTrainerCheckpoint(encodeTrainerCheckpoint(ownSnap)), {}, null, { env: taskEnv(task(), format) });
     // a checkpoint of another model is refused by name, before anything is loaded
     const other = { ...snap, state: { ...snap.state, modelConfig: { ...CONFIG, nLayer: 2 } } };
     await expect(GrpoTrainer.restore(make(), other, {}, null, { env: taskEnv(task(), format) })).rejects.toThrow(/different model: nLayer 2 \(the model given has 1\)/);
