@@ -14,6 +14,7 @@ import { presetConfig, type GrpoConfig } from '../src/rl/config.ts';
 import { GrpoTrainer, HELDOUT_SEED } from '../src/rl/trainer.ts';
 import type { EvalPoint, EvalSummary, ExperimentResults, ExperimentRun } from '../src/rl/report.ts';
 import { evalRecord } from './evalRecord.ts';
+import { DEFAULT_TOY_TASK } from '../src/rl/task/settings.ts';
 import { CI_SPEC, type ExperimentSpec } from './spec.ts';
 
 
@@ -36,7 +37,8 @@ async function main(): Promise<void> {
     outcome: presetConfig('outcome', spec.overrides),
     repro: presetConfig('repro', spec.overrides),
   };
-  const problems = heldOutProblems(HELDOUT_SEED, spec.evalProblems, { minDigits: configs.repro.min_digits, maxDigits: configs.repro.max_digits });
+  // the trainer's default task: the toy problems of DEFAULT_TOY_TASK's digits, held out by HELDOUT_SEED
+  const problems = heldOutProblems(HELDOUT_SEED, spec.evalProblems, { minDigits: DEFAULT_TOY_TASK.min_digits, maxDigits: DEFAULT_TOY_TASK.max_digits });
   const rows = configs.repro.per_device_train_batch_size * configs.repro.num_generations;
   const model = await GpuModel.create(ctx, ck.config, ck.params, { maxBatchTokens: Math.max(16, rows) * ck.config.blockSize });
   // The fixed judge of tokens after certainty: the starting checkpoint on a model of its own (the

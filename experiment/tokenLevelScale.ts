@@ -10,7 +10,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { decodeCheckpoint } from '../src/engine/checkpoint.ts';
 import { CpuModel } from '../src/engine/cpu/cpuModel.ts';
-import { heldOutProblems } from '../src/task/problem.ts';
+import { heldOutProblems, type Problem } from '../src/task/problem.ts';
 import { classifySegments } from '../src/task/classify.ts';
 import { ANSWER_MARKER, toyTokenizer } from '../src/task/index.ts';
 import { parseRegime, REGIME_MODEL_DIR, type TaskRegime } from '../src/task/regime.ts';
@@ -46,7 +46,7 @@ const { rollouts: sampled } = await evaluatePolicy(model, set, {
   maxNewTokens: 96, temperature: 1, seed: 7, delimiter: DEFAULT_GRPO_CONFIG.segment_delimiter, w: DEFAULT_GRPO_CONFIG.process_weight_w,
   chunkSize: set.length, probeJ: false,
 });
-const rollouts: Rollout[] = sampled.map((r, i) => ({ ...r, group: Math.floor(i / G) }));
+const rollouts: Rollout<Problem>[] = sampled.map((r, i) => ({ ...r, group: Math.floor(i / G) }));
 const scores = await scoreRollouts(model, rollouts, {
   topK: DEFAULT_GRPO_CONFIG.entropy_top_k, w: DEFAULT_GRPO_CONFIG.process_weight_w, probeIds: toyTokenizer.encode(ANSWER_MARKER),
   answerIds: (r) => toyTokenizer.encode(r.problem.answer), blockSize: model.config.blockSize,

@@ -50,6 +50,13 @@ export interface TrainableModel {
    * Mean cross-entropy with per-token weights w is dlogp = -w / Σw.
    */
   backward(dlogp: Float32Array): Promise<void>;
+  /**
+   * Forward of the reference policy π_ref (log-probs only; no backward follows it), when the model
+   * holds one apart from its trained weights: a LoRA model's base with the adapters off, so the KL
+   * costs no second copy of anything. Models without it have the trainer keep a copy of their
+   * weights and swap it in (setParams).
+   */
+  referenceForward?(inputs: Int32Array, targets: Int32Array, B: number, T: number): Promise<ForwardOutput>;
   zeroGrad(): void;
   /** Resolves when the device has finished all submitted work (per-phase timings); optional, CPU models need none. */
   sync?(): Promise<void>;

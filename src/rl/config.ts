@@ -1,8 +1,11 @@
 // RL training configuration, named as TRL's GRPOConfig where TRL has the setting, plus the
 // RePro process-reward settings (repro-method.md §6, §7, §9) and the estimator settings of PPO /
 // REINFORCE++ named as verl and OpenRLHF name them (repro-method.md §11). One typed object with a default and
-// a comment per field; it serialises to JSON (run files, checkpoints, URLs) unchanged.
+// a comment per field; it serialises to JSON (run files, checkpoints, URLs) unchanged. What is trained
+// on is the task's (./task/settings.ts: the toy's min_digits / max_digits were fields here once;
+// migrateLegacyConfig moves them).
 import type { AdamWConfig } from '../engine/types.ts';
+import { splitLegacyTask, type LegacyTaskFields, type ToyTaskSettings } from './task/settings.ts';
 
 export interface GrpoConfig {
   /** G, completions sampled per prompt (TRL num_generations). */
@@ -41,9 +44,6 @@ export interface GrpoConfig {
   segment_delimiter: string;
   /** ε added to the group std in both normalisations (repro-method.md §9). */
   advantage_eps: number;
-  /** Fewest / most digits per operand of the training and held-out problems (the task's difficulty). */
-  min_digits: number;
-  max_digits: number;
   /** Held-out evaluation every this many steps; 0 = never. */
   eval_every: number;
   /** Held-out problems per evaluation. */
@@ -123,9 +123,6 @@ export const DEFAULT_GRPO_CONFIG: Readonly<GrpoConfig> = Object.freeze({
   entropy_top_k: 8,
   segment_delimiter: '\n\n',
   advantage_eps: 1e-6,
-  // The bundled SFT model is trained on 2-digit problems (docs/toy-model.md); RL stays on its distribution.
-  min_digits: 2,
-  max_digits: 2,
   eval_every: 10,
   eval_size: 32,
   checkpoint_every: 25,
@@ -152,6 +149,11 @@ export function presetConfig(method: 'outcome' | 'repro', overrides: Partial<Grp
   if (method === 'outcome') cfg.process_reward_coef = 0;
   validateGrpoConfig(cfg);
   return cfg;
+}
+
+/** A KL needs π_ref: the k3 loss (β > 0) or the k1 penalty in the token rewards. */
+export function needsReference(c: Pick<GrpoConfig, 'beta' | 'use_kl_in_reward' | 'kl_coef'>): boolean {
+  return c.beta > 0 || (c.use_kl_in_reward && c.kl_coef > 0);
 }
 
 /** The AdamW settings the engine's step() takes. */
@@ -189,8 +191,6 @@ const CHECKS: Check[] = [
   ['process_weight_w', (x) => x >= 0 && x <= 1, 'in [0, 1]'],
   ['entropy_top_k', POSITIVE_INT, 'an integer ≥ 1'],
   ['advantage_eps', (x) => x > 0, '> 0'],
-  ['min_digits', (x) => Number.isInteger(x) && x >= 1 && x <= 4, 'an integer in [1, 4]'],
-  ['max_digits', (x) => Number.isInteger(x) && x >= 1 && x <= 4, 'an integer in [1, 4]'],
   ['eval_every', NON_NEGATIVE_INT, 'an integer ≥ 0'],
   ['eval_size', POSITIVE_INT, 'an integer ≥ 1'],
   ['checkpoint_every', NON_NEGATIVE_INT, 'an integer ≥ 0'],
@@ -211,9 +211,6 @@ export function validateGrpoConfig(c: GrpoConfig): void {
       throw new RangeError(`GrpoConfig.${key} must be ${what} (got ${typeof v === 'number' ? String(v) : JSON.stringify(v)})`);
     }
   }
-  if (c.max_digits < c.min_digits) {
-    throw new RangeError(`GrpoConfig.max_digits (${c.max_digits}) must be ≥ min_digits (${c.min_digits})`);
-  }
   if (!ADV_ESTIMATORS.includes(c.adv_estimator)) {
     throw new RangeError(`GrpoConfig.adv_estimator must be one of ${ADV_ESTIMATORS.join(' | ')} (got ${JSON.stringify(c.adv_estimator)})`);
   }
@@ -229,4 +226,14 @@ export function validateGrpoConfig(c: GrpoConfig): void {
   if (typeof c.segment_delimiter !== 'string' || c.segment_delimiter.length === 0) {
     throw new RangeError(`GrpoConfig.segment_delimiter must be a non-empty string (got ${JSON.stringify(c.segment_delimiter)})`);
   }
+}
+
+/**
+ * A config as read from a run file, checkpoint or stored run spec: the estimator fields filled in
+ * (older runs are GRPO) and the toy task's digits, fields of the config before the task left the
+ * trainer, moved out (`task`: the toy task they described; null when the config has none).
+ */
+export function migrateLegacyConfig(raw: GrpoConfig & LegacyTaskFields): { config: GrpoConfig; task: ToyTaskSettings | null } {
+  const { config, task } = splitLegacyTask(raw);
+  return { config: withEstimatorDefaults(config as GrpoConfig), task };
 }
