@@ -11,7 +11,10 @@
 //   (head h = kv·G + g), so one MatMul per kv head serves its G query heads.
 // - gqa: ONNX Runtime's com.microsoft GroupQueryAttention (its fused kernel, what onnx-community
 //   model-builder exports use). It takes per-row valid lengths (seqlens_k = Σ mask − 1), not the
-//   mask itself: right for full or right-padded rows, not for a masked stretch in the middle.
+//   mask: full rows are right, left padding is not. onnxruntime-web's WebGPU kernel writes a row's
+//   new K/V right after its valid length, so the scorer's probe rows (a prefix, the rest of the
+//   shared past masked) are right too; ORT's CPU kernel refuses several rows of several new tokens
+//   after a past, and head sizes not a multiple of 8.
 import type { BlockStep } from '../block.ts';
 import { DT, float, MS_DOMAIN, type GraphBuilder } from './graphBuilder.ts';
 

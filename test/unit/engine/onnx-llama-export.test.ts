@@ -6,7 +6,9 @@
 // opset-17 ops; masked MatMul/Softmax attention or com.microsoft GroupQueryAttention.
 // Log-probs of every position within 1e-4 (f32 weights; 2e-2 for BF16 files, widened to f32),
 // (a) one pass from an empty past, (b) the same split in two with present fed back as past;
-// masked attention also (c) left padding and (d) probe rows that hide a stretch of the past.
+// masked attention also (c) left padding and (d) probe rows that hide a stretch of the past
+// (GroupQueryAttention takes per-row valid lengths, not a mask: on ORT's CPU kernel (c) is wrong
+// and (d) refused).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -126,7 +128,8 @@ describe('the Llama-family ONNX export on ONNX Runtime (node) vs the torch refer
           const pos = [range(0, T), range(0, T).map((t) => Math.max(0, t - pad))];
           const out = await session.run({ input_ids: i64(ids), attention_mask: i64(mask), position_ids: i64(pos), ...past(2) });
           for (let s = pad; s < T - 1; s++) check(logprob(out.logits as ort.Tensor, 1, s, ids[1][s + 1]), ref[1][s - pad], `(c) padded row, position ${s}`);
-
+        }
+        {
           // (d) probes as the scorer batches them: the past of the first 30 positions tiled,
           // row b hiding positions ≥ n_b, its two tokens at positions n_b, n_b + 1
           const keep = 30;
@@ -141,14 +144,21 @@ describe('the Llama-family ONNX export on ONNX Runtime (node) vs the torch refer
               tiled[`past_key_values.${l}.${kv}`] = new ort.Tensor('float32', data, [prefixes.length, NKV, keep, HD]);
             }
           }
-          const probe = await session.run({
+          const run = session.run({
             input_ids: i64(prefixes.map((n) => c.seqs[0].slice(n, n + 2))),
             attention_mask: i64(prefixes.map((n) => [...range(0, keep).map((j) => (j < n ? 1 : 0)), 1, 1])),
             position_ids: i64(prefixes.map((n) => [n, n + 1])), ...tiled,
           });
-          prefixes.forEach((n, b) => {
-            for (let j = 0; j < 2; j++) check(logprob(probe.logits as ort.Tensor, b, j, c.seqs[0][n + j + 1]), ref[0][n + j], `(d) probe after ${n}, token ${j}`);
-          });
+          if (v.attention === 'gqa') {
+            // ORT's CPU GroupQueryAttention refuses several rows of several new tokens after a past
+            // (onnxruntime-web's WebGPU kernel runs them: test/gpu/engine/llamaOnnxReference.test.ts)
+            await expect(run).rejects.toThrow(/batch_size must be 1 when sequence_length > 1 and past context is given/);
+          } else {
+            const probe = await run;
+            prefixes.forEach((n, b) => {
+              for (let j = 0; j < 2; j++) check(logprob(probe.logits as ort.Tensor, b, j, c.seqs[0][n + j + 1]), ref[0][n + j], `(d) probe after ${n}, token ${j}`);
+            });
+          }
         }
         expect(worst).toBeGreaterThan(0); // float32 ORT vs torch: different arithmetic, same function
         console.log(`${c.name} ${c.dtype} ${v.attention}/${v.kernels}: max |ORT − torch| log-prob ${worst.toExponential(2)}`);
