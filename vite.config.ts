@@ -54,8 +54,9 @@ export default defineConfig(({ command }) => ({
       devOptions: { enabled: false },
       injectManifest: {
         rollupFormat: 'iife',
-        // The app shell, ORT's wasm, the bundled models and the example sets (the wasm is ~28 MB).
-        globPatterns: ['**/*.{html,js,mjs,css,wasm}', 'models/**/*', 'examples/*'],
+        // The app shell, ORT's wasm, KaTeX's fonts (woff2: what browsers load), the bundled models
+        // and the example sets (the wasm is ~28 MB).
+        globPatterns: ['**/*.{html,js,mjs,css,wasm,woff2}', 'models/**/*', 'examples/*'],
         globIgnores: ['**/eval.json', '**/train-log*'],
         maximumFileSizeToCacheInBytes: 40 * 1024 * 1024,
       },
@@ -71,5 +72,11 @@ export default defineConfig(({ command }) => ({
   worker: { format: 'es' },
   server: { host: '127.0.0.1', port: 5173, strictPort: false },
   preview: { host: '127.0.0.1', port: 4173, strictPort: false },
-  build: { target: 'es2022', outDir: 'dist' },
+  build: {
+    target: 'es2022',
+    outDir: 'dist',
+    // Fonts (KaTeX's) stay files: a small one inlined as a data: URL is blocked by the CSP's
+    // font-src 'self' (src/site/policy.ts), which stays as it is.
+    assetsInlineLimit: (file: string) => (/\.(woff2?|ttf)$/.test(file) ? false : undefined),
+  },
 }));

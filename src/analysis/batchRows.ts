@@ -22,6 +22,8 @@ export interface BatchItemResult {
   stopped?: GenerationStop;
   /** Unknown tokens / past the context: the row's numbers are flagged (absent in runs saved before). */
   representability?: Representability | null;
+  /** The CoT of a row that was not scored (it has no trajectory to carry it), for the inspector. */
+  cot?: string;
 }
 
 export interface BatchRow {
@@ -44,19 +46,49 @@ export interface BatchRow {
   ms: number;
   /** Why the model cannot represent this row ('' when it can; llm/representability.ts). */
   flag: string;
+  /** What became of the row (see RowScoring). */
+  scoring: RowScoring;
 }
+
+/**
+ * scored: numbers as usual. not-scored: the model cannot represent the input, so it was not scored
+ * (the inspector's rule; no numbers). scored-anyway: not representable, scored because the run asked
+ * for it — every number is flagged where it is shown. error: the item failed.
+ */
+export type RowScoring = 'scored' | 'not-scored' | 'scored-anyway' | 'error';
+
+/** How exports and the table's notes state a row's scoring, in words. */
+export const SCORING_TEXT: Record<RowScoring, string> = {
+  scored: 'scored',
+  'not-scored': 'not scored: the model cannot represent this input',
+  'scored-anyway': 'scored anyway: the model cannot represent this input, numbers not meaningful',
+  error: 'error',
+};
 
 export const CSV_COLUMNS: (keyof BatchRow)[] = [
   'id', 'line', 'question', 'answer', 'modelAnswer', 'correct', 'cotTokens', 'segments', 'backtracking',
-  'tokensAfterCertainty', 'plateaus', 'finalScore', 'J0', 'JK', 'ms', 'error', 'flag',
+  'tokensAfterCertainty', 'plateaus', 'finalScore', 'J0', 'JK', 'ms', 'error', 'flag', 'scoring',
 ];
+
+/** The row's numeric columns: those a scored-anyway row marks ⚠ wherever they are shown. */
+export const NUMBER_COLUMNS = ['cotTokens', 'segments', 'backtracking', 'tokensAfterCertainty', 'plateaus', 'finalScore', 'J0', 'JK'] as const satisfies readonly (keyof BatchRow)[];
+
+/** The scoring of one result: its representability and whether it has a trajectory decide. */
+export function scoringOf(r: Pick<BatchItemResult, 'trajectory' | 'error' | 'representability'>): RowScoring {
+  const unrepresentable = r.representability !== null && r.representability !== undefined && !r.representability.ok;
+  if (r.trajectory) return unrepresentable ? 'scored-anyway' : 'scored';
+  if (unrepresentable && r.error === null) return 'not-scored';
+  return 'error';
+}
 
 export function rowOf(index: number, r: BatchItemResult, opts: { w: number; eps: number; markers: readonly string[] }): BatchRow {
   const base = {
     index, id: r.id, line: r.line, question: r.question, answer: r.answer, modelAnswer: r.modelAnswer, correct: r.correct, ms: r.ms,
     flag: representabilityNote(r.representability),
+    scoring: scoringOf(r),
   };
   const empty = { cotTokens: null, segments: null, backtracking: null, tokensAfterCertainty: null, plateaus: null, finalScore: null, J0: null, JK: null };
+  if (base.scoring === 'not-scored') return { ...base, ...empty, error: null };
   if (!r.trajectory) return { ...base, ...empty, error: r.error ?? 'no trajectory' };
   try {
     const m = overthinkingMetrics(r.trajectory, opts); // repro-method.md §10
@@ -73,7 +105,7 @@ export function rowOf(index: number, r: BatchItemResult, opts: { w: number; eps:
       JK: m.JK,
     };
   } catch (e) {
-    return { ...base, ...empty, error: `metrics failed: ${(e as Error).message}` };
+    return { ...base, ...empty, scoring: 'error', error: `metrics failed: ${(e as Error).message}` };
   }
 }
 

@@ -58,6 +58,8 @@ export interface GenerateCallbacks {
 
 export interface ModelInfo {
   id: string;
+  /** What runs the model: our own WebGPU engine, or ONNX Runtime Web (onnx-community exports). */
+  runtime: 'engine' | 'onnxruntime';
   backend: 'webgpu' | 'wasm';
   /** Why the model runs on WASM when WebGPU was asked for (shown in the UI), else undefined. */
   backendNote?: string;

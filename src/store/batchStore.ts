@@ -28,6 +28,9 @@ interface BatchState {
   progress: { done: number; total: number; startedAt: number; updatedAt: number; rate: RateState } | null;
   /** The last file read, kept so a mapping override can re-parse it. */
   source: { file: Blob; name: string } | null;
+  /** Score input the model cannot represent anyway, flagged (off: not scored, the inspector's rule). */
+  scoreUnrepresentable: boolean;
+  setScoreUnrepresentable(on: boolean): void;
   loadFile(file: Blob, name: string, mapping?: FieldMapping): Promise<void>;
   /** Re-parses the last file with a field-mapping override ({} = automatic). */
   remap(mapping: FieldMapping): Promise<void>;
@@ -56,6 +59,8 @@ export const useBatch = create<BatchState>((set, get) => ({
   running: null,
   progress: null,
   source: null,
+  scoreUnrepresentable: false,
+  setScoreUnrepresentable: (on) => set({ scoreUnrepresentable: on }),
   async loadFile(file, name, mapping) {
     set({ parsing: true, error: null, parsed: null, source: { file, name } });
     try {
@@ -93,6 +98,7 @@ export const useBatch = create<BatchState>((set, get) => ({
       delimiter: s.delimiter,
       delimiterIsRegex: s.delimiterIsRegex,
       sampling: { maxNewTokens: s.maxNewTokens, temperature: s.temperature, topK: s.samplingTopK, topP: s.topP, seed: s.seed },
+      scoreUnrepresentable: get().scoreUnrepresentable,
     };
     const runId = `run-${Date.now()}`;
     const run: StoredBatchRun = {

@@ -70,7 +70,7 @@ export const useComparison = create<ComparisonState>((set, get) => ({
       views[runId] = {
         spec, status: 'stopped', message: `imported from ${fileName} (exported ${file.exportedAt}); not resumable here`,
         metrics: r.metrics, evals: r.evals, samples: r.samples, log: [], hidden: false,
-        runningSince: null, stepAtRunningSince: last, rate: startRate(last, Date.now()),
+        runningSince: null, stepAtRunningSince: last, rate: startRate(last, Date.now()), pending: null,
       };
       if (r.checkpoint) weights[runId] = r.checkpoint.safetensors;
     }

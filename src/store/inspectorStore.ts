@@ -15,6 +15,11 @@ import { inspectionRecordOf, settingsFromRecord } from './inspectionRecordOf.ts'
 import { answersMatch } from '../analysis/responseSplit.ts';
 import type { Representability } from '../llm/representability.ts';
 
+export type InputField = 'question' | 'answer' | 'cot';
+
+/** What a newcomer finds in the empty fields: the toy task's format, which any tokenizer reads too. */
+export const EXAMPLE_INPUT = { question: '37+65=?', answer: '102' } as const;
+
 let jobCounter = 0;
 const nextJobId = (kind: string) => `${kind}-${++jobCounter}`;
 
@@ -35,6 +40,12 @@ interface InspectorState {
   scoreProgress: { done: number; total: number } | null;
   trajectory: Trajectory | null;
   error: string | null;
+  /** The input fields `error` is about: editing one of them clears it (the error no longer holds). */
+  errorAbout: InputField[];
+  /** The example put in the empty fields when a model that can read it loaded (null: none, or edited since). */
+  prefilled: { question: string; answer: string } | null;
+  /** Puts the toy task's example in the fields if all are empty and the loaded model can represent it. */
+  prefillExample(): Promise<void>;
   /** Current boundary k ∈ 0 … K of the stepper. */
   step: number;
   saved: StoredInspection[];
@@ -80,20 +91,39 @@ export const useInspector = create<InspectorState>((set, get) => ({
   scoreProgress: null,
   trajectory: null,
   error: null,
+  errorAbout: [],
+  prefilled: null,
   step: 0,
   saved: [],
   scoredWith: null,
   branches: [],
   savedAs: null,
   setInput(patch) {
-    set({ ...patch, ...(patch.cot !== undefined ? { generation: null } : {}) });
+    const about = get().errorAbout;
+    const clears = about.some((f) => patch[f] !== undefined && patch[f] !== get()[f]);
+    set({
+      ...patch,
+      ...(patch.cot !== undefined ? { generation: null } : {}),
+      ...(clears ? { error: null, errorAbout: [] } : {}),
+      ...(get().prefilled && (patch.question !== undefined || patch.answer !== undefined) ? { prefilled: null } : {}),
+    });
+  },
+  async prefillExample() {
+    const empty = () => get().question === '' && get().answer === '' && get().cot === '';
+    if (!empty() || !useModel.getState().loaded) return;
+    try {
+      const check = await workerApi().checkInput({ ...EXAMPLE_INPUT, cot: '', probe: probeSetting() });
+      if (check.ok && empty()) set({ ...EXAMPLE_INPUT, prefilled: { ...EXAMPLE_INPUT } });
+    } catch {
+      // no example then: the fields' placeholders still show one
+    }
   },
   async generate() {
     if (get().generating || get().scoring) return;
     const jobId = nextJobId('gen');
     const s = useSettings.getState().settings;
     const previous = { cot: get().cot, generation: get().generation };
-    set({ generating: jobId, error: null, cot: '', generation: null, genTokens: 0, genAnswer: '' });
+    set({ generating: jobId, error: null, errorAbout: [], cot: '', generation: null, genTokens: 0, genAnswer: '' });
     try {
       const g = await workerApi().generate(
         jobId,
@@ -110,8 +140,8 @@ export const useInspector = create<InspectorState>((set, get) => ({
       set({ cot: g.cot, generation: g, genTokens: g.tokens, genAnswer: g.modelAnswer, generating: null });
       void get().checkInputs();
     } catch (e) {
-      // A refused or failed generation leaves the CoT that was there.
-      set({ error: errorText(e), ...previous });
+      // A refused or failed generation leaves the CoT that was there; a refusal is about the question.
+      set({ error: errorText(e), errorAbout: ['question'], ...previous });
     } finally {
       set({ generating: null });
     }
@@ -120,12 +150,12 @@ export const useInspector = create<InspectorState>((set, get) => ({
     if (get().generating || get().scoring) return;
     const { question, answer, cot } = get();
     if (answer.trim() === '') {
-      set({ error: 'answer: enter the ground-truth answer to score against (repro-method.md §3 scores only answer tokens).' });
+      set({ error: 'answer: enter the ground-truth answer to score against (repro-method.md §3 scores only answer tokens).', errorAbout: ['answer'] });
       return;
     }
     const jobId = nextJobId('score');
     const s = useSettings.getState().settings;
-    set({ scoring: jobId, error: null, scoreProgress: { done: 0, total: 0 } });
+    set({ scoring: jobId, error: null, errorAbout: [], scoreProgress: { done: 0, total: 0 } });
     try {
       const t = await workerApi().score(
         jobId,
@@ -139,7 +169,7 @@ export const useInspector = create<InspectorState>((set, get) => ({
       // Input the model cannot represent (unknown tokens, past its context) is refused by the
       // worker, from the same tokenization it would score; the flags beside the input follow.
       const refused = (e as Error)?.name === 'NotRepresentable';
-      set({ error: refused ? (e as Error).message : errorText(e) });
+      set(refused ? { error: (e as Error).message, errorAbout: ['question', 'answer', 'cot'] } : { error: errorText(e) });
       if (refused) void get().checkInputs();
     } finally {
       set({ scoring: null, scoreProgress: null });

@@ -7,8 +7,10 @@ import { workerApi } from '../worker/client.ts';
 import type { ModelRef } from './viewLink.ts';
 
 function linkableSource(source: ModelSourceSpec, loaded: LoadedModel): ModelRef | null {
-  if (source.kind === 'bundled') return { kind: 'bundled' };
-  if (source.kind === 'hub') return { kind: 'hub', id: source.id, dtype: loaded.info.dtype };
+  const backend = loaded.info.runtime === 'engine' ? 'engine' as const : 'ort' as const;
+  if (source.kind === 'bundled') return { kind: 'bundled', backend };
+  // an ONNX dtype names an ONNX weight file; the engine reads the repository's safetensors
+  if (source.kind === 'hub') return { kind: 'hub', id: source.id, ...(backend === 'ort' && { dtype: loaded.info.dtype }), backend };
   return null;
 }
 
@@ -16,6 +18,8 @@ interface ModelState {
   loaded: LoadedModel | null;
   /** Where `loaded` came from, as a shared link can name it (null: local files, a checkpoint). */
   loadedFrom: ModelRef | null;
+  /** The source the loaded model came from (to open it again on the other backend). */
+  lastSource: ModelSourceSpec | null;
   loading: boolean;
   /** Per file: bytes loaded / total (0 = unknown). */
   progress: Record<string, LoadProgress>;
@@ -24,6 +28,8 @@ interface ModelState {
   /** Cached models with their sizes (null until listed). */
   cachedModels: CachedModel[] | null;
   load(source: ModelSourceSpec): Promise<void>;
+  /** Open the loaded model's source again on the other backend (our engine ↔ ONNX Runtime). */
+  reloadOn(backend: 'engine' | 'ort'): Promise<void>;
   /** Cancels a download / load in progress (the worker's 'load' job). */
   cancelLoad(): void;
   refreshCacheSize(): Promise<void>;
@@ -34,6 +40,7 @@ interface ModelState {
 export const useModel = create<ModelState>((set, get) => ({
   loaded: null,
   loadedFrom: null,
+  lastSource: null,
   loading: false,
   progress: {},
   error: null,
@@ -60,7 +67,7 @@ export const useModel = create<ModelState>((set, get) => ({
         source,
         proxy((p: LoadProgress) => set((s) => ({ progress: { ...s.progress, [p.file]: p } }))),
       );
-      set({ loaded, loadedFrom: linkableSource(source, loaded) });
+      set({ loaded, loadedFrom: linkableSource(source, loaded), lastSource: source });
     } catch (e) {
       const kept = get().loaded;
       set({ error: kept ? `${errorText(e)} — still using ${kept.label}.` : errorText(e) });
@@ -68,6 +75,10 @@ export const useModel = create<ModelState>((set, get) => ({
       set({ loading: false });
       void get().refreshCacheSize();
     }
+  },
+  async reloadOn(backend) {
+    const src = get().lastSource;
+    if (src) await get().load({ ...src, backend });
   },
   async refreshCacheSize() {
     try {

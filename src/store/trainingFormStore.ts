@@ -13,8 +13,11 @@ interface TrainingFormState {
 
 const { steps, seed, ...settings } = linkView().training ?? {};
 
+/** Steps of the comparison the screen opens on (the verbose preset's: src/ui/training/presets.ts). */
+export const DEFAULT_STEPS = 20;
+
 export const useTrainingForm = create<TrainingFormState>((set) => ({
-  steps: steps ?? 100,
+  steps: steps ?? DEFAULT_STEPS,
   seed: seed ?? 0,
   settings,
   set: (patch) => set(patch),

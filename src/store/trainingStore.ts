@@ -31,6 +31,11 @@ export interface RunView {
   stepAtRunningSince: number;
   /** smoothed time per step (store/eta.ts), for a steady ETA */
   rate: RateState;
+  /**
+   * Asked to stop or pause, and the worker has not confirmed yet: it finishes the step in flight
+   * first (which is still recorded), so the screen says "stopping…" until the status changes.
+   */
+  pending: 'stopping' | 'pausing' | null;
 }
 
 interface TrainingState {
@@ -68,7 +73,7 @@ const EVENT_BATCH_MS = 50;
 
 function emptyView(spec: RunSpec): RunView {
   return {
-    spec, status: 'starting', message: null, metrics: [], evals: [], samples: [], log: [], hidden: false, runningSince: null, stepAtRunningSince: 0,
+    spec, status: 'starting', message: null, metrics: [], evals: [], samples: [], log: [], hidden: false, runningSince: null, stepAtRunningSince: 0, pending: null,
     rate: startRate(0, Date.now()),
   };
 }
@@ -109,6 +114,8 @@ export const useTraining = create<TrainingState>((set, get) => {
     onStatus: (id, status, message) => patchSoon(id, (r) => ({
       status,
       message: message ?? null,
+      // the worker's word on the run: a stop or pause it was asked for is done (or overtaken)
+      pending: status === r.status ? r.pending : null,
       runningSince: status === 'running' ? Date.now() : null,
       stepAtRunningSince: r.metrics.at(-1)?.step ?? 0,
       // a new stretch of running (resume): the time paused is not a step's time
@@ -122,6 +129,12 @@ export const useTraining = create<TrainingState>((set, get) => {
     } catch (e) {
       set({ error: e instanceof Error ? e.message : String(e) });
     }
+  };
+  /** Shows `pending` at once; the worker's status event clears it (a failed request clears it too). */
+  const withPending = async (id: string, pending: 'stopping' | 'pausing', f: () => Promise<void>) => {
+    patch(id, () => ({ pending }));
+    await guard(f);
+    if (get().error !== null) patch(id, () => ({ pending: null }));
   };
   return {
     runs: {},
@@ -153,9 +166,9 @@ export const useTraining = create<TrainingState>((set, get) => {
         }
       }
     },
-    pause: (id) => guard(() => trainingApi().pause(id)),
+    pause: (id) => withPending(id, 'pausing', () => trainingApi().pause(id)),
     resume: (id) => guard(() => trainingApi().resume(id)),
-    stop: (id) => guard(() => trainingApi().stop(id)),
+    stop: (id) => withPending(id, 'stopping', () => trainingApi().stop(id)),
     async resumeSaved(id) {
       const info = get().saved.find((r) => r.spec.runId === id);
       if (!info) return;

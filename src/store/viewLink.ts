@@ -7,9 +7,11 @@ import { compressToEncodedURIComponent, decompressFromEncodedURIComponent } from
 import { z } from '../data/zod.ts';
 import { ORT_DTYPES } from '../llm/ort/dtypeChoice.ts';
 
+/** The backend that ran the view's model (our engine or ONNX Runtime): a link opens it on the same one. */
+const backend = z.enum(['engine', 'ort']).optional();
 const ModelRef = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('bundled') }),
-  z.object({ kind: z.literal('hub'), id: z.string().regex(/^[\w.-]+\/[\w.-]+$/), dtype: z.string().refine((d) => (ORT_DTYPES as readonly string[]).includes(d), { message: `dtype must be one of ${ORT_DTYPES.join(', ')}` }).optional() }),
+  z.object({ kind: z.literal('bundled'), backend }),
+  z.object({ kind: z.literal('hub'), id: z.string().regex(/^[\w.-]+\/[\w.-]+$/), dtype: z.string().refine((d) => (ORT_DTYPES as readonly string[]).includes(d), { message: `dtype must be one of ${ORT_DTYPES.join(', ')}` }).optional(), backend }),
 ]);
 export type ModelRef = z.infer<typeof ModelRef>;
 

@@ -24,6 +24,12 @@ export const REGIME_LABEL: Readonly<Record<TaskRegime, string>> = Object.freeze(
   verbose: 'verbose but correct',
 });
 
+/** What a training comparison in each regime shows, in one line (the training screen, docs/experiment.md). */
+export const REGIME_LESSON: Readonly<Record<TaskRegime, string>> = Object.freeze({
+  verbose: 'Long, hesitant answers are as correct as concise ones, so the outcome reward cannot tell them apart: RePro shortens the CoT, outcome-only hardly does.',
+  mixed: 'Overthinking mostly comes with a wrong answer, so the outcome reward already pushes it away: outcome-only and RePro look alike, by design.',
+});
+
 /** The bundled checkpoint of each regime, under public/ (served at the site root). */
 export const REGIME_MODEL_DIR: Readonly<Record<TaskRegime, string>> = Object.freeze({
   mixed: 'models/toy-reasoner',

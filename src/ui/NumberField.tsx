@@ -17,9 +17,11 @@ interface Props {
   integer?: boolean;
   group?: FieldGroup;
   title?: string;
+  /** Label beside the input, not above it (a field alone in a row of buttons). */
+  inline?: boolean;
 }
 
-export function NumberField({ label, value, min, max, step, onChange, testId, integer, group, title }: Props) {
+export function NumberField({ label, value, min, max, step, onChange, testId, integer, group, title, inline }: Props) {
   const id = useId();
   const [text, setText] = useState(String(value));
   useEffect(() => setText(String(value)), [value]);
@@ -33,7 +35,7 @@ export function NumberField({ label, value, min, max, step, onChange, testId, in
     if (group) setError(group, id, null);
   }, [group, id, setError]);
   return (
-    <span className="number-field">
+    <span className={inline ? 'number-field inline' : 'number-field'}>
       <label htmlFor={id} title={title}>{label}</label>
       <input
         id={id}

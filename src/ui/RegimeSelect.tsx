@@ -6,7 +6,7 @@ export function RegimeSelect({ value, onChange, disabled, testId, label = 'Bundl
   value: TaskRegime; onChange(r: TaskRegime): void; disabled?: boolean; testId: string; label?: string;
 }) {
   return (
-    <label className="field">
+    <label>
       {label}
       <select value={value} disabled={disabled} onChange={(e) => onChange(parseRegime(e.target.value))} data-testid={testId}>
         {TASK_REGIMES.map((r) => <option key={r} value={r}>{REGIME_LABEL[r]}</option>)}

@@ -12,10 +12,12 @@ export interface ChartColors {
   bg: string;
   pos: string;
   neg: string;
+  /** Numbers flagged as not meaningful (⚠ series). */
+  warn: string;
 }
 
-const LIGHT: ChartColors = { c1: '#0b62d6', c2: '#d1631a', c3: '#1a7f37', c4: '#8250df', grid: '#d8dee4', axis: '#57606a', cursor: '#cf222e', bg: '#ffffff', pos: '#1a7f37', neg: '#cf222e' };
-const DARK: ChartColors = { c1: '#58a6ff', c2: '#f0883e', c3: '#56d364', c4: '#bc8cff', grid: '#30363d', axis: '#9198a1', cursor: '#ff7b72', bg: '#161b22', pos: '#3fb950', neg: '#f85149' };
+const LIGHT: ChartColors = { c1: '#0b62d6', c2: '#d1631a', c3: '#1a7f37', c4: '#8250df', grid: '#d8dee4', axis: '#57606a', cursor: '#cf222e', bg: '#ffffff', pos: '#1a7f37', neg: '#cf222e', warn: '#9a6700' };
+const DARK: ChartColors = { c1: '#58a6ff', c2: '#f0883e', c3: '#56d364', c4: '#bc8cff', grid: '#30363d', axis: '#9198a1', cursor: '#ff7b72', bg: '#161b22', pos: '#3fb950', neg: '#f85149', warn: '#d29922' };
 
 export function useChartColors(): ChartColors {
   return useAppliedTheme() === 'dark' ? DARK : LIGHT;

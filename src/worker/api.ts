@@ -38,15 +38,23 @@ export interface SelfTestReport {
   message: string;
 }
 
-/** Where a model comes from. Local files carry their folder-relative paths. */
-export type ModelSourceSpec =
+/**
+ * What runs a model: our own WebGPU engine (safetensors of the Llama family, the toy models) or
+ * ONNX Runtime (onnx-community exports). 'auto': the engine when it can run the model here, else
+ * ONNX Runtime.
+ */
+export type ModelBackendChoice = 'auto' | 'engine' | 'ort';
+
+/** Where a model comes from (and, optionally, which backend runs it). Local files carry their folder-relative paths. */
+export type ModelSourceSpec = (
   /** a bundled toy model; regime (src/task/regime.ts) picks its folder, absent = mixed */
   | { kind: 'bundled'; regime?: TaskRegime }
-  /** dtype: a weight variant the user picked; token: a Hugging Face access token (kept in memory, never stored). */
+  /** dtype: an ONNX weight variant the user picked; token: a Hugging Face access token (kept in memory, never stored). */
   | { kind: 'hub'; id: string; revision?: string; dtype?: OrtDtype; token?: string }
   | { kind: 'local'; files: { path: string; file: File }[] }
-  /** A toy-reasoner safetensors checkpoint (SFT or a GRPO run's), exported to ONNX in the worker. */
-  | { kind: 'checkpoint'; name: string; bytes: Uint8Array };
+  /** A toy-reasoner safetensors checkpoint (SFT or a GRPO run's). */
+  | { kind: 'checkpoint'; name: string; bytes: Uint8Array }
+) & { backend?: ModelBackendChoice };
 
 export interface LoadProgress {
   file: string;
@@ -56,8 +64,13 @@ export interface LoadProgress {
   phase: string;
 }
 
+/** Which backends can open the loaded model's source: null = yes, else why not. */
+export interface BackendOptions { engine: string | null; ort: string | null }
+
 export interface LoadedModel {
   info: ModelInfo;
+  /** What each backend says about this source (the panel offers the other one when it can open it). */
+  backends?: BackendOptions;
   defaultProbe: string;
   /** What the worker used to load it, for display ("bundled toy model", a hub id, a folder). */
   label: string;
@@ -126,6 +139,11 @@ export interface BatchOptions {
   delimiter: string;
   delimiterIsRegex: boolean;
   sampling: SamplingOptions;
+  /**
+   * Score input the model cannot represent anyway (its numbers are flagged wherever shown). Off:
+   * such input is not scored, the inspector's rule.
+   */
+  scoreUnrepresentable?: boolean;
 }
 
 /** The parse report of an uploaded prompt file (src/data parsePromptSet), plus the file's name. */

@@ -2,22 +2,24 @@
 // scorer. Maps the UI's ModelSourceSpec onto the loader's ModelSource.
 import type { CacheState, LanguageModel } from '../llm/types.ts';
 import type { Trajectory } from '../repro/types.ts';
-import { OrtLanguageModel } from '../llm/ort/ortLanguageModel.ts';
 import { cacheSize as ortCacheSize, clearCache as ortClearCache, readBody, type FetchFile, type FileProgress, type ModelSource, type OpenFile } from '../llm/hub/modelFiles.ts';
 import { ModelLoadError, httpError } from '../llm/hub/modelLoadError.ts';
 import { scoreTrajectory as score, type ScoreOptions } from '../llm/scorer/scoreTrajectory.ts';
 export { tokenizeForScoring } from '../llm/scorer/scoreTrajectory.ts';
 import { logitsKernelFor, logitsTopKFor } from '../gpu/logitsKernel.ts';
 import { decodeCheckpoint } from '../engine/checkpoint.ts';
-import { toyModelFolder } from '../engine/onnx/toyModelFolder.ts';
+import { toyConfigFiles, toyModelFolder, toyTokenizerFiles } from '../engine/onnx/toyModelFolder.ts';
+import { exportOnnx } from '../engine/onnx/export.ts';
+import { VOCAB } from '../task/vocab.ts';
+import { openModel, type OpenedModel } from './openModel.ts';
 import type { LoadProgress, ModelSourceSpec } from './api.ts';
 import { REGIME_MODEL_DIR, type TaskRegime } from '../task/regime.ts';
 import { siteUrl } from '../site/siteUrl.ts';
 
 /** The bundled toy model, served from public/models/toy-reasoner/. */
 export const BUNDLED_MODEL_PATH = 'models/toy-reasoner/';
-/** Its files (fp32 ONNX export only), so the loader does not look for other dtypes. */
-const BUNDLED_FILES = ['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx'];
+/** Its files (the toy checkpoint for our engine, the fp32 ONNX export for ONNX Runtime), so loaders look for nothing else. */
+const BUNDLED_FILES = ['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json', 'model.safetensors', 'onnx/model.onnx'];
 
 /** The bundled folder of a regime's toy model (the mixed one is BUNDLED_MODEL_PATH). */
 export const bundledModelPath = (regime: TaskRegime = 'mixed'): string => (regime === 'mixed' ? BUNDLED_MODEL_PATH : `${REGIME_MODEL_DIR[regime]}/`);
@@ -57,30 +59,37 @@ function localSource(files: { path: string; file: File }[]): ModelSource {
   return { kind: 'fetch', id: inFolder ? top : 'local model', fetchFile, openFile, files: [...byPath.keys()].sort() };
 }
 
-/** A toy checkpoint's weights as an in-memory model folder (its ONNX export and the toy tokenizer). */
+/**
+ * A toy checkpoint as an in-memory model folder: the checkpoint itself (our engine), the toy
+ * tokenizer and config files, and its ONNX export (made only when ONNX Runtime asks for it).
+ */
 function checkpointSource(name: string, bytes: Uint8Array, onProgress: (p: LoadProgress) => void): ModelSource {
+  let ck: ReturnType<typeof decodeCheckpoint>;
   let folder: Record<string, Uint8Array>;
   try {
-    const ck = decodeCheckpoint(bytes);
-    folder = toyModelFolder(ck.config, ck.params);
+    ck = decodeCheckpoint(bytes);
+    if (ck.config.vocabSize !== VOCAB.length) toyModelFolder(ck.config, ck.params); // throws the vocabulary mismatch
+    folder = { 'model.safetensors': bytes, ...toyConfigFiles(ck.config), ...toyTokenizerFiles() };
   } catch (e) {
     throw new ModelLoadError('corrupt-file', `${name} is not a usable toy-reasoner checkpoint: ${(e as Error).message}`, { file: name, cause: e });
   }
   const fetchFile: FetchFile = async (path) => {
+    if (path === 'onnx/model.onnx' && !folder[path]) folder[path] = exportOnnx(ck.config, ck.params);
     const file = folder[path];
-    if (!file) throw new ModelLoadError('missing-file', `Missing file ${path} of the checkpoint's export.`, { file: path });
-    onProgress({ file: path, loaded: file.byteLength, total: file.byteLength, phase: 'exported from the checkpoint' });
+    if (!file) throw new ModelLoadError('missing-file', `Missing file ${path} of the checkpoint's folder.`, { file: path });
+    onProgress({ file: path, loaded: file.byteLength, total: file.byteLength, phase: path.endsWith('.onnx') ? 'exported from the checkpoint' : 'from the checkpoint' });
     return file;
   };
-  return { kind: 'fetch', id: name, fetchFile, files: Object.keys(folder).sort() };
+  return { kind: 'fetch', id: name, fetchFile, files: [...Object.keys(folder), 'onnx/model.onnx'].sort() };
 }
 
-export async function loadLanguageModel(spec: ModelSourceSpec, onProgress: (p: LoadProgress) => void, signal: AbortSignal): Promise<LanguageModel> {
+/** Opens a model on the backend the spec asks for (default: our engine when it can run it), with what each backend says of the source. */
+export async function openLanguageModel(spec: ModelSourceSpec, onProgress: (p: LoadProgress) => void, signal: AbortSignal): Promise<OpenedModel> {
   const progress = (p: FileProgress) =>
     onProgress({ file: p.file, loaded: p.loaded, total: p.total ?? 0, phase: p.fromCache ? 'from cache' : 'download' });
   try {
-    const hub = spec.kind === 'hub' ? { dtype: spec.dtype, token: spec.token } : {};
-    return await OrtLanguageModel.load(sourceOf(spec, progress, onProgress, signal), { onProgress: progress, signal, ...hub });
+    const source = sourceOf(spec, progress, onProgress, signal);
+    return await openModel({ spec, source, toy: spec.kind === 'bundled' || spec.kind === 'checkpoint', progress, onProgress, signal });
   } catch (e) {
     // Errors cross the worker boundary as name + message: put the loader's kind in the name.
     if (e instanceof ModelLoadError) {
@@ -90,6 +99,10 @@ export async function loadLanguageModel(spec: ModelSourceSpec, onProgress: (p: L
     }
     throw e;
   }
+}
+
+export async function loadLanguageModel(spec: ModelSourceSpec, onProgress: (p: LoadProgress) => void, signal: AbortSignal): Promise<LanguageModel> {
+  return (await openLanguageModel(spec, onProgress, signal)).model;
 }
 
 function sourceOf(spec: ModelSourceSpec, progress: (p: FileProgress) => void, onProgress: (p: LoadProgress) => void, signal: AbortSignal): ModelSource {

@@ -123,13 +123,19 @@ export const modelApi: ModelApi = {
     // The current model stays loaded (and usable) until the new one is ready: a failed load
     // (offline, missing file) leaves the working model in place.
     return withJob('load', async (signal) => {
-      const next = await llm.loadLanguageModel(source, onProgress, signal);
-      const scoring = await scoringPath(next); // detected once, shown in the model panel
+      const { model: next, backends } = await llm.openLanguageModel(source, onProgress, signal);
+      let scoring;
+      try {
+        scoring = await scoringPath(next); // detected once, shown in the model panel
+      } catch (e) {
+        await next.dispose(); // the previous model stays loaded
+        throw e;
+      }
       const old = model;
       releaseInspectionCache();
       model = next;
       await old?.dispose();
-      return { info: { ...next.info, eosIds: [...next.info.eosIds] }, defaultProbe: next.defaultProbe, label: labelOf(source), scoring };
+      return { info: { ...next.info, eosIds: [...next.info.eosIds] }, defaultProbe: next.defaultProbe, label: labelOf(source), scoring, backends };
     });
   },
   async unloadModel() {
@@ -214,7 +220,12 @@ async function runItem(m: LanguageModel, item: BatchItemInput, opts: BatchOption
   let correct: boolean | null = null;
   let stopped: BatchItemResult['stopped'];
   try {
+    const notScored = (representability: Representability): BatchItemResult =>
+      ({ ...base, correct, modelAnswer, generated: item.cot === undefined, trajectory: null, error: null, ms: performance.now() - t0, representability, stopped, cot });
     if (cot === undefined) {
+      // A prompt the model cannot represent is not generated from (generateWith refuses it too).
+      const prompt = checkWith(m, { question: item.question, cot: '', answer: '', probe: '' });
+      if (!prompt.ok) return notScored(prompt);
       const g = await generateWith(m, { question: item.question, sampling: opts.sampling }, signal);
       if (g.stopped === 'cancelled') return null;
       cot = g.cot;
@@ -222,8 +233,10 @@ async function runItem(m: LanguageModel, item: BatchItemInput, opts: BatchOption
       stopped = g.stopped;
       correct = answersMatch(modelAnswer, item.answer);
     }
-    // Scored either way, but a row the model cannot represent is flagged wherever it is shown.
+    // The inspector's rule: input the model cannot represent is not scored, unless the run asks
+    // for it (then the row's numbers are flagged wherever they are shown).
     const representability = checkWith(m, { question: item.question, cot, answer: item.answer, probe: opts.probe });
+    if (!representability.ok && opts.scoreUnrepresentable !== true) return notScored(representability);
     const trajectory = await scoreWith(m, { ...opts, question: item.question, cot, answer: item.answer }, signal, () => {});
     return { ...base, correct, modelAnswer, generated: item.cot === undefined, trajectory, error: null, ms: performance.now() - t0, representability, stopped };
   } catch (e) {

@@ -40,6 +40,8 @@ test.skipIf(!HAS_CHECKPOINT)('compare a rollout sample under the starting checkp
   const { page, errors } = await e2e.newPage();
   await page.goto(`${e2e.baseUrl}/?tab=training`);
   await page.getByTestId('training-screen').waitFor({ timeout: 60_000 });
+  // the mixed regime: its SFT checkpoint is the bundled model the page scores with below (scoreInPage)
+  await page.getByTestId('train-regime').selectOption('mixed');
   await page.getByTestId('train-steps').fill('2');
   await page.getByTestId('train-seed').fill('5');
   for (const [id, v] of [['grpo-prompts', '2'], ['grpo-generations', '4'], ['grpo-max-tokens', '48']]) await page.getByTestId(id).fill(v);

@@ -116,9 +116,16 @@ test.skipIf(!HAS_MODEL)('training, method and status: the SFT checkpoint trains 
   for (const [id, v] of [['grpo-prompts', '1'], ['grpo-generations', '2'], ['grpo-max-tokens', '32']]) await page.getByTestId(id).fill(v);
   await page.getByTestId('start-comparison').click();
   await expect.poll(async () => (await page.getByTestId('run-outcome').getByTestId('run-status').textContent()) ?? '', { timeout: 500_000, interval: 1000 }).toBe('finished');
-  // Method: the spec rendered as React elements (no inline HTML, so nothing for the CSP to block).
+  // Method: the spec rendered as React elements (no inline HTML, so nothing for the CSP to block),
+  // its formulas typeset by KaTeX (DOM nodes, its CSS and fonts from the site itself).
   await page.getByTestId('tab-method').click();
   await expect.poll(async () => (await page.locator('main').textContent()) ?? '', { timeout: 30_000 }).toContain('§4 Magnitude score');
+  await expect.poll(() => page.locator('.math-display .katex-display').count(), { timeout: 30_000 }).toBeGreaterThanOrEqual(6);
+  expect(await page.locator('.math-inline .katex').count()).toBeGreaterThanOrEqual(10);
+  expect(await page.evaluate(async () => {
+    await document.fonts.ready;
+    return [...document.fonts].some((f) => f.family.replace(/"/g, '') === 'KaTeX_Main' && f.status === 'loaded');
+  })).toBe(true);
   await page.getByTestId('tab-status').click();
   await page.getByTestId('selftest-run').click();
   await expect.poll(() => page.getByTestId('selftest-result').getAttribute('data-ok'), { timeout: 120_000 }).toBe('true');

@@ -3,7 +3,7 @@
 // counters and the charts, reload mid-run, resume both from their IndexedDB checkpoints, and check
 // that the step count continues from the checkpoint with the metrics history intact; then open a
 // rollout sample in the inspector with the run's current weights.
-// Needs the bundled SFT checkpoint (public/models/toy-reasoner/model.safetensors).
+// Needs the bundled SFT checkpoint of the default regime (public/models/toy-reasoner-verbose/model.safetensors).
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -11,7 +11,7 @@ import type { Page } from 'playwright-core';
 import { ARTIFACTS, startE2E, type E2E } from './harness.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const HAS_CHECKPOINT = existsSync(resolve(ROOT, 'public/models/toy-reasoner/model.safetensors'));
+const HAS_CHECKPOINT = existsSync(resolve(ROOT, 'public/models/toy-reasoner-verbose/model.safetensors')); // the screen's default regime
 
 let e2e: E2E;
 beforeAll(async () => {
@@ -143,7 +143,7 @@ test.skipIf(!HAS_CHECKPOINT)('two runs train side by side, survive a reload and 
   const question = (await sample.locator('strong').textContent())!.trim();
   await sample.getByTestId('open-sample').click({ timeout: 180_000 });
   await page.getByTestId('model-loaded').waitFor({ timeout: 120_000 });
-  expect(await page.getByTestId('model-loaded').textContent()).toMatch(/· seed 3 · step \d+/);
+  expect(await page.getByTestId('model-loaded').textContent()).toMatch(/· seed 3 · verbose but correct · step \d+/); // the screen's default regime
   await page.getByTestId('inspection').waitFor({ timeout: 120_000 });
   expect(await page.getByTestId('question').inputValue()).toBe(question);
   const J = await page.evaluate(() => (window as unknown as { __reproDebug: { inspector: { getState(): { trajectory: { J: number[] } | null } } } })

@@ -62,7 +62,7 @@ export async function loadToyModelNode(): Promise<ToyModel> {
     return new ort.Tensor('float32', out, [B, NH, keep, HS]);
   }
 
-  const info: ModelInfo = { id: 'toy-reasoner (onnxruntime-node)', backend: 'wasm', dtype: 'float32', vocabSize: V, numLayers: L, thinking: false, eosIds: [2] };
+  const info: ModelInfo = { runtime: 'onnxruntime', id: 'toy-reasoner (onnxruntime-node)', backend: 'wasm', dtype: 'float32', vocabSize: V, numLayers: L, thinking: false, eosIds: [2] };
   const empty = new NodeCache(0, null);
   const model: ToyModel = {
     info,

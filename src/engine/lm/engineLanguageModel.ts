@@ -32,7 +32,7 @@ export interface EngineModelParts {
   kv: KvStore;
   tokenizer: EngineTokenizer;
   /** ModelInfo minus what the engine knows itself (backend, vocab, layers) */
-  info: Omit<ModelInfo, 'backend' | 'vocabSize' | 'numLayers'>;
+  info: Omit<ModelInfo, 'runtime' | 'backend' | 'vocabSize' | 'numLayers'>;
   /** config.json's repro_probe, when the model names its own probe (repro-method.md §3) */
   probe?: string;
   /** rows per inference chunk (scratch is sized for it); default 512 */
@@ -48,6 +48,7 @@ export class EngineLanguageModel implements LanguageModel {
   readonly device: GPUDevice;
   readonly defaultProbe: string;
   readonly config: EngineConfig;
+  private readonly ctx: GpuContext;
   private readonly inference: CachedInference;
   private readonly rec: Recorder;
   private readonly kv: KvStore;
@@ -59,13 +60,14 @@ export class EngineLanguageModel implements LanguageModel {
   private released = false;
 
   constructor(p: EngineModelParts) {
+    this.ctx = p.ctx;
     this.device = p.ctx.device;
     this.config = p.config;
     this.tokenizer = p.tokenizer;
     this.weights = p.weights;
     this.kv = p.kv;
     this.defaultProbe = p.probe ?? p.tokenizer.defaultProbe;
-    this.info = { ...p.info, backend: 'webgpu', vocabSize: p.config.vocabSize, numLayers: p.config.nLayer };
+    this.info = { ...p.info, runtime: 'engine', backend: 'webgpu', vocabSize: p.config.vocabSize, numLayers: p.config.nLayer };
     this.rec = new Recorder(p.ctx);
     this.inference = new CachedInference(p.ctx, p.config, this.rec, p.weights, p.kv, p.maxRows ?? 512);
     this.emptyState = new EngineCacheState(this, 0, null, 0, null);
@@ -92,12 +94,18 @@ export class EngineLanguageModel implements LanguageModel {
 
   private checkState(cache: CacheState, what: string): EngineCacheState {
     if (this.released) throw new Error(`Model ${this.info.id} was disposed.`);
+    this.checkDevice();
     if (!(cache instanceof EngineCacheState) || cache.owner !== this) throw new TypeError(`${what} needs a CacheState made by this model (emptyCache() or a forward result).`);
     if (cache.isDisposed) throw new Error(`cache (length ${cache.length}) was disposed; ${what} needs a live state.`);
     return cache;
   }
 
   private track = (s: EngineCacheState) => this.live.delete(s);
+
+  /** After a device loss every buffer is gone: say so plainly (what was already scored is kept by the caller). */
+  private checkDevice(): void {
+    if (this.ctx.isLost()) throw new Error(`The WebGPU device running ${this.info.id} was lost (driver reset, or the GPU was needed elsewhere): load the model again.`);
+  }
 
   private checkPositions(last: number): void {
     const max = this.inference.maxPositions;
@@ -214,6 +222,7 @@ export class EngineLanguageModel implements LanguageModel {
 
   /** Decoding's draw on the GPU (src/engine/gpu/layers/sample.ts): only the id is read back. */
   async sampleLogitsRow(logits: LogitsHandle, row: number, opts: Pick<SamplingOptions, 'temperature' | 'topK' | 'topP'>, rng: UniformSource): Promise<number> {
+    this.checkDevice();
     if (logits.kind !== 'gpu' || logits.dtype !== 'float32' || logits.byteOffset % 4 !== 0) throw new TypeError('sampleLogitsRow needs float32 logits on the GPU');
     if (!Number.isInteger(row) || row < 0 || row >= logits.rows) throw new RangeError(`row must be in [0, ${logits.rows}) (got ${row})`);
     const V = logits.vocab;

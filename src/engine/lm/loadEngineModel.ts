@@ -62,7 +62,8 @@ export async function loadEngineModel(ctx: GpuContext, source: ModelSource, opts
       eosIds: eosTokenIds(generationConfig, configJson),
       contextLength: contextLengthOf(configJson),
       unkTokenId: tokenizer.unkTokenId,
-      estimate: { weightBytes: read.gpuBytes, kvBytes: 0, contextTokens: 0, embeddingBytes: null },
+      // the KV cache grows with the sequences held (f32 keys and values of every layer); shown per 1 024 tokens
+      estimate: { weightBytes: read.gpuBytes, kvBytes: 1024 * config.nLayer * 2 * config.nKvHead * config.headDim * 4, contextTokens: 1024, embeddingBytes: null },
     },
   });
 }

@@ -10,7 +10,7 @@ import { EngineLanguageModel, type EngineTokenizer } from './engineLanguageModel
 
 export function toyEngineModel(
   ctx: GpuContext, config: ModelConfig, params: Float32Array, tokenizer: EngineTokenizer,
-  info: Omit<ModelInfo, 'backend' | 'vocabSize' | 'numLayers'>, probe?: string,
+  info: Omit<ModelInfo, 'runtime' | 'backend' | 'vocabSize' | 'numLayers'>, probe?: string,
 ): EngineLanguageModel {
   validateConfig(config);
   const total = paramLayout(config).total;

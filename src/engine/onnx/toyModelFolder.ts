@@ -15,13 +15,22 @@ export const jsonBytes = (x: unknown): Uint8Array => new TextEncoder().encode(`$
 
 /** config.json, generation_config.json and onnx/model.onnx of a toy-task model. */
 export function toyModelExport(config: ModelConfig, params: Float32Array): ModelFolder {
+  return { 'onnx/model.onnx': exportOnnx(config, params), ...toyConfigFiles(config) };
+}
+
+/** config.json and generation_config.json of a toy-task model (no weights). */
+export function toyConfigFiles(config: ModelConfig): ModelFolder {
   const ids = { bosTokenId: BOS_ID, eosTokenId: EOS_ID, padTokenId: PAD_ID };
   return {
-    'onnx/model.onnx': exportOnnx(config, params),
     // repro_probe: the toy model's J probe is its own answer marker (repro-method.md §3).
     'config.json': jsonBytes(exportHfConfig(config, { ...ids, repro_probe: ANSWER_MARKER })),
     'generation_config.json': jsonBytes(exportGenerationConfig({ ...ids, maxLength: config.blockSize })),
   };
+}
+
+/** The toy tokenizer's files (tokenizer.json, tokenizer_config.json). */
+export function toyTokenizerFiles(): ModelFolder {
+  return { 'tokenizer.json': jsonBytes(toHfTokenizerJson()), 'tokenizer_config.json': jsonBytes(toHfTokenizerConfig()) };
 }
 
 /** The whole folder, tokenizer included; the checkpoint must be of the toy task's vocabulary. */
@@ -32,9 +41,5 @@ export function toyModelFolder(config: ModelConfig, params: Float32Array): Model
       'only toy-reasoner checkpoints (npm run train:toy, or a GRPO run of the training screen) can be opened this way',
     );
   }
-  return {
-    ...toyModelExport(config, params),
-    'tokenizer.json': jsonBytes(toHfTokenizerJson()),
-    'tokenizer_config.json': jsonBytes(toHfTokenizerConfig()),
-  };
+  return { ...toyModelExport(config, params), ...toyTokenizerFiles() };
 }

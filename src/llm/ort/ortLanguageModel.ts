@@ -43,6 +43,7 @@ export class OrtLanguageModel implements LanguageModel {
     this.samplingDefaults = samplingFromGenerationConfig(parts.generationConfig);
     this.info = {
       id: parts.id,
+      runtime: 'onnxruntime',
       backend: parts.backend,
       backendNote: parts.backendNote ?? undefined,
       wasmThreads: parts.backend === 'wasm' ? wasmThreads() : undefined,

@@ -14,7 +14,7 @@ function formatEta(seconds: number | null): string {
 }
 
 export function RunPanel() {
-  const { parsed, running, progress, start, cancel, runs, runId, openRun, deleteRun } = useBatch();
+  const { parsed, running, progress, start, cancel, runs, runId, openRun, deleteRun, scoreUnrepresentable, setScoreUnrepresentable } = useBatch();
   const loaded = useModel((s) => s.loaded);
   const setTab = useSettings((s) => s.setTab);
   const eta = progress ? etaFromRate(progress.rate, progress.total) : null;
@@ -30,6 +30,10 @@ export function RunPanel() {
           </button>
         </p>
       )}
+      <label className="check" title="Off (the default, the Inspector's rule): such input is not scored, and each row says why. A CoT is never generated from a prompt the model cannot represent.">
+        <input type="checkbox" checked={scoreUnrepresentable} disabled={running !== null} onChange={(e) => setScoreUnrepresentable(e.target.checked)} data-testid="batch-score-anyway" />
+        Score input the model cannot represent anyway (unknown tokens, longer than its context): every number it gives is marked ⚠
+      </label>
       <div className="row">
         <button
           type="button"

@@ -3,6 +3,7 @@ import { useState, type DragEvent } from 'react';
 import { useBatch } from '../../store/batchStore.ts';
 import { FieldMappingPanel } from './FieldMappingPanel.tsx';
 import { siteUrl } from '../../site/siteUrl.ts';
+import { DelimiterProposal } from './DelimiterProposal.tsx';
 
 export const EXAMPLES = [
   { url: siteUrl('examples/toy-addition.jsonl'), name: 'toy-addition.jsonl', label: 'Toy addition (the toy model’s task)' },
@@ -66,6 +67,7 @@ export function UploadPanel() {
             <span data-testid="parsed-count">{parsed.items.length}</span> of {parsed.total} records usable
             {parsed.errors.length > 0 && `, ${parsed.errors.length} with errors (the good ones still run)`}.
           </p>
+          <DelimiterProposal items={parsed.items} />
           {parsed.total > 0 && (
             <FieldMappingPanel key={`${parsed.name}:${JSON.stringify(parsed.mapping.applied)}`} mapping={parsed.mapping} busy={parsing || running !== null} onApply={(m) => void remap(m)} />
           )}

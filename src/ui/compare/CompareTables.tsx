@@ -29,7 +29,7 @@ export const MetricDiffTable = memo(function MetricDiffTable({ c }: { c: CotComp
       <h3>Summary metrics (B − A)</h3>
       <table className="data-table" data-testid="compare-metrics">
         <thead>
-          <tr><th scope="col">metric</th><th scope="col">A</th><th scope="col">B</th><th scope="col">B − A</th></tr>
+          <tr><th scope="col">metric</th><th scope="col" className="num">A</th><th scope="col" className="num">B</th><th scope="col" className="num">B − A</th></tr>
         </thead>
         <tbody>
           {c.diffs.map((d) => (
@@ -67,8 +67,8 @@ export const AlignedTable = memo(function AlignedTable({ c }: { c: CotComparison
         <table className="data-table" data-testid="compare-aligned">
           <thead>
             <tr>
-              <th scope="col">A k</th><th scope="col">A segment</th><th scope="col">tokens</th><th scope="col">ΔJ</th><th scope="col">r</th><th scope="col">↩</th>
-              <th scope="col">B k</th><th scope="col">B segment</th><th scope="col">tokens</th><th scope="col">ΔJ</th><th scope="col">r</th><th scope="col">↩</th>
+              <th scope="col" className="num">A k</th><th scope="col">A segment</th><th scope="col" className="num">tokens</th><th scope="col" className="num">ΔJ</th><th scope="col" className="num">r</th><th scope="col">↩</th>
+              <th scope="col" className="num">B k</th><th scope="col">B segment</th><th scope="col" className="num">tokens</th><th scope="col" className="num">ΔJ</th><th scope="col" className="num">r</th><th scope="col">↩</th>
             </tr>
           </thead>
           <tbody>

@@ -25,7 +25,7 @@ export function RunConfigPanel({ runs, colorOf }: { runs: RunView[]; colorOf(id:
             <tr>
               <th scope="col">key</th>
               {runs.map((r) => (
-                <th key={r.spec.runId} scope="col">
+                <th key={r.spec.runId} scope="col" className="num">
                   <span className="legend-swatch" style={{ background: colorOf(r.spec.runId) }} /> {r.spec.label}
                 </th>
               ))}

@@ -9,7 +9,7 @@ import { useChartColors } from '../chartTheme.ts';
 import { useThrottledValue } from '../useThrottledValue.ts';
 import { chartRows, evalRows, type ChartRow, type RunSeries } from './chartData.ts';
 import { DashboardChart, type DashSeries } from './DashboardChart.tsx';
-import { heldOutNote, STEP_CHARTS } from './trainingCharts.ts';
+import { flatRuns, heldOutNote, STEP_CHARTS } from './trainingCharts.ts';
 import { RunConfigPanel } from './RunConfigPanel.tsx';
 import { useChartedRuns } from './chartedRuns.ts';
 
@@ -52,11 +52,14 @@ export function TrainingDashboard({ runs }: { runs: RunView[] }) {
       note: heldOutNote(visible.map((r) => ({ evalEvery: r.spec.config.eval_every, steps: r.spec.steps, evals: r.evals.length }))),
     };
     const step = STEP_CHARTS.map((spec) => {
-      const rs = spec.processOnly ? visible.filter(hasProcessReward) : visible;
-      const empty = spec.processOnly && rs.length === 0
+      const measured = spec.processOnly ? visible.filter(hasProcessReward) : visible;
+      // KL and clip fraction are zero by construction under the defaults: say why instead of a flat line.
+      const flat = flatRuns(spec, measured.map((r) => ({ run: r, config: r.spec.config, label: r.spec.label })));
+      const rs = flat.drawn.map((f) => f.run);
+      const empty = spec.processOnly && measured.length === 0
         ? 'S(M) is measured only for runs with a process reward (α > 0, RePro); no shown run has one.'
-        : null;
-      const note = spec.processOnly && rs.length > 0 && rs.length < visible.length ? 'RePro runs only: outcome-only runs (α = 0) measure no S(M).' : null;
+        : flat.empty;
+      const note = spec.processOnly && measured.length > 0 && measured.length < visible.length ? 'RePro runs only: outcome-only runs (α = 0) measure no S(M).' : flat.note;
       return { spec, rows: chartRows(series(rs), spec.value), series: lines(rs), empty, note };
     });
     return { reward, step };

@@ -28,8 +28,8 @@ export function AnalysisControls({ K }: { K: number }) {
             disabled={K <= 1}
           />
         </label>
-        <NumberField group="scoring" label="w (magnitude weight)" value={s.w} min={0} max={1} step={0.05} onChange={(v) => update({ w: v })} testId="w" />
-        <NumberField group="scoring" testId="eps" label="ε" value={s.eps} min={0} max={1} step={1e-6} onChange={(v) => update({ eps: v })} />
+        <NumberField group="scoring" label="w (magnitude weight)" value={s.w} min={0} max={1} step={0.05} onChange={(v) => update({ w: v })} testId="w" inline />
+        <NumberField group="scoring" testId="eps" label="ε" value={s.eps} min={0} max={1} step={1e-6} onChange={(v) => update({ eps: v })} inline />
       </div>
       <div className="field">
         <label htmlFor="markers">Backtracking markers (one per line)</label>

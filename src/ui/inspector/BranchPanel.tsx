@@ -54,7 +54,7 @@ export function BranchPanel({ t }: { t: Trajectory }) {
         </div>
       )}
       <div className="row">
-        <NumberField label="fork position t" value={pos} min={0} max={N} step={1} onChange={pick} testId="branch-position" />
+        <NumberField label="fork position t" value={pos} min={0} max={N} step={1} onChange={pick} testId="branch-position" inline />
         <span className="muted" data-testid="branch-original">
           {original === null ? 'after the last CoT token' : `original token at t: id ${original} “${pieces?.[pos] ?? ''}”`}
         </span>
@@ -68,7 +68,7 @@ export function BranchPanel({ t }: { t: Trajectory }) {
         ))}
       </div>
       <div className="row">
-        {mode === 'token' && <NumberField label="token id at t" value={id} min={0} max={1e7} step={1} onChange={setTokenId} testId="branch-token-id" />}
+        {mode === 'token' && <NumberField label="token id at t" value={id} min={0} max={1e7} step={1} onChange={setTokenId} testId="branch-token-id" inline />}
         {mode === 'text' && (
           <label>
             replacement text{' '}

@@ -14,7 +14,7 @@ import { InputFlags } from './InputFlags.tsx';
 const CHECK_DELAY_MS = 300;
 
 export function InputPanel() {
-  const { question, answer, cot, generating, genTokens, genAnswer, scoring, scoreProgress, generation, inputCheck, setInput, generate, score, cancel, checkInputs } = useInspector();
+  const { question, answer, cot, generating, genTokens, genAnswer, scoring, scoreProgress, generation, inputCheck, prefilled, setInput, generate, score, cancel, checkInputs, prefillExample } = useInspector();
   const samplingError = firstInvalid(useInvalidFields((s) => s.errors.sampling));
   const lensError = firstInvalid(useInvalidFields((s) => s.errors.lens));
   const settings = useSettings((s) => s.settings);
@@ -23,6 +23,10 @@ export function InputPanel() {
   const busy = generating !== null || scoring !== null;
   const defaultProbe = loaded?.defaultProbe ?? '';
   const probe = settings.probe ?? defaultProbe;
+  // A model that loads into empty fields gets an example it can read, so the first click works.
+  useEffect(() => {
+    if (loaded) void prefillExample();
+  }, [loaded, prefillExample]);
   useEffect(() => {
     if (generating) return;
     const t = setTimeout(() => void checkInputs(), CHECK_DELAY_MS);
@@ -36,18 +40,32 @@ export function InputPanel() {
       delimiterError = `delimiter: invalid RegExp — ${(e as Error).message}`;
     }
   }
+  // Every disabled button says why, next to it (and on hover).
+  const generateWhy = !loaded || busy ? null : question.trim() === '' ? 'Enter a question first.' : samplingError ? `Sampling settings invalid: ${samplingError}` : null;
+  const scoreWhy = !loaded
+    ? null
+    : busy
+      ? null
+      : delimiterError ?? (lensError ? `Fix “alternatives per token” first: ${lensError}` : null) ??
+        (inputCheck !== null && !inputCheck.ok ? 'The model cannot represent this input (see above).' : null);
 
   return (
     <div className="card" data-testid="input-panel">
       <h3>Problem</h3>
+      {!loaded && <p className="muted" data-testid="no-model-hint">Load a model (Model panel) to generate or score a chain of thought.</p>}
       <div className="field">
         <label htmlFor="q">Question</label>
-        <textarea id="q" rows={2} value={question} onChange={(e) => setInput({ question: e.target.value })} data-testid="question" />
+        <textarea id="q" rows={2} value={question} onChange={(e) => setInput({ question: e.target.value })} placeholder="e.g. 37+65=?" data-testid="question" />
       </div>
       <div className="field">
         <label htmlFor="a">Ground-truth answer</label>
-        <input id="a" value={answer} onChange={(e) => setInput({ answer: e.target.value })} data-testid="answer" spellCheck={false} />
+        <input id="a" value={answer} onChange={(e) => setInput({ answer: e.target.value })} placeholder="e.g. 102" data-testid="answer" spellCheck={false} />
       </div>
+      {prefilled && question === prefilled.question && answer === prefilled.answer && (
+        <p className="muted hint" data-testid="prefilled">
+          An example the model can read is filled in: press “Generate CoT”, or type your own problem.
+        </p>
+      )}
       <details>
         <summary>Sampling</summary>
         <div className="row">
@@ -61,19 +79,20 @@ export function InputPanel() {
       <div className="row">
         <button
           type="button"
-          disabled={busy || !loaded || question.trim() === '' || samplingError !== null}
+          disabled={busy || !loaded || generateWhy !== null}
           onClick={() => void generate()}
           data-testid="generate"
-          title={samplingError ?? undefined}
+          title={generateWhy ?? (loaded ? undefined : 'Load a model first (Model panel).')}
         >
           Generate CoT
         </button>
         {generating && <span aria-live="polite">{genTokens} tokens…</span>}
-        {samplingError && <span className="error">Sampling settings invalid: {samplingError}</span>}
+        {generateWhy && <span className={samplingError ? 'error' : 'muted'} data-testid="generate-why">{generateWhy}</span>}
       </div>
       <div className="field">
         <label htmlFor="cot">Chain of thought (generate it, or paste one)</label>
-        <textarea id="cot" rows={8} value={cot} onChange={(e) => setInput({ cot: e.target.value })} readOnly={generating !== null} data-testid="cot" spellCheck={false} />
+        <textarea id="cot" rows={8} value={cot} onChange={(e) => setInput({ cot: e.target.value })} readOnly={generating !== null} data-testid="cot" spellCheck={false}
+          placeholder={'Press “Generate CoT”, or paste one; segments are split at blank lines, e.g.\n7+5=12\n\n3+6+1=10'} />
       </div>
       <GenerationInfo generation={generating ? null : generation} streamingAnswer={genAnswer} truth={answer} />
       {!generating && (
@@ -125,9 +144,10 @@ export function InputPanel() {
         <button
           type="button"
           className="primary"
-          disabled={busy || !loaded || delimiterError !== null || lensError !== null || (inputCheck !== null && !inputCheck.ok)}
+          disabled={busy || !loaded || scoreWhy !== null}
           onClick={() => void score()}
           data-testid="score"
+          title={scoreWhy ?? (loaded ? undefined : 'Load a model first (Model panel).')}
         >
           Score J trajectory
         </button>
@@ -141,6 +161,7 @@ export function InputPanel() {
           onChange={(v) => update({ lensK: v })}
           testId="lens-k"
           title="Top-k alternatives kept for every CoT token (the token lens, 1–20); takes effect at the next scoring"
+          inline
         />
         {busy && (
           <button type="button" onClick={cancel} data-testid="cancel">
@@ -152,7 +173,7 @@ export function InputPanel() {
             <progress value={scoreProgress.done} max={scoreProgress.total || 1} aria-label="Scoring progress" /> {scoreProgress.done} / {scoreProgress.total}
           </span>
         )}
-        {!loaded && <span className="muted">Load a model to generate or score.</span>}
+        {scoreWhy && <span className="muted" data-testid="score-why">{scoreWhy}</span>}
       </div>
     </div>
   );

@@ -9,7 +9,8 @@ import { useModel } from '../../store/modelStore.ts';
 import type { ModelRef } from '../../store/viewLink.ts';
 import type { OrtDtype } from '../../worker/api.ts';
 
-const describe = (m: ModelRef) => (m.kind === 'bundled' ? 'the bundled toy model' : `${m.id}${m.dtype ? ` (${m.dtype})` : ''}`);
+const onWhat = (m: ModelRef) => (m.backend === 'engine' ? ' on our engine' : m.backend === 'ort' ? ' on ONNX Runtime' : '');
+const describe = (m: ModelRef) => (m.kind === 'bundled' ? `the bundled toy model${onWhat(m)}` : `${m.id}${m.dtype ? ` (${m.dtype})` : ''}${onWhat(m)}`);
 const same = (a: ModelRef | null, b: ModelRef) => a !== null && a.kind === b.kind && (a.kind === 'bundled' || (b.kind === 'hub' && a.id === b.id));
 
 export function LinkBanner() {
@@ -20,7 +21,7 @@ export function LinkBanner() {
   const model = link?.model;
 
   useEffect(() => {
-    if (model?.kind === 'bundled' && !loaded && !loading) void load({ kind: 'bundled' });
+    if (model?.kind === 'bundled' && !loaded && !loading) void load({ kind: 'bundled', ...(model.backend && { backend: model.backend }) });
     // once, on opening the link
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
@@ -39,7 +40,7 @@ export function LinkBanner() {
       This view came from a shared link made with {describe(model)}.
       {mismatch && ` A different model (${loaded.label}) is loaded: its numbers are not the link's.`}{' '}
       {model.kind === 'hub' && !same(loadedFrom, model) && (
-        <button type="button" disabled={loading} onClick={() => void load({ kind: 'hub', id: model.id, ...(model.dtype ? { dtype: model.dtype as OrtDtype } : {}) })} data-testid="link-load-model">
+        <button type="button" disabled={loading} onClick={() => void load({ kind: 'hub', id: model.id, ...(model.dtype ? { dtype: model.dtype as OrtDtype } : {}), ...(model.backend && { backend: model.backend }) })} data-testid="link-load-model">
           Load {model.id}
         </button>
       )}

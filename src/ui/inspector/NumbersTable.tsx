@@ -22,13 +22,13 @@ export const NumbersTable = memo(function NumbersTable({ t, a, step }: { t: Traj
           <thead>
             <tr>
               <th scope="col">k</th>
-              <th scope="col">J_k</th>
-              <th scope="col">S_magn</th>
-              <th scope="col">S_stab</th>
-              <th scope="col">S(k)</th>
-              <th scope="col">r_k</th>
-              <th scope="col">H first token</th>
-              <th scope="col">tokens</th>
+              <th scope="col" className="num">J_k</th>
+              <th scope="col" className="num">S_magn</th>
+              <th scope="col" className="num">S_stab</th>
+              <th scope="col" className="num">S(k)</th>
+              <th scope="col" className="num">r_k</th>
+              <th scope="col" className="num">H first token</th>
+              <th scope="col" className="num">tokens</th>
               <th scope="col">marks</th>
             </tr>
           </thead>

@@ -45,8 +45,8 @@ export function StatusScreen() {
             <thead>
               <tr>
                 <th scope="col">Limit</th>
-                <th scope="col">Device</th>
-                <th scope="col">Adapter max</th>
+                <th scope="col" className="num">Device</th>
+                <th scope="col" className="num">Adapter max</th>
               </tr>
             </thead>
             <tbody>

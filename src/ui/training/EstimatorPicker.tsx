@@ -17,7 +17,7 @@ export function EstimatorPicker({ value, onChange, disabled }: { value: AdvEstim
     <fieldset className="row" disabled={disabled} data-testid="estimator-picker">
       <legend>Estimators (each runs outcome-only and RePro)</legend>
       {ADV_ESTIMATORS.map((e) => (
-        <label key={e} className="field" title={HINT[e]}>
+        <label key={e} title={HINT[e]}>
           <input type="checkbox" checked={value.includes(e)} onChange={() => toggle(e)} data-testid={`estimator-${e}`} />
           {ESTIMATOR_LABELS[e]}
         </label>

@@ -6,13 +6,18 @@ import { DEFAULT_GRPO_CONFIG, type GrpoConfig } from '../../rl/config.ts';
 export type RunSettingsValue = Pick<GrpoConfig,
   'per_device_train_batch_size' | 'num_generations' | 'max_completion_length' | 'learning_rate' | 'process_reward_coef' | 'checkpoint_every'>;
 
+/**
+ * The screen's defaults: the experiment's CI size (experiment/spec.ts CI_SPEC, 4 prompts × 6
+ * samples), small enough that the default 20-step comparison shows a difference in minutes on a
+ * laptop GPU (README, "Training: what to expect"); the method's own settings otherwise.
+ */
 export const DEFAULT_RUN_SETTINGS: RunSettingsValue = {
-  per_device_train_batch_size: DEFAULT_GRPO_CONFIG.per_device_train_batch_size,
-  num_generations: DEFAULT_GRPO_CONFIG.num_generations,
+  per_device_train_batch_size: 4,
+  num_generations: 6,
   max_completion_length: DEFAULT_GRPO_CONFIG.max_completion_length,
   learning_rate: DEFAULT_GRPO_CONFIG.learning_rate,
   process_reward_coef: DEFAULT_GRPO_CONFIG.process_reward_coef,
-  checkpoint_every: DEFAULT_GRPO_CONFIG.checkpoint_every,
+  checkpoint_every: 0,
 };
 
 /** The defaults with the known keys of `values` (a shared link's) on top; unknown keys are dropped. */

@@ -44,7 +44,7 @@ export function RunTable({ runs }: { runs: RunView[] }) {
     <div className="table-scroll">
       <table className="data-table" data-testid="run-table">
         <thead>
-          <tr><th>show</th><th>run</th><th>status</th><th>step</th><th>steps/s</th><th>ETA</th><th>controls</th><th>download</th></tr>
+          <tr><th>show</th><th>run</th><th>status</th><th className="num">step</th><th className="num">steps/s</th><th className="num">ETA</th><th>controls</th><th>download</th></tr>
         </thead>
         <tbody>
           {runs.map((r) => {
@@ -54,19 +54,21 @@ export function RunTable({ runs }: { runs: RunView[] }) {
               <tr key={r.spec.runId} data-testid={`run-${r.spec.method}`}>
                 <td><input type="checkbox" checked={!r.hidden} onChange={() => toggleHidden(r.spec.runId)} aria-label={`show ${r.spec.label}`} /></td>
                 <td>{r.spec.label}</td>
-                <td data-testid="run-status">{r.status}{r.message ? ` — ${r.message}` : ''}</td>
-                <td data-testid="run-step">{step} / {r.spec.steps}</td>
-                <td>{speed === null ? '–' : speed.toFixed(2)}</td>
-                <td data-testid="run-eta" title="Smoothed: moving average of the time per step (the first step, with compilation, is left out)">
-                  {r.status === 'running' ? formatDuration(etaFromRate(r.rate, r.spec.steps)) : '–'}
+                <td data-testid="run-status" title={r.pending ? 'The worker finishes the step in flight (it is still recorded), then saves the run' : undefined}>
+                  {r.pending ? `${r.pending}…` : r.status}{r.message ? ` — ${r.message}` : ''}
+                </td>
+                <td className="num" data-testid="run-step">{step} / {r.spec.steps}</td>
+                <td className="num">{speed === null ? '–' : speed.toFixed(2)}</td>
+                <td className="num" data-testid="run-eta" title="Smoothed: moving average of the time per step (the first step, with compilation, is left out)">
+                  {r.status === 'running' && !r.pending ? formatDuration(etaFromRate(r.rate, r.spec.steps)) : '–'}
                 </td>
                 <td>
-                  {r.status === 'running' && <button onClick={() => void pause(r.spec.runId)}>Pause</button>}
-                  {r.status === 'paused' && <button onClick={() => void resume(r.spec.runId)}>Resume</button>}
-                  {(r.status === 'running' || r.status === 'paused') && confirmStop !== r.spec.runId && (
-                    <button onClick={() => setConfirmStop(r.spec.runId)}>Stop</button>
+                  {r.status === 'running' && !r.pending && <button onClick={() => void pause(r.spec.runId)}>Pause</button>}
+                  {r.status === 'paused' && !r.pending && <button onClick={() => void resume(r.spec.runId)}>Resume</button>}
+                  {(r.status === 'running' || r.status === 'paused') && r.pending !== 'stopping' && confirmStop !== r.spec.runId && (
+                    <button onClick={() => setConfirmStop(r.spec.runId)} data-testid="stop">Stop</button>
                   )}
-                  {(r.status === 'running' || r.status === 'paused') && confirmStop === r.spec.runId && (
+                  {(r.status === 'running' || r.status === 'paused') && r.pending !== 'stopping' && confirmStop === r.spec.runId && (
                     <span className="confirm-stop" role="alertdialog" aria-label={`Stop ${r.spec.label}?`} data-testid="confirm-stop">
                       Stop at step {step}? Its state is saved; it will not train further in this session.{' '}
                       <button className="danger" onClick={() => { setConfirmStop(null); void stop(r.spec.runId); }} data-testid="confirm-stop-yes">Stop run</button>

@@ -1,7 +1,8 @@
 // A few rollouts of the latest step, each CoT segment tinted by its process reward
 // (repro-method.md §8); each opens in the inspector with the run's current weights, or is compared
 // under the starting checkpoint and the current weights (issue #17 §3). All model text is rendered as text.
-import { memo } from 'react';
+import { memo, useMemo } from 'react';
+import { groupIdentical } from '../../analysis/groupIdentical.ts';
 import type { RolloutSample } from '../../rl/metrics.ts';
 import { useTraining } from '../../store/trainingStore.ts';
 import { useCompare } from '../../store/compareStore.ts';
@@ -12,13 +13,19 @@ export const SamplesPanel = memo(function SamplesPanel({ runId, label, samples }
   const openInInspector = useTraining((s) => s.openInInspector);
   const compareWithStart = useCompare((s) => s.compareWithStart);
   const comparing = useCompare((s) => s.pending !== null);
+  // Identical completions of one prompt appear once, with their count.
+  const groups = useMemo(() => groupIdentical(samples, (s) => JSON.stringify([s.question, s.cot, s.tail])), [samples]);
   if (samples.length === 0) return null;
   return (
     <section className="card" data-testid="samples-panel">
       <h3>Samples · {label}</h3>
-      {samples.map((s, i) => (
-        <div key={i} className="result" data-testid="sample">
+      <p className="muted">
+        {samples.length} rollouts of the latest step{groups.length < samples.length ? `, ${groups.length} different (identical ones shown once, with their count)` : ''}.
+      </p>
+      {groups.map(({ item: s, count }, i) => (
+        <div key={i} className="result" data-testid="sample" data-count={count}>
           <div className="seg-head">
+            {count > 1 && <span className="sample-count" data-testid="sample-count" title={`${count} identical completions of this prompt in the step`}>×{count} </span>}
             <strong>{s.question}</strong> → <span className={s.correct ? 'ok' : 'error'}>{s.correct ? 'correct' : 'wrong'}</span>
             <span className="muted"> (answer {s.answer}, mean advantage {s.advantage.toFixed(3)})</span>{' '}
             <button type="button" onClick={() => void openInInspector(runId, s)} data-testid="open-sample">

@@ -19,9 +19,12 @@ import { PpoCharts } from './PpoCharts.tsx';
 import { useChartedRuns } from '../dashboard/chartedRuns.ts';
 import type { AdvEstimator } from '../../rl/config.ts';
 import { RunSummaryCard } from './RunSummaryCard.tsx';
-import { TRAINING_PRESETS } from './presets.ts';
+import { DEFAULT_PRESET, TRAINING_PRESETS } from './presets.ts';
 import { RegimeSelect } from '../RegimeSelect.tsx';
-import type { TaskRegime } from '../../task/regime.ts';
+import { REGIME_LABEL, REGIME_LESSON, type TaskRegime } from '../../task/regime.ts';
+
+/** The paper's regime first: the one the screen opens on. */
+const LESSON_ORDER: readonly TaskRegime[] = ['verbose', 'mixed'];
 
 // Dev/test builds only: e2e tests read the runs' metric histories from the store.
 if (import.meta.env.DEV && typeof window !== 'undefined') {
@@ -39,7 +42,8 @@ export function TrainingScreen() {
   const setSettings = (v: RunSettingsValue) => form.set({ settings: { ...v } });
   const invalid = firstInvalid(useInvalidFields((s) => s.errors.training));
   const [estimators, setEstimators] = useState<AdvEstimator[]>(['grpo']);
-  const [regime, setRegime] = useState<TaskRegime>('mixed');
+  // Opens on the paper's regime, where the two runs differ (issue #25: the first run shows the lesson).
+  const [regime, setRegime] = useState<TaskRegime>(DEFAULT_PRESET.regime);
   useEffect(() => {
     void connect();
   }, [connect]);
@@ -65,8 +69,8 @@ export function TrainingScreen() {
       </div>
       <div className="row">
         <RegimeSelect value={regime} onChange={setRegime} disabled={busy} testId="train-regime" label="Start from (SFT checkpoint)" />
-        <NumberField group="training" label="Steps" value={steps} min={1} max={100_000} step={1} onChange={setSteps} testId="train-steps" />
-        <NumberField group="training" label="Seed" value={seed} min={0} max={2 ** 31 - 1} step={1} onChange={setSeed} testId="train-seed" />
+        <NumberField group="training" label="Steps" value={steps} min={1} max={100_000} step={1} onChange={setSteps} testId="train-steps" inline />
+        <NumberField group="training" label="Seed" value={seed} min={0} max={2 ** 31 - 1} step={1} onChange={setSeed} testId="train-seed" inline />
         <button
           disabled={busy || invalid !== null}
           onClick={() => void startComparison({ steps, seed, overrides: settings, estimators, regime })}
@@ -77,6 +81,19 @@ export function TrainingScreen() {
         </button>
         {invalid && <span className="error" data-testid="training-invalid">Fix the settings first: {invalid}</span>}
       </div>
+      {!busy && all.length === 0 && (
+        <p className="muted" data-testid="training-expect">
+          Both runs train side by side in this tab; the run table's ETA column shows the time left after the first steps (the README says
+          what to expect on which hardware).
+        </p>
+      )}
+      <ul className="regime-lessons" data-testid="regime-lessons">
+        {LESSON_ORDER.map((r) => (
+          <li key={r} className={r === regime ? 'chosen' : 'muted'} data-testid={`regime-lesson-${r}`}>
+            <strong>{REGIME_LABEL[r]}</strong>: {REGIME_LESSON[r]}
+          </li>
+        ))}
+      </ul>
       <RunSettings value={settings} onChange={setSettings} disabled={busy} />
       <EstimatorPicker value={estimators} onChange={setEstimators} disabled={busy} />
       {error && <p className="error" role="alert">{error}</p>}

@@ -10,6 +10,9 @@ import { logitsKernelFor } from '../../../src/gpu/logitsKernel.ts';
 import { readLogitsRow } from '../../../src/llm/logitsRow.ts';
 import { fetchExpected, GENERATED_LLAMAS, generatedHub } from '../../util/llamaFixtures.ts';
 import { gpu } from './helpers.ts';
+import { cpuForwardLogits } from '../../../src/engine/cpu/forward.ts';
+import { decodeSafetensors, llamaCpuWeights } from '../../../src/engine/hf/llamaCpuWeights.ts';
+import { llamaConfigFromHf } from '../../../src/engine/hf/hfConfig.ts';
 
 /**
  * The issue's bounds: f32 weights 1e-4, half weights 2e-2. Measured on SwiftShader: at most 2.7e-5
@@ -64,6 +67,20 @@ describe('the Llama family on our engine vs the torch reference', () => {
         worst = Math.max(worst, maxDiff(lp, a.logprobs));
       }
       expect(worst, `max |engine − torch| = ${worst.toExponential(2)}`).toBeLessThanOrEqual(tol);
+      // The float64 CPU reference (the same block steps) against torch's float32 forward.
+      const folder = hub.models.get(`test/${spec.id}`)!.folder;
+      const cfg = llamaConfigFromHf(JSON.parse(new TextDecoder().decode(folder.get('config.json'))) as Record<string, unknown>);
+      const cpu = llamaCpuWeights(cfg, decodeSafetensors([...folder].filter(([p]) => p.endsWith('.safetensors')).map(([, b]) => b)));
+      const ids = exp.sequences[0].ids;
+      const logits = cpuForwardLogits(cfg, cpu, ids.slice(0, -1));
+      const V = cfg.vocabSize;
+      const cpuLogprobs = ids.slice(1).map((id, t) => {
+        const row = logits.subarray(t * V, (t + 1) * V);
+        const m = Math.max(...row);
+        return row[id] - m - Math.log(row.reduce((z, x) => z + Math.exp(x - m), 0));
+      });
+      const cpuWorst = maxDiff(cpuLogprobs, exp.sequences[0].logprobs);
+      expect(cpuWorst, `max |CPU float64 − torch| = ${cpuWorst.toExponential(2)}`).toBeLessThanOrEqual(1e-4);
       // Greedy decoding equals the reference's for 32 tokens (its re-encoding argmax), except after
       // a step whose top-1/top-2 gap is within float noise (then both choices are right).
       for (const g of exp.greedy) {

@@ -40,7 +40,7 @@ test('batch export: reason while not ready, then a zip with the tab\'s settings;
 
   const parsed = { ...parsePromptSet('{"question":"6 × 7 = ? <b>x</b>","answer":"42"}\n', { filename: 'set.jsonl' }), name: 'set.jsonl', bytes: 40 };
   const loaded: LoadedModel = {
-    info: { id: 'onnx-community/Qwen3-0.6B-ONNX', backend: 'webgpu', dtype: 'q4f16', vocabSize: 10, numLayers: 1, thinking: true, eosIds: [1] },
+    info: { runtime: 'onnxruntime', id: 'onnx-community/Qwen3-0.6B-ONNX', backend: 'webgpu', dtype: 'q4f16', vocabSize: 10, numLayers: 1, thinking: true, eosIds: [1] },
     defaultProbe: '\n</think>\n\nThe final answer is \\boxed{', label: 'test',
   };
   const blobs: Blob[] = [];

@@ -1,10 +1,10 @@
 import { describe, expect, test } from 'vitest';
-import { CSV_COLUMNS, filterRows, histogram, meanJByPosition, rowOf, sortRows, type BatchRow } from '../../../src/analysis/batchRows.ts';
+import { CSV_COLUMNS, SCORING_TEXT, filterRows, histogram, meanJByPosition, rowOf, sortRows, type BatchRow } from '../../../src/analysis/batchRows.ts';
 
 function row(index: number, patch: Partial<BatchRow>): BatchRow {
   return {
     index, id: `r${index}`, line: index + 1, question: `q${index}`, answer: 'a', modelAnswer: '', correct: null, error: null,
-    cotTokens: null, segments: null, backtracking: null, tokensAfterCertainty: null, plateaus: null, finalScore: null, J0: null, JK: null, ms: 0, flag: '',
+    cotTokens: null, segments: null, backtracking: null, tokensAfterCertainty: null, plateaus: null, finalScore: null, J0: null, JK: null, ms: 0, flag: '', scoring: 'scored',
     ...patch,
   };
 }
@@ -30,14 +30,24 @@ describe('batch rows', () => {
     const traj = { question: 'What?', cot: 'x', answer: '1', probe: 'Answer: ', segments: [{ start: 0, end: 1 }], cotTokens: [5], tokenOffsets: [0], tokenSpans: [{ start: 0, end: 1 }], J, answerLogProbs: [[-2], [-1]], tokenEntropy: [0.1], firstTokenEntropy: [0.1] };
     const base = { id: 'n1', line: 1, question: 'What?', answer: '1', correct: null, modelAnswer: '', generated: false, trajectory: traj, error: null, ms: 1 };
     const problems = ['2 unknown tokens: the model\'s vocabulary has no "W"', "140 tokens (prompt + CoT + probe + answer) is longer than the model's 128-token context"];
-    const flagged = rowOf(0, { ...base, representability: { ok: false, tokens: 140, contextLength: 128, unknownTokens: 2, unknownChars: ['W'], problems } }, { w: 0.5, eps: 1e-6, markers: [] });
+    const unrep = { ok: false, tokens: 140, contextLength: 128, unknownTokens: 2, unknownChars: ['W'], problems };
+    const flagged = rowOf(0, { ...base, representability: unrep }, { w: 0.5, eps: 1e-6, markers: [] });
     expect(flagged.flag).toBe(problems.join('; '));
-    expect(flagged.JK).toBe(-1); // still scored, but flagged wherever it is shown
+    // scored because the run asked for it (or saved before the rule): numbers kept, flagged wherever shown
+    expect(flagged.JK).toBe(-1);
+    expect(flagged.scoring).toBe('scored-anyway');
+    // the worker's default: not scored, no numbers, and not an error either
+    const skipped = rowOf(3, { ...base, trajectory: null, representability: unrep }, { w: 0.5, eps: 1e-6, markers: [] });
+    expect(skipped).toMatchObject({ scoring: 'not-scored', error: null, flag: problems.join('; '), JK: null, J0: null, finalScore: null, cotTokens: null });
+    expect(SCORING_TEXT[skipped.scoring]).toBe('not scored: the model cannot represent this input');
+    expect(rowOf(4, { ...base, trajectory: null, error: 'boom', representability: null }, { w: 0.5, eps: 1e-6, markers: [] }).scoring).toBe('error');
     const clean = rowOf(1, { ...base, representability: { ok: true, tokens: 12, contextLength: 128, unknownTokens: 0, unknownChars: [], problems: [] } }, { w: 0.5, eps: 1e-6, markers: [] });
     expect(clean.flag).toBe('');
+    expect(clean.scoring).toBe('scored');
     expect(rowOf(2, base, { w: 0.5, eps: 1e-6, markers: [] }).flag).toBe(''); // runs saved before the check
     expect(filterRows([flagged, clean], '', 'flagged').map((r) => r.index)).toEqual([0]);
     expect(CSV_COLUMNS).toContain('flag');
+    expect(CSV_COLUMNS).toContain('scoring');
   });
 
   test('histogram: unit bins for small ranges, wider bins beyond maxBins', () => {

@@ -22,12 +22,19 @@ test('batch run info: what the run stored, read back for the screen and every CS
   expect(info).toEqual({ model: 'toy-reasoner', backend: 'webgpu', label: 'bundled toy model (toy-reasoner)', probe: 'Answer: ', delimiter: '', delimiterIsRegex: false, sampling, dtype: undefined, entropyTopK: undefined, markers: undefined });
   expect(runInfoColumns(info, { w: 0.5, eps: 1e-6 })).toEqual({
     model: 'toy-reasoner', backend: 'webgpu', dtype: 'unrecorded', probe: 'Answer: ', delimiter: '(blank lines)', delimiterIsRegex: false,
-    temperature: 0.7, topP: 0.95, topK: 0, maxNewTokens: 96, seed: 1, entropyTopK: 'unrecorded', markers: 'unrecorded', w: 0.5, eps: 1e-6,
+    temperature: 0.7, topP: 0.95, topK: 0, maxNewTokens: 96, seed: 1, entropyTopK: 'unrecorded', markers: 'unrecorded', unrepresentable: 'unrecorded', w: 0.5, eps: 1e-6,
   });
   const full = parseRunInfo(JSON.stringify({ probe: 'Answer: ', delimiter: '', delimiterIsRegex: false, sampling, model: 'm', backend: 'wasm', dtype: 'q4f16', entropyTopK: 8, markers: ['wait', 'hmm'] }));
   expect(runInfoColumns(full, { w: 0.5, eps: 1e-6 })).toMatchObject({ dtype: 'q4f16', entropyTopK: 8, markers: '["wait","hmm"]' });
   expect(describeRunInfo(full!)).toMatch(/^m \(wasm, q4f16\) · /);
   expect(describeRunInfo(info!)).toBe('bundled toy model (toy-reasoner) (webgpu) · probe "Answer: " · delimiter blank lines · temperature 0.7, top-p 0.95, top-k 0, max 96 tokens, seed 1');
+  // a GSM8K-style run split at single newlines, scoring unrepresentable input anyway, says both in words
+  const gsm = parseRunInfo(JSON.stringify({ probe: 'Answer: ', delimiter: '\n', delimiterIsRegex: false, sampling, model: 'm', backend: 'wasm', scoreUnrepresentable: true }));
+  expect(runInfoColumns(gsm, { w: 0.5, eps: 1e-6 })).toMatchObject({ delimiter: '(single newline)', unrepresentable: 'scored anyway (flagged)' });
+  expect(describeRunInfo(gsm!)).toBe('m (wasm) · probe "Answer: " · delimiter single newline · temperature 0.7, top-p 0.95, top-k 0, max 96 tokens, seed 1 · input the model cannot represent scored anyway (flagged ⚠)');
+  const skip = parseRunInfo(JSON.stringify({ probe: 'A', delimiter: '\\n', delimiterIsRegex: true, sampling, model: 'm', backend: 'wasm', scoreUnrepresentable: false }));
+  expect(runInfoColumns(skip, { w: 0.5, eps: 1e-6 })).toMatchObject({ delimiter: '\\n', unrepresentable: 'not scored' });
+  expect(describeRunInfo(skip!)).toContain('delimiter RegExp "\\\\n"');
   expect(parseRunInfo('{}')).toBeNull();
   expect(runInfoColumns(null, { w: 0.3, eps: 0 })).toEqual({ model: 'unknown', w: 0.3, eps: 0 });
 });
