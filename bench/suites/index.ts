@@ -10,6 +10,10 @@ import { batchThroughput } from './batchThroughput.ts';
 import { topKKernel } from './topKKernel.ts';
 import { wasmThreads } from './wasmThreads.ts';
 import { branchVsRegenerate } from './branchVsRegenerate.ts';
+import { engineVsOrt } from './engineVsOrt.ts';
+import { engineJTrajectory } from './engineJTrajectory.ts';
+import { engineBranch } from './engineBranch.ts';
+import { engineWeightBytes } from './engineWeightBytes.ts';
 
 /** One measured number, as printed and stored in bench/results.json. */
 export interface BenchEntry {
@@ -35,4 +39,8 @@ export const suites: BenchSuite[] = [
   topKKernel,
   wasmThreads,
   branchVsRegenerate,
+  engineVsOrt,
+  engineJTrajectory,
+  engineBranch,
+  engineWeightBytes,
 ];
