@@ -67,7 +67,7 @@ export default defineConfig(({ command }) => ({
   // mid-run dependency re-optimisation (which reloads the page: "504 Outdated Optimize Dep").
   optimizeDeps: {
     exclude: ['onnxruntime-web'],
-    entries: ['index.html', 'bench/index.html', 'experiment/index.html', 'scripts/train-toy/index.html'],
+    entries: ['index.html', 'bench/index.html', 'experiment/index.html', 'scripts/train-toy/index.html', 'scripts/train-toy/llama.html'],
   },
   worker: { format: 'es' },
   server: { host: '127.0.0.1', port: 5173, strictPort: false },

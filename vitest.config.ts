@@ -44,7 +44,8 @@ export default mergeConfig(
             include: ['test/gpu/**/*.test.ts'],
             // Tiny Llama-family models + the torch reference's expectations, fetched through this
             // server from test/.generated/llama/ (test/util/llamaFixtures.ts).
-            globalSetup: ['test/globalSetup/llamaReference.ts'],
+            // and the torch reference's outputs for the bundled toy Llama (test/util/toyLlamaFixture.ts).
+            globalSetup: ['test/globalSetup/llamaReference.ts', 'test/globalSetup/toyLlamaReference.ts'],
             testTimeout: 180_000,
             hookTimeout: 180_000,
             fileParallelism: false,

@@ -1,10 +1,11 @@
-// `npx tsx experiment/advantageScale.ts [--regime verbose|mixed] [--prompts N] [--group G] [--top-k K]`:
+// `npx tsx experiment/advantageScale.ts [--regime verbose|mixed] [--prompts N] [--group G] [--top-k K] [--w W]`:
 // why does RePro move the policy as much as it does? On GRPO groups sampled from a regime's SFT
 // checkpoint (float64 CPU reference, the experiment's sampling: T = 1, ≤ 96 tokens), measures the
 // scale of the process advantage against the outcome advantage (repro-method.md §9) and which
 // segments the top-k entropy filter keeps (§7) and what normalised process reward r̃ each class
-// gets (§8, §9). Pure measurement: no training, nothing written.
-import { readFileSync } from 'node:fs';
+// gets (§8, §9). Measurement only (no training): prints and writes experiment/analysis/
+// advantage-scale-<regime>.json, which docs/experiment.md's table is generated from.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { decodeCheckpoint } from '../src/engine/checkpoint.ts';
 import { CpuModel } from '../src/engine/cpu/cpuModel.ts';
 import { heldOutProblems } from '../src/task/problem.ts';
@@ -16,11 +17,15 @@ import { DEFAULT_GRPO_CONFIG } from '../src/rl/config.ts';
 import { scoreRollouts } from '../src/rl/scoring.ts';
 import { normalizeProcessRewards, outcomeAdvantages, processAdvantages } from '../src/rl/advantages.ts';
 
-function args(argv: string[]): { regime: TaskRegime; prompts: number; group: number; topK: number } {
-  const o = { regime: 'verbose' as TaskRegime, prompts: 32, group: 6, topK: DEFAULT_GRPO_CONFIG.entropy_top_k };
+function args(argv: string[]): { regime: TaskRegime; prompts: number; group: number; topK: number; w: number } {
+  const o = { regime: 'verbose' as TaskRegime, prompts: 32, group: 6, topK: DEFAULT_GRPO_CONFIG.entropy_top_k, w: DEFAULT_GRPO_CONFIG.process_weight_w };
   for (let i = 0; i < argv.length; i += 2) {
     const [a, v] = [argv[i], argv[i + 1]];
     if (a === '--regime') o.regime = parseRegime(v);
+    else if (a === '--w') {
+      o.w = Number(v);
+      if (!(o.w >= 0 && o.w <= 1)) throw new Error(`advantageScale: --w must be in [0, 1], got ${JSON.stringify(v)}`);
+    }
     else if (a === '--prompts' || a === '--group' || a === '--top-k') {
       const n = Number(v);
       if (!Number.isInteger(n) || n < 1) throw new Error(`advantageScale: ${a} must be a positive integer, got ${JSON.stringify(v)}`);
@@ -32,7 +37,7 @@ function args(argv: string[]): { regime: TaskRegime; prompts: number; group: num
   return o;
 }
 
-const { regime, prompts, group, topK } = args(process.argv.slice(2));
+const { regime, prompts, group, topK, w } = args(process.argv.slice(2));
 const ck = decodeCheckpoint(new Uint8Array(readFileSync(new URL(`../public/${REGIME_MODEL_DIR[regime]}/model.safetensors`, import.meta.url))));
 const model = new CpuModel(ck.config, ck.params);
 // Training-like prompts (a seed of their own, not the held-out set), each sampled `group` times.
@@ -44,7 +49,7 @@ const { rollouts: sampled } = await evaluatePolicy(model, set, {
 });
 const rollouts = sampled.map((r, i) => ({ ...r, group: Math.floor(i / group) }));
 const scores = await scoreRollouts(model, rollouts, {
-  topK, w: DEFAULT_GRPO_CONFIG.process_weight_w, probeIds: toyTokenizer.encode(ANSWER_MARKER),
+  topK, w, probeIds: toyTokenizer.encode(ANSWER_MARKER),
   answerIds: (r) => toyTokenizer.encode(r.problem.answer), blockSize: model.config.blockSize,
 });
 
@@ -78,7 +83,7 @@ for (let g = 0; g < prompts; g++) {
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 const f = (x: number) => (x >= 0 ? '+' : '') + x.toFixed(3);
 const alpha = DEFAULT_GRPO_CONFIG.process_reward_coef;
-console.log(`${regime} regime SFT checkpoint: ${prompts} prompts × ${group} samples (T = 1, ≤ 96 tokens), topK ${topK}, w ${DEFAULT_GRPO_CONFIG.process_weight_w}`);
+console.log(`${regime} regime SFT checkpoint: ${prompts} prompts × ${group} samples (T = 1, ≤ 96 tokens), topK ${topK}, w ${w}`);
 console.log(`groups whose outcome rewards are all equal (A_out = 0 for every member): ${flatGroups} / ${prompts}`);
 console.log(`mean |A_out| per completion token ${mean(absOut).toFixed(3)}; mean |A_proc| ${mean(absProc).toFixed(3)} (× α = ${alpha}: ${(alpha * mean(absProc)).toFixed(3)})`);
 console.log('segments by class: all | kept by top-k | mean r̃ of the kept | mean A_proc on its tokens');
@@ -86,3 +91,12 @@ for (const c of Object.keys(all) as Cls[]) {
   console.log(`  ${c}: ${all[c]} | ${kept[c].length} (${(100 * kept[c].length / Math.max(1, all[c])).toFixed(0)} %) | ${f(mean(kept[c]))} | ${f(mean(tokenAdv[c]))}`);
 }
 console.log(`mean per-token A_proc of a response: concise (n ${respAdv.concise.length}) ${f(mean(respAdv.concise))}, overthinking (n ${respAdv.overthinking.length}) ${f(mean(respAdv.overthinking))}`);
+const file = new URL(`./analysis/advantage-scale-${regime}${w === DEFAULT_GRPO_CONFIG.process_weight_w ? '' : `-w${w}`}.json`, import.meta.url);
+mkdirSync(new URL('./analysis/', import.meta.url), { recursive: true });
+writeFileSync(file, JSON.stringify({
+  regime, prompts, group, topK, w, alpha, flatGroups,
+  meanAbsOutcome: mean(absOut), meanAbsProcess: mean(absProc),
+  classes: Object.fromEntries((Object.keys(all) as Cls[]).map((c) => [c, { segments: all[c], kept: kept[c].length, meanRTilde: mean(kept[c]), meanTokenAdvantage: mean(tokenAdv[c]) }])),
+  perResponse: { concise: { n: respAdv.concise.length, meanTokenAdvantage: mean(respAdv.concise) }, overthinking: { n: respAdv.overthinking.length, meanTokenAdvantage: mean(respAdv.overthinking) } },
+}, null, 2) + '\n');
+console.log(`wrote ${file.pathname}`);

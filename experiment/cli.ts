@@ -1,6 +1,6 @@
 // `npm run experiment` options: one table entry per flag, so a new flag (e.g. --estimator) is one
 // line here. Every value is checked up front, not hours later in the page.
-import { ADV_ESTIMATORS, presetConfig, type AdvEstimator } from '../src/rl/config.ts';
+import { ADV_ESTIMATORS, PROCESS_REWARD_NORMS, presetConfig, type AdvEstimator, type ProcessRewardNorm } from '../src/rl/config.ts';
 import { parseRegime } from '../src/task/regime.ts';
 import { checkpointUrlOf, CI_SPEC, FULL_SPEC, type ExperimentSpec } from './spec.ts';
 
@@ -25,10 +25,15 @@ export const EXPERIMENT_OPTIONS: Record<string, Apply> = {
   '--seeds': (a, v) => { a.spec = { ...a.spec, seeds: v.split(',').map((s) => Number(s)) }; },
   '--steps': (a, v) => { a.spec = { ...a.spec, steps: Number(v) }; },
   '--eval-samples': (a, v) => { a.spec = { ...a.spec, evalSamples: Number(v) }; },
+  '--eval-every': (a, v) => { a.spec = { ...a.spec, evalEvery: Number(v) }; },
   '--lr': override('learning_rate'),
   '--alpha': override('process_reward_coef'),
   '--top-k': override('entropy_top_k'),
   '--w': override('process_weight_w'),
+  '--process-norm': (a, v) => {
+    if (!PROCESS_REWARD_NORMS.includes(v as ProcessRewardNorm)) throw new Error(`must be ${PROCESS_REWARD_NORMS.join(' | ')}, got ${JSON.stringify(v)}`);
+    a.spec = { ...a.spec, overrides: { ...a.spec.overrides, process_reward_norm: v as ProcessRewardNorm } };
+  },
   '--estimator': (a, v) => {
     const list = v.split(',') as AdvEstimator[];
     const bad = list.find((e) => !ADV_ESTIMATORS.includes(e));
@@ -63,6 +68,7 @@ export function parseExperimentArgs(argv: string[]): ExperimentArgs {
   if (new Set(spec.seeds).size !== spec.seeds.length) throw new Error('experiment: --seeds must not repeat a seed');
   if (!Number.isInteger(spec.steps) || spec.steps < 1) throw new Error('experiment: --steps must be a positive integer');
   if (!Number.isInteger(spec.evalSamples) || spec.evalSamples < 1) throw new Error('experiment: --eval-samples must be a positive integer');
+  if (!Number.isInteger(spec.evalEvery ?? 0) || (spec.evalEvery ?? 0) < 0) throw new Error('experiment: --eval-every must be an integer ≥ 0 (0: before and after only)');
   const onlyRepro = spec.methods?.length === 1 && spec.methods[0] === 'repro';
   if ((args.outcomeFrom !== null) !== onlyRepro) throw new Error('experiment: --outcome-from FILE and --methods repro go together (the outcome-only runs come from FILE)');
   if (!(args.timeoutMs > 0)) throw new Error('experiment: --timeout-min must be a positive number');

@@ -1,6 +1,7 @@
 // The page `npm run experiment` opens in headless Chromium (experiment/run.ts): for each seed,
-// outcome-only GRPO and RePro GRPO from the same SFT checkpoint, held-out evaluation before and
-// after, results sent back through the headless bridge (scripts/lib/headless.ts).
+// outcome-only GRPO and RePro GRPO from the same SFT checkpoint, held-out evaluation before, every
+// eval_every steps and after (tokens after certainty by the fixed judge: the SFT checkpoint's J),
+// per-step training lengths, results sent back through the headless bridge (scripts/lib/headless.ts).
 import { acquireGpu } from '../src/gpu/device.ts';
 import { bridge, log } from '../scripts/lib/pageBridge.ts';
 import { GpuModel } from '../src/engine/gpu/model.ts';
@@ -8,10 +9,12 @@ import { GpuCritic } from '../src/engine/gpu/critic.ts';
 import { initCriticParams } from '../src/engine/critic.ts';
 import { decodeCheckpoint } from '../src/engine/checkpoint.ts';
 import { heldOutProblems } from '../src/task/problem.ts';
-import { evaluatePolicy } from '../src/rl/evaluate.ts';
+import { evaluatePolicy, rejudge } from '../src/rl/evaluate.ts';
 import { presetConfig, type GrpoConfig } from '../src/rl/config.ts';
 import { GrpoTrainer, HELDOUT_SEED } from '../src/rl/trainer.ts';
-import type { EvalSummary, ExperimentResults, ExperimentRun } from '../src/rl/report.ts';
+import type { EvalPoint, EvalSummary, ExperimentResults, ExperimentRun } from '../src/rl/report.ts';
+import { evalRecord } from './evalRecord.ts';
+import { DEFAULT_TOY_TASK } from '../src/rl/task/settings.ts';
 import { CI_SPEC, type ExperimentSpec } from './spec.ts';
 
 
@@ -34,9 +37,13 @@ async function main(): Promise<void> {
     outcome: presetConfig('outcome', spec.overrides),
     repro: presetConfig('repro', spec.overrides),
   };
-  const problems = heldOutProblems(HELDOUT_SEED, spec.evalProblems, { minDigits: configs.repro.min_digits, maxDigits: configs.repro.max_digits });
+  // the trainer's default task: the toy problems of DEFAULT_TOY_TASK's digits, held out by HELDOUT_SEED
+  const problems = heldOutProblems(HELDOUT_SEED, spec.evalProblems, { minDigits: DEFAULT_TOY_TASK.min_digits, maxDigits: DEFAULT_TOY_TASK.max_digits });
   const rows = configs.repro.per_device_train_batch_size * configs.repro.num_generations;
   const model = await GpuModel.create(ctx, ck.config, ck.params, { maxBatchTokens: Math.max(16, rows) * ck.config.blockSize });
+  // The fixed judge of tokens after certainty: the starting checkpoint on a model of its own (the
+  // policy's weights move under training), so every run's responses are measured by the same J.
+  const judge = await GpuModel.create(ctx, ck.config, ck.params);
 
   // Two views of the policy: greedy (its best guess) and sampled at the training temperature, k
   // samples per problem — overthinking lives in the sampled distribution GRPO trains, and greedy
@@ -44,16 +51,13 @@ async function main(): Promise<void> {
   const evaluate = async (cfg: GrpoConfig, temperature: number): Promise<EvalSummary> => {
     const k = temperature === 0 ? 1 : spec.evalSamples;
     const set = problems.flatMap((p) => Array.from({ length: k }, () => p));
-    const r = await evaluatePolicy(model, set, {
+    const own = await evaluatePolicy(model, set, {
       maxNewTokens: cfg.max_completion_length, temperature, seed: cfg.seed + 7919, delimiter: cfg.segment_delimiter, w: cfg.process_weight_w,
       chunkSize: set.length,
     });
-    const correct = r.rollouts.filter((x) => x.reward === 1);
-    return {
-      accuracy: r.metrics.accuracy, cot_tokens: r.metrics.cotTokens, backtracking: r.metrics.backtracking, tokens_after_certainty: r.metrics.tokensAfterCertainty,
-      cot_tokens_correct: correct.length ? correct.reduce((a, x) => a + x.cotTokens, 0) / correct.length : NaN,
-    };
+    return evalRecord(own, await rejudge(own, judge, { w: cfg.process_weight_w, chunkSize: set.length }));
   };
+  const evalEvery = spec.evalEvery ?? 0;
   const beforeGreedy = await evaluate(configs.repro, 0); // the same for every run from this checkpoint
   log(`before (greedy): ${JSON.stringify(beforeGreedy)}`);
   const beforeSampled = new Map<number, EvalSummary>();
@@ -77,18 +81,33 @@ async function main(): Promise<void> {
         onMetrics: (m) => log(`[${estimator} ${method} s${seed}] step ${m.step} reward ${m.reward.toFixed(3)} tokens ${m.responseTokens.toFixed(1)} backtracking ${m.backtracking.toFixed(2)} loss ${m.loss.toFixed(4)} (${(m.timings.sampling + m.timings.scoring + m.timings.forwardBackward + m.timings.optimizer).toFixed(0)} ms)`),
       }, critic);
       const curve: number[] = [];
-      for (let s = 0; s < spec.steps; s++) curve.push((await trainer.trainStep()).reward);
+      const train = { cot_tokens: [] as number[], backtracking: [] as number[] };
+      const evalCurve: EvalPoint[] = [{ step: 0, ...beforeSampled.get(seed)! }];
+      const t0 = performance.now();
+      for (let s = 1; s <= spec.steps; s++) {
+        const m = await trainer.trainStep();
+        curve.push(m.reward);
+        train.cot_tokens.push(m.cotTokens);
+        train.backtracking.push(m.backtracking);
+        // the evaluation seed is fixed, so a point differs from the last only by the policy
+        if (evalEvery > 0 && s % evalEvery === 0 && s < spec.steps) evalCurve.push({ step: s, ...await evaluate(cfg, cfg.temperature) });
+      }
       const after = await evaluate(cfg, cfg.temperature);
+      evalCurve.push({ step: spec.steps, ...after });
       const afterGreedy = await evaluate(cfg, 0);
-      log(`[${estimator} ${method} s${seed}] after: sampled ${JSON.stringify(after)} greedy ${JSON.stringify(afterGreedy)}`);
+      log(`[${estimator} ${method} s${seed}] after (${((performance.now() - t0) / 1000).toFixed(0)} s): sampled ${JSON.stringify(after)} greedy ${JSON.stringify(afterGreedy)}`);
       critic?.dispose();
       runs.push({
-        regime: spec.regime, method, estimator, seed, steps: spec.steps, before: beforeSampled.get(seed)!, after,
-        greedy: { before: beforeGreedy, after: afterGreedy }, reward_curve: curve,
+        regime: spec.regime, method, estimator, process_reward_coef: cfg.process_reward_coef, process_reward_norm: cfg.process_reward_norm, seed, steps: spec.steps, before: beforeSampled.get(seed)!, after,
+        greedy: { before: beforeGreedy, after: afterGreedy }, reward_curve: curve, train_curve: train, eval_curve: evalCurve,
       });
     }
   }
-  const results: ExperimentResults = { config: { grpo: configs, eval_problems: spec.evalProblems, eval_samples: spec.evalSamples, adapter, full: spec.full, checkpoint: spec.checkpointUrl }, runs };
+  judge.dispose();
+  const results: ExperimentResults = {
+    config: { grpo: configs, eval_problems: spec.evalProblems, eval_samples: spec.evalSamples, adapter, full: spec.full, checkpoint: spec.checkpointUrl, tac_judge: 'start', eval_every: evalEvery },
+    runs,
+  };
   await bridge.__report?.(JSON.stringify(results));
 }
 

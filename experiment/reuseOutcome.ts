@@ -4,12 +4,20 @@
 // runs — but only if everything else matches, which is checked here, not assumed.
 import type { ExperimentConfig, ExperimentResults, ExperimentRun } from '../src/rl/report.ts';
 import type { TaskRegime } from '../src/task/regime.ts';
+import { migrateLegacyConfig } from '../src/rl/config.ts';
+import { DEFAULT_TOY_TASK } from '../src/rl/task/settings.ts';
 import { regimeOf } from './regimeReport.ts';
 
-/** Without the seed (each run sets its own) and the RePro-only keys, which outcome-only runs ignore. */
-function outcomeSettings(c: ExperimentConfig): string {
-  const { seed: _seed, process_reward_coef: _a, entropy_top_k: _k, process_weight_w: _w, ...rest } = c.grpo.outcome;
-  return JSON.stringify({ grpo: rest, eval_problems: c.eval_problems, eval_samples: c.eval_samples, adapter: c.adapter, checkpoint: c.checkpoint, full: c.full });
+/** Without the seed (each run sets its own) and the RePro-only keys (α, topK, w, process_reward_norm), which outcome-only runs ignore. */
+export function outcomeSettings(c: ExperimentConfig): string {
+  // files written before the task left the trainer carry the toy task's digits in the config
+  const { config, task } = migrateLegacyConfig(c.grpo.outcome);
+  const { seed: _seed, process_reward_coef: _a, entropy_top_k: _k, process_weight_w: _w, process_reward_norm: _n, ...rest } = config;
+  return JSON.stringify({
+    grpo: rest, task: task ?? DEFAULT_TOY_TASK, eval_problems: c.eval_problems, eval_samples: c.eval_samples, adapter: c.adapter, checkpoint: c.checkpoint, full: c.full,
+    // the same measurement too: who judges tokens after certainty, and the length curves' spacing
+    tac_judge: c.tac_judge, eval_every: c.eval_every ?? 0,
+  });
 }
 
 /** `fresh` (RePro runs only) plus `source`'s outcome runs of the same regime, estimators and seeds. */

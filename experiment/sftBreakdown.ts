@@ -5,7 +5,8 @@
 // Two definitions of "overthinks" are reported: (a) a redundant or backtracking segment (a
 // restatement or a §10 marker; docs/toy-model.md's "redundant or backtracking"), and (b) any
 // segment that is not a new column step (a wrong step included; the first breakdown's definition).
-import { readFileSync } from 'node:fs';
+// Prints, and writes experiment/analysis/sft-breakdown-<regime>.json (docs/experiment.md's table).
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { decodeCheckpoint } from '../src/engine/checkpoint.ts';
 import { CpuModel } from '../src/engine/cpu/cpuModel.ts';
 import { heldOutProblems } from '../src/task/problem.ts';
@@ -58,6 +59,11 @@ const rows: Row[] = r.rollouts.map((ro) => {
   };
 });
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+const stats = (g: Row[]) => {
+  const S = g.map((x) => x.S).filter((x): x is number => x !== null);
+  return { n: g.length, accuracy: mean(g.map((x) => x.correct)), cotTokens: mean(g.map((x) => x.tokens)), S: mean(S) };
+};
+const record: Record<string, unknown> = { regime, problems: n, samples: k, all: stats(rows) };
 const line = (name: string, g: Row[]) => {
   const S = g.map((x) => x.S).filter((x): x is number => x !== null);
   return `${name}: n ${g.length}, accuracy ${mean(g.map((x) => x.correct)).toFixed(3)}, CoT tokens ${mean(g.map((x) => x.tokens)).toFixed(1)}, S(K) ${mean(S).toFixed(3)}`;
@@ -70,8 +76,14 @@ for (const [def, key] of [['(a) redundant or backtracking', 'restates'], ['(b) a
   console.log(`${def}: share overthinking ${(over.length / rows.length).toFixed(3)}, accuracy gap (overthinking − concise) ${(mean(over.map((x) => x.correct)) - mean(rest.map((x) => x.correct))).toFixed(3)}`);
   console.log(`  ${line('concise', rest)}`);
   console.log(`  ${line('overthinking', over)}`);
+  record[key] = { concise: stats(rest), overthinking: stats(over) };
 }
 for (const [name, c] of [['correct', 1], ['wrong', 0]] as const) {
   const g = rows.filter((x) => x.correct === c);
   console.log(`${name}: n ${g.length}, CoT tokens ${mean(g.map((x) => x.tokens)).toFixed(1)}, share overthinking (a) ${mean(g.map((x) => (x.restates ? 1 : 0))).toFixed(3)}, no answer line within 96 tokens ${g.filter((x) => x.truncated).length}`);
+  record[name] = { n: g.length, cotTokens: mean(g.map((x) => x.tokens)), shareOverthinking: mean(g.map((x) => (x.restates ? 1 : 0))), truncated: g.filter((x) => x.truncated).length };
 }
+mkdirSync(new URL('./analysis/', import.meta.url), { recursive: true });
+const file = new URL(`./analysis/sft-breakdown-${regime}.json`, import.meta.url);
+writeFileSync(file, JSON.stringify(record, null, 2) + '\n');
+console.log(`wrote ${file.pathname}`);

@@ -20,6 +20,8 @@ export interface ExperimentSpec {
   estimators?: AdvEstimator[];
   /** which methods run (--methods; default both): `repro` alone for a sweep that reuses outcome runs (--outcome-from) */
   methods?: ('outcome' | 'repro')[];
+  /** a held-out sampled evaluation every this many steps (the length curves); 0 = before and after only */
+  evalEvery?: number;
 }
 
 /** Where the page fetches a regime's SFT checkpoint. */
@@ -40,6 +42,8 @@ export const CI_SPEC: ExperimentSpec = {
   },
   checkpointUrl: checkpointUrlOf('mixed'),
   full: false,
+  // the held-out length curves: 4 evaluations in a 20-step run (before and after included)
+  evalEvery: 5,
 };
 
 export const FULL_SPEC: ExperimentSpec = {

@@ -105,3 +105,30 @@ export function pairedDifference(a: readonly number[], b: readonly number[], lev
   const half = n >= 2 ? studentTQuantile(1 - (1 - level) / 2, n - 1) * (s / Math.sqrt(n)) : NaN;
   return { n, mean: m, std: s, lo: m - half, hi: m + half, level };
 }
+
+export interface RelativeChange {
+  /** pairs used */
+  n: number;
+  /** mean(b) / mean(a) − 1 */
+  rel: number;
+  /** two-sided confidence interval of rel (delta method, t with n − 1 df); NaN for n < 2 or mean(a) = 0 */
+  lo: number;
+  hi: number;
+  level: number;
+}
+
+/**
+ * The relative change mean(b)/mean(a) − 1 of paired values with a delta-method interval: for the
+ * ratio R = b̄/ā, Var(R̂) ≈ Var(b̄ − R·ā)/ā² = s_d² / (n·ā²) with d_i = b_i − R·a_i (the ratio
+ * estimator's linearisation; the pairing enters through cov(a, b)), t quantile with n − 1 df.
+ */
+export function relativeChange(a: readonly number[], b: readonly number[], level = 0.95): RelativeChange {
+  if (a.length !== b.length) throw new RangeError(`relativeChange: ${a.length} vs ${b.length} values (pairs needed)`);
+  if (!(level > 0 && level < 1)) throw new RangeError(`relativeChange: level must be in (0, 1), got ${level}`);
+  const n = a.length;
+  const ma = mean(a);
+  const R = mean(b) / ma;
+  const sd = sampleStd(a.map((x, i) => b[i] - R * x));
+  const half = n >= 2 && ma !== 0 ? studentTQuantile(1 - (1 - level) / 2, n - 1) * sd / (Math.sqrt(n) * Math.abs(ma)) : NaN;
+  return { n, rel: R - 1, lo: R - 1 - half, hi: R - 1 + half, level };
+}

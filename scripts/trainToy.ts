@@ -15,6 +15,12 @@
 //   --engine torch     the same batches, init and recipe in PyTorch (scripts/train-toy/torchSft.py,
 //                      float32 CPU threads; far faster than both on a CPU-only machine), checked
 //                      against the CPU model, then evaluated on WebGPU as with --eval
+//   --arch llama       the toy Llama (scripts/train-toy/llamaSpec.ts: LlamaForCausalLM, Hugging Face
+//                      layout) instead: trained with torch (torchLlamaSft.py, the torch reference's
+//                      forward), checked against the float64 CPU reference, written to
+//                      public/models/toy-llama-<regime>/, then loaded by the engine's Llama-family
+//                      loader in headless Chromium and evaluated (eval.json). --spec takes
+//                      ToyLlamaSpec fields ('{"llama":{"hiddenSize":128},"sft":{…}}'); --eval works
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,12 +29,13 @@ import type { TrainToySpec } from './train-toy/spec.ts';
 import { trainOnCpu } from './train-toy/cpuTrain.ts';
 import { trainWithTorch } from './train-toy/torchTrain.ts';
 import { parseRegime, REGIME_MIX, REGIME_MODEL_DIR, type TaskRegime } from '../src/task/regime.ts';
+import { runLlama } from './train-toy/llamaRun.ts';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 /** Bulky per-response diagnostics stay out of the committed model folder. */
 const NOT_COMMITTED = new Set(['eval-responses.jsonl']);
 
-interface Args { spec: Partial<TrainToySpec>; out: string; timeoutMs: number; engine: 'webgpu' | 'cpu' | 'torch' }
+interface Args { spec: Partial<TrainToySpec>; out: string | null; timeoutMs: number; engine: 'webgpu' | 'cpu' | 'torch'; arch: 'gpt2' | 'llama' }
 
 function parseArgs(argv: string[]): Args {
   let spec: Partial<TrainToySpec> = {};
@@ -36,6 +43,7 @@ function parseArgs(argv: string[]): Args {
   let regime: TaskRegime = 'mixed';
   let timeoutMs = 60 * 60_000;
   let engine: Args['engine'] = 'webgpu';
+  let arch: Args['arch'] = 'gpt2';
   const sft: Record<string, number> = {};
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -58,6 +66,11 @@ function parseArgs(argv: string[]): Args {
       try { regime = parseRegime(value()); } catch (e) { throw new Error(`train:toy: --${(e as Error).message}`); }
     }
     else if (a === '--timeout-min') timeoutMs = count() * 60_000;
+    else if (a === '--arch') {
+      const v = value();
+      if (v !== 'gpt2' && v !== 'llama') throw new Error(`train:toy: --arch must be gpt2 or llama, got ${JSON.stringify(v)}`);
+      arch = v;
+    }
     else if (a === '--engine') {
       const e = value();
       if (e !== 'cpu' && e !== 'webgpu' && e !== 'torch') throw new Error(`train:toy: --engine must be cpu, torch or webgpu, got ${JSON.stringify(e)}`);
@@ -65,14 +78,18 @@ function parseArgs(argv: string[]): Args {
     }
     else throw new Error(`train:toy: unknown argument ${JSON.stringify(a)} (see the header of scripts/trainToy.ts)`);
   }
+  if (arch === 'llama') return { spec: { ...spec, regime, ...(Object.keys(sft).length && { sft: { ...spec.sft, ...sft } as TrainToySpec['sft'] }) }, out, timeoutMs, engine, arch };
   if (regime !== 'mixed') spec.sft = { mix: { ...REGIME_MIX[regime] }, ...spec.sft } as TrainToySpec['sft'];
   if (Object.keys(sft).length) spec.sft = { ...spec.sft, ...sft } as TrainToySpec['sft'];
   spec.regime = regime;
-  return { spec, out: out ?? join(root, 'public', REGIME_MODEL_DIR[regime]), timeoutMs, engine };
+  return { spec, out: out ?? join(root, 'public', REGIME_MODEL_DIR[regime]), timeoutMs, engine, arch };
 }
 
 async function main(): Promise<void> {
-  const { spec, out, timeoutMs, engine } = parseArgs(process.argv.slice(2));
+  const args = parseArgs(process.argv.slice(2));
+  if (args.arch === 'llama') return runLlama(args.spec as Parameters<typeof runLlama>[0], args.out, args.timeoutMs);
+  const { spec, timeoutMs, engine } = args;
+  const out = args.out!;
   const bench = spec.mode === 'bench';
   const logPath = join(out, 'train-log.txt');
   if (!bench) {

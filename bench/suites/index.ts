@@ -10,6 +10,10 @@ import { batchThroughput } from './batchThroughput.ts';
 import { topKKernel } from './topKKernel.ts';
 import { wasmThreads } from './wasmThreads.ts';
 import { branchVsRegenerate } from './branchVsRegenerate.ts';
+import { engineVsOrt } from './engineVsOrt.ts';
+import { engineJTrajectory } from './engineJTrajectory.ts';
+import { engineBranch } from './engineBranch.ts';
+import { engineWeightBytes } from './engineWeightBytes.ts';
 import { loraTrain } from './loraTrain.ts';
 import { preflightVsAllocated } from './preflightVsAllocated.ts';
 import { loraStepRunner } from './loraStepRunner.ts';
@@ -39,6 +43,10 @@ export const suites: BenchSuite[] = [
   topKKernel,
   wasmThreads,
   branchVsRegenerate,
+  engineVsOrt,
+  engineJTrajectory,
+  engineBranch,
+  engineWeightBytes,
   loraTrain,
   preflightVsAllocated(loraStepRunner((ctx, base, lora, o) => LlamaLoraModel.create(ctx, base, lora, o))),
 ];

@@ -74,7 +74,7 @@ async function grpoReproStep(ctx: GpuContext, log: (l: string) => void): Promise
   const start = await model.getParams();
   const zero = new Float32Array(start.length);
   const run = {
-    per_device_train_batch_size: 2, num_generations: 4, max_completion_length: 32, min_digits: 2, max_digits: 2,
+    per_device_train_batch_size: 2, num_generations: 4, max_completion_length: 32,
     eval_every: 0, checkpoint_every: 0, entropy_top_k: 8, beta: 0.04, segment_delimiter: ' ',
   };
   const timings: StepTimings[] = [];

@@ -2,10 +2,24 @@
 the playground's defaults; names mirror src/rl/config.ts (process_reward_coef = α, …)."""
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass, field, fields
 from typing import Any, List, Mapping, Optional
 
 ESTIMATORS = ("grpo", "gae", "reinforce_plus_plus")
+
+
+def _decoded(cfg: Mapping[str, Any]) -> dict:
+    out = dict(cfg)
+    for key in ("probe", "segment_delimiter", "cot_end"):
+        enc = out.pop(f"{key}_b64", None)
+        if enc is None:
+            continue
+        if key in out:
+            raise ValueError(f"repro.{key} and repro.{key}_b64 both given; keep one")
+        dec = lambda b: base64.b64decode(str(b), validate=True).decode("utf-8")  # noqa: E731
+        out[key] = [dec(x) for x in enc] if key == "cot_end" else dec(enc)
+    return out
 
 
 @dataclass
@@ -30,6 +44,9 @@ class ReproSettings:
     cot_end: List[str] = field(default_factory=lambda: ["</think>"])
     #: which estimator the process term goes into.
     estimator: str = "grpo"
+    #: gae / reinforce_plus_plus: "none" = raw r_j in the token rewards (§11); "group" = r_j normalised over
+    #: the group's process rewards first, as §9 does for GRPO (this project's option; GRPO always does).
+    process_reward_norm: str = "none"
 
     def delimiter(self):
         """What segment_cot takes: None (the default RegExp), a literal string, or a compiled pattern."""
@@ -41,6 +58,10 @@ class ReproSettings:
 
     @classmethod
     def from_config(cls, cfg: Mapping[str, Any]) -> "ReproSettings":
+        """`cfg`: the repro: block. probe_b64 / segment_delimiter_b64 / cot_end_b64 (UTF-8, base64) stand
+        for texts holding "${", which the exported config keeps out of OmegaConf's reach: verl resolves
+        its config more than once, and an escaped "\\${" survives only the first resolution."""
+        cfg = _decoded(cfg)
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(cfg) - known)
         if unknown:
@@ -60,5 +81,7 @@ class ReproSettings:
             raise ValueError("repro.segment_delimiter_is_regex needs a segment_delimiter (a RegExp source)")
         if self.estimator not in ESTIMATORS:
             raise ValueError(f"repro.estimator must be one of {ESTIMATORS} (got {self.estimator!r})")
+        if self.process_reward_norm not in ("none", "group"):
+            raise ValueError(f"repro.process_reward_norm must be 'none' or 'group' (got {self.process_reward_norm!r})")
         if not self.probe:
             raise ValueError("repro.probe must be a non-empty string")

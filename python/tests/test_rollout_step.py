@@ -95,8 +95,10 @@ def test_step_matches_the_scorer_and_the_group_reference(toy):
     adv, _ = repro_grpo_advantages(tlr, mask, index, res.process_rewards, res.process_mask, alpha=0.5)
     ref = rr.grpo_step_advantages(outcome, index, [len(r) for r in responses], res.rewards,
                                   [p.segment_ends for p in res.plans], alpha=0.5)
+    # group "a" has one response: the tab's §9 gives its outcome term 0, verl's GRPO R / (1 + ε) (matched)
+    lone = [1.0 / (1.0 + 1e-6), 0.0, 0.0, 0.0]
     for i, r in enumerate(responses):
-        assert adv[i, :len(r)].tolist() == pytest.approx(ref[i], abs=1e-12)
+        assert adv[i, :len(r)].tolist() == pytest.approx([x + lone[i] for x in ref[i]], abs=1e-12)
         assert torch.all(adv[i, len(r):] == 0)
     plain, _ = repro_grpo_advantages(tlr, mask, index, res.process_rewards, res.process_mask, alpha=0.0)
     assert torch.equal(plain, repro_grpo_advantages(tlr, mask, index, res.process_rewards * 0, res.process_mask, alpha=0.0)[0])

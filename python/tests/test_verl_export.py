@@ -23,11 +23,25 @@ def tab():
     return json.loads((DIR / "settings.json").read_text(encoding="utf-8"))
 
 
+def resolved_as_verl_does(path):
+    """verl 0.5's main_ppo: Hydra composes; the TaskRunner prints to_container(resolve=True), then
+    OmegaConf.resolve(config) in place; the plugin reads the repro: block afterwards (dict of it)."""
+    c = OmegaConf.load(path)
+    OmegaConf.to_container(c, resolve=True)
+    OmegaConf.resolve(c)
+    OmegaConf.to_container(c, resolve=True)
+    return dict(c.repro)
+
+
 def test_repro_block_round_trips_to_the_tab_settings(cfg, tab):
     repro = OmegaConf.to_container(cfg.repro, resolve=True)
-    assert repro == tab["repro"]  # every key, every value, exactly (floats too)
     s = ReproSettings.from_config(repro)
-    assert s.probe == "\n</think>\n\nAnswer ${x}: \\boxed{"  # "${" stays literal through OmegaConf
+    assert {k: getattr(s, k) for k in tab["repro"]} == tab["repro"]  # every key, every value, exactly (floats too)
+    assert s.probe == "\n</think>\n\nAnswer ${x}: \\boxed{"
+    assert "probe" not in repro and "probe_b64" in repro  # "${" kept out of OmegaConf's reach
+    # … through verl's repeated resolution too (an escaped "\\${" fails the second one)
+    again = ReproSettings.from_config(resolved_as_verl_does(DIR / "repro_verl.yaml"))
+    assert again.probe == s.probe and again.cot_end == tab["repro"]["cot_end"]
     assert isinstance(s.score_eps, float) and s.score_eps == 1e-5
     # The delimiter is the tab's RegExp source, applied as the TS would.
     assert segment_cot("a\nStep 2: b\nStep 3: c", s.delimiter()) == [(0, 9), (9, 19), (19, 21)]  # each delimiter ends the segment before it (§2)
@@ -70,3 +84,21 @@ def test_run_script_calls_verl_with_the_plugin():
     assert "python/repro_rl/verl/reward.py" in sh
     readme = (DIR / "README.md").read_text()
     assert "4 GPUs" in readme  # 1.5 B
+    # issue #24 §3: on a Ray cluster the plugin path and repro_rl must exist on every node the TaskRunner may land on
+    assert "EVERY node" in sh and "custom_reward_function.path" in sh
+    assert "**every node**" in readme and "same path" in readme and "pip install -e python/" in readme
+
+
+def test_an_escaped_interpolation_does_not_survive_verls_second_resolution(tmp_path):
+    """Why the export writes probe_b64: OmegaConf's own escape holds for one resolution only."""
+    from omegaconf.errors import InterpolationKeyError
+    y = tmp_path / "c.yaml"
+    y.write_text('repro:\n  probe: "Answer \\\\${x}: "\n', encoding="utf-8")
+    assert OmegaConf.to_container(OmegaConf.load(y), resolve=True)["repro"]["probe"] == "Answer ${x}: "
+    with pytest.raises(InterpolationKeyError):
+        resolved_as_verl_does(y)
+    import base64
+    y.write_text('repro:\n  probe_b64: "%s"\n' % base64.b64encode("Answer ${x}: ".encode()).decode(), encoding="utf-8")
+    assert ReproSettings.from_config(resolved_as_verl_does(y)).probe == "Answer ${x}: "
+    with pytest.raises(ValueError, match="both given"):
+        ReproSettings.from_config({"probe": "a", "probe_b64": "YQ=="})

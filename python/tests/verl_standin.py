@@ -37,7 +37,43 @@ def unpad_dataproto(data, pad_size):
     return DataProto({k: v[:-pad_size] for k, v in data.batch.items()}, {}, data.meta_info)
 
 
-def install_standin(monkeypatch):
+def compute_grpo_outcome_advantage(token_level_rewards, response_mask, index, epsilon=1e-6, norm_adv_by_std_in_grpo=True, config=None):
+    """verl v0.5.0 verl/trainer/ppo/core_algos.py compute_grpo_outcome_advantage, body copied verbatim
+    (Apache-2.0, docstring dropped): the reference repro_grpo's outcome term must equal."""
+    import torch
+    from collections import defaultdict
+
+    scores = token_level_rewards.sum(dim=-1)
+
+    id2score = defaultdict(list)
+    id2mean = {}
+    id2std = {}
+
+    with torch.no_grad():
+        bsz = scores.shape[0]
+        for i in range(bsz):
+            id2score[index[i]].append(scores[i])
+        for idx in id2score:
+            if len(id2score[idx]) == 1:
+                id2mean[idx] = torch.tensor(0.0)
+                id2std[idx] = torch.tensor(1.0)
+            elif len(id2score[idx]) > 1:
+                id2mean[idx] = torch.mean(torch.tensor(id2score[idx]))
+                id2std[idx] = torch.std(torch.tensor([id2score[idx]]))
+            else:
+                raise ValueError(f"no score in prompt index: {idx}")
+        for i in range(bsz):
+            if norm_adv_by_std_in_grpo:
+                scores[i] = (scores[i] - id2mean[index[i]]) / (id2std[index[i]] + epsilon)
+            else:
+                scores[i] = scores[i] - id2mean[index[i]]
+        scores = scores.unsqueeze(-1) * response_mask
+
+    return scores, scores
+
+
+def install_standin(monkeypatch, version="0.5"):
+    """`version` "0.4.1": compute_advantage with 0.4.1's signature (a multi_turn parameter)."""
     registry = {}
 
     def register_adv_est(name):
@@ -59,6 +95,13 @@ def install_standin(monkeypatch):
         calls.append(adv_estimator)
         data.batch["advantages"] = "original"
         return data
+
+    if version == "0.4.1":
+        def compute_advantage(data, adv_estimator, gamma=1.0, lam=1.0, num_repeat=1, multi_turn=False,  # noqa: F811
+                              norm_adv_by_std_in_grpo=True, config=None):
+            calls.append((adv_estimator, multi_turn))
+            data.batch["advantages"] = "original"
+            return data
 
     class RayPPOTrainer:
         def init_workers(self):

@@ -4,6 +4,7 @@
 import { parseArgs } from 'node:util';
 import { parsePromptSet } from '../../src/data/parsePromptSet.ts';
 import { validateGrpoConfig, DEFAULT_GRPO_CONFIG, type GrpoConfig } from '../../src/rl/config.ts';
+import { validateTaskSettings, type TaskSettings } from '../../src/rl/task/settings.ts';
 import {
   batchPrompts, buildVerlExport, defaultVerlSettings, ESTIMATORS, parseVerlSettings, trainingExportSettings,
   trainingPrompts, type Estimator, type ExportFile, type VerlPrompt, type VerlRunSettings,
@@ -105,7 +106,7 @@ export function exportVerlCli(argv: string[], read: ReadText): CliResult {
     val = [];
     source = `batch prompt set ${baseName(a.prompts)} (${parsed.items.length} prompts)`;
   } else {
-    const spec = readJson(read, a.run!, 'training run') as { config?: unknown; steps?: unknown; runId?: unknown };
+    const spec = readJson(read, a.run!, 'training run') as { config?: unknown; steps?: unknown; runId?: unknown; task?: unknown };
     if (spec === null || typeof spec !== 'object' || typeof spec.config !== 'object' || spec.config === null) {
       throw new CliError(`training run ${a.run} has no "config" object: expected the <run>.config.json the training tab's "checkpoint" download writes`);
     }
@@ -117,7 +118,16 @@ export function exportVerlCli(argv: string[], read: ReadText): CliResult {
     }
     const steps = typeof spec.steps === 'number' && Number.isInteger(spec.steps) && spec.steps > 0 ? spec.steps : 100;
     settings = trainingExportSettings(config, steps, a.model, estimator);
-    ({ train, val } = trainingPrompts(config, steps));
+    let task: TaskSettings | undefined;
+    try {
+      if (spec.task !== undefined) {
+        validateTaskSettings(spec.task);
+        task = spec.task;
+      }
+      ({ train, val } = trainingPrompts(config, steps, task));
+    } catch (e) {
+      throw new CliError(`training run ${a.run}: ${(e as Error).message}`);
+    }
     source = `training run ${typeof spec.runId === 'string' ? spec.runId : baseName(a.run!)} (${steps} steps)`;
   }
   const r = settings.repro;

@@ -17,7 +17,7 @@ export function verlFixtureExport(): ExportFile[] {
   s.lam = 0.95;
   s.repro = {
     ...s.repro, estimator: 'gae', process_reward_coef: 0.25, process_weight_w: 0.7, entropy_top_k: 3, score_eps: 1e-5,
-    segment_delimiter: '\\n(?:Step \\d+:)', segment_delimiter_is_regex: true, probe: '\n</think>\n\nAnswer ${x}: \\boxed{', cot_end: ['</think>', 'Answer:'],
+    segment_delimiter: '\\n(?:Step \\d+:)', segment_delimiter_is_regex: true, probe: '\n</think>\n\nAnswer ${x}: \\boxed{', cot_end: ['</think>', 'Answer:'], process_reward_norm: 'group',
   };
   return buildVerlExport({
     name: 'fixture', source: 'scripts/lib/verlFixture.ts', createdAt: '2026-01-01T00:00:00.000Z', settings: s,

@@ -20,7 +20,10 @@ export const FOLDER_RULES = {
   llm: { may: ['numeric', 'platform', 'repro', 'sampling'], why: 'the model interface and its scorer get their GPU kernel injected' },
   gpu: { may: ['llm/types.ts', 'platform', 'sampling'], why: 'device and kernels; it sees only the model interface types (and the PRNG, for the self-test)' },
   engine: { may: ['gpu', 'llm', 'numeric', 'platform', 'repro', 'sampling', 'task'], why: 'the toy engine knows nothing of training loops, the worker or the UI' },
-  rl: { may: ['engine', 'repro', 'sampling', 'task'], why: 'training drives any TrainableModel; no GPU, worker or UI code' },
+  rl: {
+    may: ['engine', 'repro', 'sampling', 'task', 'analysis/responseSplit.ts', 'llm/types.ts', 'llm/promptIds.ts', 'llm/scorer/scorerTokens.ts'],
+    why: 'training drives any TrainableModel on any task; a hub model\'s format reads completions and forms prompt and probe ids as the inspector and the batch screen do; no GPU, worker or UI code',
+  },
   worker: { may: ['analysis', 'data', 'engine', 'gpu', 'llm', 'numeric', 'platform', 'repro', 'rl', 'sampling', 'site', 'task'], why: 'the worker sits below the stores and the UI' },
   store: { may: ['analysis', 'data', 'engine', 'gpu', 'llm', 'numeric', 'platform', 'repro', 'rl', 'sampling', 'site', 'task', 'worker'], why: 'stores sit below the UI' },
   ui: {
@@ -39,8 +42,15 @@ function forbiddenGroups(folder) {
     if (files.length === 0) {
       out.push(`**/${other}/**`);
     } else {
-      // The folder is closed except for the named files.
-      out.push(`**/${other}/**`, ...files.map((f) => `!**/${f}`));
+      // The folder is closed except for the named files. A file in a sub-folder is re-included
+      // with its folders (gitignore semantics: a file under an excluded folder cannot be), the
+      // folders' other files excluded again.
+      out.push(`**/${other}/**`);
+      for (const f of files) {
+        const parts = f.split('/');
+        for (let i = 2; i < parts.length; i++) out.push(`!**/${parts.slice(0, i).join('/')}/`, `**/${parts.slice(0, i).join('/')}/*`);
+        out.push(`!**/${f}`);
+      }
     }
   }
   return out;

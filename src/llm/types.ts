@@ -28,9 +28,14 @@ export interface ForwardResult {
   dispose(): void; // frees logits only; the cache is disposed separately
 }
 
-/** Logits of a batch of probes: row b·F + j is probe b's j-th fed token. */
+/**
+ * Logits of a batch of probes: row b·R + (j − firstRow) is probe b's j-th fed token, for
+ * j = firstRow…F − 1 (R = F − firstRow rows per probe).
+ */
 export interface ProbeBatchResult {
   logits: LogitsHandle;
+  /** each probe's first row with logits (absent: 0, every fed token's row) */
+  firstRow?: number;
   dispose(): void;
 }
 
@@ -102,8 +107,10 @@ export interface LanguageModel {
    * the cache of that prefix (causal attention), so this equals forwarding `tokens` from each
    * boundary's own state — if the graph honours the attention mask; the scorer checks that once.
    * Positions past max(prefixLengths) are hidden from every row, so a call may drop them.
+   * logitsFrom: the caller reads only each probe's rows j ≥ logitsFrom (the answer's rows), so a
+   * model may skip the LM head for the rows before (ProbeBatchResult.firstRow says if it did).
    */
-  forwardProbes?(cache: CacheState, prefixLengths: number[], tokens: number[]): Promise<ProbeBatchResult>;
+  forwardProbes?(cache: CacheState, prefixLengths: number[], tokens: number[], logitsFrom?: number): Promise<ProbeBatchResult>;
   /** Most probes one forwardProbes call takes when its longest prefix is this long (memory bound). */
   maxProbeRows?(cacheLength: number): number;
   /**

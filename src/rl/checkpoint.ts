@@ -1,10 +1,13 @@
 // A GRPO trainer snapshot as one safetensors checkpoint (src/engine/checkpoint.ts): the weights and
 // AdamW moments as tensors, the trainer state (config, step, RNG streams, metrics history) as JSON
 // metadata under `grpo_state`. The KL reference weights (beta > 0 only) travel as base64 float32
-// under `grpo_ref_params`, since the engine format holds one parameter set.
+// under `grpo_ref_params`, since the engine format holds one parameter set. Any other model (a
+// LoRA model's adapters) is written in the flat format of ./flatCheckpoint.ts.
 import { decodeCheckpoint, encodeCheckpoint } from '../engine/checkpoint.ts';
 import { criticParamCount } from '../engine/critic.ts';
-import { withEstimatorDefaults, type GrpoConfig } from './config.ts';
+import { migrateLegacyConfig, type GrpoConfig } from './config.ts';
+import { encodeFlatCheckpoint, flatCheckpointHeader, isToyParams, readFlatTensors } from './flatCheckpoint.ts';
+import { DEFAULT_TOY_TASK } from './task/settings.ts';
 import { validateTrainerState, type TrainerSnapshot } from './snapshot.ts';
 
 export const STATE_KEY = 'grpo_state';
@@ -13,6 +16,7 @@ export const REF_KEY = 'grpo_ref_params';
 export const CRITIC_KEYS = { params: 'ppo_critic_params', m: 'ppo_critic_adam_m', v: 'ppo_critic_adam_v', t: 'ppo_critic_adam_t' } as const;
 
 export function encodeTrainerCheckpoint(snap: TrainerSnapshot): Uint8Array {
+  if (!isToyParams(snap.state.modelConfig, snap.params)) return encodeFlatCheckpoint(snap, STATE_KEY);
   const metadata: Record<string, string> = { [STATE_KEY]: JSON.stringify(snap.state) };
   if (snap.refParams !== null) metadata[REF_KEY] = float32ToBase64(snap.refParams);
   if (snap.critic) {
@@ -30,8 +34,30 @@ export function encodeTrainerCheckpoint(snap: TrainerSnapshot): Uint8Array {
 }
 
 export function decodeTrainerCheckpoint(bytes: Uint8Array): TrainerSnapshot {
+  const flat = flatCheckpointHeader(bytes);
+  if (flat !== null) {
+    const state = readState(flat.metadata[STATE_KEY]);
+    validateTrainerState(state);
+    const tensors = readFlatTensors(bytes, flat);
+    if (state.config.adv_estimator === 'gae' && !tensors.critic) throw new RangeError('PPO (adv_estimator "gae") checkpoint has no critic');
+    restoreNaN(state);
+    return { state, ...tensors };
+  }
   const ck = decodeCheckpoint(bytes);
-  const raw = ck.metadata?.[STATE_KEY];
+  const state = readState(ck.metadata?.[STATE_KEY]);
+  validateTrainerState(state);
+  if (!ck.optimizer) throw new RangeError('GRPO trainer checkpoint has no optimizer moments');
+  const ref = ck.metadata?.[REF_KEY];
+  const refParams = ref === undefined ? null : base64ToFloat32(ref, ck.params.length);
+  restoreNaN(state);
+  return {
+    state: { ...state, modelConfig: ck.config, optimizerT: ck.optimizer.t }, params: ck.params, m: ck.optimizer.m, v: ck.optimizer.v, refParams,
+    critic: readCritic(ck.metadata ?? {}, state.config, criticParamCount(ck.config)),
+  };
+}
+
+/** The JSON trainer state, older runs' config fields migrated (not yet validated). */
+function readState(raw: string | undefined): unknown {
   if (raw === undefined) throw new RangeError(`checkpoint has no "${STATE_KEY}" metadata: it is not a GRPO trainer checkpoint`);
   let state: unknown;
   try {
@@ -39,23 +65,23 @@ export function decodeTrainerCheckpoint(bytes: Uint8Array): TrainerSnapshot {
   } catch (e) {
     throw new SyntaxError(`checkpoint metadata "${STATE_KEY}" is not valid JSON: ${(e as Error).message}`);
   }
-  // runs saved before the estimator settings existed are GRPO runs
+  // runs saved before the estimator settings existed are GRPO runs; before the task left the
+  // trainer, the toy task's digits were config fields
   if (state !== null && typeof state === 'object' && 'config' in state) {
-    (state as { config: GrpoConfig }).config = withEstimatorDefaults((state as { config: GrpoConfig }).config);
+    const st = state as { config: GrpoConfig; task?: unknown };
+    const { config, task } = migrateLegacyConfig(st.config);
+    st.config = config;
+    st.task ??= task ?? { ...DEFAULT_TOY_TASK };
   }
-  validateTrainerState(state);
-  if (!ck.optimizer) throw new RangeError('GRPO trainer checkpoint has no optimizer moments');
-  const ref = ck.metadata?.[REF_KEY];
-  const refParams = ref === undefined ? null : base64ToFloat32(ref, ck.params.length);
-  // JSON turns NaN (a rejected step's loss) into null; give it back as NaN.
+  return state;
+}
+
+/** JSON turns NaN (a rejected step's loss) into null; give it back as NaN. */
+function restoreNaN(state: TrainerSnapshot['state']): void {
   for (const m of state.history) {
     if (m.loss === null) m.loss = NaN;
     if (m.gradNorm === null) m.gradNorm = NaN;
   }
-  return {
-    state: { ...state, modelConfig: ck.config, optimizerT: ck.optimizer.t }, params: ck.params, m: ck.optimizer.m, v: ck.optimizer.v, refParams,
-    critic: readCritic(ck.metadata ?? {}, state.config, criticParamCount(ck.config)),
-  };
 }
 
 function readCritic(meta: Record<string, string>, config: GrpoConfig, n: number): TrainerSnapshot['critic'] {

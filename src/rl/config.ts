@@ -1,8 +1,11 @@
 // RL training configuration, named as TRL's GRPOConfig where TRL has the setting, plus the
 // RePro process-reward settings (repro-method.md §6, §7, §9) and the estimator settings of PPO /
 // REINFORCE++ named as verl and OpenRLHF name them (repro-method.md §11). One typed object with a default and
-// a comment per field; it serialises to JSON (run files, checkpoints, URLs) unchanged.
+// a comment per field; it serialises to JSON (run files, checkpoints, URLs) unchanged. What is trained
+// on is the task's (./task/settings.ts: the toy's min_digits / max_digits were fields here once;
+// migrateLegacyConfig moves them).
 import type { AdamWConfig } from '../engine/types.ts';
+import { splitLegacyTask, type LegacyTaskFields, type ToyTaskSettings } from './task/settings.ts';
 
 export interface GrpoConfig {
   /** G, completions sampled per prompt (TRL num_generations). */
@@ -41,9 +44,6 @@ export interface GrpoConfig {
   segment_delimiter: string;
   /** ε added to the group std in both normalisations (repro-method.md §9). */
   advantage_eps: number;
-  /** Fewest / most digits per operand of the training and held-out problems (the task's difficulty). */
-  min_digits: number;
-  max_digits: number;
   /** Held-out evaluation every this many steps; 0 = never. */
   eval_every: number;
   /** Held-out problems per evaluation. */
@@ -68,7 +68,17 @@ export interface GrpoConfig {
   kl_coef: number;
   /** Put −kl_coef·(log π_old − log π_ref) into every token's reward (gae, reinforce_plus_plus). */
   use_kl_in_reward: boolean;
+  /**
+   * How gae / reinforce_plus_plus scale the process rewards before α (repro-method.md §11):
+   * 'none' = the raw r_j (§11 as written); 'group' = normalised over all process rewards of the
+   * prompt's group, as §9 does for GRPO — this project's option, the paper is silent (docs/experiment.md
+   * measures both). GRPO always normalises (§9).
+   */
+  process_reward_norm: ProcessRewardNorm;
 }
+
+export type ProcessRewardNorm = 'none' | 'group';
+export const PROCESS_REWARD_NORMS: readonly ProcessRewardNorm[] = ['none', 'group'];
 
 export type AdvEstimator = 'grpo' | 'gae' | 'reinforce_plus_plus';
 export const ADV_ESTIMATORS: readonly AdvEstimator[] = ['grpo', 'gae', 'reinforce_plus_plus'];
@@ -85,6 +95,7 @@ export const ESTIMATOR_DEFAULTS = Object.freeze({
   critic_warmup: 0,
   kl_coef: 0.001,
   use_kl_in_reward: false,
+  process_reward_norm: 'none' as ProcessRewardNorm,
 });
 
 /** A config from an older run file or checkpoint (no estimator fields) as a GRPO config; others unchanged. */
@@ -112,9 +123,6 @@ export const DEFAULT_GRPO_CONFIG: Readonly<GrpoConfig> = Object.freeze({
   entropy_top_k: 8,
   segment_delimiter: '\n\n',
   advantage_eps: 1e-6,
-  // The bundled SFT model is trained on 2-digit problems (docs/toy-model.md); RL stays on its distribution.
-  min_digits: 2,
-  max_digits: 2,
   eval_every: 10,
   eval_size: 32,
   checkpoint_every: 25,
@@ -141,6 +149,11 @@ export function presetConfig(method: 'outcome' | 'repro', overrides: Partial<Grp
   if (method === 'outcome') cfg.process_reward_coef = 0;
   validateGrpoConfig(cfg);
   return cfg;
+}
+
+/** A KL needs π_ref: the k3 loss (β > 0) or the k1 penalty in the token rewards. */
+export function needsReference(c: Pick<GrpoConfig, 'beta' | 'use_kl_in_reward' | 'kl_coef'>): boolean {
+  return c.beta > 0 || (c.use_kl_in_reward && c.kl_coef > 0);
 }
 
 /** The AdamW settings the engine's step() takes. */
@@ -178,8 +191,6 @@ const CHECKS: Check[] = [
   ['process_weight_w', (x) => x >= 0 && x <= 1, 'in [0, 1]'],
   ['entropy_top_k', POSITIVE_INT, 'an integer ≥ 1'],
   ['advantage_eps', (x) => x > 0, '> 0'],
-  ['min_digits', (x) => Number.isInteger(x) && x >= 1 && x <= 4, 'an integer in [1, 4]'],
-  ['max_digits', (x) => Number.isInteger(x) && x >= 1 && x <= 4, 'an integer in [1, 4]'],
   ['eval_every', NON_NEGATIVE_INT, 'an integer ≥ 0'],
   ['eval_size', POSITIVE_INT, 'an integer ≥ 1'],
   ['checkpoint_every', NON_NEGATIVE_INT, 'an integer ≥ 0'],
@@ -200,14 +211,14 @@ export function validateGrpoConfig(c: GrpoConfig): void {
       throw new RangeError(`GrpoConfig.${key} must be ${what} (got ${typeof v === 'number' ? String(v) : JSON.stringify(v)})`);
     }
   }
-  if (c.max_digits < c.min_digits) {
-    throw new RangeError(`GrpoConfig.max_digits (${c.max_digits}) must be ≥ min_digits (${c.min_digits})`);
-  }
   if (!ADV_ESTIMATORS.includes(c.adv_estimator)) {
     throw new RangeError(`GrpoConfig.adv_estimator must be one of ${ADV_ESTIMATORS.join(' | ')} (got ${JSON.stringify(c.adv_estimator)})`);
   }
   if (typeof c.use_kl_in_reward !== 'boolean') {
     throw new RangeError(`GrpoConfig.use_kl_in_reward must be true or false (got ${JSON.stringify(c.use_kl_in_reward)})`);
+  }
+  if (!PROCESS_REWARD_NORMS.includes(c.process_reward_norm)) {
+    throw new RangeError(`GrpoConfig.process_reward_norm must be one of ${PROCESS_REWARD_NORMS.join(' | ')} (got ${JSON.stringify(c.process_reward_norm)})`);
   }
   if (c.use_kl_in_reward && c.adv_estimator === 'grpo') {
     throw new RangeError('GrpoConfig.use_kl_in_reward applies to gae and reinforce_plus_plus (token rewards); GRPO takes its KL as a loss term (beta)');
@@ -215,4 +226,14 @@ export function validateGrpoConfig(c: GrpoConfig): void {
   if (typeof c.segment_delimiter !== 'string' || c.segment_delimiter.length === 0) {
     throw new RangeError(`GrpoConfig.segment_delimiter must be a non-empty string (got ${JSON.stringify(c.segment_delimiter)})`);
   }
+}
+
+/**
+ * A config as read from a run file, checkpoint or stored run spec: the estimator fields filled in
+ * (older runs are GRPO) and the toy task's digits, fields of the config before the task left the
+ * trainer, moved out (`task`: the toy task they described; null when the config has none).
+ */
+export function migrateLegacyConfig(raw: GrpoConfig & LegacyTaskFields): { config: GrpoConfig; task: ToyTaskSettings | null } {
+  const { config, task } = splitLegacyTask(raw);
+  return { config: withEstimatorDefaults(config as GrpoConfig), task };
 }

@@ -1,5 +1,5 @@
-// The experiment's report: results.json shape, a markdown table (mean ± std over seeds, before
-// and after) and an SVG plot. Pure: no DOM (the SVG is a string built from numbers only).
+// The experiment's results.json shape and its before/after markdown table (mean ± std over
+// seeds). Pure. The paired comparisons, intervals and plots live in experiment/.
 import type { AdvEstimator, GrpoConfig } from './config.ts';
 import type { TaskRegime } from '../task/regime.ts';
 
@@ -7,10 +7,24 @@ export interface EvalSummary {
   accuracy: number;
   cot_tokens: number;
   backtracking: number;
+  /**
+   * Tokens after certainty (repro-method.md §10) by the FIXED judge: J of the regime's starting
+   * checkpoint, the same for every run of a comparison, so it moves with the text only. NaN (null
+   * in JSON) for runs recorded before the judge existed: theirs is tokens_after_certainty_self.
+   */
   tokens_after_certainty: number;
+  /** the same metric by the evaluated policy's own J (self-judged: it also moves with calibration) */
+  tokens_after_certainty_self?: number;
+  /** responses with a whole J trajectory under the fixed judge (the TAC mean is over them) */
+  tac_covered?: number;
+  /** responses evaluated */
+  n?: number;
   /** mean CoT tokens of the correct responses only (NaN when none): length that is not an error */
   cot_tokens_correct?: number;
 }
+
+/** One held-out evaluation during a run (sampled view, the fixed judge), after `step` training steps. */
+export interface EvalPoint extends EvalSummary { step: number }
 
 export interface ExperimentRun {
   /** which SFT checkpoint the run started from (src/task/regime.ts); runs recorded before regimes existed are 'mixed' */
@@ -18,6 +32,10 @@ export interface ExperimentRun {
   method: 'outcome' | 'repro';
   /** the RL estimator (repro-method.md §11); runs without it are GRPO */
   estimator?: AdvEstimator;
+  /** α this run trained with (0 for outcome-only); absent in older files: the file's config */
+  process_reward_coef?: number;
+  /** how gae / reinforce_plus_plus scaled its process rewards (GrpoConfig.process_reward_norm); absent: 'none' */
+  process_reward_norm?: 'none' | 'group';
   seed: number;
   steps: number;
   /** sampled at the training temperature, eval_samples responses per held-out problem */
@@ -27,12 +45,24 @@ export interface ExperimentRun {
   greedy?: { before: EvalSummary; after: EvalSummary };
   /** mean train reward per step (for the plot) */
   reward_curve: number[];
+  /** per step, over the step's training rollouts (sampled at the training temperature) */
+  train_curve?: { cot_tokens: number[]; backtracking: number[] };
+  /** held-out sampled evaluations every eval_every steps: step 0 is `before`, the last is `after` */
+  eval_curve?: EvalPoint[];
 }
 
 export interface ExperimentConfig {
   grpo: Record<'outcome' | 'repro', GrpoConfig>; eval_problems: number; eval_samples?: number; adapter: string; full: boolean;
   /** the SFT checkpoint the runs start from */
   checkpoint?: string;
+  /**
+   * whose J measures tokens_after_certainty: 'start' = the starting checkpoint (fixed judge); 'self'
+   * = a file written before the fixed judge, relabelled on reading (experiment/judgeLabels.ts: its
+   * figure is tokens_after_certainty_self); absent = such a file not yet relabelled
+   */
+  tac_judge?: 'start' | 'self';
+  /** held-out evaluation every this many steps during a run (eval_curve); 0 or absent = before and after only */
+  eval_every?: number;
 }
 
 export interface ExperimentResults {
@@ -43,7 +73,8 @@ export interface ExperimentResults {
   runs: ExperimentRun[];
 }
 
-export const SUMMARY_KEYS: (keyof EvalSummary)[] = ['accuracy', 'cot_tokens', 'backtracking', 'tokens_after_certainty', 'cot_tokens_correct'];
+/** The metrics the tables show, in order (tac_covered and n are shown with the judge's note). */
+export const SUMMARY_KEYS: (keyof EvalSummary)[] = ['accuracy', 'cot_tokens', 'backtracking', 'tokens_after_certainty', 'tokens_after_certainty_self', 'cot_tokens_correct'];
 
 /** Mean and sample standard deviation (0 for fewer than two values). */
 export function meanStd(xs: number[]): { mean: number; std: number } {
@@ -85,52 +116,4 @@ export function markdownTable(results: ExperimentResults): string {
     }
   }
   return lines.join('\n') + '\n';
-}
-
-/**
- * RePro after training relative to outcome-only after training (sampled view), as the issue's
- * criteria read it: accuracy difference, and relative change of CoT tokens and backtracking.
- */
-export function reproVsOutcome(results: ExperimentResults): { accuracy_diff: number; cot_tokens_change: number; backtracking_change: number } {
-  const after = (m: 'outcome' | 'repro', k: keyof EvalSummary) => meanStd(results.runs.filter((r) => r.method === m).map((r) => r.after[k] ?? NaN)).mean;
-  const rel = (k: keyof EvalSummary) => after('repro', k) / after('outcome', k) - 1;
-  return {
-    accuracy_diff: after('repro', 'accuracy') - after('outcome', 'accuracy'),
-    cot_tokens_change: rel('cot_tokens'),
-    backtracking_change: rel('backtracking'),
-  };
-}
-
-/** Mean train-reward curve per method (over seeds), as a small SVG line plot. */
-export function rewardPlotSvg(results: ExperimentResults, width = 640, height = 320): string {
-  const pad = 40;
-  const methods = [['outcome', '#d1631a'], ['repro', '#0b62d6']] as const;
-  const curves = methods.map(([m, color]) => {
-    const runs = results.runs.filter((r) => r.method === m);
-    const n = Math.min(...runs.map((r) => r.reward_curve.length), Infinity);
-    const mean = Number.isFinite(n) ? Array.from({ length: n }, (_, i) => meanStd(runs.map((r) => r.reward_curve[i])).mean) : [];
-    return { m, color, mean };
-  });
-  const steps = Math.max(1, ...curves.map((c) => c.mean.length));
-  const x = (i: number) => pad + (i / Math.max(1, steps - 1)) * (width - 2 * pad);
-  const y = (v: number) => height - pad - v * (height - 2 * pad);
-  const paths = curves.filter((c) => c.mean.length > 0).map((c) => {
-    const d = c.mean.map((v, i) => `${i === 0 ? 'M' : 'L'}${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' ');
-    return `<path d="${d}" fill="none" stroke="${c.color}" stroke-width="2"/>`;
-  });
-  const legend = curves.map((c, i) =>
-    `<text x="${pad + 10}" y="${pad + 16 * i}" fill="${c.color}" font-size="12">${c.m === 'outcome' ? 'Outcome only (GRPO)' : 'RePro (GRPO + process reward)'}</text>`);
-  return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`,
-    `<rect width="${width}" height="${height}" fill="white"/>`,
-    `<line x1="${pad}" y1="${height - pad}" x2="${width - pad}" y2="${height - pad}" stroke="#57606a"/>`,
-    `<line x1="${pad}" y1="${pad}" x2="${pad}" y2="${height - pad}" stroke="#57606a"/>`,
-    `<text x="${width / 2}" y="${height - 8}" font-size="12" text-anchor="middle">step (1 … ${steps})</text>`,
-    `<text x="12" y="${height / 2}" font-size="12" transform="rotate(-90 12 ${height / 2})" text-anchor="middle">mean train reward</text>`,
-    `<text x="${pad - 4}" y="${y(0) + 4}" font-size="10" text-anchor="end">0</text>`,
-    `<text x="${pad - 4}" y="${y(1) + 4}" font-size="10" text-anchor="end">1</text>`,
-    ...paths,
-    ...legend,
-    '</svg>',
-  ].join('\n') + '\n';
 }

@@ -1,20 +1,19 @@
-// One sampled completion of the toy task, read apart into what GRPO and RePro need: the CoT
-// (the text before the answer marker), its segments and token spans (repro-method.md §2), the
-// first-token entropies (§7), the verifier's reward and the backtracking count (§10). Pure.
+// One sampled completion of a task, read apart through the model's format into what GRPO and
+// RePro need: the CoT (the text before the answer marker), its segments and token spans
+// (repro-method.md §2), the first-token entropies (§7), the verifier's reward, the backtracking
+// count (§10), the probe and answer ids J is measured with (§3) and the segments' labels. Pure.
 import type { Span, TokenSpan } from '../repro/types.ts';
 import { segmentCot } from '../repro/segmentCot.ts';
 import { tokenSpansFromOffsets } from '../repro/tokenSpans.ts';
 import { findBacktracking } from '../repro/backtracking.ts';
-import { ANSWER_MARKER } from '../task/format.ts';
-import type { Problem } from '../task/problem.ts';
-import { verifyAnswer } from '../task/verify.ts';
-import { toyTokenizer } from '../task/tokenizer.ts';
-import { EOS_ID } from '../task/vocab.ts';
+import { TOY_ENV } from './task/env.ts';
+import type { SegmentLabelLite, TaskEnv, TaskItem } from './task/types.ts';
 
-export interface Rollout {
+export interface Rollout<I extends TaskItem = TaskItem> {
   /** index of the prompt (the GRPO group) in the step's batch */
   group: number;
-  problem: Problem;
+  /** the task's item: question and ground-truth answer (a toy Problem on the toy task) */
+  problem: I;
   promptIds: number[];
   /** generated ids (prompt excluded, <eos> included when emitted) */
   completion: number[];
@@ -37,43 +36,54 @@ export interface Rollout {
   reward: number;
   /** 0-based indices of the backtracking segments (repro-method.md §10) */
   backtracking: number[];
+  /** the probe text and the probe's and the ground-truth answer's ids after this CoT (repro-method.md §3) */
+  probe: string;
+  probeIds: number[];
+  answerIds: number[];
+  /** per segment: its text, class (the toy's classifier; 'other' on other tasks) and §10 marker */
+  labels: SegmentLabelLite[];
 }
 
-/** Reads one completion apart. `delimiter` is the segment delimiter (repro-method.md §2). */
-export function parseRollout(
+/**
+ * Reads one completion apart. `delimiter` is the segment delimiter (repro-method.md §2); `env` the
+ * task and the model's format (default: the toy task on the toy model).
+ */
+export function parseRollout<I extends TaskItem>(
   group: number,
-  problem: Problem,
+  problem: I,
   promptIds: number[],
   completion: number[],
   entropy: number[],
   delimiter: string | RegExp,
-): Rollout {
+  env: TaskEnv<I> = TOY_ENV as unknown as TaskEnv<I>,
+): Rollout<I> {
   if (entropy.length !== completion.length) {
     throw new RangeError(`entropy has ${entropy.length} values for ${completion.length} completion tokens (group ${group})`);
   }
-  // Per-token text, so char offsets are exact for any tokenizer that decodes token by token.
-  const pieces = completion.map((id) => toyTokenizer.decode([id]));
-  const text = pieces.join('');
-  const markerAt = text.indexOf(ANSWER_MARKER);
-  const offsets: number[] = [];
-  let at = 0;
+  const { task, format } = env;
+  const { text, offsets: starts } = format.readCompletion(completion);
+  const markerAt = format.cotEnd(text);
+  // The CoT: the tokens that start before the answer marker; without one, those before a stop id.
   let cotTokens = 0;
-  for (let t = 0; t < completion.length; t++) {
-    const endsCot = markerAt >= 0 ? at >= markerAt : completion[t] === EOS_ID;
-    if (endsCot) break;
-    offsets.push(at);
-    at += pieces[t].length;
-    cotTokens++;
-  }
+  while (cotTokens < completion.length && (markerAt >= 0 ? starts[cotTokens] < markerAt : !format.stopIds.includes(completion[cotTokens]))) cotTokens++;
+  const at = cotTokens < completion.length ? starts[cotTokens] : text.length;
+  const offsets = starts.slice(0, cotTokens);
   const cot = text.slice(0, at);
   const segments = segmentCot(cot, { delimiter });
   const tokenSpans = tokenSpansFromOffsets(segments, offsets);
   const firstTokenEntropy = tokenSpans.map((s) => (s.end > s.start ? entropy[s.start] : 0));
-  const reward = verifyAnswer(problem, text).correct ? 1 : 0;
+  const reward = task.reward(problem, text, format);
+  const backtracking = findBacktracking(cot, segments, { markers: task.markers });
+  const cotIds = completion.slice(0, cotTokens);
+  const { probeIds, answerIds } = format.probeTokens(problem.answer, { promptText: format.promptText(task.userText(problem)), promptIds, cot, cotIds });
+  const marked = new Set(backtracking);
+  const labels = task.classify
+    ? task.classify(cot, segments, problem).map(({ text: t, kind, backtracking: b }) => ({ text: t, kind, backtracking: b }))
+    : segments.map((s, k) => ({ text: cot.slice(s.start, s.end).trim(), kind: 'other' as const, backtracking: marked.has(k) }));
   return {
     group, problem, promptIds, completion, entropy, text, cot, cotTokens,
-    tokenOffsets: offsets, segments, tokenSpans, firstTokenEntropy, reward,
-    backtracking: findBacktracking(cot, segments),
+    tokenOffsets: offsets, segments, tokenSpans, firstTokenEntropy, reward, backtracking,
+    probe: format.probe, probeIds, answerIds, labels,
   };
 }
 

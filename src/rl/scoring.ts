@@ -27,9 +27,12 @@ export interface ScoringOptions {
   w: number;
   /** ε of repro-method.md §4 (default 1e-6) */
   eps?: number;
-  /** the probe then the ground-truth answer tokens are appended at each boundary (repro-method.md §3) */
-  probeIds: number[];
-  answerIds: (r: Rollout) => number[];
+  /**
+   * the probe then the ground-truth answer tokens are appended at each boundary (repro-method.md §3);
+   * default: the rollout's own (its model's format read them: Rollout.probeIds, Rollout.answerIds)
+   */
+  probeIds?: number[];
+  answerIds?: (r: Rollout) => number[];
   /** the engine's block size: boundaries whose probe would not fit are not kept */
   blockSize: number;
 }
@@ -41,8 +44,8 @@ export function rolloutProbePlan(r: Rollout, opts: ScoringOptions): JProbePlan {
     promptIds: r.promptIds,
     cotIds: r.completion.slice(0, r.cotTokens),
     tokenSpans: r.tokenSpans,
-    probeIds: opts.probeIds,
-    answerIds: opts.answerIds(r),
+    probeIds: opts.probeIds ?? r.probeIds,
+    answerIds: opts.answerIds ? opts.answerIds(r) : r.answerIds,
     segments: ranked.filter((k) => r.tokenSpans[k].end > r.tokenSpans[k].start),
     blockSize: opts.blockSize,
   });

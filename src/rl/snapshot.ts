@@ -3,6 +3,7 @@ import type { ModelConfig } from '../engine/config.ts';
 import type { RngState } from '../sampling/rng.ts';
 import { validateGrpoConfig, type GrpoConfig } from './config.ts';
 import type { EvalMetrics, StepMetrics } from './metrics.ts';
+import { validateTaskSettings, type TaskSettings } from './task/settings.ts';
 
 /** The JSON part (travels as checkpoint metadata). */
 export interface TrainerState {
@@ -14,10 +15,13 @@ export interface TrainerState {
   /** the trainer's sampling-seed stream (src/sampling/rng.ts) */
   rngState: RngState;
   /**
-   * the problem stream (the same xoshiro128** family, src/sampling/rng.ts); a single uint32 in runs
-   * saved before the task used it (mulberry32), which restore reseeds from (see GrpoTrainer.restore)
+   * the task's training stream (RlTask.trainStream): the toy's xoshiro128** state (a single uint32
+   * in runs saved before the task used it, mulberry32, which the toy stream reseeds from), a prompt
+   * set's { epoch, index }
    */
-  taskRngState: RngState | number;
+  taskRngState: RngState | number | { epoch: number; index: number };
+  /** the task trained on (absent in checkpoints written before the task left the trainer: the toy task of their config's digits) */
+  task?: TaskSettings;
   /** AdamW step count */
   optimizerT: number;
   history: StepMetrics[];
@@ -53,9 +57,15 @@ export function validateTrainerState(s: unknown): asserts s is TrainerState {
     if (!Number.isInteger(o[k]) || (o[k] as number) < 0) throw new RangeError(`trainer state.${k} must be an integer ≥ 0 (got ${JSON.stringify(o[k])})`);
   }
   if (!Array.isArray(o.rngState) || o.rngState.length !== 4) throw new RangeError('trainer state.rngState must be 4 uint32 words');
-  const task = o.taskRngState;
-  if (!(Array.isArray(task) && task.length === 4) && !(Number.isInteger(task) && (task as number) >= 0 && (task as number) <= 0xffffffff)) {
-    throw new RangeError(`trainer state.taskRngState must be 4 uint32 words (or one, from an older version) (got ${JSON.stringify(task)})`);
+  if (o.task !== undefined) validateTaskSettings(o.task);
+  const stream = o.taskRngState as { epoch?: unknown; index?: unknown } | null;
+  const kind = (o.task as TaskSettings | undefined)?.kind ?? 'toy-addition';
+  if (kind === 'toy-addition') {
+    if (!(Array.isArray(stream) && stream.length === 4) && !(Number.isInteger(stream) && (stream as unknown as number) >= 0 && (stream as unknown as number) <= 0xffffffff)) {
+      throw new RangeError(`trainer state.taskRngState must be 4 uint32 words (or one, from an older version) (got ${JSON.stringify(stream)})`);
+    }
+  } else if (stream === null || typeof stream !== 'object' || !Number.isInteger(stream.epoch) || !Number.isInteger(stream.index)) {
+    throw new RangeError(`trainer state.taskRngState of a prompt-set run must be { epoch, index } (got ${JSON.stringify(stream)})`);
   }
   if (!Array.isArray(o.history)) throw new TypeError('trainer state.history must be an array');
   if (!Array.isArray(o.evalHistory)) throw new TypeError('trainer state.evalHistory must be an array');

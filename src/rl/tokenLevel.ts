@@ -50,7 +50,7 @@ export async function tokenLevelAdvantages(
     forwardMs = performance.now() - t0;
     kl = { coef: c.kl_coef, oldLogp: completionRows(old, P, N, batch.T), refLogp: completionRows(refLogp, P, N, batch.T) };
   }
-  const rewards = stepTokenRewards(rollouts, scores, { alpha: c.process_reward_coef, kl });
+  const rewards = stepTokenRewards(rollouts, scores, { alpha: c.process_reward_coef, kl, processNorm: c.process_reward_norm, eps: c.advantage_eps });
   if (c.adv_estimator === 'reinforce_plus_plus') {
     return { advantages: reinforcePlusPlusAdvantages(rewards, c.gamma), ppo: null, refLogp, forwardMs, criticMs: 0 };
   }

@@ -1,20 +1,18 @@
-// GRPO with the RePro process reward (repro-method.md §9) on the toy task, and the token-level
-// estimators PPO (GAE with a critic) and REINFORCE++ (§11) chosen by config.adv_estimator. GPU-free: it drives any
-// TrainableModel (GpuModel in the browser, the float64 CpuModel in Node tests).
+// GRPO with the RePro process reward (repro-method.md §9) on any task, and the token-level
+// estimators PPO (GAE with a critic) and REINFORCE++ (§11) chosen by config.adv_estimator. GPU-free:
+// it drives any TrainableModel (GpuModel in the browser, the float64 CpuModel in Node tests, a LoRA
+// model whose params are its adapters) through a TaskEnv: the task (prompts with answers, verifier,
+// held-out split) read through the model's format (tokenizer, chat template, stop ids, probe).
 //
 // One step, top to bottom:
 //   draw prompts → sample G completions each → verifier rewards → RePro scoring (top-k segments,
 //   J probes batched over the whole step; skipped when α = 0) → advantages → μ × (forward, loss,
 //   backward, step) → metrics → held-out eval every eval_every steps. PPO / REINFORCE++: the
 //   advantages come from token rewards (./tokenLevel.ts); PPO also updates its critic each step.
-import type { TrainableModel } from '../engine/types.ts';
+import type { ForwardOutput, TrainableModel } from '../engine/types.ts';
 import type { ValueModel } from '../engine/critic.ts';
 import { Rng } from '../sampling/rng.ts';
-import { ANSWER_MARKER, formatPrompt } from '../task/format.ts';
-import { heldOutProblems, makeProblem, type Problem } from '../task/problem.ts';
-import { toyTokenizer } from '../task/tokenizer.ts';
-import { EOS_ID } from '../task/vocab.ts';
-import { adamWFromConfig, validateGrpoConfig, withEstimatorDefaults, type GrpoConfig } from './config.ts';
+import { adamWFromConfig, needsReference, validateGrpoConfig, withEstimatorDefaults, type GrpoConfig } from './config.ts';
 import { buildPolicyBatch, type PolicyBatch } from './batch.ts';
 import { evaluatePolicy } from './evaluate.ts';
 import { stepAdvantages } from './groupAdvantages.ts';
@@ -25,9 +23,27 @@ import { scoreRollouts, type RolloutScore } from './scoring.ts';
 import { rolloutSamples } from './samples.ts';
 import type { TrainerSnapshot } from './snapshot.ts';
 import { criticUpdate, tokenLevelAdvantages, type CriticStats, type PpoTargets } from './tokenLevel.ts';
+import { TOY_ENV, toyEnv } from './task/env.ts';
+import { DEFAULT_TOY_TASK, sameTaskSettings } from './task/settings.ts';
+import type { TaskEnv, TaskItem, TrainStream } from './task/types.ts';
 
-/** The fixed held-out set's seed: every run and seed evaluates on the same problems. */
-export const HELDOUT_SEED = 20251201;
+export { HELDOUT_SEED } from './task/toyTask.ts';
+
+/**
+ * What computes log π_ref (the KL's reference policy) without touching the trained state: a frozen
+ * copy of the starting weights, or a LoRA model's base with its adapters off. Without one the
+ * trainer keeps the starting weights and swaps them in for each reference forward.
+ */
+export interface ReferencePolicy {
+  forward(inputs: Int32Array, targets: Int32Array, B: number, T: number): Promise<ForwardOutput>;
+}
+
+export interface TrainerOptions {
+  /** the task and the model's format; default the toy task on the toy model (or, on restore, the snapshot's toy task) */
+  env?: TaskEnv;
+  /** log π_ref without a swap (see ReferencePolicy); default: the model's referenceForward, else the starting weights, swapped in */
+  reference?: ReferencePolicy | null;
+}
 
 export interface TrainerCallbacks {
   onMetrics?: (m: StepMetrics) => void;
@@ -62,38 +78,62 @@ export class GrpoTrainer {
   step = 0;
   readonly history: StepMetrics[] = [];
   readonly evalHistory: EvalMetrics[] = [];
+  /** the task and the model's format the run trains on */
+  readonly env: TaskEnv;
   private readonly rng: Rng;
-  private readonly taskRng: Rng;
+  /** the task's training prompts (seeded by config.seed) */
+  private readonly stream: TrainStream;
   /** built on first use: a tiny digit range may not hold eval_size distinct held-out problems */
-  private heldOut: Problem[] | null = null;
+  private heldOut: TaskItem[] | null = null;
   private refParams: Float32Array | null = null;
-  private readonly probeIds = toyTokenizer.encode(ANSWER_MARKER);
+  /** what computes log π_ref when the run's KL needs it (TrainerOptions.reference), else null */
+  readonly reference: ReferencePolicy | null;
   private callbacks: TrainerCallbacks;
 
-  private constructor(engine: TrainableModel, config: GrpoConfig, callbacks: TrainerCallbacks, critic: ValueModel | null) {
+  private constructor(engine: TrainableModel, config: GrpoConfig, callbacks: TrainerCallbacks, critic: ValueModel | null, env: TaskEnv, reference: ReferencePolicy | null) {
     config = withEstimatorDefaults(config);
     validateGrpoConfig(config);
     if (config.adv_estimator === 'gae' && critic === null) throw new Error('adv_estimator "gae" (PPO) needs a critic (a ValueModel); none was given');
     if (critic !== null && config.adv_estimator !== 'gae') throw new Error(`a critic was given but adv_estimator is "${config.adv_estimator}" (only "gae" uses one)`);
+    const s = env.task.settings;
+    if (config.eval_every > 0 && s.kind === 'prompt-set' && s.heldout_size === 0) {
+      throw new RangeError(`eval_every is ${config.eval_every} but the prompt set "${s.name}" has no held-out split: hold some items out or set eval_every to 0`);
+    }
     this.engine = engine;
     this.critic = critic;
     this.config = { ...config };
     this.callbacks = callbacks;
+    this.env = env;
+    this.reference = reference;
     this.rng = new Rng(config.seed);
-    this.taskRng = new Rng(config.seed);
+    this.stream = env.task.trainStream(config.seed);
   }
 
   /** A fresh run from the engine's current weights (the reference policy when beta > 0). */
-  static async create(engine: TrainableModel, config: GrpoConfig, callbacks: TrainerCallbacks = {}, critic: ValueModel | null = null): Promise<GrpoTrainer> {
-    const t = new GrpoTrainer(engine, config, callbacks, critic);
-    // a model with its own reference policy (LoRA: the base, adapters off) needs no copy of it
-    if (t.needsReference() && !engine.referenceForward) t.refParams = await engine.getParams();
+  static async create(engine: TrainableModel, config: GrpoConfig, callbacks: TrainerCallbacks = {}, critic: ValueModel | null = null, opts: TrainerOptions = {}): Promise<GrpoTrainer> {
+    const t = new GrpoTrainer(engine, config, callbacks, critic, opts.env ?? TOY_ENV, referenceOf(engine, opts));
+    if (t.needsReference() && t.reference === null) t.refParams = await engine.getParams();
     return t;
   }
 
-  /** A run resumed exactly from a snapshot: weights, optimizer, RNG streams, step and history. */
-  static async restore(engine: TrainableModel, snap: TrainerSnapshot, callbacks: TrainerCallbacks = {}, critic: ValueModel | null = null): Promise<GrpoTrainer> {
-    const t = new GrpoTrainer(engine, snap.state.config, callbacks, critic);
+  /**
+   * A run resumed exactly from a snapshot: weights, optimizer, RNG streams, step and history. The
+   * env must hold the task the snapshot was trained on (a toy run's is rebuilt from its settings).
+   */
+  static async restore(engine: TrainableModel, snap: TrainerSnapshot, callbacks: TrainerCallbacks = {}, critic: ValueModel | null = null, opts: TrainerOptions = {}): Promise<GrpoTrainer> {
+    const saved = snap.state.task ?? DEFAULT_TOY_TASK;
+    let env = opts.env;
+    if (env === undefined) {
+      if (saved.kind !== 'toy-addition') throw new Error(`this run trained on ${saved.kind} "${saved.name}": resuming it needs that prompt set (TrainerOptions.env)`);
+      env = toyEnv(saved);
+    } else if (!sameTaskSettings(env.task.settings, saved)) {
+      throw new RangeError(`the task given (${JSON.stringify(env.task.settings)}) is not the one this run trained on (${JSON.stringify(saved)})`);
+    }
+    const differs = Object.entries(snap.state.modelConfig).filter(([k, v]) => JSON.stringify((engine.config as unknown as Record<string, unknown>)[k]) !== JSON.stringify(v));
+    if (differs.length > 0) {
+      throw new RangeError(`this run trained a different model: ${differs.map(([k, v]) => `${k} ${JSON.stringify(v)} (the model given has ${JSON.stringify((engine.config as unknown as Record<string, unknown>)[k])})`).join(', ')}`);
+    }
+    const t = new GrpoTrainer(engine, snap.state.config, callbacks, critic, env, referenceOf(engine, opts));
     if (critic !== null) {
       if (!snap.critic) throw new RangeError('the snapshot has no critic state to restore the PPO critic from');
       await critic.setParams(snap.critic.params);
@@ -102,19 +142,15 @@ export class GrpoTrainer {
     await engine.setParams(snap.params);
     await engine.setOptimizerState({ m: snap.m, v: snap.v, t: snap.state.optimizerT });
     t.rng.setState(snap.state.rngState);
-    const task = snap.state.taskRngState;
-    if (typeof task === 'number') {
-      // Saved while the task drew from mulberry32 (one uint32): that stream cannot be continued by
-      // xoshiro128**, so the problems go on from a stream seeded by the saved state, and the log says so.
-      t.taskRng.setState(new Rng(task).getState());
-      callbacks.onLog?.(`problem stream: this run was saved by an older version (task PRNG mulberry32); its prompts continue from a new xoshiro128** stream seeded by the saved state, not the ones it would have drawn`);
-    } else {
-      t.taskRng.setState(task);
-    }
+    const note = t.stream.setState(snap.state.taskRngState);
+    if (note !== null) callbacks.onLog?.(note);
     t.step = snap.state.step;
     t.history.push(...snap.state.history);
     t.evalHistory.push(...snap.state.evalHistory);
-    t.refParams = snap.refParams;
+    if (t.needsReference() && t.reference === null) {
+      if (snap.refParams === null) throw new RangeError('this run\'s KL needs the reference policy: the snapshot holds no reference weights and no ReferencePolicy was given');
+      t.refParams = snap.refParams;
+    }
     return t;
   }
 
@@ -132,7 +168,8 @@ export class GrpoTrainer {
         modelConfig: { ...this.engine.config },
         step: this.step,
         rngState: this.rng.getState(),
-        taskRngState: this.taskRng.getState(),
+        taskRngState: this.stream.getState() as TrainerSnapshot['state']['taskRngState'],
+        task: this.env.task.settings,
         optimizerT: opt.t,
         history: this.history.slice(),
         evalHistory: this.evalHistory.slice(),
@@ -149,28 +186,25 @@ export class GrpoTrainer {
   async prepareStep(): Promise<PreparedStep> {
     const c = this.config;
     const G = c.num_generations;
-    const problems = Array.from({ length: c.per_device_train_batch_size }, () =>
-      makeProblem(this.taskRng, { minDigits: c.min_digits, maxDigits: c.max_digits, split: 'train' }));
-    const promptIds = problems.map((p) => toyTokenizer.encode(formatPrompt(p.question)));
+    const { task, format } = this.env;
+    const problems = Array.from({ length: c.per_device_train_batch_size }, () => this.stream.next());
+    const promptIds = problems.map((p) => format.promptIds(task.userText(p)));
     const prompts = promptIds.flatMap((p) => Array.from({ length: G }, () => p));
 
     let t0 = performance.now();
     const sampled = await this.engine.sample(prompts, {
       maxNewTokens: c.max_completion_length, temperature: c.temperature, topK: 0, topP: 1,
-      seed: this.rng.nextUint32(), stopIds: [EOS_ID],
+      seed: this.rng.nextUint32(), stopIds: [...format.stopIds],
     });
     const samplingMs = performance.now() - t0;
     const rollouts = prompts.map((p, i) => {
       const g = Math.floor(i / G);
-      return parseRollout(g, problems[g], p, sampled.tokens[i], sampled.entropy[i], c.segment_delimiter);
+      return parseRollout(g, problems[g], p, sampled.tokens[i], sampled.entropy[i], c.segment_delimiter, this.env);
     });
 
     t0 = performance.now();
     const scores = c.process_reward_coef > 0
-      ? await scoreRollouts(this.engine, rollouts, {
-        topK: c.entropy_top_k, w: c.process_weight_w, probeIds: this.probeIds,
-        answerIds: (r) => toyTokenizer.encode(r.problem.answer), blockSize: this.engine.config.blockSize,
-      })
+      ? await scoreRollouts(this.engine, rollouts, { topK: c.entropy_top_k, w: c.process_weight_w, blockSize: this.engine.config.blockSize })
       : null;
     const scoringMs = performance.now() - t0;
 
@@ -243,10 +277,11 @@ export class GrpoTrainer {
   /** Held-out evaluation (greedy) of the current policy; recorded in evalHistory and emitted. */
   async evaluate(): Promise<EvalMetrics> {
     const c = this.config;
-    this.heldOut ??= heldOutProblems(HELDOUT_SEED, c.eval_size, { minDigits: c.min_digits, maxDigits: c.max_digits });
+    this.heldOut ??= this.env.task.heldOut(c.eval_size);
+    if (this.heldOut.length === 0) throw new RangeError(`${this.env.task.label}: no held-out items to evaluate on`);
     const r = await evaluatePolicy(this.engine, this.heldOut, {
       maxNewTokens: c.max_completion_length, temperature: 0, seed: c.seed, delimiter: c.segment_delimiter, w: c.process_weight_w,
-      chunkSize: this.heldOut.length,
+      chunkSize: this.heldOut.length, env: this.env,
     });
     const e: EvalMetrics = { step: this.step, ...r.metrics };
     this.evalHistory.push(e);
@@ -254,19 +289,14 @@ export class GrpoTrainer {
     return e;
   }
 
-  /** A KL needs π_ref: the k3 loss (β > 0) or the k1 penalty in the token rewards. */
   private needsReference(): boolean {
-    const c = this.config;
-    return c.beta > 0 || (c.use_kl_in_reward && c.kl_coef > 0);
+    return needsReference(this.config);
   }
 
-  /**
-   * log π_ref on the batch: the model's own reference forward when it has one, else by swapping
-   * the reference weights in (null when the run keeps no reference).
-   */
+  /** log π_ref on the batch: the ReferencePolicy's, else by swapping the reference weights in (null when the run keeps no reference). */
   private async referenceLogProbs(batch: PolicyBatch): Promise<Float32Array | null> {
-    if (this.engine.referenceForward && this.needsReference()) {
-      return (await this.engine.referenceForward(batch.inputs, batch.targets, batch.B, batch.T)).logProbs.slice();
+    if (this.reference !== null && this.needsReference()) {
+      return (await this.reference.forward(batch.inputs, batch.targets, batch.B, batch.T)).logProbs.slice();
     }
     if (this.refParams === null) return null;
     const current = await this.engine.getParams();
@@ -279,6 +309,13 @@ export class GrpoTrainer {
   private log(line: string): void {
     this.callbacks.onLog?.(line);
   }
+}
+
+/** The reference policy given, else the model's own (TrainableModel.referenceForward: LoRA's base, adapters off), else none. */
+function referenceOf(engine: TrainableModel, opts: TrainerOptions): ReferencePolicy | null {
+  if (opts.reference) return opts.reference;
+  const forward = engine.referenceForward?.bind(engine);
+  return forward ? { forward } : null;
 }
 
 function sum(xs: number[]): number {

@@ -36,6 +36,14 @@ export const REGIME_MODEL_DIR: Readonly<Record<TaskRegime, string>> = Object.fre
   verbose: 'models/toy-reasoner-verbose',
 });
 
+/**
+ * The bundled toy Llama of a regime (LlamaForCausalLM in the Hugging Face layout, opened by the
+ * engine's Llama-family loader; docs/toy-model.md), where there is one.
+ */
+export const REGIME_LLAMA_MODEL_DIR: Readonly<Partial<Record<TaskRegime, string>>> = Object.freeze({
+  verbose: 'models/toy-llama-verbose',
+});
+
 export function parseRegime(value: unknown): TaskRegime {
   if (typeof value === 'string' && (TASK_REGIMES as readonly string[]).includes(value)) return value as TaskRegime;
   throw new RangeError(`regime must be one of ${TASK_REGIMES.join(', ')}, got ${JSON.stringify(value)}`);

@@ -47,8 +47,11 @@ export type ModelBackendChoice = 'auto' | 'engine' | 'ort';
 
 /** Where a model comes from (and, optionally, which backend runs it). Local files carry their folder-relative paths. */
 export type ModelSourceSpec = (
-  /** a bundled toy model; regime (src/task/regime.ts) picks its folder, absent = mixed */
-  | { kind: 'bundled'; regime?: TaskRegime }
+  /**
+   * a bundled toy model; regime (src/task/regime.ts) picks its folder, absent = mixed; arch 'llama':
+   * the regime's toy Llama in the Hugging Face layout (REGIME_LLAMA_MODEL_DIR), absent = the GPT-2
+   */
+  | { kind: 'bundled'; regime?: TaskRegime; arch?: 'llama' }
   /** dtype: an ONNX weight variant the user picked; token: a Hugging Face access token (kept in memory, never stored). */
   | { kind: 'hub'; id: string; revision?: string; dtype?: OrtDtype; token?: string }
   | { kind: 'local'; files: { path: string; file: File }[] }

@@ -13,7 +13,7 @@ import { exportOnnx } from '../engine/onnx/export.ts';
 import { VOCAB } from '../task/vocab.ts';
 import { openModel, type OpenedModel } from './openModel.ts';
 import type { LoadProgress, ModelSourceSpec } from './api.ts';
-import { REGIME_MODEL_DIR, type TaskRegime } from '../task/regime.ts';
+import { REGIME_LLAMA_MODEL_DIR, REGIME_MODEL_DIR, type TaskRegime } from '../task/regime.ts';
 import { siteUrl } from '../site/siteUrl.ts';
 
 /** The bundled toy model, served from public/models/toy-reasoner/. */
@@ -21,11 +21,21 @@ export const BUNDLED_MODEL_PATH = 'models/toy-reasoner/';
 /** Its files (the toy checkpoint for our engine, the fp32 ONNX export for ONNX Runtime), so loaders look for nothing else. */
 const BUNDLED_FILES = ['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json', 'model.safetensors', 'onnx/model.onnx'];
 
-/** The bundled folder of a regime's toy model (the mixed one is BUNDLED_MODEL_PATH). */
-export const bundledModelPath = (regime: TaskRegime = 'mixed'): string => (regime === 'mixed' ? BUNDLED_MODEL_PATH : `${REGIME_MODEL_DIR[regime]}/`);
+/** The bundled toy Llamas' files: a Llama-family folder in the Hugging Face layout, no ONNX export. */
+const BUNDLED_LLAMA_FILES = ['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json', 'model.safetensors'];
 
-function bundledFetcher(onProgress: (p: FileProgress) => void, signal: AbortSignal, regime: TaskRegime = 'mixed'): FetchFile {
-  const BUNDLED_MODEL_PATH = bundledModelPath(regime);
+/** The bundled folder of a regime's toy model (the mixed one is BUNDLED_MODEL_PATH), or of its toy Llama. */
+export const bundledModelPath = (regime: TaskRegime = 'mixed', arch?: 'llama'): string => {
+  if (arch === 'llama') {
+    const dir = REGIME_LLAMA_MODEL_DIR[regime];
+    if (!dir) throw new ModelLoadError('missing-file', `There is no bundled toy Llama of the ${regime} regime.`);
+    return `${dir}/`;
+  }
+  return regime === 'mixed' ? BUNDLED_MODEL_PATH : `${REGIME_MODEL_DIR[regime]}/`;
+};
+
+function bundledFetcher(onProgress: (p: FileProgress) => void, signal: AbortSignal, regime: TaskRegime = 'mixed', arch?: 'llama'): FetchFile {
+  const BUNDLED_MODEL_PATH = bundledModelPath(regime, arch);
   return async (path) => {
     const url = siteUrl(`${BUNDLED_MODEL_PATH}${path}`);
     const res = await fetch(url, { signal });
@@ -89,7 +99,9 @@ export async function openLanguageModel(spec: ModelSourceSpec, onProgress: (p: L
     onProgress({ file: p.file, loaded: p.loaded, total: p.total ?? 0, phase: p.fromCache ? 'from cache' : 'download' });
   try {
     const source = sourceOf(spec, progress, onProgress, signal);
-    return await openModel({ spec, source, toy: spec.kind === 'bundled' || spec.kind === 'checkpoint', progress, onProgress, signal });
+    // the bundled toy Llama is a Llama-family folder: opened like a hub repository
+    const toy = (spec.kind === 'bundled' && spec.arch !== 'llama') || spec.kind === 'checkpoint';
+    return await openModel({ spec, source, toy, progress, onProgress, signal });
   } catch (e) {
     // Errors cross the worker boundary as name + message: put the loader's kind in the name.
     if (e instanceof ModelLoadError) {
@@ -108,7 +120,8 @@ export async function loadLanguageModel(spec: ModelSourceSpec, onProgress: (p: L
 function sourceOf(spec: ModelSourceSpec, progress: (p: FileProgress) => void, onProgress: (p: LoadProgress) => void, signal: AbortSignal): ModelSource {
   switch (spec.kind) {
     case 'bundled': return {
-      kind: 'fetch', id: bundledModelPath(spec.regime).split('/').filter(Boolean).at(-1)!, fetchFile: bundledFetcher(progress, signal, spec.regime), files: BUNDLED_FILES,
+      kind: 'fetch', id: bundledModelPath(spec.regime, spec.arch).split('/').filter(Boolean).at(-1)!, fetchFile: bundledFetcher(progress, signal, spec.regime, spec.arch),
+      files: spec.arch === 'llama' ? BUNDLED_LLAMA_FILES : BUNDLED_FILES,
     };
     case 'checkpoint': return checkpointSource(spec.name, spec.bytes, onProgress);
     case 'hub': return { kind: 'hub', id: spec.id, revision: spec.revision };

@@ -39,6 +39,7 @@ function requireModel(): LanguageModel {
 }
 
 function labelOf(spec: ModelSourceSpec): string {
+  if (spec.kind === 'bundled' && spec.arch === 'llama') return `bundled toy Llama (toy-llama-${spec.regime ?? 'mixed'}, ${REGIME_LABEL[spec.regime ?? 'mixed']})`;
   if (spec.kind === 'bundled') return spec.regime && spec.regime !== 'mixed' ? `bundled toy model (toy-reasoner-${spec.regime}, ${REGIME_LABEL[spec.regime]})` : 'bundled toy model (toy-reasoner)';
   if (spec.kind === 'hub') return spec.id;
   if (spec.kind === 'checkpoint') return spec.name;

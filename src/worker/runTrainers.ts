@@ -1,14 +1,25 @@
 // How a training run's trainer is built on the host's dependencies: fresh from the regime's SFT
-// weights (with PPO's critic on a copy of the trunk), or rebuilt from a snapshot (resume, device
-// loss). The scheduling around it is trainingHost.ts.
+// weights (with PPO's critic on a copy of the trunk, and a frozen reference when the KL needs one),
+// or rebuilt from a checkpoint (resume, device loss); the run's task read through the model's format;
+// run specs stored before the task left the trainer migrated. The scheduling around it is trainingHost.ts.
 import type { ModelConfig } from '../engine/config.ts';
 import type { TrainableModel } from '../engine/types.ts';
 import { initCriticParams, type ValueModel } from '../engine/critic.ts';
+import { migrateLegacyConfig, needsReference } from '../rl/config.ts';
 import type { TrainerSnapshot } from '../rl/snapshot.ts';
-import { GrpoTrainer, type TrainerCallbacks } from '../rl/trainer.ts';
+import { GrpoTrainer, type ReferencePolicy, type TrainerCallbacks } from '../rl/trainer.ts';
+import { taskEnv } from '../rl/task/env.ts';
+import { PromptSetTask } from '../rl/task/promptSetTask.ts';
+import { DEFAULT_TOY_TASK, validateTaskSettings } from '../rl/task/settings.ts';
+import { TOY_FORMAT } from '../rl/task/toyFormat.ts';
+import { ToyTask } from '../rl/task/toyTask.ts';
+import type { ModelFormat, TaskEnv } from '../rl/task/types.ts';
 import type { TaskRegime } from '../task/regime.ts';
 import type { RunSpec } from './trainingApi.ts';
 import type { StoredTrainingRun } from './trainingStorage.ts';
+
+/** A frozen model computing log π_ref, owned by the run (disposed with it). */
+export type ReferenceModel = ReferencePolicy & { dispose(): void };
 
 export interface TrainingDeps {
   /** The starting weights: the bundled SFT checkpoint of `regime` (default mixed). */
@@ -17,6 +28,19 @@ export interface TrainingDeps {
   createModel(config: ModelConfig, params: Float32Array, spec: RunSpec): Promise<TrainableModel>;
   /** The PPO critic (adv_estimator "gae") on the current device, from its flat params (src/engine/critic.ts). */
   createCritic?(config: ModelConfig, params: Float32Array, spec: RunSpec): Promise<ValueModel>;
+  /**
+   * A fresh critic's flat params from the starting weights; default the toy's (src/engine/critic.ts:
+   * a copy of the trunk + a value head). A LoRA model's critic has its own layout (its adapters + head).
+   */
+  initialCritic?(config: ModelConfig, params: Float32Array, spec: RunSpec): Float32Array;
+  /**
+   * A frozen copy of the starting weights for a run whose KL needs π_ref (β > 0 or the KL in the
+   * reward), so no step swaps weights (a read-back of the whole model) and no checkpoint stores
+   * them; absent: the trainer keeps them and swaps them in.
+   */
+  createReference?(config: ModelConfig, params: Float32Array, spec: RunSpec): Promise<ReferenceModel>;
+  /** How the run's model is prompted and read (tokenizer, chat template, stop ids, probe); default the toy model's. */
+  modelFormat?(spec: RunSpec): ModelFormat;
   /** Registers a device-loss callback for the current device (and every re-acquired one). */
   onDeviceLost(cb: (message: string) => void): void;
   /** After a failed step: was the device lost (then recovery is under way, not an error)? */
@@ -29,23 +53,58 @@ export interface TrainingDeps {
   remove(runId: string): Promise<void>;
 }
 
+/**
+ * A spec as the UI sends it or as storage / a run file kept it: the estimator fields filled in,
+ * the toy task's digits (config fields before the task left the trainer) moved to `task`, the
+ * default toy task when none is named. Throws naming a bad task.
+ */
+export function migrateRunSpec(spec: RunSpec): RunSpec {
+  const { config, task } = migrateLegacyConfig(spec.config);
+  const out: RunSpec = { ...spec, config, task: spec.task ?? task ?? { ...DEFAULT_TOY_TASK } };
+  validateTaskSettings(out.task);
+  if (out.task!.kind === 'prompt-set' && !out.promptSet) throw new RangeError(`run "${spec.runId}" trains on the prompt set "${out.task!.name}" but its items are missing`);
+  return out;
+}
+
+/** The run's task read through its model's format. */
+export function envOf(deps: TrainingDeps, spec: RunSpec): TaskEnv {
+  const s = migrateRunSpec(spec).task!;
+  const format = deps.modelFormat?.(spec) ?? TOY_FORMAT;
+  if (s.kind === 'toy-addition') return taskEnv(new ToyTask(s), format);
+  return taskEnv(PromptSetTask.fromSettings(spec.promptSet!.items, s, spec.promptSet!.heldOutItems), format);
+}
+
+/** Frees what the trainer's run owns on the device: policy, critic, reference. */
+export function disposeTrainer(t: GrpoTrainer): void {
+  t.engine.dispose();
+  t.critic?.dispose();
+  (t.reference as Partial<ReferenceModel> | null)?.dispose?.();
+}
+
 function critic(deps: TrainingDeps, config: ModelConfig, params: Float32Array, spec: RunSpec): Promise<ValueModel> {
   if (!deps.createCritic) throw new Error('this training host cannot build a PPO critic (adv_estimator "gae")');
   return deps.createCritic(config, params, spec);
 }
 
 export async function rebuildTrainer(deps: TrainingDeps, spec: RunSpec, snap: TrainerSnapshot, callbacks: TrainerCallbacks): Promise<GrpoTrainer> {
+  const env = envOf(deps, spec);
   const model = await deps.createModel(snap.state.modelConfig, snap.params, spec);
   const c = snap.critic ? await critic(deps, snap.state.modelConfig, snap.critic.params, spec) : null;
-  return GrpoTrainer.restore(model, snap, callbacks, c);
+  // The reference is the starting weights: kept in checkpoints written before the host built one.
+  const reference = needsReference(snap.state.config) && deps.createReference
+    ? await deps.createReference(snap.state.modelConfig, snap.refParams ?? (await deps.initialWeights(spec.regime ?? 'mixed')).params, spec)
+    : null;
+  return GrpoTrainer.restore(model, snap, callbacks, c, { env, reference });
 }
 
 export async function freshTrainer(deps: TrainingDeps, spec: RunSpec, callbacks: TrainerCallbacks): Promise<GrpoTrainer> {
+  const env = envOf(deps, spec);
   const init = await deps.initialWeights(spec.regime ?? 'mixed');
   const model = await deps.createModel(init.config, init.params, spec);
   // PPO's critic: a value head on a copy of the same SFT trunk (repro-method.md §11)
   const c = spec.config.adv_estimator === 'gae'
-    ? await critic(deps, init.config, initCriticParams(init.config, init.params, spec.config.seed), spec)
+    ? await critic(deps, init.config, deps.initialCritic?.(init.config, init.params, spec) ?? initCriticParams(init.config, init.params, spec.config.seed), spec)
     : null;
-  return GrpoTrainer.create(model, spec.config, callbacks, c);
+  const reference = needsReference(spec.config) && deps.createReference ? await deps.createReference(init.config, init.params, spec) : null;
+  return GrpoTrainer.create(model, spec.config, callbacks, c, { env, reference });
 }

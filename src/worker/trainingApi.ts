@@ -2,6 +2,7 @@
 // structured-cloneable data crosses it; the event sink is a comlink proxy.
 import type { GrpoConfig } from '../rl/config.ts';
 import type { EvalMetrics, RolloutSample, StepMetrics } from '../rl/metrics.ts';
+import type { TaskItem, TaskSettings } from '../rl/task/types.ts';
 import type { TaskRegime } from '../task/regime.ts';
 
 export interface RunSpec {
@@ -17,6 +18,13 @@ export interface RunSpec {
   comparisonId?: string;
   /** which bundled SFT checkpoint a fresh run starts from (src/task/regime.ts); absent = mixed */
   regime?: TaskRegime;
+  /**
+   * what the run trains on (src/rl/task/settings.ts); absent = the toy task (specs stored before the
+   * task left the trainer carry its digits in config: migrateRunSpec moves them here)
+   */
+  task?: TaskSettings;
+  /** a prompt-set run's items (task.kind "prompt-set"), and its held-out items when task.heldout is "separate" */
+  promptSet?: { items: TaskItem[]; heldOutItems?: TaskItem[] };
 }
 
 export type RunStatus = 'starting' | 'running' | 'paused' | 'stopped' | 'finished' | 'error';

@@ -1,5 +1,6 @@
 // The training worker's GPU side: one device (re-acquired after a loss), GpuModels sized for a
-// run's policy batch, and the bundled SFT checkpoint as the starting weights.
+// run's policy batch (the policy, PPO's critic, a frozen reference when the KL needs one), and the
+// bundled SFT checkpoint as the starting weights.
 import { acquireGpu, type GpuContext } from '../gpu/device.ts';
 import { GpuModel } from '../engine/gpu/model.ts';
 import { GpuCritic } from '../engine/gpu/critic.ts';
@@ -62,6 +63,12 @@ export function gpuTrainingDeps(opts: GpuTrainingOptions = {}): TrainingDeps {
       const rows = spec.config.per_device_train_batch_size * spec.config.num_generations;
       const model = await GpuModel.create(await device(), config, params, { maxBatchTokens: Math.max(16, rows) * config.blockSize });
       return opts.wrapModel ? opts.wrapModel(model) : model;
+    },
+    async createReference(config, params, spec) {
+      // A second copy of the starting weights, never stepped: log π_ref without swapping weights
+      // through the CPU each step (the toy model is small; a LoRA model's reference is its base).
+      const rows = spec.config.per_device_train_batch_size * spec.config.num_generations;
+      return GpuModel.create(await device(), config, params, { maxBatchTokens: Math.max(16, rows) * config.blockSize });
     },
     async createCritic(config, params, spec) {
       const rows = spec.config.per_device_train_batch_size * spec.config.num_generations;

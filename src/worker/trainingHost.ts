@@ -1,14 +1,17 @@
 // The training worker's run manager: any number of GRPO runs stepped round-robin on one device
-// (so overlaid runs progress side by side), pause/resume/stop, checkpoints into IndexedDB (every
-// checkpoint_every steps, at pause, at the end), and recovery from device loss: pause every run →
-// re-acquire the device → rebuild each model from its last snapshot → resume. A snapshot is kept in
-// memory after every completed step, so a loss costs at most the step that was in flight.
+// (so overlaid runs progress side by side), pause/resume/stop, checkpoints into IndexedDB, and
+// recovery from device loss: pause every run → re-acquire the device → rebuild each model from its
+// last checkpoint → resume. A checkpoint (weights or adapters, AdamW moments, trainer state) is the
+// only read-back of the model: taken every checkpoint_every steps, at least every AUTOSAVE_STEPS
+// steps or AUTOSAVE_MS, at pause, stop and the end, and after the step in flight when the page
+// asks (saveAll) — never after every step. A reload or a device loss redoes at most the steps
+// since the last one (the charts rewind to it and go on).
 // The GPU and the storage come in as dependencies, so the scheduling logic is testable anywhere.
 import type { ModelConfig } from '../engine/config.ts';
 import { decodeTrainerCheckpoint, encodeTrainerCheckpoint } from '../rl/checkpoint.ts';
 import type { TrainerSnapshot } from '../rl/snapshot.ts';
 import type { GrpoTrainer, TrainerCallbacks } from '../rl/trainer.ts';
-import { freshTrainer, rebuildTrainer, type TrainingDeps } from './runTrainers.ts';
+import { disposeTrainer, freshTrainer, migrateRunSpec, rebuildTrainer, type TrainingDeps } from './runTrainers.ts';
 import type { RunSpec, RunStatus, SavedRunInfo, TrainingEvents } from './trainingApi.ts';
 
 export type { TrainingDeps } from './runTrainers.ts';
@@ -17,8 +20,10 @@ interface Run {
   spec: RunSpec;
   trainer: GrpoTrainer;
   status: RunStatus;
-  /** the trainer's state after its last completed step (in memory; device-loss recovery) */
+  /** the last checkpoint taken (in memory too: device-loss recovery rebuilds from it) */
   lastSnapshot: TrainerSnapshot | null;
+  /** saveAll asked for a checkpoint: the step in flight ends with one */
+  saveRequested?: boolean;
   /** resolves when the step in flight (if any) is over: snapshots wait for it */
   busy: Promise<void>;
   /** step and time (ms) of the last save to storage, for the autosave below */
@@ -27,8 +32,9 @@ interface Run {
 }
 
 /**
- * Besides checkpoint_every, every run is saved at least this often (steps or ms), so a reload
- * never loses more than a few steps of either run of a comparison (a toy checkpoint is ~1 MB).
+ * Besides checkpoint_every, every run is saved at least this often (steps or ms), so a reload or a
+ * device loss never redoes more than a few steps of either run of a comparison (a toy checkpoint
+ * reads back the weights and two AdamW moments).
  */
 export const AUTOSAVE_STEPS = 5;
 export const AUTOSAVE_MS = 15_000;
@@ -55,8 +61,9 @@ export class TrainingHost {
     this.events = events;
   }
 
-  async start(spec: RunSpec): Promise<void> {
-    if (this.runs.has(spec.runId)) throw new Error(`a run with id "${spec.runId}" already exists`);
+  async start(given: RunSpec): Promise<void> {
+    if (this.runs.has(given.runId)) throw new Error(`a run with id "${given.runId}" already exists`);
+    const spec = migrateRunSpec(given);
     if (!Number.isInteger(spec.steps) || spec.steps < 1) throw new RangeError(`spec.steps must be an integer ≥ 1 (got ${spec.steps})`);
     this.events.onStatus(spec.runId, 'starting');
     const trainer = await this.freshTrainer(spec);
@@ -69,10 +76,11 @@ export class TrainingHost {
     if (this.runs.has(runId)) return this.resume(runId);
     const stored = await this.deps.load(runId);
     if (!stored) throw new Error(`no saved run "${runId}"`);
+    const spec = migrateRunSpec(stored.spec);
     const snap = decodeTrainerCheckpoint(stored.checkpoint);
-    const trainer = await this.rebuild(stored.spec, snap);
-    const done = trainer.step >= stored.spec.steps;
-    this.runs.set(runId, { spec: stored.spec, trainer, status: done ? 'finished' : 'running', lastSnapshot: snap, busy: Promise.resolve() });
+    const trainer = await this.rebuild(spec, snap);
+    const done = trainer.step >= spec.steps;
+    this.runs.set(runId, { spec, trainer, status: done ? 'finished' : 'running', lastSnapshot: snap, busy: Promise.resolve(), savedStep: snap.state.step, savedAt: Date.now() });
     for (const m of trainer.history) this.events.onMetrics(runId, m);
     for (const e of trainer.evalHistory) this.events.onEval(runId, e);
     this.setStatus(runId, done ? 'finished' : 'running');
@@ -107,15 +115,14 @@ export class TrainingHost {
   }
 
   async listSaved(): Promise<SavedRunInfo[]> {
-    return (await this.deps.list()).map((r) => ({ spec: r.spec, step: r.step, savedAt: r.savedAt, history: r.history, evalHistory: r.evalHistory }));
+    return (await this.deps.list()).map((r) => ({ spec: migrateRunSpec(r.spec), step: r.step, savedAt: r.savedAt, history: r.history, evalHistory: r.evalHistory }));
   }
 
   async deleteSaved(runId: string): Promise<void> {
     const run = this.runs.get(runId);
     if (run && run.status === 'running') throw new Error(`run "${runId}" is running: stop it first`);
     if (run) {
-      run.trainer.engine.dispose();
-      run.trainer.critic?.dispose();
+      disposeTrainer(run.trainer);
       this.runs.delete(runId);
     }
     await this.deps.remove(runId);
@@ -132,7 +139,7 @@ export class TrainingHost {
     const stored = await this.deps.load(runId);
     if (!stored) throw new Error(`no run "${runId}"`);
     const snap = decodeTrainerCheckpoint(stored.checkpoint);
-    return { spec: stored.spec, bytes: stored.checkpoint, params: snap.params, config: snap.state.modelConfig };
+    return { spec: migrateRunSpec(stored.spec), bytes: stored.checkpoint, params: snap.params, config: snap.state.modelConfig };
   }
 
   /** The weights a run started from: its regime's SFT checkpoint, exactly what freshTrainer loads. */
@@ -177,17 +184,18 @@ export class TrainingHost {
   private async stepRun(run: Run, epoch: number): Promise<void> {
     const trainer = run.trainer;
     const m = await trainer.trainStep();
-    const snap = await trainer.snapshot();
     if (epoch !== this.epoch || run.trainer !== trainer) return; // recovered meanwhile: this step is lost
-    run.lastSnapshot = snap;
     const every = run.spec.config.checkpoint_every;
-    if (m.step >= run.spec.steps) {
-      run.status = 'finished';
-      await this.save(run, snap);
-      this.setStatus(run.spec.runId, 'finished');
-    } else if ((every > 0 && m.step % every === 0) || this.autosaveDue(run, m.step)) {
-      await this.save(run, snap);
-    }
+    const finished = m.step >= run.spec.steps;
+    if (!finished && !run.saveRequested && !(every > 0 && m.step % every === 0) && !this.autosaveDue(run, m.step)) return;
+    // The one read-back of the model, only when a checkpoint is due.
+    run.saveRequested = false;
+    const snap = await trainer.snapshot();
+    if (epoch !== this.epoch || run.trainer !== trainer) return;
+    run.lastSnapshot = snap;
+    if (finished) run.status = 'finished';
+    await this.save(run, snap);
+    if (finished) this.setStatus(run.spec.runId, 'finished');
   }
 
   private autosaveDue(run: Run, step: number): boolean {
@@ -195,12 +203,14 @@ export class TrainingHost {
   }
 
   /**
-   * Saves every run's state after its last completed step, without waiting for a step in flight
-   * (the page is being hidden or unloaded: there may be no time for one).
+   * The page is being hidden or unloading: every running run checkpoints after its step in flight
+   * (not waited for: there may be no time), and a checkpoint taken but not stored (storage failed)
+   * is stored again now.
    */
   async saveAll(): Promise<void> {
     const saves: Promise<unknown>[] = [];
     for (const run of this.runs.values()) {
+      if (run.status === 'running') run.saveRequested = true;
       if (run.lastSnapshot && run.lastSnapshot.state.step !== run.savedStep) saves.push(this.save(run, run.lastSnapshot));
     }
     await Promise.all(saves);
@@ -215,13 +225,13 @@ export class TrainingHost {
 
   private async save(run: Run, snap: TrainerSnapshot): Promise<Uint8Array> {
     const bytes = encodeTrainerCheckpoint(snap);
-    run.savedStep = snap.state.step;
     run.savedAt = Date.now();
     try {
       await this.deps.save({
         runId: run.spec.runId, spec: run.spec, step: snap.state.step, savedAt: Date.now(), checkpoint: bytes,
         history: snap.state.history, evalHistory: snap.state.evalHistory,
       });
+      run.savedStep = snap.state.step;
     } catch (e) {
       this.events.onLog(run.spec.runId, `checkpoint kept in memory only: ${(e as Error).message}`);
     }
@@ -244,14 +254,15 @@ export class TrainingHost {
       await this.deps.reacquireDevice();
       for (const run of this.runs.values()) {
         if (run.status === 'error') continue;
+        const lostAt = run.trainer.step;
         try {
-          run.trainer.engine.dispose();
-          run.trainer.critic?.dispose();
+          disposeTrainer(run.trainer);
         } catch {
           // its device is gone; nothing to free
         }
         run.trainer = run.lastSnapshot ? await this.rebuild(run.spec, run.lastSnapshot) : await this.freshTrainer(run.spec);
-        this.events.onLog(run.spec.runId, `rebuilt on a new device at step ${run.trainer.step}`);
+        const redo = lostAt - run.trainer.step;
+        this.events.onLog(run.spec.runId, `rebuilt on a new device at step ${run.trainer.step}, its last checkpoint${redo > 0 ? ` (steps ${run.trainer.step + 1}–${lostAt} are redone)` : ''}`);
         if (resume.has(run)) this.setStatus(run.spec.runId, 'running');
       }
     } catch (e) {

@@ -1,10 +1,16 @@
 """RePro in verl: the thin glue over repro_rl.rollout (everything testable lives there).
 
-Targets verl 0.5.x (github.com/volcengine/verl, tag v0.5.0; the extension points below exist
-unchanged from 0.4.1 to 0.5.x): `verl.trainer.ppo.core_algos.register_adv_est`,
-`verl.trainer.ppo.ray_trainer.compute_advantage` / `RayPPOTrainer.init_workers`, `verl.DataProto`
-with `verl.protocol.pad_dataproto_to_divisor` / `unpad_dataproto`, the actor worker group's
-`compute_log_prob` (returns `old_log_probs` and `entropys`), and `custom_reward_function.path`.
+Targets verl 0.5.x (github.com/volcengine/verl, read at tag v0.5.0): `verl.trainer.ppo.core_algos.
+register_adv_est`, `verl.trainer.ppo.ray_trainer.compute_advantage` / `RayPPOTrainer.init_workers`,
+`verl.DataProto` with `verl.protocol.pad_dataproto_to_divisor` / `unpad_dataproto`, the actor worker
+group's `compute_log_prob` (returns `old_log_probs` and `entropys`; with
+`rollout.log_prob_use_dynamic_bsz` it asserts every batch's padded width ≤
+`log_prob_max_token_len_per_gpu` × the actor's sequence-parallel size), and
+`custom_reward_function.path`. verl 0.4.1 has the same points except that its `fit` also passes
+`multi_turn=` to `compute_advantage`: the wrapper takes it (and hands it on), single-turn only.
+Parity with v0.5.0 (python/tests/test_verl_glue.py): GRPO's outcome term is verl's
+`compute_grpo_outcome_advantage` (copied into the test stand-in) — a group of one gets R / (1 + ε),
+`norm_adv_by_std_in_grpo=false` drops the std.
 
 How it plugs in (docs/scale-out.md): `python -m verl.trainer.main_ppo` with
 `custom_reward_function.path=<repo>/python/repro_rl/verl/reward.py`; verl imports that file in its

@@ -175,14 +175,15 @@ export class EngineLanguageModel implements LanguageModel {
   /**
    * Batched branching: probe b feeds `tokens` after the first prefixLengths[b] positions of `cache`,
    * reading them in place (no copy of past K/V per probe) and writing its own F positions into a
-   * small region of its own.
+   * small region of its own. Logits of each probe's rows j ≥ logitsFrom only (firstRow).
    */
-  async forwardProbes(cache: CacheState, prefixLengths: number[], tokens: number[]): Promise<ProbeBatchResult> {
+  async forwardProbes(cache: CacheState, prefixLengths: number[], tokens: number[], logitsFrom = 0): Promise<ProbeBatchResult> {
     let state = this.checkState(cache, 'forwardProbes');
     checkTokenIds(tokens, this.config.vocabSize, 'tokens');
     const B = prefixLengths.length;
     const F = tokens.length;
     if (B === 0 || F === 0) throw new RangeError('forwardProbes needs at least one probe and one token');
+    if (!Number.isInteger(logitsFrom) || logitsFrom < 0 || logitsFrom >= F) throw new RangeError(`logitsFrom ${logitsFrom} outside 0…${F - 1}`);
     for (const n of prefixLengths) if (!Number.isInteger(n) || n < 0 || n > state.length) throw new RangeError(`prefix length ${n} outside 0…${state.length}`);
     this.checkPositions(Math.max(...prefixLengths) + F);
     // The kernel reads one prefix region per row: a state split over two regions is joined first.
@@ -192,14 +193,15 @@ export class EngineLanguageModel implements LanguageModel {
       state = joined;
     }
     const src = state.own ?? state.prefix;
-    const { buf, handle } = this.logitsBuffer(B * F);
+    // The LM head (most of a probe row's cost at a big vocabulary) only for rows j ≥ logitsFrom.
+    const { buf, handle } = this.logitsBuffer(B * (F - logitsFrom));
     const regions = prefixLengths.map(() => this.kv.allocate(F));
     try {
       const rows: InferenceRow[] = [];
       prefixLengths.forEach((n, b) => {
-        for (let j = 0; j < F; j++) rows.push({ token: tokens[j], pos: n + j, ownBase: regions[b].base, prefixBase: src?.base ?? 0, prefixLen: n });
+        for (let j = 0; j < F; j++) rows.push({ token: tokens[j], pos: n + j, ownBase: regions[b].base, prefixBase: src?.base ?? 0, prefixLen: n, select: j >= logitsFrom });
       });
-      await this.inference.run(rows, { kind: 'logits', out: buf, outRow: 0 });
+      await this.inference.run(rows, logitsFrom > 0 ? { kind: 'select', out: buf } : { kind: 'logits', out: buf, outRow: 0 });
     } catch (e) {
       this.freeLogits(buf);
       throw e;
@@ -208,7 +210,7 @@ export class EngineLanguageModel implements LanguageModel {
       for (const r of regions) this.kv.release(r);
       joined?.dispose();
     }
-    return { logits: handle, dispose: () => this.freeLogits(buf) };
+    return { logits: handle, firstRow: logitsFrom, dispose: () => this.freeLogits(buf) };
   }
 
   /** A copy of a two-region state in one region (positions 0…length−1 contiguous). */

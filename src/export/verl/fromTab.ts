@@ -2,6 +2,7 @@
 // settings) and a training run (its RunSpec / GrpoConfig, the toy task's problems). Pure.
 import type { PromptItem } from '../../data/promptItem.ts';
 import type { GrpoConfig } from '../../rl/config.ts';
+import { DEFAULT_TOY_TASK, splitLegacyTask, type LegacyTaskFields, type TaskSettings } from '../../rl/task/settings.ts';
 import type { Settings } from '../../store/settings.ts';
 import { heldOutProblems, makeProblem } from '../../task/problem.ts';
 import { ANSWER_MARKER } from '../../task/format.ts';
@@ -59,15 +60,23 @@ export function trainingExportSettings(c: GrpoConfig, steps: number, model: stri
     process_reward_coef: c.process_reward_coef, process_weight_w: c.process_weight_w, entropy_top_k: c.entropy_top_k,
     advantage_eps: c.advantage_eps, segment_delimiter: c.segment_delimiter, segment_delimiter_is_regex: false,
     probe: ANSWER_MARKER, cot_end: [ANSWER_MARKER], estimator,
+    process_reward_norm: c.process_reward_norm ?? 'none',
   };
   return v;
 }
 
-/** The toy task's problems the run trains on (train split, its digits) and held-out ones. */
-export function trainingPrompts(c: GrpoConfig, steps: number): { train: VerlPrompt[]; val: VerlPrompt[] } {
+/**
+ * The toy task's problems the run trains on (train split, its digits) and held-out ones. `task` is
+ * the run's (RunSpec.task); absent, a config from before the task left the trainer gives its
+ * digits, else the default toy task. A prompt-set run's prompts are its set: export that set from
+ * the batch screen.
+ */
+export function trainingPrompts(c: GrpoConfig, steps: number, task?: TaskSettings): { train: VerlPrompt[]; val: VerlPrompt[] } {
+  const t = task ?? splitLegacyTask(c as GrpoConfig & LegacyTaskFields).task ?? DEFAULT_TOY_TASK;
+  if (t.kind !== 'toy-addition') throw new RangeError(`this run trains on the prompt set "${t.name}": export that set from the batch screen`);
   const rng = new Rng(c.seed);
   const n = Math.min(steps * c.per_device_train_batch_size, 100_000);
-  const opts = { minDigits: c.min_digits, maxDigits: c.max_digits };
+  const opts = { minDigits: t.min_digits, maxDigits: t.max_digits };
   const train = Array.from({ length: n }, (_, i) => {
     const p = makeProblem(rng, opts);
     return { id: `train-${i}`, question: p.question, answer: p.answer };

@@ -1,7 +1,7 @@
 // The Hydra/OmegaConf config of the exported run: verl's ppo_trainer (searched in the installed
 // verl package) with the tab's settings mapped onto verl 0.5's keys, plus the `repro:` block the
 // plugin reads. docs/scale-out.md has the same mapping as a table.
-import type { VerlRunSettings } from './settings.ts';
+import type { ReproBlock, VerlRunSettings } from './settings.ts';
 import { toYaml, type YamlValue } from './yaml.ts';
 
 /** verl keys that hold floats (written 1.0, never 1). */
@@ -11,6 +11,24 @@ const FLOAT_KEYS = new Set([
 ]);
 
 export const CONFIG_NAME = 'repro_verl';
+
+const base64Utf8 = (s: string): string => btoa(Array.from(new TextEncoder().encode(s), (b) => String.fromCharCode(b)).join(''));
+
+/**
+ * The repro: block. A text holding OmegaConf's "${" (a probe such as "Answer ${x}:") goes in as
+ * <key>_b64 (UTF-8, base64): the "\\${" escape survives one resolution only, and verl resolves the
+ * config more than once (main_ppo's TaskRunner: to_container(resolve=True), then OmegaConf.resolve),
+ * after which "${x}" reads as an interpolation and fails. python/repro_rl/settings.py decodes it.
+ */
+export function reproBlock(r: ReproBlock): Record<string, YamlValue> {
+  const risky = (x: string) => x.includes('${');
+  // in place, so the block reads in the tab's order
+  return Object.fromEntries(Object.entries(r).map(([k, v]): [string, YamlValue] => {
+    if ((k === 'probe' || k === 'segment_delimiter') && typeof v === 'string' && risky(v)) return [`${k}_b64`, base64Utf8(v)];
+    if (k === 'cot_end' && Array.isArray(v) && v.some(risky)) return ['cot_end_b64', v.map(base64Utf8)];
+    return [k, v as YamlValue];
+  }));
+}
 
 export function overridesObject(s: VerlRunSettings, paths: { train: string; val: string }): Record<string, YamlValue> {
   const G = s.num_generations;
@@ -61,7 +79,7 @@ export function overridesObject(s: VerlRunSettings, paths: { train: string; val:
       total_epochs: 1000, project_name: 'repro-playground', experiment_name: `repro-${s.estimator}-a${s.repro.process_reward_coef}`,
       logger: ['console'], save_freq: 50, test_freq: 25, val_before_train: true, critic_warmup: 0,
     },
-    repro: { ...s.repro },
+    repro: reproBlock(s.repro),
   };
   if (s.estimator === 'gae') {
     out.critic = {

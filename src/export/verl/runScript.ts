@@ -6,6 +6,9 @@ export function runScript(): string {
   return `#!/usr/bin/env bash
 # RePro on verl: run from this folder on the cluster's head node (see README.md).
 #   REPRO_PLAYGROUND=/path/to/repro-playground ./run.sh [extra Hydra overrides, e.g. trainer.nnodes=2]
+# Several nodes: REPRO_PLAYGROUND must be the same path, with repro_rl installed (pip install -e python/),
+# on EVERY node: verl loads custom_reward_function.path (the RePro plugin) inside its TaskRunner, and
+# Ray may start the TaskRunner on any node. The check below only covers this (head) node.
 set -euo pipefail
 HERE="$(cd "$(dirname "\${BASH_SOURCE[0]}")" && pwd)"
 : "\${REPRO_PLAYGROUND:?set REPRO_PLAYGROUND to your clone of repro-playground (pip install -e \\$REPRO_PLAYGROUND/python)}"

@@ -31,6 +31,8 @@ export const reproBlockSchema = z.object({
   /** the CoT ends at the first of these in a response (else the whole response) */
   cot_end: z.array(z.string().min(1)),
   estimator: z.enum(ESTIMATORS),
+  /** gae / reinforce_plus_plus: raw r_j ('none', §11) or normalised over the group first ('group', as §9) */
+  process_reward_norm: z.enum(['none', 'group']),
 }).strict();
 export type ReproBlock = z.infer<typeof reproBlockSchema>;
 
@@ -78,6 +80,7 @@ export const DEFAULT_REPRO_BLOCK: ReproBlock = {
   probe: '\nThe final answer is ',
   cot_end: ['</think>'],
   estimator: 'grpo',
+  process_reward_norm: DEFAULT_GRPO_CONFIG.process_reward_norm,
 };
 
 /** The tab's GRPO defaults, at cluster scale where the toy's limits make no sense. */

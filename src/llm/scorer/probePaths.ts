@@ -137,13 +137,17 @@ export async function batchedPath(
     for (const { start, end } of chunks) {
       checkAborted(opts.signal);
       const lens = prefixes.slice(start, end);
-      const r = await model.forwardProbes(cache, lens, feed);
+      // Only the answer's rows are read: a model may skip the LM head before them.
+      const r = await model.forwardProbes(cache, lens, feed, firstAnswerRow);
       try {
-        const targets = new Int32Array(lens.length * F).fill(-1);
-        for (let b = 0; b < lens.length; b++) targets.set(t.answerIds, b * F + firstAnswerRow);
+        const first = r.firstRow ?? 0;
+        const R = F - first;
+        const at = (b: number, j: number) => b * R + firstAnswerRow - first + j;
+        const targets = new Int32Array(lens.length * R).fill(-1);
+        for (let b = 0; b < lens.length; b++) targets.set(t.answerIds, at(b, 0));
         const s = await stats(r.logits, targets);
         for (let b = 0; b < lens.length; b++) {
-          const lp = t.answerIds.map((_, j) => s.targetLogProb[b * F + firstAnswerRow + j]);
+          const lp = t.answerIds.map((_, j) => s.targetLogProb[at(b, j)]);
           answerLogProbs.push(lp);
           J.push(jAt(lp, `J_${start + b}`));
         }

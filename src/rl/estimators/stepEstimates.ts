@@ -5,10 +5,18 @@ import type { Rollout } from '../rollout.ts';
 import type { RolloutScore } from '../scoring.ts';
 import { discountedReturns, gae } from './gae.ts';
 import { tokenRewards } from './tokenRewards.ts';
+import { normalizeProcessRewards } from '../advantages.ts';
 import { whitenBatch } from './whiten.ts';
 
 export interface StepRewardOptions {
   alpha: number;
+  /**
+   * 'group': each rollout's r_j replaced by r̃_j, normalised over all process rewards of its group
+   * (rollouts with the same `group`), as repro-method.md §9 does before α; 'none' (default): raw r_j
+   */
+  processNorm?: 'none' | 'group';
+  /** ε of the group normalisation (advantage_eps) */
+  eps?: number;
   /** k1 KL in the reward (use_kl_in_reward): coefficient and per-rollout log-probs; null = off */
   kl?: { coef: number; oldLogp: ArrayLike<number>[]; refLogp: ArrayLike<number>[] } | null;
 }
@@ -18,14 +26,27 @@ export function stepTokenRewards(rollouts: Rollout[], scores: RolloutScore[] | n
   if (scores !== null && scores.length !== rollouts.length) throw new RangeError(`scores has ${scores.length} entries for ${rollouts.length} rollouts`);
   if (opts.alpha > 0 && scores === null) throw new RangeError('scores are required when alpha > 0');
   const kl = opts.kl ?? null;
+  const processRewards = opts.alpha > 0 && opts.processNorm === 'group' ? groupNormalized(rollouts, scores!, opts.eps) : scores?.map((s) => s.rewards);
   return rollouts.map((r, i) => {
     const s = opts.alpha > 0 ? scores![i] : null;
     return tokenRewards({
       length: r.completion.length, outcome: r.reward, alpha: opts.alpha,
-      processRewards: s?.rewards ?? null, segmentEnds: s?.segmentEnds ?? null,
+      processRewards: s ? processRewards![i] : null, segmentEnds: s?.segmentEnds ?? null,
       kl: kl === null ? null : { coef: kl.coef, oldLogp: kl.oldLogp[i], refLogp: kl.refLogp[i] },
     });
   });
+}
+
+/** r̃ of every rollout: its group's process rewards normalised over all of them (repro-method.md §9). */
+function groupNormalized(rollouts: Rollout[], scores: RolloutScore[], eps?: number): number[][] {
+  const out: number[][] = scores.map((s) => s.rewards);
+  const groups = new Map<number, number[]>();
+  rollouts.forEach((r, i) => groups.set(r.group, [...(groups.get(r.group) ?? []), i]));
+  for (const members of groups.values()) {
+    const norm = normalizeProcessRewards(members.map((i) => scores[i].rewards), eps);
+    members.forEach((i, m) => { out[i] = norm[m]; });
+  }
+  return out;
 }
 
 /** REINFORCE++: discounted return-to-go, whitened over all tokens of the batch (not per group). */

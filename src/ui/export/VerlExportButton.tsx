@@ -39,7 +39,7 @@ function useSource(source: 'batch' | 'training') {
   return {
     ready: true as const, name: spec.runId, suggestedModel: DEFAULT_CLUSTER_MODEL,
     build: (model: string, estimator: Estimator) => {
-      const { train, val } = trainingPrompts(spec.config, spec.steps);
+      const { train, val } = trainingPrompts(spec.config, spec.steps, spec.task);
       return buildVerlExport({ name: spec.runId, source: `training run ${spec.label}`, train, val, settings: trainingExportSettings(spec.config, spec.steps, model, estimator) });
     },
   };

@@ -10,7 +10,7 @@ type ScoringPath = NonNullable<LoadedModel['scoring']>['path'];
 import { BackendBadge } from '../BackendBadge.tsx';
 import { formatBytes } from '../download.ts';
 import { RegimeSelect } from '../RegimeSelect.tsx';
-import type { TaskRegime } from '../../task/regime.ts';
+import { REGIME_LLAMA_MODEL_DIR, type TaskRegime } from '../../task/regime.ts';
 
 /** Models the engine runs, offered in the hub field (any other Llama-family or onnx-community id works too). */
 const HUB_SUGGESTIONS = [
@@ -77,6 +77,12 @@ export function ModelPanel() {
         <button type="button" className="primary" disabled={loading} onClick={() => void load(regime === 'mixed' ? { kind: 'bundled', ...on } : { kind: 'bundled', regime, ...on })} data-testid="load-bundled">
           Load bundled toy model
         </button>
+        {REGIME_LLAMA_MODEL_DIR[regime] && (
+          <button type="button" disabled={loading} onClick={() => void load({ kind: 'bundled', regime, arch: 'llama', ...on })} data-testid="load-bundled-llama"
+            title="The same task and regime as a small Llama (LlamaForCausalLM: RMSNorm, rotary, grouped-query attention, SwiGLU) in the Hugging Face layout, opened like a hub model on our engine">
+            Load bundled toy Llama
+          </button>
+        )}
         <label title="Our engine runs the Llama family (SmolLM2, Llama-3.2, Qwen2.5, Qwen3) and the toy models from safetensors on WebGPU; ONNX Runtime runs any onnx-community export (WASM when there is no WebGPU). Automatic: our engine when it can run the model here.">
           Backend
           <select value={backend} onChange={(e) => setBackend(e.target.value as ModelBackendChoice)} data-testid="backend-choice">

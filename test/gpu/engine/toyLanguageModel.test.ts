@@ -88,6 +88,14 @@ describe('the toy model on our engine as a LanguageModel', () => {
       one.dispose();
       one.cache.dispose();
     }
+    // logitsFrom = 2: the head only for each probe's last row, compact, and the same numbers
+    const tail = await model.forwardProbes!(full.cache, prefixes, probe, 2);
+    expect(tail.firstRow).toBe(2);
+    expect(tail.logits.rows).toBe(prefixes.length);
+    const gotTail = await rows(model, tail.logits, prefixes.length);
+    prefixes.forEach((_, b) => expectAllclose(gotTail[b], got[b * probe.length + 2], { rtol: 1e-6, atol: 1e-6 }));
+    tail.dispose();
+    await expect(model.forwardProbes!(full.cache, prefixes, probe, 3)).rejects.toThrow(/logitsFrom 3 outside 0…2/);
     batch.dispose();
     full.dispose();
     full.cache.dispose();

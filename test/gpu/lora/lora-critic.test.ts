@@ -9,6 +9,7 @@ import { LlamaLoraCritic, loraCriticParamCount } from '../../../src/engine/lora/
 import { LlamaLoraModel } from '../../../src/engine/lora/loraModel.ts';
 import { presetConfig } from '../../../src/rl/config.ts';
 import { GrpoTrainer } from '../../../src/rl/trainer.ts';
+import { toyEnv } from '../../../src/rl/task/env.ts';
 import { Rng } from '../../../src/sampling/rng.ts';
 import { VOCAB } from '../../../src/task/vocab.ts';
 import { tinyLlama } from '../../util/tinyLlama.ts';
@@ -17,6 +18,8 @@ import { gpu, randomArray, randomIds, relNormErr } from '../engine/helpers.ts';
 import { gpuBaseOf } from '../engine/loraHelpers.ts';
 
 const cleanup: (() => void)[] = [];
+/** the toy task on 1-digit problems (short prompts) */
+const ENV = toyEnv({ min_digits: 1, max_digits: 1 });
 afterAll(() => { for (const f of cleanup) f(); });
 const LORA: LoraConfig = { r: 2, lora_alpha: 3, lora_dropout: 0, target_modules: [...LORA_TARGETS] };
 
@@ -82,8 +85,8 @@ describe('LlamaLoraCritic', () => {
     const c0 = await critic.getParams();
     const trainer = await GrpoTrainer.create(policy, presetConfig('repro', {
       adv_estimator: 'gae', critic_warmup: 0, per_device_train_batch_size: 2, num_generations: 4, max_completion_length: 20,
-      min_digits: 1, max_digits: 1, learning_rate: 2e-2, eval_every: 0, checkpoint_every: 0, seed: 3, segment_delimiter: ' ', process_reward_coef: 0.5,
-    }), {}, critic);
+      learning_rate: 2e-2, eval_every: 0, checkpoint_every: 0, seed: 3, segment_delimiter: ' ', process_reward_coef: 0.5,
+    }), {}, critic, { env: ENV });
     for (let s = 0; s < 2; s++) {
       const m = await trainer.trainStep();
       expect(Number.isFinite(m.loss), `loss ${m.loss}`).toBe(true);

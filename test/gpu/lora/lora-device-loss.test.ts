@@ -9,14 +9,17 @@ import { LORA_TARGETS } from '../../../src/engine/lora/loraConfig.ts';
 import { LlamaLoraModel } from '../../../src/engine/lora/loraModel.ts';
 import { presetConfig } from '../../../src/rl/config.ts';
 import { GrpoTrainer } from '../../../src/rl/trainer.ts';
+import { toyEnv } from '../../../src/rl/task/env.ts';
 import { VOCAB } from '../../../src/task/vocab.ts';
 import { gpuBaseOf } from '../engine/loraHelpers.ts';
 import { toyVocabLlama } from '../../util/tinyLlamaLora.ts';
 
+/** the toy task on 1-digit problems (short prompts) */
+const ENV = toyEnv({ min_digits: 1, max_digits: 1 });
 const FOLDER = toyVocabLlama(VOCAB.length, { seed: 9, dtype: 'F16' });
 const LORA = { r: 4, lora_alpha: 8, lora_dropout: 0, target_modules: [...LORA_TARGETS] };
 const RUN = presetConfig('repro', {
-  per_device_train_batch_size: 2, num_generations: 4, max_completion_length: 16, min_digits: 1, max_digits: 1,
+  per_device_train_batch_size: 2, num_generations: 4, max_completion_length: 16,
   learning_rate: 2e-2, eval_every: 0, checkpoint_every: 0, seed: 4, beta: 0.04, segment_delimiter: ' ', process_reward_coef: 0.5,
 });
 
@@ -31,7 +34,7 @@ describe('LoRA training and a lost GPU device', () => {
     // steps 1 and 2 on device B (step 1's snapshot kept), then step 3 in flight when B is lost
     const ctxB = await acquireGpu();
     const b = await build(ctxB);
-    const tb = await GrpoTrainer.create(b.model, RUN);
+    const tb = await GrpoTrainer.create(b.model, RUN, {}, null, { env: ENV });
     await tb.trainStep();
     const snap = await tb.snapshot();
     const want = await tb.trainStep();
@@ -44,7 +47,7 @@ describe('LoRA training and a lost GPU device', () => {
 
     const ctxC = await acquireGpu();
     const c = await build(ctxC);
-    const tc = await GrpoTrainer.restore(c.model, snap);
+    const tc = await GrpoTrainer.restore(c.model, snap, {}, null, { env: ENV });
     const got = await tc.trainStep();
     expect(got.loss).toBe(want.loss);
     expect(got.reward).toBe(want.reward);

@@ -15,18 +15,21 @@ import { readBuffer } from '../../../src/gpu/buffers.ts';
 import type { GpuContext } from '../../../src/gpu/device.ts';
 import { presetConfig, type GrpoConfig } from '../../../src/rl/config.ts';
 import { GrpoTrainer } from '../../../src/rl/trainer.ts';
+import { toyEnv } from '../../../src/rl/task/env.ts';
 import { VOCAB } from '../../../src/task/vocab.ts';
 import { gpu } from '../engine/helpers.ts';
 import { gpuBaseOf } from '../engine/loraHelpers.ts';
 import { toyVocabLlama } from '../../util/tinyLlamaLora.ts';
 
 const cleanup: (() => void)[] = [];
+/** the toy task on 1-digit problems (short prompts) */
+const ENV = toyEnv({ min_digits: 1, max_digits: 1 });
 afterAll(() => { for (const f of cleanup) f(); });
 
 const LORA = { r: 4, lora_alpha: 8, lora_dropout: 0, target_modules: [...LORA_TARGETS] };
 const SIZES = { maxSeqLen: 64, maxBatchTokens: 8 * 64, maxInferenceRows: 256 };
 const RUN: Partial<GrpoConfig> = {
-  per_device_train_batch_size: 2, num_generations: 4, max_completion_length: 20, min_digits: 1, max_digits: 1,
+  per_device_train_batch_size: 2, num_generations: 4, max_completion_length: 20,
   learning_rate: 2e-2, temperature: 1, eval_every: 0, checkpoint_every: 0, seed: 3, beta: 0.04,
   // a one-character delimiter: a random policy's completions then hold segments to score
   segment_delimiter: ' ', process_reward_coef: 0.5,
@@ -82,7 +85,7 @@ describe('GRPO + RePro with LoRA on a tiny random Llama (WebGPU)', () => {
     const model = await make();
     const before = await baseBytes(ctx, base);
     const start = await model.getParams();
-    const trainer = await GrpoTrainer.create(model, presetConfig('repro', RUN));
+    const trainer = await GrpoTrainer.create(model, presetConfig('repro', RUN), {}, null, { env: ENV });
 
     const m1 = await trainer.trainStep();
     expect(Number.isFinite(m1.loss), `loss ${m1.loss}`).toBe(true);
@@ -118,7 +121,7 @@ describe('GRPO + RePro with LoRA on a tiny random Llama (WebGPU)', () => {
 
     // restore the step-1 snapshot into a fresh model: its step 2 is the original's, bit for bit
     const fresh = await make();
-    const again = await GrpoTrainer.restore(fresh, snap);
+    const again = await GrpoTrainer.restore(fresh, snap, {}, null, { env: ENV });
     const r2 = await again.trainStep();
     expect(r2.loss).toBe(m2.loss);
     expect(r2.gradNorm).toBe(m2.gradNorm);
@@ -158,7 +161,7 @@ describe('GRPO + RePro with LoRA on a tiny random Llama (WebGPU)', () => {
   it('REINFORCE++ with the KL in the reward: π_ref from the base, one finite step', async () => {
     const { make } = await setup();
     const model = await make();
-    const trainer = await GrpoTrainer.create(model, presetConfig('repro', { ...RUN, adv_estimator: 'reinforce_plus_plus', beta: 0, use_kl_in_reward: true, kl_coef: 0.05 }));
+    const trainer = await GrpoTrainer.create(model, presetConfig('repro', { ...RUN, adv_estimator: 'reinforce_plus_plus', beta: 0, use_kl_in_reward: true, kl_coef: 0.05 }), {}, null, { env: ENV });
     const m = await trainer.trainStep();
     expect(Number.isFinite(m.loss)).toBe(true);
     expect(m.skipped).toBe(false);

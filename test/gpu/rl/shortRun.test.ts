@@ -31,12 +31,13 @@ import { toyTokenizer } from '../../../src/task/tokenizer.ts';
 import { PAD_ID } from '../../../src/task/vocab.ts';
 import { imitate } from './noisyTeacher.ts';
 import { Rng } from '../../../src/sampling/rng.ts';
+import { toyEnv } from '../../../src/rl/task/env.ts';
 
 const CONFIG: ModelConfig = { vocabSize: 50, blockSize: 48, nLayer: 1, nHead: 2, nEmbd: 32 };
 const DIGITS = { minDigits: 1, maxDigits: 1 };
 const ALL = Array.from({ length: 100 }, (_, i) => problemFrom(i % 10, Math.floor(i / 10)));
 const GRPO = presetConfig('repro', {
-  per_device_train_batch_size: 8, num_generations: 8, max_completion_length: 24, min_digits: 1, max_digits: 1,
+  per_device_train_batch_size: 8, num_generations: 8, max_completion_length: 24,
   learning_rate: 1e-3, temperature: 1, eval_every: 0, checkpoint_every: 0, seed: 1,
 });
 const STEPS = 20;
@@ -91,7 +92,7 @@ describe('GRPO short run on GpuModel', () => {
       offByOne: await answerGivenCot(model, (a, b) => a + b + 1),
     });
     const before = await measure();
-    const trainer = await GrpoTrainer.create(model, GRPO);
+    const trainer = await GrpoTrainer.create(model, GRPO, {}, null, { env: toyEnv({ min_digits: 1, max_digits: 1 }) });
     const curve: number[] = [];
     for (let s = 0; s < STEPS; s++) {
       const m = await trainer.trainStep();

@@ -18,12 +18,13 @@ import { evaluatePolicy } from '../../../src/rl/evaluate.ts';
 import { problemFrom } from '../../../src/task/problem.ts';
 import { imitate } from './noisyTeacher.ts';
 import { Rng } from '../../../src/sampling/rng.ts';
+import { toyEnv } from '../../../src/rl/task/env.ts';
 
 const CONFIG: ModelConfig = { vocabSize: 50, blockSize: 48, nLayer: 1, nHead: 2, nEmbd: 32 };
 const ALL = Array.from({ length: 100 }, (_, i) => problemFrom(i % 10, Math.floor(i / 10)));
 const STEPS = 20;
 const common = {
-  per_device_train_batch_size: 8, num_generations: 8, max_completion_length: 24, min_digits: 1, max_digits: 1,
+  per_device_train_batch_size: 8, num_generations: 8, max_completion_length: 24,
   learning_rate: 1e-3, critic_lr: 1e-2, temperature: 1, eval_every: 0, checkpoint_every: 0, seed: 1,
 };
 
@@ -53,7 +54,7 @@ describe('token-level estimators: short runs on GpuModel', () => {
       const model = await GpuModel.create(ctx, CONFIG, params, { maxBatchTokens: 128 * CONFIG.blockSize });
       const critic = est === 'gae' ? await GpuCritic.create(ctx, CONFIG, initCriticParams(CONFIG, params, 1), 128 * CONFIG.blockSize) : null;
       const before = await meanReward(model, [101, 102, 103]);
-      const trainer = await GrpoTrainer.create(model, presetConfig('repro', { ...common, adv_estimator: est }), {}, critic);
+      const trainer = await GrpoTrainer.create(model, presetConfig('repro', { ...common, adv_estimator: est }), {}, critic, { env: toyEnv({ min_digits: 1, max_digits: 1 }) });
       const curve: number[] = [];
       const ev: number[] = [];
       for (let s = 0; s < STEPS; s++) {

@@ -1,7 +1,8 @@
 // The training worker's run manager on the real WebGPU engine and real IndexedDB (in Chromium):
-// a device destroyed mid-run is recovered (pause → new device → last snapshot → resume) losing at
-// most the step in flight with the metrics history intact; a NaN injected through the engine API
-// makes that one update rejected (weights untouched) and the run goes on.
+// a device destroyed mid-run is recovered (pause → new device → last checkpoint → resume) redoing
+// at most the steps since that checkpoint (checkpoint_every 3) with the metrics history intact; a
+// NaN injected through the engine API makes that one update rejected (weights untouched) and the
+// run goes on; a run whose KL needs π_ref trains against a frozen reference model, not a weight swap.
 import { afterAll, describe, expect, it } from 'vitest';
 import { acquireGpu, type GpuContext } from '../../../src/gpu/device.ts';
 import { initParams } from '../../../src/engine/init.ts';
@@ -14,16 +15,17 @@ import { gpuTrainingDeps, type GpuTrainingOptions } from '../../../src/worker/tr
 import type { RunSpec, RunStatus, TrainingEvents } from '../../../src/worker/trainingApi.ts';
 import { deleteRun, loadRun } from '../../../src/worker/trainingStorage.ts';
 import { FaultyModel } from './faultyModel.ts';
+import { toyTaskSettings } from '../../../src/rl/task/settings.ts';
 
 const CONFIG: ModelConfig = { vocabSize: 50, blockSize: 40, nLayer: 1, nHead: 2, nEmbd: 16 };
 const STEPS = 7;
 
 function spec(runId: string): RunSpec {
   const config = presetConfig('repro', {
-    per_device_train_batch_size: 2, num_generations: 4, max_completion_length: 20, min_digits: 1, max_digits: 1,
+    per_device_train_batch_size: 2, num_generations: 4, max_completion_length: 20,
     learning_rate: 1e-3, eval_every: 0, checkpoint_every: 3, seed: 11,
   });
-  return { runId, label: runId, method: 'repro', config, steps: STEPS };
+  return { runId, label: runId, method: 'repro', config, steps: STEPS, task: toyTaskSettings({ min_digits: 1, max_digits: 1 }) };
 }
 
 /** Everything the host reports, with a poll-until helper. */
@@ -66,7 +68,7 @@ function makeHost(opts: Partial<GpuTrainingOptions>, runId: string): TrainingHos
 }
 
 describe('TrainingHost on GpuModel', () => {
-  it('recovers from a destroyed GPUDevice: pause, new device, last snapshot, resume; at most one step lost', async () => {
+  it('recovers from a destroyed GPUDevice: pause, new device, last checkpoint, resume; at most checkpoint_every steps redone', async () => {
     const runId = `device-loss-${Date.now()}`;
     const devices: GpuContext[] = [];
     const host = makeHost({ acquire: async () => { const c = await acquireGpu(); devices.push(c); return c; } }, runId);
@@ -87,12 +89,14 @@ describe('TrainingHost on GpuModel', () => {
     expect(pausedAt).toBeGreaterThan(0);
     expect(rec.statuses[pausedAt].message).toMatch(/device lost/i);
     expect(rec.statuses.slice(pausedAt + 1).map((s) => s.status)).toEqual(['running', 'finished']);
-    // restored from the last snapshot: at most the step in flight (or the one being snapshotted) is lost
+    // restored from the last checkpoint (every 3 steps, and after step 1): at most 3 steps are
+    // redone; a checkpoint of the step in flight may already have been taken
     const rebuilt = rec.logs.map((l) => /rebuilt on a new device at step (\d+)/.exec(l)).find((m) => m !== null);
     expect(rebuilt, rec.logs.join('\n')).toBeDefined();
     const resumedAt = Number(rebuilt![1]);
-    console.log(`device destroyed after step ${lastSeen} was reported; resumed from the snapshot of step ${resumedAt}`);
-    expect(resumedAt).toBeGreaterThanOrEqual(lastSeen - 1);
+    console.log(`device destroyed after step ${lastSeen} was reported; resumed from the checkpoint of step ${resumedAt}`);
+    expect(resumedAt === 1 || resumedAt % 3 === 0).toBe(true);
+    expect(resumedAt).toBeGreaterThanOrEqual(lastSeen - 3);
     expect(resumedAt).toBeLessThanOrEqual(lastSeen + 1);
 
     // history intact: the saved run holds steps 1 … STEPS once each, and the steps before the loss
@@ -174,5 +178,31 @@ describe('TrainingHost on GpuModel', () => {
     // 7 steps, 2 rejected: the optimizer advanced 5 times
     const stored = await loadRun(runId);
     expect(decodeTrainerCheckpoint(stored!.checkpoint).state.optimizerT).toBe(STEPS - 2);
+  });
+
+  it('a run whose KL needs π_ref gets a frozen reference model: its checkpoints hold no reference weights, and it resumes', async () => {
+    const runId = `reference-${Date.now()}`;
+    const host = makeHost({}, runId);
+    const rec = recorder();
+    host.subscribe(rec.events);
+    const s = spec(runId);
+    await host.start({ ...s, steps: 3, config: { ...s.config, beta: 0.05, checkpoint_every: 2 } });
+    await rec.until('step 2 saved', () => rec.metrics.some((m) => m.step === 2));
+    await host.pause(runId);
+    const paused = await loadRun(runId);
+    const snap = decodeTrainerCheckpoint(paused!.checkpoint);
+    expect(snap.refParams).toBeNull();
+    expect(snap.state.config.beta).toBe(0.05);
+    // a reload: another host resumes it from storage, its reference rebuilt from the starting weights
+    const again = makeHost({}, runId);
+    const rec2 = recorder();
+    again.subscribe(rec2.events);
+    await again.resumeSaved(runId);
+    await rec2.until('the run to finish', () => rec2.last() === 'finished' || rec2.last() === 'error');
+    expect(rec2.last(), rec2.logs.join(' | ')).toBe('finished');
+    const done = await loadRun(runId);
+    expect(done!.history.map((m) => m.step)).toEqual([1, 2, 3]);
+    for (const m of done!.history) expect(m.kl >= 0 && Number.isFinite(m.kl)).toBe(true);
+    expect(done!.history.at(-1)!.kl).toBeGreaterThan(0);
   });
 });

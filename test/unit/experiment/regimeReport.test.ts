@@ -2,8 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import { presetConfig } from '../../../src/rl/config.ts';
 import type { ExperimentResults, ExperimentRun } from '../../../src/rl/report.ts';
-import { byEstimator, checkTarget, compareRegime, estimatorsIn, regimePlotSvg, regimeTables } from '../../../experiment/regimeReport.ts';
-import { mergeRegimeResults } from '../../../experiment/merge.ts';
+import { byEstimator, checkTarget, compareRegime, estimatorsIn, NI_MARGIN, regimeTables } from '../../../experiment/regimeReport.ts';
+import { curvesSvg } from '../../../experiment/curvesPlot.ts';
+import { labelJudges } from '../../../experiment/judgeLabels.ts';
+import { combineResults, mergeRegimeResults } from '../../../experiment/merge.ts';
 import { parseExperimentArgs, EXPERIMENT_OPTIONS } from '../../../experiment/cli.ts';
 
 const s = (accuracy: number, cot: number, bt: number) => ({ accuracy, cot_tokens: cot, backtracking: bt, tokens_after_certainty: 1, cot_tokens_correct: cot });
@@ -31,9 +33,30 @@ describe('two-regime report', () => {
     expect(acc.diff.mean).toBeCloseTo(0.02 / 3, 10);
     expect(acc.diff.hi - acc.diff.mean).toBeCloseTo(4.302653 * 0.0152753 / Math.sqrt(3), 5);
     const cot = c.find((m) => m.metric === 'cot_tokens')!;
-    expect(cot.relative).toBeCloseTo(21 / 30 - 1, 10);
+    expect(cot.relative.rel).toBeCloseTo(21 / 30 - 1, 10);
+    expect(cot.relative.lo).toBeLessThan(cot.relative.rel);
     expect(cot.before.mean).toBe(30);
-    expect(checkTarget(c)).toEqual({ accuracyNotLower: true, cotShorter20: true, backtracking50: true });
+    // accuracy: lower bound 0.00667 − 4.302653 · 0.015275 / √3 = −0.0313 < −0.03: not shown non-inferior
+    // CoT: relative −30 %, its interval entirely below −20 %? backtracking: 0.15 / 0.4 − 1 = −62.5 %
+    const t = checkTarget(c);
+    expect(acc.diff.lo).toBeCloseTo(0.02 / 3 - 4.302653 * 0.0152753 / Math.sqrt(3), 5);
+    expect(acc.diff.lo).toBeLessThan(-NI_MARGIN);
+    expect(t.accuracyNonInferior).toBe(false);
+    expect(t.cotShorter20).toBe(true);
+    expect(t.cotShorter20Ci).toBe(cot.relative.hi <= -0.2);
+    expect(t.backtracking50).toBe(true);
+  });
+
+  it('non-inferiority holds only when the paired lower bound clears the margin', () => {
+    const tight: ExperimentResults = {
+      config,
+      runs: [0, 1, 2].flatMap((seed) => [run('outcome', seed, s(0.9 + 0.01 * seed, 30, 0.4), 'verbose'), run('repro', seed, s(0.895 + 0.01 * seed, 20, 0.1), 'verbose')]),
+    };
+    const c = compareRegime(tight, 'verbose', 'sampled');
+    const acc = c.find((m) => m.metric === 'accuracy')!.diff;
+    expect(acc.mean).toBeCloseTo(-0.005, 12); // every seed −0.005: a zero-width interval, above −0.03
+    expect(checkTarget(c)).toEqual({ accuracyNonInferior: true, cotShorter20: true, backtracking50: true, cotShorter20Ci: true, backtracking50Ci: true });
+    expect(regimeTables(tight, ['sampled'])).toContain('accuracy non-inferior (paired 95 % CI lower bound -0.005 ≥ −0.03) — met; CoT tokens ≥ 20 % lower (-33.3 % [-33.3, -33.3]) — met (the whole interval)');
   });
 
   it('tables per regime; runs without a regime are the mixed ones', () => {
@@ -42,8 +65,44 @@ describe('two-regime report', () => {
     expect(md).toContain('### verbose regime (verbose but correct): seeds 0, 1, 2, 3 steps');
     expect(md).toContain('| sampled | cot_tokens | 30.00 ± 0.00 | 30.00 ± 2.00 | 21.00 ± 1.00 | -9.00 [');
     expect(compareRegime(results, 'mixed', 'sampled')[0].diff.n).toBe(1);
-    const svg = regimePlotSvg(results);
+  });
+
+  it('curves: per regime, the train reward per step and, where recorded, the length curves and held-out points', () => {
+    const svg = curvesSvg(results);
+    // reward curves only (no train_curve / eval_curve in these runs): one path per method per regime
     expect(svg.match(/<path /g)).toHaveLength(4);
+    expect(svg.match(/not recorded by these runs/g)).toHaveLength(6);
+    const point = (step: number, cot: number, tac: number) => ({ step, ...s(0.9, cot, 0.3), tokens_after_certainty: tac });
+    const withCurves: ExperimentResults = {
+      config,
+      runs: (['outcome', 'repro'] as const).map((m, i) => ({
+        ...run(m, 0, s(0.9, 30 - 10 * i, 0.3), 'verbose'),
+        train_curve: { cot_tokens: [40, 38, 36], backtracking: [0.5, 0.4, 0.3] },
+        eval_curve: [point(0, 33, 13), point(3, 30 - 10 * i, 12 - 4 * i)],
+      })),
+    };
+    const two = curvesSvg(withCurves);
+    // reward, CoT (train + held-out), backtracking (train + held-out), TAC (held-out): 6 paths per method
+    expect(two.match(/<path /g)).toHaveLength(12);
+    expect(two.match(/<circle /g)).toHaveLength(2 * 3 * 2); // held-out points: 2 per series, 3 series per method
+    expect(two).not.toContain('not recorded');
+  });
+
+  it('judge labels: a file without tac_judge has its tokens after certainty moved to the self-judged field, once', () => {
+    const old: ExperimentResults = { config, runs: [run('outcome', 0, s(0.4, 20, 0.2))] };
+    const labelled = labelJudges(old);
+    expect(labelled.runs[0].after.tokens_after_certainty).toBeNaN();
+    expect(labelled.runs[0].after.tokens_after_certainty_self).toBe(1);
+    expect(labelled.config.tac_judge).toBe('self');
+    expect(labelJudges(labelled)).toBe(labelled); // idempotent
+    const fresh: ExperimentResults = { config: { ...config, tac_judge: 'start' }, runs: [run('outcome', 0, s(0.4, 20, 0.2))] };
+    expect(labelJudges(fresh)).toBe(fresh);
+    // one file, two regimes: only the unlabelled regime's runs move
+    const merged = mergeRegimeResults(old, fresh, 'verbose');
+    const m = labelJudges({ ...merged, regime_configs: { mixed: config, verbose: { ...config, tac_judge: 'start' } } });
+    expect(m.runs.map((r) => [r.regime, r.after.tokens_after_certainty, r.after.tokens_after_certainty_self])).toEqual([['mixed', NaN, 1], ['verbose', 1, undefined]]);
+    expect(m.regime_configs?.mixed?.tac_judge).toBe('self');
+    expect(regimeTables(m, ['sampled'])).not.toContain('tokens_after_certainty (fixed judge');
   });
 
   it('merge: a regime replaces its own runs and keeps the other', () => {
@@ -56,6 +115,16 @@ describe('two-regime report', () => {
     expect(again.runs.map((r) => [r.regime, r.seed])).toEqual([['mixed', 0], ['mixed', 0], ['verbose', 7]]);
   });
 
+  it('combine: runs of several files in one, each keeping its α; other settings must match, no run twice', () => {
+    const a: ExperimentResults = { config: { ...config, grpo: { outcome: presetConfig('outcome'), repro: presetConfig('repro', { process_reward_coef: 3 }) } }, runs: [run('outcome', 0, s(0.9, 30, 0.4), 'verbose'), run('repro', 0, s(0.9, 20, 0.1), 'verbose')] };
+    const b: ExperimentResults = { config, runs: [{ ...run('repro', 1, s(0.9, 21, 0.1), 'verbose'), process_reward_coef: 1 }, run('outcome', 0, s(0.5, 30, 0.4), 'mixed')] };
+    const c = combineResults([a, b], 'verbose');
+    expect(c.runs.map((r) => [r.method, r.seed, r.process_reward_coef])).toEqual([['outcome', 0, 0], ['repro', 0, 3], ['repro', 1, 1]]);
+    expect(() => combineResults([a, a], 'verbose')).toThrow(/grpo outcome seed 0 comes twice/);
+    const lr: ExperimentResults = { config: { ...config, grpo: { outcome: presetConfig('outcome', { learning_rate: 5e-4 }), repro: presetConfig('repro', { learning_rate: 5e-4 }) } }, runs: [] };
+    expect(() => combineResults([a, lr], 'verbose')).toThrow(/input 2's verbose settings differ/);
+  });
+
   it('CLI: --regime picks the checkpoint; bad values fail up front', () => {
     const a = parseExperimentArgs(['--regime', 'verbose', '--seeds', '0,1,2,3,4', '--alpha', '1']);
     expect(a.spec.regime).toBe('verbose');
@@ -66,6 +135,10 @@ describe('two-regime report', () => {
     expect(() => parseExperimentArgs(['--seeds', '1,1'])).toThrow(/repeat/);
     expect(() => parseExperimentArgs(['--bogus', '1'])).toThrow(/unknown argument "--bogus"/);
     expect(Object.keys(EXPERIMENT_OPTIONS)).toContain('--top-k');
+    expect(parseExperimentArgs(['--process-norm', 'group']).spec.overrides.process_reward_norm).toBe('group');
+    expect(() => parseExperimentArgs(['--process-norm', 'batch'])).toThrow(/--process-norm: must be none \| group/);
+    expect(parseExperimentArgs(['--eval-every', '10']).spec.evalEvery).toBe(10);
+    expect(() => parseExperimentArgs(['--eval-every', '-1'])).toThrow(/--eval-every/);
   });
 });
 

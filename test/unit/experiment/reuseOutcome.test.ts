@@ -25,6 +25,11 @@ describe('withOutcomeRunsFrom', () => {
     const out = withOutcomeRunsFrom(source, fresh, 'verbose');
     expect(out.runs.map((r) => `${r.method}:${r.seed}:${r.after.cot_tokens}`)).toEqual(['outcome:1:31', 'repro:1:20', 'outcome:0:30', 'repro:0:21']);
     expect(out.config.grpo.repro.process_reward_coef).toBe(1);
+    // process_reward_norm is RePro-only too (outcome-only runs have α = 0), and older sources lack it
+    const normed: ExperimentResults = { config: configOf({ process_reward_coef: 1, process_reward_norm: 'group' }), runs: [run('repro', 0, 21)] };
+    const { process_reward_norm: _n, ...olderOutcome } = configOf().grpo.outcome;
+    const older: ExperimentResults = { ...source, config: { ...configOf(), grpo: { ...configOf().grpo, outcome: olderOutcome as ExperimentConfig['grpo']['outcome'] } }, regime_configs: undefined };
+    expect(withOutcomeRunsFrom(older, normed, 'verbose').runs).toHaveLength(2);
   });
 
   it('refuses outcome runs made with other settings, steps, seeds or a non-RePro fresh run', () => {
@@ -35,6 +40,11 @@ describe('withOutcomeRunsFrom', () => {
     expect(() => withOutcomeRunsFrom(source, { config: configOf(), runs: [run('repro', 0, 20, 30)] }, 'verbose')).toThrow(/seed 0, estimator grpo, 30 steps/);
     expect(() => withOutcomeRunsFrom(source, { config: configOf(), runs: [run('repro', 7, 20)] }, 'verbose')).toThrow(/seed 7/);
     expect(() => withOutcomeRunsFrom(source, { config: configOf(), runs: [run('outcome', 0, 20)] }, 'verbose')).toThrow(/--methods repro/);
+    // another measurement: a self-judged (pre-judge) source, or other length-curve spacing
+    const judged = { config: { ...configOf(), tac_judge: 'start' as const }, runs: [run('repro', 0, 20)] };
+    expect(() => withOutcomeRunsFrom(source, judged, 'verbose')).toThrow(/other settings/);
+    const curves = { config: { ...configOf(), eval_every: 5 }, runs: [run('repro', 0, 20)] };
+    expect(() => withOutcomeRunsFrom(source, curves, 'verbose')).toThrow(/other settings/);
     // same URL, other weights: the evaluation before training tells
     expect(() => withOutcomeRunsFrom(source, { config: configOf(), runs: [{ ...run('repro', 0, 20), before: s(0.5, 30) }] }, 'verbose')).toThrow(/before training differs/);
   });

@@ -1,6 +1,7 @@
 // The experiment's statistics against tabulated Student t quantiles and hand-computed intervals.
 import { describe, expect, it } from 'vitest';
-import { incompleteBeta, mean, pairedDifference, sampleStd, studentTCdf, studentTQuantile } from '../../../experiment/stats.ts';
+import { incompleteBeta, mean, pairedDifference, relativeChange, sampleStd, studentTCdf, studentTQuantile } from '../../../experiment/stats.ts';
+import { Rng } from '../../../src/sampling/rng.ts';
 
 describe('experiment stats', () => {
   it('t quantiles match the tables (two-sided 95 %: t_{0.975, df})', () => {
@@ -49,5 +50,49 @@ describe('experiment stats', () => {
     const one = pairedDifference([1], [3]);
     expect(one.mean).toBe(2);
     expect(one.lo).toBeNaN();
+  });
+
+  it('relative change: the delta-method interval equals the variance-covariance form of Var(b̄/ā)', () => {
+    const a = [31.2, 29.0, 33.5, 30.1, 32.0];
+    const b = [25.0, 24.1, 27.9, 23.5, 26.6];
+    const r = relativeChange(a, b);
+    const n = 5;
+    const ma = mean(a);
+    const mb = mean(b);
+    const R = mb / ma;
+    // Var(R̂) ≈ (Var(b̄) + R²·Var(ā) − 2R·Cov(ā, b̄)) / ā², each of the sample means' (÷ n)
+    const cov = a.reduce((acc, x, i) => acc + (x - ma) * (b[i] - mb), 0) / (n - 1);
+    const varR = (sampleStd(b) ** 2 + R * R * sampleStd(a) ** 2 - 2 * R * cov) / n / (ma * ma);
+    expect(r.rel).toBeCloseTo(R - 1, 12);
+    expect(r.hi - r.rel).toBeCloseTo(2.776445 * Math.sqrt(varR), 6);
+    expect(r.rel - r.lo).toBeCloseTo(2.776445 * Math.sqrt(varR), 6);
+    // pairing: b = 0.8·a exactly has no uncertainty about the ratio
+    const exact = relativeChange(a, a.map((x) => 0.8 * x));
+    expect(exact.rel).toBeCloseTo(-0.2, 12);
+    expect(exact.hi - exact.lo).toBeLessThan(1e-12);
+    expect(relativeChange([1], [2]).lo).toBeNaN();
+    expect(() => relativeChange([1, 2], [1])).toThrow(/pairs/);
+  });
+
+  it('relative change: the 95 % interval covers the true ratio about 95 % of the time (5 pairs, correlated normals)', () => {
+    const rng = new Rng(2024);
+    const normal = () => Math.sqrt(-2 * Math.log(1 - rng.uniform())) * Math.cos(2 * Math.PI * rng.uniform());
+    const trials = 4000;
+    let covered = 0;
+    for (let t = 0; t < trials; t++) {
+      // a seed's own luck (shared) plus each method's noise: true ratio 25 / 31
+      const a: number[] = [];
+      const b: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const seed = normal();
+        a.push(31 + 1.5 * seed + 1.0 * normal());
+        b.push(25 + 1.2 * seed + 1.0 * normal());
+      }
+      const r = relativeChange(a, b);
+      if (r.lo <= 25 / 31 - 1 && 25 / 31 - 1 <= r.hi) covered++;
+    }
+    // binomial sd at p = 0.95 over 4000 trials is 0.0034
+    expect(covered / trials).toBeGreaterThan(0.935);
+    expect(covered / trials).toBeLessThan(0.965);
   });
 });

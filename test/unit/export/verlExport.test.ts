@@ -12,6 +12,7 @@ import {
   trainingExportSettings, trainingPrompts, zipExport, batchExportSettings,
 } from '../../../src/export/verl/index.ts';
 import { yamlNumber, yamlString } from '../../../src/export/verl/yaml.ts';
+import { reproBlock } from '../../../src/export/verl/overrides.ts';
 import { DEFAULT_GRPO_CONFIG } from '../../../src/rl/config.ts';
 import { DEFAULT_SETTINGS } from '../../../src/store/settings.ts';
 import { VERL_FIXTURE_DIR, verlFixtureExport } from '../../../scripts/lib/verlFixture.ts';
@@ -61,6 +62,21 @@ describe('verl export', () => {
     expect(yamlNumber(1e21, true)).toBe('1.0e+21');
     expect(yamlString('a${b}\n"c"')).toBe('"a\\\\${b}\\n\\"c\\""');
     expect(() => yamlNumber(NaN, true)).toThrow(/NaN/);
+  });
+
+  it('writes repro: texts holding "${" as base64 (verl resolves its config more than once), in the block\'s order', () => {
+    const r = { ...defaultVerlSettings('m').repro, probe: 'Answer ${x} é: ', cot_end: ['</think>', '${y}'] };
+    const b = reproBlock(r);
+    const dec = (s: string) => new TextDecoder().decode(Uint8Array.from(atob(s), (c) => c.charCodeAt(0)));
+    expect(dec(b.probe_b64 as string)).toBe('Answer ${x} é: ');
+    expect((b.cot_end_b64 as string[]).map(dec)).toEqual(['</think>', '${y}']);
+    expect('probe' in b || 'cot_end' in b).toBe(false);
+    expect(Object.keys(b).indexOf('probe_b64')).toBe(Object.keys(r).indexOf('probe'));
+    // nothing to hide: unchanged
+    expect(reproBlock(defaultVerlSettings('m').repro)).toEqual(defaultVerlSettings('m').repro);
+    const yaml = buildVerlExport({ name: 'x', source: 't', train: PROMPTS, val: [], createdAt: 'T', settings: { ...defaultVerlSettings('m'), repro: r } })
+      .find((f) => f.path === 'repro_verl.yaml')!;
+    expect(new TextDecoder().decode(yaml.bytes)).not.toContain('${');
   });
 
   it('zips the folder with run.sh executable', () => {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { CpuModel } from '../../../src/engine/cpu/cpuModel.ts';
 import { initParams } from '../../../src/engine/init.ts';
 import type { ModelConfig } from '../../../src/engine/config.ts';
-import { evaluatePolicy } from '../../../src/rl/evaluate.ts';
+import { evaluatePolicy, rejudge } from '../../../src/rl/evaluate.ts';
 import { summarizeToyEval, type ResponseEval } from '../../../src/rl/evalSummary.ts';
 import { ANSWER_MARKER, formatPrompt, heldOutProblems, toyTokenizer, VOCAB_SIZE } from '../../../src/task/index.ts';
 
@@ -60,11 +60,11 @@ describe('evaluatePolicy on a CpuModel', () => {
   const problems = heldOutProblems(5, 3, { minDigits: 2, maxDigits: 2 });
 
   /** mean log p(answer tokens) after prefix + probe, from the float64 logits (log-softmax here). */
-  function jOf(prefix: number[], answer: string): number {
+  function jOf(prefix: number[], answer: string, by: CpuModel = model): number {
     const cont = toyTokenizer.encode(ANSWER_MARKER + answer);
     const seq = prefix.concat(cont);
     const V = config.vocabSize;
-    const logits = model.logits(Int32Array.from(seq), 1, seq.length);
+    const logits = by.logits(Int32Array.from(seq), 1, seq.length);
     const nAns = toyTokenizer.encode(answer).length;
     let sum = 0;
     for (let i = seq.length - nAns; i < seq.length; i++) {
@@ -99,6 +99,32 @@ describe('evaluatePolicy on a CpuModel', () => {
       expect(r.correct).toBe(false); // an untrained model does not write "Answer: <sum>"
     });
     expect(checkedK).toBeGreaterThan(0);
+  });
+
+  it('rejudge: the same responses measured with another model\'s J (text, rewards and labels unchanged)', async () => {
+    const judge = new CpuModel(config, initParams(config, 10));
+    const own = await evaluatePolicy(model, problems, { maxNewTokens: 14, temperature: 1, seed: 3 });
+    const other = await rejudge(own, judge, { w: 0.5, chunkSize: 2 });
+    expect(other.rollouts).toBe(own.rollouts);
+    expect(other.summary.n).toBe(own.summary.n);
+    let checked = 0;
+    other.responses.forEach((r, i) => {
+      const o = own.responses[i];
+      expect({ ...r, J: null, metrics: null, segments: r.segments.map((s) => ({ ...s, J: null })) })
+        .toEqual({ ...o, J: null, metrics: null, segments: o.segments.map((s) => ({ ...s, J: null })) });
+      const prompt = toyTokenizer.encode(formatPrompt(problems[i].question));
+      expect(r.J![0]).toBeCloseTo(jOf(prompt, problems[i].answer, judge), 5);
+      expect(Math.abs(r.J![0] - o.J![0])).toBeGreaterThan(1e-3); // another model's J, not the policy's
+      const cot = r.completion.split(ANSWER_MARKER)[0].split('<eos>')[0];
+      if (cot.trim() !== '') {
+        expect(r.J!.at(-1)).toBeCloseTo(jOf(prompt.concat(toyTokenizer.encode(cot)), problems[i].answer, judge), 5);
+        checked++;
+      }
+    });
+    expect(checked).toBeGreaterThan(0);
+    // judged by the policy itself: the evaluation's own numbers
+    expect((await rejudge(own, model, { w: 0.5 })).responses).toEqual(own.responses);
+    await expect(rejudge(own, judge, { w: 0.5, chunkSize: 0 })).rejects.toThrow(/chunkSize/);
   });
 
   it('rejects an empty problem list and a bad chunk size', async () => {

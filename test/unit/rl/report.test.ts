@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { markdownTable, meanStd, reproVsOutcome, rewardPlotSvg, type ExperimentResults } from '../../../src/rl/report.ts';
+import { markdownTable, meanStd, type ExperimentResults } from '../../../src/rl/report.ts';
 import { presetConfig } from '../../../src/rl/config.ts';
 
 const s = (accuracy: number, cot: number) => ({ accuracy, cot_tokens: cot, backtracking: 1, tokens_after_certainty: 2 });
@@ -25,17 +25,9 @@ describe('experiment report', () => {
     expect(md).toContain('| greedy | repro | after | 1 | 0.950 ± 0.000 | 7.00 ± 0.00 |');
     expect(md).not.toContain('| greedy | outcome |');
   });
-  it('RePro vs outcome-only after training: accuracy difference and relative changes', () => {
-    const c = reproVsOutcome(results);
-    expect(c.accuracy_diff).toBeCloseTo(0.0, 12);
-    expect(c.cot_tokens_change).toBeCloseTo(8 / 13 - 1, 12);
-    expect(c.backtracking_change).toBeCloseTo(0, 12);
-  });
-  it('SVG plot: one path per method through the seed-mean curve', () => {
-    const svg = rewardPlotSvg(results, 240, 140);
-    expect(svg.startsWith('<svg')).toBe(true);
-    expect(svg.match(/<path /g)).toHaveLength(2);
-    // outcome mean curve is [0.4, 0.6]: x from 40 to 200, y = 140 − 40 − v·60
-    expect(svg).toContain('d="M40.0,76.0 L200.0,64.0"');
+  it('markdown table: the self-judged tokens after certainty is its own column, "—" where a run did not record it', () => {
+    const md = markdownTable(results);
+    expect(md.split('\n')[0]).toBe('| decoding | method | when | seeds | accuracy | cot_tokens | backtracking | tokens_after_certainty | tokens_after_certainty_self | cot_tokens_correct |');
+    expect(md).toContain('| sampled | outcome | after | 2 | 0.700 ± 0.141 | 13.00 ± 1.41 | 1.00 ± 0.00 | 2.00 ± 0.00 | — | — |');
   });
 });

@@ -11,10 +11,14 @@ import { scoreRollouts } from '../../../src/rl/scoring.ts';
 import { toyTokenizer } from '../../../src/task/tokenizer.ts';
 import { ANSWER_MARKER } from '../../../src/task/format.ts';
 import { ScriptedPolicy } from './scriptedPolicy.ts';
+import { toyEnv } from '../../../src/rl/task/env.ts';
+
+/** The scripted policy writes 1-digit problems' traces. */
+const ONE_DIGIT = { env: toyEnv({ min_digits: 1, max_digits: 1 }) };
 
 function cfg(method: 'outcome' | 'repro', over: Partial<GrpoConfig>): GrpoConfig {
   return presetConfig(method, {
-    num_generations: 4, per_device_train_batch_size: 2, max_completion_length: 56, min_digits: 1, max_digits: 1,
+    num_generations: 4, per_device_train_batch_size: 2, max_completion_length: 56,
     learning_rate: 1e-2, eval_every: 0, eval_size: 4, seed: 7, ...over,
   });
 }
@@ -49,7 +53,7 @@ describe('token-level estimators in the trainer (repro-method.md §11)', () => {
     const policy = new ScriptedPolicy(3);
     const c = cfg('repro', { adv_estimator: 'gae', process_reward_coef: 0.5, gamma: 0.97, lam: 0.9 });
     const v = await critic(policy);
-    const trainer = await GrpoTrainer.create(policy, c, {}, v);
+    const trainer = await GrpoTrainer.create(policy, c, {}, v, ONE_DIGIT);
     const prep = await trainer.prepareStep();
     expect(prep.scores!.some((s) => s.rewards.length >= 2)).toBe(true);
     const values = v.values64(prep.batch.inputs, prep.batch.B, prep.batch.T);
@@ -81,7 +85,7 @@ describe('token-level estimators in the trainer (repro-method.md §11)', () => {
   it('REINFORCE++: advantages are the batch-whitened return-to-go; no critic', async () => {
     const policy = new ScriptedPolicy(4);
     const c = cfg('repro', { adv_estimator: 'reinforce_plus_plus', process_reward_coef: 0.3, gamma: 1 });
-    const trainer = await GrpoTrainer.create(policy, c);
+    const trainer = await GrpoTrainer.create(policy, c, {}, null, ONE_DIGIT);
     const prep = await trainer.prepareStep();
     const G = prep.rollouts.map((r, i) => {
       const n = r.completion.length;
@@ -102,7 +106,7 @@ describe('token-level estimators in the trainer (repro-method.md §11)', () => {
     for (const est of ['gae', 'reinforce_plus_plus'] as const) {
       const policy = new ScriptedPolicy(5);
       const c = cfg('outcome', { adv_estimator: est });
-      const trainer = await GrpoTrainer.create(policy, c, {}, est === 'gae' ? await critic(policy) : null);
+      const trainer = await GrpoTrainer.create(policy, c, {}, est === 'gae' ? await critic(policy) : null, ONE_DIGIT);
       const prep = await trainer.prepareStep();
       expect(policy.probeCalls).toBe(0);
       // the same rollouts with real RePro scores, at α = 0, give the same bits
@@ -123,7 +127,7 @@ describe('token-level estimators in the trainer (repro-method.md §11)', () => {
     const policy = new ScriptedPolicy(6);
     const v = await critic(policy);
     const logs: string[] = [];
-    const trainer = await GrpoTrainer.create(policy, cfg('repro', { adv_estimator: 'gae', critic_warmup: 2 }), { onLog: (l) => logs.push(l) }, v);
+    const trainer = await GrpoTrainer.create(policy, cfg('repro', { adv_estimator: 'gae', critic_warmup: 2 }), { onLog: (l) => logs.push(l) }, v, ONE_DIGIT);
     const p0 = Array.from(await policy.getParams());
     const c0 = Array.from(await v.getParams());
     const m1 = await trainer.trainStep();
@@ -139,9 +143,9 @@ describe('token-level estimators in the trainer (repro-method.md §11)', () => {
   it('KL in the reward: −kl_coef·(log π_old − log π_ref) on every token; 0 while π = π_ref', async () => {
     const policy = new ScriptedPolicy(2);
     const c = cfg('outcome', { adv_estimator: 'reinforce_plus_plus', use_kl_in_reward: true, kl_coef: 0.5 });
-    const with_ = await GrpoTrainer.create(policy, c);
+    const with_ = await GrpoTrainer.create(policy, c, {}, null, ONE_DIGIT);
     const a = await with_.prepareStep();
-    const plain = await GrpoTrainer.create(new ScriptedPolicy(2), { ...c, use_kl_in_reward: false });
+    const plain = await GrpoTrainer.create(new ScriptedPolicy(2), { ...c, use_kl_in_reward: false }, {}, null, ONE_DIGIT);
     const b = await plain.prepareStep();
     // π_old = π_ref at step 1: the penalty is exactly 0
     a.advantages.forEach((x, i) => expect(Array.from(x)).toEqual(Array.from(b.advantages[i])));
@@ -158,18 +162,20 @@ describe('token-level estimators in the trainer (repro-method.md §11)', () => {
     expect(() => presetConfig('repro', { adv_estimator: 'ppo' as never })).toThrow(/adv_estimator must be one of grpo \| gae \| reinforce_plus_plus/);
     expect(() => presetConfig('repro', { lam: 1.5 })).toThrow(/lam must be in \[0, 1\]/);
     expect(() => presetConfig('repro', { cliprange_value: 0 })).toThrow(/cliprange_value/);
+    expect(() => presetConfig('repro', { process_reward_norm: 'batch' as never })).toThrow(/process_reward_norm must be one of none \| group/);
     await expect(GrpoTrainer.create(new ScriptedPolicy(1), cfg('repro', { adv_estimator: 'gae' }))).rejects.toThrow(/needs a critic/);
     const old: Record<string, unknown> = { ...cfg('repro', {}) };
-    for (const k of ['adv_estimator', 'gamma', 'lam', 'cliprange_value', 'critic_lr', 'critic_warmup', 'kl_coef', 'use_kl_in_reward']) delete old[k];
-    const t = await GrpoTrainer.create(new ScriptedPolicy(1), old as unknown as GrpoConfig);
+    for (const k of ['adv_estimator', 'gamma', 'lam', 'cliprange_value', 'critic_lr', 'critic_warmup', 'kl_coef', 'use_kl_in_reward', 'process_reward_norm']) delete old[k];
+    const t = await GrpoTrainer.create(new ScriptedPolicy(1), old as unknown as GrpoConfig, {}, null, ONE_DIGIT);
     expect(t.config.adv_estimator).toBe('grpo');
+    expect(t.config.process_reward_norm).toBe('none');
   });
 
   it('a PPO checkpoint round-trip resumes bit-exactly, critic and its AdamW state included', async () => {
     const c = cfg('repro', { adv_estimator: 'gae', num_iterations: 2 });
     const pa = new ScriptedPolicy(4);
     const va = await critic(pa);
-    const a = await GrpoTrainer.create(pa, c, {}, va);
+    const a = await GrpoTrainer.create(pa, c, {}, va, ONE_DIGIT);
     await a.trainStep();
     await a.trainStep();
     const bytes = encodeTrainerCheckpoint(await a.snapshot());

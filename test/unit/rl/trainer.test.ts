@@ -13,10 +13,14 @@ import { ANSWER_MARKER } from '../../../src/task/format.ts';
 import { Rng } from '../../../src/sampling/rng.ts';
 import { paramLayout } from '../../../src/engine/config.ts';
 import { ScriptedPolicy } from './scriptedPolicy.ts';
+import { toyEnv } from '../../../src/rl/task/env.ts';
+
+/** The scripted policy writes 1-digit problems' traces. */
+const ONE_DIGIT = { env: toyEnv({ min_digits: 1, max_digits: 1 }) };
 
 function tinyConfig(method: 'outcome' | 'repro', over: Partial<GrpoConfig> = {}): GrpoConfig {
   return presetConfig(method, {
-    num_generations: 4, per_device_train_batch_size: 2, max_completion_length: 56, min_digits: 1, max_digits: 1,
+    num_generations: 4, per_device_train_batch_size: 2, max_completion_length: 56,
     learning_rate: 1e-2, eval_every: 0, eval_size: 4, seed: 7, ...over,
   });
 }
@@ -33,7 +37,7 @@ function outcomeReference(R: number[], eps: number): number[] {
 describe('GrpoTrainer with the float64 CpuModel', () => {
   it('the policy-gradient pipeline matches finite differences of its loss (clipped, off-policy, KL)', async () => {
     const policy = new ScriptedPolicy(3);
-    const trainer = await GrpoTrainer.create(policy, tinyConfig('repro', { process_reward_coef: 0.5, epsilon: 0.05 }));
+    const trainer = await GrpoTrainer.create(policy, tinyConfig('repro', { process_reward_coef: 0.5, epsilon: 0.05 }), {}, null, ONE_DIGIT);
     const prep = await trainer.prepareStep();
     const rewards = prep.rollouts.map((r) => r.reward);
     expect(new Set(rewards).size).toBe(2); // right and wrong answers: non-zero outcome advantages
@@ -78,7 +82,7 @@ describe('GrpoTrainer with the float64 CpuModel', () => {
   it('α = 0: advantages are exactly outcome-only, no probes run, and the update is the outcome-only one', async () => {
     const policy = new ScriptedPolicy(5);
     const cfg = tinyConfig('outcome');
-    const trainer = await GrpoTrainer.create(policy, cfg);
+    const trainer = await GrpoTrainer.create(policy, cfg, {}, null, ONE_DIGIT);
     const prep = await trainer.prepareStep();
     expect(policy.probeCalls).toBe(0);
     expect(prep.scores).toBeNull();
@@ -111,7 +115,7 @@ describe('GrpoTrainer with the float64 CpuModel', () => {
       twin.config.blockSize,
     );
     await policyUpdate(twin, manual, null, { iterations: 1, epsilon: cfg.epsilon, beta: 0, adamW: adamWFromConfig(cfg), log: () => {} });
-    const again = await GrpoTrainer.create(new ScriptedPolicy(5), cfg); // same seed → same rollouts
+    const again = await GrpoTrainer.create(new ScriptedPolicy(5), cfg, {}, null, ONE_DIGIT); // same seed → same rollouts
     await again.trainStep();
     expect(Array.from(await again.engine.getParams())).toEqual(Array.from(await twin.getParams()));
   });
@@ -119,7 +123,7 @@ describe('GrpoTrainer with the float64 CpuModel', () => {
   it('an update moves log-probs in the direction of the advantages: Σ A·Δlogp > 0', async () => {
     const policy = new ScriptedPolicy(8);
     const cfg = tinyConfig('repro', { learning_rate: 1e-3 });
-    const trainer = await GrpoTrainer.create(policy, cfg);
+    const trainer = await GrpoTrainer.create(policy, cfg, {}, null, ONE_DIGIT);
     const { batch } = await trainer.prepareStep();
     const m = policy.inner;
     const before = m.forward64(batch.inputs, batch.targets, batch.B, batch.T).logProbs;
@@ -136,7 +140,7 @@ describe('GrpoTrainer with the float64 CpuModel', () => {
   it('a non-finite loss or gradient rejects the update; the run continues', async () => {
     const policy = new ScriptedPolicy(2);
     const logs: string[] = [];
-    const trainer = await GrpoTrainer.create(policy, tinyConfig('repro'), { onLog: (l) => logs.push(l) });
+    const trainer = await GrpoTrainer.create(policy, tinyConfig('repro'), { onLog: (l) => logs.push(l) }, null, ONE_DIGIT);
     const p0 = Array.from(await policy.getParams());
 
     policy.poisonForward.add(1); // the first policy forward returns NaN log-probs
@@ -162,7 +166,7 @@ describe('GrpoTrainer with the float64 CpuModel', () => {
 
   it('a checkpoint round-trip resumes bit-exactly (same next metrics and weights)', async () => {
     const cfg = tinyConfig('repro', { beta: 0.02, num_iterations: 2, eval_every: 2 });
-    const a = await GrpoTrainer.create(new ScriptedPolicy(4), cfg);
+    const a = await GrpoTrainer.create(new ScriptedPolicy(4), cfg, {}, null, ONE_DIGIT);
     await a.trainStep();
     await a.trainStep(); // includes a held-out evaluation
     const bytes = encodeTrainerCheckpoint(await a.snapshot());
@@ -188,7 +192,7 @@ describe('GrpoTrainer with the float64 CpuModel', () => {
   });
 
   it('a checkpoint from before the task used xoshiro128** (one-word taskRngState) resumes, reseeded and logged', async () => {
-    const a = await GrpoTrainer.create(new ScriptedPolicy(4), tinyConfig('outcome'));
+    const a = await GrpoTrainer.create(new ScriptedPolicy(4), tinyConfig('outcome'), {}, null, ONE_DIGIT);
     await a.trainStep();
     const old = await a.snapshot();
     old.state.taskRngState = 3_000_000_123; // a mulberry32 state as older versions saved it

@@ -66,7 +66,7 @@ describe('Hugging Face export', () => {
       .toBe('<bos>457+386=?\n7+6=13\n\nAnswer: 843<eos>');
   });
 
-  test.each(['toy-reasoner', 'toy-reasoner-verbose'])('the bundled files in public/models/%s are the current export', (name) => {
+  test.each(['toy-reasoner', 'toy-reasoner-verbose', 'toy-llama-verbose'])('the bundled files in public/models/%s are the current export', (name) => {
     const dir = new URL(`../../../public/models/${name}/`, import.meta.url);
     expect(JSON.parse(readFileSync(new URL('tokenizer.json', dir), 'utf8'))).toEqual(toHfTokenizerJson());
     expect(JSON.parse(readFileSync(new URL('tokenizer_config.json', dir), 'utf8'))).toEqual(toHfTokenizerConfig());

@@ -9,6 +9,7 @@ import type { TaskRegime } from '../../../src/task/regime.ts';
 import { presetConfig } from '../../../src/rl/config.ts';
 import { decodeCheckpoint, encodeCheckpoint } from '../../../src/engine/checkpoint.ts';
 import { ScriptedPolicy, TINY } from '../rl/scriptedPolicy.ts';
+import { toyTaskSettings } from '../../../src/rl/task/settings.ts';
 
 const weightsOf = (regime: TaskRegime) => {
   const p = Float32Array.from(new ScriptedPolicy(1).inner.params); // the bundled checkpoint is float32
@@ -32,7 +33,8 @@ function deps(store: Map<string, StoredTrainingRun>, asked: TaskRegime[]): Train
 
 const spec = (runId: string, regime: TaskRegime): RunSpec => ({
   runId, label: runId, method: 'outcome', steps: 1, regime,
-  config: presetConfig('outcome', { per_device_train_batch_size: 1, num_generations: 2, max_completion_length: 24, min_digits: 1, max_digits: 1, eval_every: 0, checkpoint_every: 0, seed: 5 }),
+  config: presetConfig('outcome', { per_device_train_batch_size: 1, num_generations: 2, max_completion_length: 24, eval_every: 0, checkpoint_every: 0, seed: 5 }),
+  task: toyTaskSettings({ min_digits: 1, max_digits: 1 }),
 });
 
 test('the starting weights are the run regime’s initial weights, live or saved, and survive the safetensors round trip', async () => {

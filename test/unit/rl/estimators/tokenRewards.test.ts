@@ -74,6 +74,19 @@ describe('step estimates', () => {
     G.forEach((g, i) => expect(got[i]).toBeCloseTo((g - m) / sd, 12));
   });
 
+  it('process_reward_norm "group": r_j normalised over their group before α (repro-method.md §9), by hand', () => {
+    // two groups: {0, 1} (rewards 0.3, 0.1 and none) and {2} (0.6 alone: zero variance → 0)
+    const grouped = [rollouts[0], rollouts[1], { ...rollouts[2], group: 1 } as Rollout];
+    const r = stepTokenRewards(grouped, scores, { alpha: 0.5, processNorm: 'group', eps: 1e-6 });
+    // group 0: mean 0.2, sample std √0.02 → r̃ = ±0.1 / (√0.02 + 1e-6)
+    const z = 0.1 / (Math.sqrt(0.02) + 1e-6);
+    const want = [[0, 0.5 * z, 0, -0.5 * z, 1], [0, 0, 0], [0, 0, 0, 1]];
+    r.forEach((row, i) => want[i].forEach((x, t) => expect(row[t]).toBeCloseTo(x, 12)));
+    // 'none' (the default) keeps the raw r_j
+    expect(Array.from(stepTokenRewards(grouped, scores, { alpha: 0.5, processNorm: 'none' })[0])).toEqual(Array.from(stepTokenRewards(grouped, scores, { alpha: 0.5 })[0]));
+    expect(stepTokenRewards(grouped, scores, { alpha: 0.5 })[0][1]).toBeCloseTo(0.15, 12);
+  });
+
   it('REINFORCE++ with every reward equal → advantages 0, not NaN', () => {
     const same = [fakeRollout(2, 1), fakeRollout(2, 1)];
     const adv = reinforcePlusPlusAdvantages(stepTokenRewards(same, null, { alpha: 0 }), 0); // γ = 0: returns [0, 1] per row

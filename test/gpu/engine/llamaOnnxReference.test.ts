@@ -1,0 +1,18 @@
+// ONNX Runtime as a second reference for the Llama family (issue #21 §4), GQA 4/2 Llama with f32
+// weights: our export with masked MatMul/Softmax attention (the default: any mask) and with
+// com.microsoft GroupQueryAttention, which takes per-row valid lengths instead of the mask:
+// onnxruntime-web's WebGPU kernel writes each row's new K/V right after its valid length, so the
+// scorer's probe rows (a prefix, then the rest of the shared past masked) come out right and pass
+// the first-use check. The checks: ./onnxReferenceCase.ts. Qwen3: llamaOnnxReferenceQwen3.test.ts.
+import { afterAll, describe, it } from 'vitest';
+import { checkOrtReference, EngineModels } from './onnxReferenceCase.ts';
+
+const engines = new EngineModels();
+afterAll(() => engines.disposeAll());
+
+describe('our ONNX export of a GQA Llama on onnxruntime-web (WebGPU) vs the torch reference and our engine', () => {
+  it('masked attention: log-probs, J trajectory, cachePrefix, greedy', () =>
+    checkOrtReference({ id: 'llama-gqa-f32', variant: { attention: 'masked', kernels: 'contrib' } }, engines));
+  it('GroupQueryAttention: log-probs, J trajectory, cachePrefix, greedy', () =>
+    checkOrtReference({ id: 'llama-gqa-f32', variant: { attention: 'gqa', kernels: 'contrib' } }, engines));
+});
