@@ -1,7 +1,7 @@
 // The logits matrix both fused logits kernels read (stats, top-k): validation, and dispatch in
 // chunks of whole rows. Rows larger in total than one storage binding are split, each chunk bound
 // at an offset aligned to minStorageBufferOffsetAlignment (the row's misalignment goes into the
-// uniform as an element offset); one workgroup per row.
+// uniform as an element offset); one workgroup per row (or per WG rows for a thread-per-row kernel).
 import { align4 } from './buffers.ts';
 import type { GpuContext } from './device.ts';
 import { dispatchWithOwnUniform, type BindingValues, type KernelInterface, type UniformValues } from './kernelInterface.ts';
@@ -72,10 +72,14 @@ export function checkLogits(logits: GpuLogits): void {
 /** A kernel over logits rows: entry points main_f32 / main_f16. */
 type LogitsKernel = KernelInterface & { readonly entryPoints: readonly ['main_f32', 'main_f16'] };
 
-/** One dispatch per chunk of rows; `perChunk` gives the chunk's buffers (its logits window included) and uniforms. */
+/**
+ * One dispatch per chunk of rows; `perChunk` gives the chunk's buffers (its logits window included)
+ * and uniforms. One workgroup per row, or per `rowsPerWorkgroup` rows (a kernel with a thread per row).
+ */
 export function encodeRowChunks<K extends LogitsKernel>(
   ctx: GpuContext, encoder: GPUCommandEncoder, k: K, label: string, logits: GpuLogits,
   perChunk: (c: Chunk, window: GPUBufferBinding) => { buffers: BindingValues<K>; uniforms: UniformValues<K> },
+  rowsPerWorkgroup = 1,
 ): void {
   const device = ctx.device;
   const pipeline = ctx.pipelines.kernel(k, entryFor(logits.dtype));
@@ -83,7 +87,7 @@ export function encodeRowChunks<K extends LogitsKernel>(
   pass.setPipeline(pipeline);
   for (const c of planChunks(logits, device.limits, logits.buffer.size)) {
     const { buffers, uniforms } = perChunk(c, { buffer: logits.buffer, offset: c.windowOffset, size: c.windowSize });
-    dispatchWithOwnUniform(device, pass, pipeline, k, buffers, uniforms, c.rows);
+    dispatchWithOwnUniform(device, pass, pipeline, k, buffers, uniforms, Math.ceil(c.rows / rowsPerWorkgroup));
   }
   pass.end();
 }

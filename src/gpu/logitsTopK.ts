@@ -1,11 +1,15 @@
 // Runner for shaders/logits_topk.wgsl: per row the k best token ids, their log-probs, the chosen
 // token's rank and log p, and a status, of a logits buffer that stays on the GPU; only
 // rows × (4 + 2k) words are read back. Rows are dispatched in chunks as for the stats (logitsRows.ts).
+// Two variants with one record format, chosen per adapter (src/gpu/adapterProfile.ts): 'hardware'
+// merges a workgroup per row in workgroup memory; 'software' (SwiftShader, where barriers are slow)
+// streams each row in one invocation (shaders/logits_topk_rows.wgsl).
 import type { LogitsHandle } from '../llm/types.ts';
 import { createBuffer, readBuffer, STORAGE, uploadBuffer } from './buffers.ts';
 import type { GpuContext } from './device.ts';
-import { LOGITS_TOPK_KERNEL as K, topKRecordWords } from './kernels/logits.ts';
-import { checkLogits, encodeRowChunks, warmLogitsKernel, type GpuLogits } from './logitsRows.ts';
+import { kernelProfile } from './adapterProfile.ts';
+import { LOGITS_TOPK_KERNEL as K, LOGITS_TOPK_ROWS_KERNEL as K_ROWS, topKRecordWords } from './kernels/logits.ts';
+import { checkLogits, encodeRowChunks, warmLogitsKernel, type Chunk, type GpuLogits } from './logitsRows.ts';
 import { checkTargets } from './logitsStatsCpu.ts';
 import { checkTopK, emptyTopK, logitsTopKCpu, type LogitsTopK } from './logitsTopKCpu.ts';
 
@@ -25,9 +29,9 @@ export class LogitsTopKKernel {
     this.noChosen = createBuffer(ctx.device, 4, GPUBufferUsage.STORAGE, 'logits-topk:no-chosen');
   }
 
-  /** Compile both pipelines ahead of the first dispatch. */
+  /** Compile both pipelines of this adapter's variant ahead of the first dispatch. */
   warm(): Promise<void> {
-    return warmLogitsKernel(this.ctx, K);
+    return warmLogitsKernel(this.ctx, kernelProfile(this.ctx) === 'software' ? K_ROWS : K);
   }
 
   /**
@@ -43,13 +47,18 @@ export class LogitsTopKKernel {
     if (out.size < need) throw new RangeError(`out.size = ${out.size} bytes, but (outOffsetRows + rows) × (4 + 2k) × 4 = ${need} are needed`);
     if (chosen && chosen.size < logits.rows * 4) throw new RangeError(`chosen.size = ${chosen.size} bytes, but rows × 4 = ${logits.rows * 4} are needed`);
     if (logits.rows === 0) return;
-    encodeRowChunks(this.ctx, encoder, K, 'logits-topk', logits, (c, window) => ({
+    const perChunk = (c: Chunk, window: GPUBufferBinding) => ({
       buffers: { logits: window, chosen: chosen ?? this.noChosen, out },
       uniforms: {
         elem_offset: c.elemOffset, rows: c.rows, vocab: logits.vocab, k,
         chosen_row: c.row0, out_row: outOffsetRows + c.row0, has_chosen: chosen ? 1 : 0,
       },
-    }));
+    });
+    if (kernelProfile(this.ctx) === 'software') {
+      encodeRowChunks(this.ctx, encoder, K_ROWS, 'logits-topk-rows', logits, perChunk, K_ROWS.overrides.WG);
+    } else {
+      encodeRowChunks(this.ctx, encoder, K, 'logits-topk', logits, perChunk);
+    }
   }
 
   /** Dispatch, then read back only rows × (4 + 2k) words. */

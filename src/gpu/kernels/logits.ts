@@ -40,5 +40,19 @@ export const LOGITS_TOPK_KERNEL = kernel({
   },
 });
 
+/**
+ * The 'software' variant of the top-k kernel (src/gpu/adapterProfile.ts): one invocation per row,
+ * no workgroup memory or barriers; the same bindings, uniforms and records.
+ */
+export const LOGITS_TOPK_ROWS_KERNEL = kernel({
+  files: ['shaders/logits_topk_rows.wgsl', 'shaders/logits_topk_stream.wgsl'],
+  entryPoints: ['main_f32', 'main_f16'],
+  bindings: LOGITS_TOPK_KERNEL.bindings,
+  uniforms: LOGITS_TOPK_KERNEL.uniforms,
+  overrides: { WG: 16 },
+  workgroupSize: ['WG'],
+  constants: LOGITS_TOPK_KERNEL.constants,
+});
+
 /** Words per top-k output record: [status, rank, logp_chosen, lse, ids[k], logp[k]]. */
 export const topKRecordWords = (k: number): number => LOGITS_TOPK_KERNEL.constants.HEADER_WORDS + 2 * k;

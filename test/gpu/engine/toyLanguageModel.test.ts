@@ -103,11 +103,13 @@ describe('the toy model on our engine as a LanguageModel', () => {
   });
 
   it('scores J trajectories equal to per-prefix re-encoding and to ONNX Runtime on the same weights', async () => {
-    const input = { question: '47+38', cot: '7+8=15 carry 1\n\n4+3+1=8\n\nso 85', answer: '85' };
+    // Two segments (boundaries: empty CoT, mid-CoT, whole CoT) keep every case the scorer has: each
+    // ORT call costs seconds on SwiftShader, and a shorter CoT makes fewer and shorter calls.
+    const input = { question: '47+38', cot: '7+8=15\n\nso 85', answer: '85' };
     const kernels = { kernel: logitsKernelFor(model), topK: logitsTopKFor(model) };
     const t = await scoreTrajectory(model, input, kernels);
     const naive = await scoreTrajectoryNaive(model, input, kernels);
-    expect(t.J.length).toBe(4);
+    expect(t.J.length).toBe(3);
     expectAllclose(t.J, naive.J, { rtol: 1e-5, atol: 1e-5 });
     expectAllclose(t.tokenEntropy, naive.tokenEntropy, { rtol: 1e-5, atol: 1e-5 });
 
