@@ -27,21 +27,27 @@ export function maxPromptTokens(env: TaskEnv, config: GrpoConfig): number {
   const len = (item: TaskItem) => format.promptIds(task.userText(item)).length;
   if (task instanceof PromptSetTask) return Math.max(...task.train.map(len), ...task.held.map(len));
   // The toy task: its largest operands, the held-out split and the first draws of this run's stream.
+  return Math.max(...toyItems(env, config).map(len)) + (format.kind === 'toy' ? 0 : BPE_SLACK);
+}
+
+/** The toy task's largest operands, the first draws of this run's stream, and the held-out split when the run evaluates. */
+function toyItems(env: TaskEnv, config: GrpoConfig): TaskItem[] {
+  const { task } = env;
   const s = task.settings;
   if (s.kind !== 'toy-addition') throw new Error(`no prompt-length bound for task kind ${s.kind}`);
   const items: TaskItem[] = [];
   for (let d = s.min_digits; d <= s.max_digits; d++) items.push(problemFrom(10 ** d - 1, 10 ** d - 1));
-  items.push(...task.heldOut(Math.max(config.eval_size, 1)));
   const stream = task.trainStream(config.seed);
   for (let i = 0; i < TOY_DRAWS; i++) items.push(stream.next());
-  return Math.max(...items.map(len)) + (format.kind === 'toy' ? 0 : BPE_SLACK);
+  if (config.eval_every > 0) items.push(...task.heldOut(config.eval_size));
+  return items;
 }
 
 /** KV rows one sample's RePro probes may add: top-k boundaries × (probe + answer tokens); 0 without the process reward. */
 export function probeTokensPerSample(env: TaskEnv, config: GrpoConfig): number {
   if (config.process_reward_coef <= 0) return 0;
   const { task, format } = env;
-  const items = task instanceof PromptSetTask ? [...task.train, ...task.held] : task.heldOut(Math.max(config.eval_size, 1));
+  const items = task instanceof PromptSetTask ? [...task.train, ...task.held] : toyItems(env, config);
   let most = 0;
   for (const item of items.slice(0, 512)) {
     const promptText = format.promptText(task.userText(item));
