@@ -69,7 +69,7 @@ describe('LoRA runs on the bundled toy Llama through the training host', () => {
     const rec = recorder();
     host.subscribe(rec.events);
     const config = presetConfig('repro', {
-      adv_estimator: 'gae', per_device_train_batch_size: 2, num_generations: 2, max_completion_length: 24, learning_rate: 1e-3,
+      adv_estimator: 'gae', per_device_train_batch_size: 2, num_generations: 2, max_completion_length: 16, learning_rate: 1e-3,
       eval_every: 0, checkpoint_every: 1, seed: 4, process_reward_coef: 0.5,
     });
     const spec: RunSpec = {
@@ -85,7 +85,8 @@ describe('LoRA runs on the bundled toy Llama through the training host', () => {
       expect(devices).toHaveLength(2);
       const paused = rec.statuses.find((s) => s.status === 'paused');
       expect(paused?.message).toMatch(/device lost/i);
-      expect(rec.logs.some((l) => /rebuilt on a new device at step [1-3]/.test(l)), rec.logs.join('\n')).toBe(true);
+      // at step 0 when the loss came while step 1's checkpoint was being read back (the run starts over)
+      expect(rec.logs.some((l) => /rebuilt on a new device at step [0-3]/.test(l)), rec.logs.join('\n')).toBe(true);
 
       const stored = await loadRun(runId);
       expect(stored?.step).toBe(STEPS);
