@@ -90,7 +90,8 @@ export class EngineBases {
     let p = this.loaded.get(key);
     if (!p) {
       const fetchImpl = this.opts.sourceOptions?.fetchImpl ?? fetch;
-      p = loadEngineModel(this.ctx, modelSourceOf(source, fetchImpl), this.opts.sourceOptions).then((m) => {
+      // the loaded model's own inference is never run here (the LoRA model has its own): one row of scratch
+      p = loadEngineModel(this.ctx, modelSourceOf(source, fetchImpl), { ...this.opts.sourceOptions, maxRows: 1 }).then((m) => {
         if (!isLlama(m.config)) throw new Error(`${sourceLabel(source)} is not a Llama-family model: LoRA training needs one`);
         return m;
       });
