@@ -1,5 +1,6 @@
 """Our PEFT export read with torch (fixtures written by test/unit/python/peftFixture.test.ts from
-src/engine/lora/peftExport.ts and mergeLora.ts; no peft installed here):
+src/engine/lora/peftExport.ts and mergeLora.ts, and lora-run-*/ by test/gpu/lora/lora-run-host.test.ts:
+the export of a LoRA GRPO + RePro run through the training worker; no peft installed here):
 
 - adapter_model.safetensors holds exactly the keys and shapes PEFT's LoraModel gives a model of
   that config (the injection reproduced below from peft/tuners/lora: every nn.Linear whose name
@@ -136,8 +137,10 @@ def test_merged_weights_are_base_plus_scaled_BA(case):
         assert torch.all((got - want).abs() <= ulp), name
         exact += int((got == want).sum())
         total += got.numel()
-        # and the update is real: far from the base
-        assert (got - torch.from_numpy(base[name])).abs().max() > 100 * ulp.max(), name
+        # and the update is real: most elements moved by more than their rounding (a trained
+        # adapter's update is small next to the largest weights, so per element, not vs the max)
+        moved = ((got - torch.from_numpy(base[name])).abs() > ulp).double().mean().item()
+        assert moved > 0.5, (name, moved)
     assert exact / total > 0.99, f"{exact} of {total} exact"
 
 

@@ -15,6 +15,7 @@ import { TOY_FORMAT } from '../rl/task/toyFormat.ts';
 import { ToyTask } from '../rl/task/toyTask.ts';
 import type { ModelFormat, TaskEnv } from '../rl/task/types.ts';
 import type { TaskRegime } from '../task/regime.ts';
+import { isEngineModel, validateRunModel } from './runModel.ts';
 import type { RunSpec } from './trainingApi.ts';
 import type { StoredTrainingRun } from './trainingStorage.ts';
 
@@ -41,6 +42,12 @@ export interface TrainingDeps {
   createReference?(config: ModelConfig, params: Float32Array, spec: RunSpec): Promise<ReferenceModel>;
   /** How the run's model is prompted and read (tokenizer, chat template, stop ids, probe); default the toy model's. */
   modelFormat?(spec: RunSpec): ModelFormat;
+  /**
+   * An engine-model run (spec.model.kind "engine": LoRA on a Llama-family base, ./engineRun.ts) on
+   * the current device: its policy, PPO's critic for "gae", and its task read through the model's
+   * format by `envOf`; throws the memory pre-flight's refusal. Absent: this host trains the toy only.
+   */
+  buildEngineRun?(spec: RunSpec, envOf: (format: ModelFormat) => TaskEnv): Promise<{ model: TrainableModel; critic: ValueModel | null; env: TaskEnv }>;
   /** Registers a device-loss callback for the current device (and every re-acquired one). */
   onDeviceLost(cb: (message: string) => void): void;
   /** After a failed step: was the device lost (then recovery is under way, not an error)? */
@@ -61,6 +68,8 @@ export interface TrainingDeps {
 export function migrateRunSpec(spec: RunSpec): RunSpec {
   const { config, task } = migrateLegacyConfig(spec.config);
   const out: RunSpec = { ...spec, config, task: spec.task ?? task ?? { ...DEFAULT_TOY_TASK } };
+  // specs stored before runs named their model train the toy (the field stays absent)
+  if (spec.model !== undefined) out.model = validateRunModel(spec.model);
   validateTaskSettings(out.task);
   if (out.task!.kind === 'prompt-set' && !out.promptSet) throw new RangeError(`run "${spec.runId}" trains on the prompt set "${out.task!.name}" but its items are missing`);
   return out;
@@ -68,8 +77,12 @@ export function migrateRunSpec(spec: RunSpec): RunSpec {
 
 /** The run's task read through its model's format. */
 export function envOf(deps: TrainingDeps, spec: RunSpec): TaskEnv {
+  return envWith(spec, deps.modelFormat?.(spec) ?? TOY_FORMAT);
+}
+
+/** The run's task read through `format`. */
+export function envWith(spec: RunSpec, format: ModelFormat): TaskEnv {
   const s = migrateRunSpec(spec).task!;
-  const format = deps.modelFormat?.(spec) ?? TOY_FORMAT;
   if (s.kind === 'toy-addition') return taskEnv(new ToyTask(s), format);
   return taskEnv(PromptSetTask.fromSettings(spec.promptSet!.items, s, spec.promptSet!.heldOutItems), format);
 }
@@ -86,7 +99,23 @@ function critic(deps: TrainingDeps, config: ModelConfig, params: Float32Array, s
   return deps.createCritic(config, params, spec);
 }
 
+function engineRun(deps: TrainingDeps, spec: RunSpec) {
+  if (!deps.buildEngineRun) throw new Error('this training host trains the toy model only: it cannot build a LoRA run on an engine model');
+  return deps.buildEngineRun(spec, (format) => envWith(spec, format));
+}
+
 export async function rebuildTrainer(deps: TrainingDeps, spec: RunSpec, snap: TrainerSnapshot, callbacks: TrainerCallbacks): Promise<GrpoTrainer> {
+  if (isEngineModel(spec.model)) {
+    // the base reloaded (or shared), fresh adapters replaced by the snapshot's; π_ref is the base
+    const p = await engineRun(deps, spec);
+    try {
+      return await GrpoTrainer.restore(p.model, snap, callbacks, p.critic, { env: p.env });
+    } catch (e) {
+      p.model.dispose();
+      p.critic?.dispose();
+      throw e;
+    }
+  }
   const env = envOf(deps, spec);
   const model = await deps.createModel(snap.state.modelConfig, snap.params, spec);
   const c = snap.critic ? await critic(deps, snap.state.modelConfig, snap.critic.params, spec) : null;
@@ -98,6 +127,16 @@ export async function rebuildTrainer(deps: TrainingDeps, spec: RunSpec, snap: Tr
 }
 
 export async function freshTrainer(deps: TrainingDeps, spec: RunSpec, callbacks: TrainerCallbacks): Promise<GrpoTrainer> {
+  if (isEngineModel(spec.model)) {
+    const p = await engineRun(deps, spec);
+    try {
+      return await GrpoTrainer.create(p.model, spec.config, callbacks, p.critic, { env: p.env });
+    } catch (e) {
+      p.model.dispose();
+      p.critic?.dispose();
+      throw e;
+    }
+  }
   const env = envOf(deps, spec);
   const init = await deps.initialWeights(spec.regime ?? 'mixed');
   const model = await deps.createModel(init.config, init.params, spec);

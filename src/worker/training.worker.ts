@@ -6,6 +6,7 @@ import { REGIME_MODEL_DIR } from '../task/regime.ts';
 import type { TrainingApi } from './trainingApi.ts';
 import { TrainingHost } from './trainingHost.ts';
 import { gpuTrainingDeps } from './trainingGpu.ts';
+import { mergedFolderOf, peftFilesOf } from './runExport.ts';
 
 const host = new TrainingHost(gpuTrainingDeps());
 
@@ -30,7 +31,16 @@ const api: TrainingApi = {
   },
   async exportOnnx(id) {
     const { config, params } = await host.currentCheckpoint(id);
+    if ('arch' in config) throw new Error(`run "${id}" trains LoRA adapters on an engine model: export the adapter (PEFT) or the merged model instead of ONNX`);
     return exportOnnx(config, params);
+  },
+  async exportPeft(id) {
+    const { spec, config, params } = await host.currentCheckpoint(id);
+    return peftFilesOf(spec, config, params);
+  },
+  async exportMerged(id) {
+    const { spec, config, params } = await host.currentCheckpoint(id);
+    return mergedFolderOf(spec, config, params);
   },
 };
 

@@ -4,6 +4,9 @@ import type { GrpoConfig } from '../rl/config.ts';
 import type { EvalMetrics, RolloutSample, StepMetrics } from '../rl/metrics.ts';
 import type { TaskItem, TaskSettings } from '../rl/task/types.ts';
 import type { TaskRegime } from '../task/regime.ts';
+import type { RunModel } from './runModel.ts';
+
+export type { RunModel, RunModelSource, EngineRunModel } from './runModel.ts';
 
 export interface RunSpec {
   /** unique id (also the IndexedDB key of the run's checkpoint) */
@@ -23,6 +26,11 @@ export interface RunSpec {
    * task left the trainer carry its digits in config: migrateRunSpec moves them here)
    */
   task?: TaskSettings;
+  /**
+   * the model trained (./runModel.ts): absent or { kind: "toy" } = the toy GPT-2 from the regime's
+   * SFT checkpoint (full weights); { kind: "engine", source, lora } = LoRA on a Llama-family model
+   */
+  model?: RunModel;
   /** a prompt-set run's items (task.kind "prompt-set"), and its held-out items when task.heldout is "separate" */
   promptSet?: { items: TaskItem[]; heldOutItems?: TaskItem[] };
 }
@@ -76,6 +84,10 @@ export interface TrainingApi {
    * weights-only safetensors checkpoint, and where they came from.
    */
   exportStartingCheckpoint(runId: string): Promise<{ safetensors: Uint8Array; source: string }>;
-  /** ONNX export (onnx-community layout) of the run's current weights. */
+  /** ONNX export (onnx-community layout) of the run's current weights (toy runs). */
   exportOnnx(runId: string): Promise<Uint8Array>;
+  /** A LoRA run's current adapter in PEFT's format: adapter_config.json + adapter_model.safetensors (path → bytes). */
+  exportPeft(runId: string): Promise<Record<string, Uint8Array>>;
+  /** A LoRA run's base folder with its current adapter merged (model.safetensors …, config and tokenizer files); `leftOut`: base files not copied. */
+  exportMerged(runId: string): Promise<{ files: Record<string, Uint8Array>; leftOut: string[] }>;
 }

@@ -12,11 +12,12 @@ import type { TrainingDeps } from './trainingHost.ts';
 import { REGIME_MODEL_DIR, type TaskRegime } from '../task/regime.ts';
 import { deleteRun, listRuns, loadRun, saveRun } from './trainingStorage.ts';
 import { siteUrl } from '../site/siteUrl.ts';
+import { buildEngineRun, EngineBases, type EngineRunOptions } from './engineRun.ts';
 
 /** The bundled SFT checkpoint, served by Vite from public/ (scripts/trainToy.ts writes it). */
 export const SFT_CHECKPOINT_URL = 'models/toy-reasoner/model.safetensors';
 
-export interface GpuTrainingOptions {
+export interface GpuTrainingOptions extends EngineRunOptions {
   /** where the starting weights are fetched from; default: the regime's bundled checkpoint */
   checkpointUrl?: string;
   /** starting weights from elsewhere (tests); replaces the fetch */
@@ -31,6 +32,8 @@ export function gpuTrainingDeps(opts: GpuTrainingOptions = {}): TrainingDeps {
   const urlOf = (regime: TaskRegime) => opts.checkpointUrl ?? siteUrl(regime === 'mixed' ? SFT_CHECKPOINT_URL : `${REGIME_MODEL_DIR[regime]}/model.safetensors`);
   const acquire = opts.acquire ?? (() => acquireGpu());
   let ctx: GpuContext | null = null;
+  /** LoRA runs' bases on the current device (loaded once per source, dropped with the device) */
+  let bases: { ctx: GpuContext; bases: EngineBases } | null = null;
   const initial = new Map<TaskRegime, Promise<{ config: ModelConfig; params: Float32Array }>>();
   const lostListeners: ((message: string) => void)[] = [];
   const device = async (): Promise<GpuContext> => {
@@ -73,6 +76,16 @@ export function gpuTrainingDeps(opts: GpuTrainingOptions = {}): TrainingDeps {
     async createCritic(config, params, spec) {
       const rows = spec.config.per_device_train_batch_size * spec.config.num_generations;
       return GpuCritic.create(await device(), config, params, Math.max(16, rows) * config.blockSize);
+    },
+    async buildEngineRun(spec, envOf) {
+      const c = await device();
+      // a new device: the old one's bases are gone with it; this one loads them again
+      if (bases?.ctx !== c) {
+        void bases?.bases.disposeAll();
+        bases = { ctx: c, bases: new EngineBases(c, opts) };
+      }
+      const run = await buildEngineRun(c, bases.bases, spec, envOf);
+      return opts.wrapModel ? { ...run, model: opts.wrapModel(run.model) } : run;
     },
     onDeviceLost(cb) {
       lostListeners.push(cb);

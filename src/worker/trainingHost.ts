@@ -12,6 +12,7 @@ import { decodeTrainerCheckpoint, encodeTrainerCheckpoint } from '../rl/checkpoi
 import type { TrainerSnapshot } from '../rl/snapshot.ts';
 import type { GrpoTrainer, TrainerCallbacks } from '../rl/trainer.ts';
 import { disposeTrainer, freshTrainer, migrateRunSpec, rebuildTrainer, type TrainingDeps } from './runTrainers.ts';
+import { isEngineModel, sourceLabel } from './runModel.ts';
 import type { RunSpec, RunStatus, SavedRunInfo, TrainingEvents } from './trainingApi.ts';
 
 export type { TrainingDeps } from './runTrainers.ts';
@@ -146,6 +147,7 @@ export class TrainingHost {
   async startingWeights(runId: string): Promise<{ spec: RunSpec; config: ModelConfig; params: Float32Array }> {
     const spec = this.runs.get(runId)?.spec ?? (await this.deps.load(runId))?.spec;
     if (!spec) throw new Error(`no run "${runId}"`);
+    if (isEngineModel(spec.model)) throw new Error(`run "${runId}" trains LoRA adapters on ${sourceLabel(spec.model.source)}: its starting point is that base model (export the adapter or the merged model instead)`);
     return { spec, ...(await this.deps.initialWeights(spec.regime ?? 'mixed')) };
   }
 
