@@ -27,7 +27,7 @@ describe('kernel declarations cover shaders/', () => {
     const onDisk = readdirSync('shaders').filter((f) => f.endsWith('.wgsl')).map((f) => `shaders/${f}`).sort();
     const declared = [...new Set(KERNELS.flatMap(([, k]) => k.files))].sort();
     expect(declared).toEqual(onDisk);
-    expect(onDisk.length).toBe(30);
+    expect(onDisk.length).toBe(31);
     for (const [, k] of KERNELS) {
       expect(k.source).toBe(k.files.map((f) => readFileSync(f, 'utf8')).join('\n'));
     }
