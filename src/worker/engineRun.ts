@@ -24,20 +24,13 @@ import { siteUrl } from '../site/siteUrl.ts';
 import { engineRunPlan } from './engineRunPlan.ts';
 import { BUNDLED_ENGINE_MODELS, sourceKey, sourceLabel, type EngineRunModel, type RunModelSource } from './runModel.ts';
 import type { RunSpec } from './trainingApi.ts';
+import { PreflightError } from './preflightError.ts';
 
 /** What an engine run is built from on the current device. */
 export interface EngineRunParts {
   model: LlamaLoraModel;
   critic: ValueModel | null;
   format: ModelFormat;
-}
-
-/** Thrown when the pre-flight says the run does not fit: its problems and what to lower. */
-export class PreflightError extends Error {
-  constructor(readonly problems: string[], readonly advice: string[]) {
-    super(`This run does not fit on the GPU. ${problems.join(' ')}${advice.length > 0 ? ` Lower one of: ${advice.join(' ')}` : ' Pick a smaller model.'}`);
-    this.name = 'PreflightError';
-  }
 }
 
 /** The source as the loaders read it (the bundled folders are served from public/models/). */
@@ -132,7 +125,7 @@ export async function buildEngineRun(ctx: GpuContext, bases: EngineBases, spec: 
   const env = envOf(format);
   const plan = engineRunPlan(config, weightDtypeOf(lm), model, spec.config, env, ctx.device.limits);
   const check = preflight(plan.preflight);
-  if (!check.fits) throw new PreflightError(check.problems, check.advice.map((a) => a.message));
+  if (!check.fits) throw new PreflightError(check.problems, check.advice.map((a) => a.message), model.budgetBytes === undefined);
   const base = { config, weights: lm.base.weights };
   const policy = await LlamaLoraModel.create(ctx, base, model.lora, { ...plan.sizes, seed: spec.config.seed });
   let critic: ValueModel | null = null;
