@@ -3,7 +3,7 @@
 import type { EvalSummary, ExperimentResults } from '../src/rl/report.ts';
 import type { AdvEstimator } from '../src/rl/config.ts';
 import type { TaskRegime } from '../src/task/regime.ts';
-import { byEstimator, checkTarget, compareRegime, pct, regimeOf, type Decoding, type MetricComparison } from './regimeReport.ts';
+import { byEstimator, checkTarget, compareRegime, pct, regimeOf, type Decoding, type MetricComparison, type TargetCheck } from './regimeReport.ts';
 import { labelJudges } from './judgeLabels.ts';
 import type { PairedDiff } from './stats.ts';
 
@@ -15,6 +15,13 @@ export const f = (x: number, d: number): string => (!Number.isFinite(x) ? '—' 
 /** "+0.019 [−0.015, +0.053]" */
 export const diffCi = (p: PairedDiff, d: number): string => `${s(p.mean, d)}${Number.isFinite(p.lo) ? ` [${s(p.lo, d)}, ${s(p.hi, d)}]` : ''}`;
 export const rel = (m: MetricComparison): string => pct(m.relative).replace(/-/g, '−');
+
+/** The paper's margins of one comparison (checkTarget), as in the GRPO sweep table: "✓ (✓) ✗" for non-inferior, −20 % CoT, −50 % backtracking. */
+export function marginMarks(t: TargetCheck): string {
+  const mark = (point: boolean, ci: boolean) => (ci ? '✓' : point ? '(✓)' : '✗');
+  return `${mark(t.accuracyNonInferior, t.accuracyNonInferior)} ${mark(t.cotShorter20, t.cotShorter20Ci)} ${mark(t.backtracking50, t.backtracking50Ci)}`;
+}
+export const MARKS_NOTE = '✓ met by the whole 95 % interval, (✓) by the point estimate only, ✗ not met.';
 
 export function load(read: Read, path: string): ExperimentResults {
   const text = read(path);

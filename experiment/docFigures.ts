@@ -6,8 +6,8 @@ import type { AdvEstimator } from '../src/rl/config.ts';
 import type { TaskRegime } from '../src/task/regime.ts';
 import { byEstimator, estimatorsIn, METRIC_LABEL, NI_MARGIN, regimeOf, type Decoding } from './regimeReport.ts';
 import { combineResults } from './merge.ts';
-import { comparisonOf, diffCi, f, json, load, rel, s, type Read } from './docCommon.ts';
-import { estimatorRows } from './estimatorRows.ts';
+import { comparisonOf, diffCi, f, json, load, MARKS_NOTE, marginMarks, rel, s, type Read } from './docCommon.ts';
+import { estimatorRows, type EstimatorRow } from './estimatorRows.ts';
 
 export type { Read };
 
@@ -48,12 +48,10 @@ export function sweepTable(rows: SweepRow[]): string {
   const out = ['| run | α | steps | seeds | accuracy (paired 95 % CI) | CoT tokens | backtracking | tokens after certainty (fixed judge) | margins met: non-inferior, −20 %, −50 % |', '|---|---|---|---|---|---|---|---|---|'];
   for (const row of rows) {
     const c = comparisonOf(row.results, row.regime, row.estimator ?? 'grpo');
-    const t = c.target;
-    const mark = (b: boolean, ci?: boolean) => (ci ? '✓' : b ? '(✓)' : '✗');
     out.push(`| ${row.label} | ${c.alpha} | ${c.steps} | ${c.seeds.length} | ${diffCi(c.sampled('accuracy').diff, 3)} | ${rel(c.sampled('cot_tokens'))} | ${rel(c.sampled('backtracking'))} | ` +
-      `${rel(c.sampled('tokens_after_certainty'))} | ${mark(t.accuracyNonInferior, t.accuracyNonInferior)} ${mark(t.cotShorter20, t.cotShorter20Ci)} ${mark(t.backtracking50, t.backtracking50Ci)} |`);
+      `${rel(c.sampled('tokens_after_certainty'))} | ${marginMarks(c.target)} |`);
   }
-  out.push('', '✓ met by the whole 95 % interval, (✓) by the point estimate only, ✗ not met.');
+  out.push('', MARKS_NOTE);
   return out.join('\n');
 }
 
@@ -169,6 +167,9 @@ function sftBreakdownTable(b: SftBreakdown): string {
 const MAIN = 'experiment/results.json';
 const ESTIMATORS = 'experiment/estimators/results.json';
 const sweep = (name: string) => `experiment/sweep/${name}/results.json`;
+/** PPO / REINFORCE++ settings on the current verbose checkpoint (experiment/sweep/verbose-{ppo,rpp}-SETTING), in table order */
+const EST_SETTINGS = ['alpha-0.1', 'alpha-0.3-norm', 'alpha-1', 'alpha-1-norm', 'alpha-3-norm'];
+const SEED_PARTS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
 const MIXED_HISTORY = [
   ['α 0.5', 'alpha-0.5'], ['α 1', 'alpha-1'], ['α 1, 60 steps', 'alpha-1-60steps'], ['α 1, topK 2', 'alpha-1-topk-2'],
   ['α 1, topK 1', 'alpha-1-topk-1'], ['lr 5e-4, 16 steps', 'lr-5e-4-16steps'],
@@ -197,13 +198,20 @@ export function docFigures(read: Read): Record<string, string> {
     ...(steps !== 40 ? [{ label: `**α ${v.alpha}, ${steps} steps** (the result below)`, results: main, regime: 'verbose' as const }] : []),
   ];
   const tokenScale = json<TokenScale>(read, 'experiment/analysis/token-level-scale.json');
-  const estSweep = (['reinforce_plus_plus', 'gae'] as const).flatMap((e) => {
+  // per estimator and setting: its folder and the folders of seeds run in separate calls (…-s2, …-s3), combined
+  const estSweep: EstimatorRow[] = (['reinforce_plus_plus', 'gae'] as const).flatMap((e) => {
     const short = e === 'gae' ? 'ppo' : 'rpp';
-    return ['alpha-0.1', 'alpha-1', 'alpha-1-norm'].filter((a) => has(sweep(`verbose-${short}-${a}`))).map((a) => ({ path: sweep(`verbose-${short}-${a}`), estimator: e as AdvEstimator, regime: 'verbose' as const }));
+    return EST_SETTINGS.map((a) => `verbose-${short}-${a}`)
+      .map((dir) => ({ paths: [dir, ...SEED_PARTS.map((k) => `${dir}-s${k}`)].map(sweep).filter(has), estimator: e as AdvEstimator, regime: 'verbose' as const }))
+      .filter((r) => r.paths.length > 0);
   });
-  // the README's table: GRPO's main runs, the current checkpoint's PPO / REINFORCE++ runs with r̃ per group, the earlier checkpoint's runs
-  const finalRows = [{ path: MAIN, estimator: 'grpo' as AdvEstimator, regime: 'verbose' as const }, ...estSweep.filter((r) => r.path.endsWith('-norm/results.json')),
-    ...(has(ESTIMATORS) ? estimatorsIn(load(read, ESTIMATORS)).filter((e) => e !== 'grpo').map((e) => ({ path: ESTIMATORS, estimator: e, regime: 'verbose' as const })) : [])];
+  // the README's table: GRPO's main runs, the current checkpoint's PPO / REINFORCE++ runs with r̃ per group (α 1), and the
+  // earlier checkpoint's runs of an estimator only while the current checkpoint has fewer than 5 seeds of it
+  const current = estSweep.filter((r) => r.paths[0].includes('-alpha-1-norm'));
+  const fiveSeeds = (r: EstimatorRow) => comparisonOf(r.paths.length === 1 ? load(read, r.paths[0]) : combineResults(r.paths.map((p) => load(read, p)), 'verbose'), 'verbose', r.estimator).seeds.length >= 5;
+  const done = new Set(current.filter(fiveSeeds).map((r) => r.estimator));
+  const finalRows: EstimatorRow[] = [{ paths: [MAIN], estimator: 'grpo', regime: 'verbose' }, ...current,
+    ...(has(ESTIMATORS) ? estimatorsIn(load(read, ESTIMATORS)).filter((e) => e !== 'grpo' && !done.has(e)).map((e) => ({ paths: [ESTIMATORS], estimator: e, regime: 'verbose' as const })) : [])];
   const g3 = (x: number) => f(x, 3);
   const tacGreedy = (c: ReturnType<typeof comparisonOf>, k: keyof EvalSummary) => {
     const m = c.greedy(k);

@@ -5,9 +5,11 @@ import type { EvalSummary, ExperimentResults } from '../src/rl/report.ts';
 import { ESTIMATOR_LABELS, type AdvEstimator } from '../src/rl/config.ts';
 import type { TaskRegime } from '../src/task/regime.ts';
 import { regimeOf } from './regimeReport.ts';
-import { comparisonOf, diffCi, f, load, rel, type Read } from './docCommon.ts';
+import { comparisonOf, diffCi, f, load, MARKS_NOTE, marginMarks, rel, type Read } from './docCommon.ts';
+import { combineResults } from './merge.ts';
 
-export interface EstimatorRow { path: string; estimator: AdvEstimator; regime: TaskRegime }
+/** One row: one estimator's runs in one results file, or in several (seeds run in separate calls), combined as `--combine` does. */
+export interface EstimatorRow { paths: string[]; estimator: AdvEstimator; regime: TaskRegime }
 
 /**
  * 'current' when the rows' outcome-only runs evaluated the SFT model before training exactly as the
@@ -26,10 +28,12 @@ export function startingCheckpoint(r: ExperimentResults, ref: ExperimentResults,
 
 /** Rows of (file, estimator); `ref` holds runs from the current checkpoint (the GRPO main runs). */
 export function estimatorRows(read: Read, rows: EstimatorRow[], ref: ExperimentResults): string {
-  const out = ['| estimator | α | steps | seeds | SFT checkpoint · its sampled accuracy | accuracy: outcome → RePro (Δ [95 % CI]) | CoT tokens (relative [95 % CI]) | backtracking | tokens after certainty (fixed judge) |',
-    '|---|---|---|---|---|---|---|---|---|'];
+  const out = ['| estimator | α | steps | seeds | SFT checkpoint · its sampled accuracy | accuracy: outcome → RePro (Δ [95 % CI]) | CoT tokens (relative [95 % CI]) | backtracking | tokens after certainty (fixed judge) | margins met: non-inferior, −20 %, −50 % |',
+    '|---|---|---|---|---|---|---|---|---|---|'];
   for (const row of rows) {
-    const r = load(read, row.path);
+    if (row.paths.length === 0) throw new Error(`estimatorRows: a ${row.estimator} row has no results file`);
+    // combineResults refuses files whose outcome-only settings differ, or a seed that comes twice
+    const r = row.paths.length === 1 ? load(read, row.paths[0]) : combineResults(row.paths.map((p) => load(read, p)), row.regime);
     const c = comparisonOf(r, row.regime, row.estimator);
     const norm = row.estimator !== 'grpo' && c.runs.runs.some((x) => x.method === 'repro' && x.process_reward_norm === 'group') ? ' (r̃ per group)' : '';
     const a = c.sampled('accuracy');
@@ -37,7 +41,8 @@ export function estimatorRows(read: Read, rows: EstimatorRow[], ref: ExperimentR
     const start = startingCheckpoint(c.runs, ref, row.regime);
     const ckpt = `${start === 'earlier' ? 'earlier (superseded)' : start} · ${f(a.before.mean, 3)}`;
     out.push(`| ${ESTIMATOR_LABELS[row.estimator]} | ${c.alpha}${norm} | ${c.steps} | ${c.seeds.length} | ${ckpt} | ${f(a.outcome.mean, 3)} → ${f(a.repro.mean, 3)} (${diffCi(a.diff, 3)}) | ` +
-      `${lens('cot_tokens', 2)} | ${lens('backtracking', 2)} | ${lens('tokens_after_certainty', 2)} |`);
+      `${lens('cot_tokens', 2)} | ${lens('backtracking', 2)} | ${lens('tokens_after_certainty', 2)} | ${marginMarks(c.target)} |`);
   }
+  out.push('', MARKS_NOTE);
   return out.join('\n');
 }

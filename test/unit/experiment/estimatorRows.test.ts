@@ -29,11 +29,37 @@ describe('startingCheckpoint', () => {
   it('the row shows it beside the SFT accuracy', () => {
     const r = results([run('outcome', 0, sft, e(0.98, 30, 0.4)), run('repro', 0, sft, e(0.97, 24, 0.2)),
       run('outcome', 1, e(0.96, 32, 0.5), e(0.96, 31, 0.4)), run('repro', 1, e(0.96, 32, 0.5), e(0.98, 25, 0.2))]);
-    const table = estimatorRows((p) => (p === 'x.json' ? JSON.stringify(r) : null), [{ path: 'x.json', estimator: 'reinforce_plus_plus', regime: 'verbose' }], ref);
+    const table = estimatorRows((p) => (p === 'x.json' ? JSON.stringify(r) : null), [{ paths: ['x.json'], estimator: 'reinforce_plus_plus', regime: 'verbose' }], ref);
     const row = table.split('\n')[2].split(' | ');
     expect(row[0]).toBe('| REINFORCE++');
     expect(row[4]).toBe('current · 0.968'); // (0.975 + 0.96) / 2
     expect(row[5]).toBe('0.970 → 0.975 (+0.005 [−0.186, +0.196])'); // d = −0.01, +0.02: sd 0.0212, ± 12.706 · 0.0212 / √2 = ± 0.191
+  });
+});
+
+describe('estimatorRows over seeds run in separate calls', () => {
+  const s0 = [run('outcome', 0, sft, e(0.98, 30, 0.4)), run('repro', 0, sft, e(0.97, 24, 0.2))];
+  const s1 = [run('outcome', 1, e(0.96, 32, 0.5), e(0.96, 31, 0.4)), run('repro', 1, e(0.96, 32, 0.5), e(0.98, 25, 0.2))];
+  const files: Record<string, ExperimentResults> = { 'both.json': results([...s0, ...s1]), 's0.json': results(s0), 's1.json': results(s1), 'again.json': results([s1[1]]) };
+  const read = (p: string) => (files[p] ? JSON.stringify(files[p]) : null);
+  const rows = (paths: string[]) => estimatorRows(read, [{ paths, estimator: 'reinforce_plus_plus', regime: 'verbose' }], ref);
+
+  it('two files of one seed each give the row of one file holding both seeds', () => {
+    expect(rows(['s0.json', 's1.json'])).toBe(rows(['both.json']));
+    expect(rows(['s0.json', 's1.json']).split('\n')[2].split(' | ')[3]).toBe('2');
+  });
+
+  it('the margins column: non-inferiority on the paired lower bound, −20 % CoT and −50 % backtracking by interval or point', () => {
+    const row = rows(['both.json']).split('\n')[2].split(' | ');
+    // accuracy lower bound −0.186 < −0.03: ✗; CoT 30.5 → 24.5 is −19.7 %: ✗; backtracking 0.4 → 0.2 is −50 % with both seeds equal: ✓
+    expect(row[6]).toMatch(/^30\.50 → 24\.50 \(−19\.7 %/);
+    expect(row[9]).toBe('✗ ✗ ✓ |');
+    expect(rows(['both.json'])).toContain('✓ met by the whole 95 % interval');
+  });
+
+  it('refuses a seed that comes twice and a row without files', () => {
+    expect(() => rows(['both.json', 'again.json'])).toThrow(/reinforce_plus_plus repro seed 1 comes twice/);
+    expect(() => rows([])).toThrow(/no results file/);
   });
 });
 
