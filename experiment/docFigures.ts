@@ -7,7 +7,7 @@ import type { TaskRegime } from '../src/task/regime.ts';
 import { byEstimator, estimatorsIn, METRIC_LABEL, NI_MARGIN, regimeOf, type Decoding } from './regimeReport.ts';
 import { combineResults } from './merge.ts';
 import { comparisonOf, diffCi, f, json, load, MARKS_NOTE, marginMarks, rel, s, type Read } from './docCommon.ts';
-import { estimatorRows, type EstimatorRow } from './estimatorRows.ts';
+import { estimatorRows, rowResults, type EstimatorRow } from './estimatorRows.ts';
 
 export type { Read };
 
@@ -208,7 +208,7 @@ export function docFigures(read: Read): Record<string, string> {
   // the README's table: GRPO's main runs, the current checkpoint's PPO / REINFORCE++ runs with r̃ per group (α 1), and the
   // earlier checkpoint's runs of an estimator only while the current checkpoint has fewer than 5 seeds of it
   const current = estSweep.filter((r) => r.paths[0].includes('-alpha-1-norm'));
-  const fiveSeeds = (r: EstimatorRow) => comparisonOf(r.paths.length === 1 ? load(read, r.paths[0]) : combineResults(r.paths.map((p) => load(read, p)), 'verbose'), 'verbose', r.estimator).seeds.length >= 5;
+  const fiveSeeds = (r: EstimatorRow) => comparisonOf(rowResults(read, r), 'verbose', r.estimator).seeds.length >= 5;
   const done = new Set(current.filter(fiveSeeds).map((r) => r.estimator));
   const finalRows: EstimatorRow[] = [{ paths: [MAIN], estimator: 'grpo', regime: 'verbose' }, ...current,
     ...(has(ESTIMATORS) ? estimatorsIn(load(read, ESTIMATORS)).filter((e) => e !== 'grpo' && !done.has(e)).map((e) => ({ paths: [ESTIMATORS], estimator: e, regime: 'verbose' as const })) : [])];
@@ -236,6 +236,7 @@ export function docFigures(read: Read): Record<string, string> {
     'e-flat-steps': `${tokenScale.stepsAllEqual} of ${tokenScale.steps}`,
     'e-sweep': estimatorRows(read, estSweep, main),
     'e-final': estimatorRows(read, finalRows, main),
+    ...currentEstimatorFigures(read, current),
     'm-main-table': comparisonTable(main, 'mixed'),
     'm-sft-breakdown': sftBreakdownTable(json<SftBreakdown>(read, 'experiment/analysis/sft-breakdown-mixed.json')),
     'm-history': mixedHistoryTable(read, [{ label: `α ${mm.alpha} (the 5-seed runs above)`, path: MAIN }, ...MIXED_HISTORY.map(([label, dir]) => ({ label, path: sweep(dir) }))]),
@@ -245,6 +246,20 @@ export function docFigures(read: Read): Record<string, string> {
     'r-verbose-target': targetLine(main, 'verbose'),
     'r-verbose-setting': `α = ${v.alpha}, ${v.steps} steps`,
   };
+}
+
+/** Per estimator (`rpp`, `ppo`) at α 1 with r̃ per group on the current checkpoint: its seeds, the per-metric table and the margins' verdict. */
+function currentEstimatorFigures(read: Read, current: EstimatorRow[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [est, short] of [['reinforce_plus_plus', 'rpp'], ['gae', 'ppo']] as const) {
+    const row = current.find((r) => r.estimator === est);
+    const r = row ? rowResults(read, row) : null;
+    const c = r ? comparisonOf(r, 'verbose', est) : null;
+    out[`e-${short}-seeds`] = c ? `${c.seeds.length} seeds (${c.seeds.join(', ')})` : 'no runs';
+    out[`e-${short}-table`] = r ? comparisonTable(r, 'verbose', est) : '(not run)';
+    out[`e-${short}-target`] = r ? targetLine(r, 'verbose', est) : '(not run)';
+  }
+  return out;
 }
 
 /** The margins on the seeds that did not choose the setting (the sweep ran seeds 0 and 1 first). */

@@ -26,14 +26,18 @@ export function startingCheckpoint(r: ExperimentResults, ref: ExperimentResults,
   return shared.every((seed) => mine.get(seed) === theirs.get(seed)) ? 'current' : 'earlier';
 }
 
+/** A row's runs: its one file, or its files combined (combineResults refuses files whose outcome-only settings differ, or a seed that comes twice). */
+export function rowResults(read: Read, row: EstimatorRow): ExperimentResults {
+  if (row.paths.length === 0) throw new Error(`estimatorRows: a ${row.estimator} row has no results file`);
+  return row.paths.length === 1 ? load(read, row.paths[0]) : combineResults(row.paths.map((p) => load(read, p)), row.regime);
+}
+
 /** Rows of (file, estimator); `ref` holds runs from the current checkpoint (the GRPO main runs). */
 export function estimatorRows(read: Read, rows: EstimatorRow[], ref: ExperimentResults): string {
   const out = ['| estimator | α | steps | seeds | SFT checkpoint · its sampled accuracy | accuracy: outcome → RePro (Δ [95 % CI]) | CoT tokens (relative [95 % CI]) | backtracking | tokens after certainty (fixed judge) | margins met: non-inferior, −20 %, −50 % |',
     '|---|---|---|---|---|---|---|---|---|---|'];
   for (const row of rows) {
-    if (row.paths.length === 0) throw new Error(`estimatorRows: a ${row.estimator} row has no results file`);
-    // combineResults refuses files whose outcome-only settings differ, or a seed that comes twice
-    const r = row.paths.length === 1 ? load(read, row.paths[0]) : combineResults(row.paths.map((p) => load(read, p)), row.regime);
+    const r = rowResults(read, row);
     const c = comparisonOf(r, row.regime, row.estimator);
     const norm = row.estimator !== 'grpo' && c.runs.runs.some((x) => x.method === 'repro' && x.process_reward_norm === 'group') ? ' (r̃ per group)' : '';
     const a = c.sampled('accuracy');
