@@ -3,7 +3,7 @@
 import type { EvalSummary, ExperimentResults } from '../src/rl/report.ts';
 import type { AdvEstimator } from '../src/rl/config.ts';
 import type { TaskRegime } from '../src/task/regime.ts';
-import { byEstimator, checkTarget, compareRegime, pct, regimeOf, type Decoding, type MetricComparison, type TargetCheck } from './regimeReport.ts';
+import { byEstimator, checkTarget, compareRegime, NI_MARGIN, pct, regimeOf, type Decoding, type MetricComparison } from './regimeReport.ts';
 import { labelJudges } from './judgeLabels.ts';
 import type { PairedDiff } from './stats.ts';
 
@@ -16,12 +16,20 @@ export const f = (x: number, d: number): string => (!Number.isFinite(x) ? '—' 
 export const diffCi = (p: PairedDiff, d: number): string => `${s(p.mean, d)}${Number.isFinite(p.lo) ? ` [${s(p.lo, d)}, ${s(p.hi, d)}]` : ''}`;
 export const rel = (m: MetricComparison): string => pct(m.relative).replace(/-/g, '−');
 
-/** The paper's margins of one comparison (checkTarget), as in the GRPO sweep table: "✓ (✓) ✗" for non-inferior, −20 % CoT, −50 % backtracking. */
-export function marginMarks(t: TargetCheck): string {
-  const mark = (point: boolean, ci: boolean) => (ci ? '✓' : point ? '(✓)' : '✗');
-  return `${mark(t.accuracyNonInferior, t.accuracyNonInferior)} ${mark(t.cotShorter20, t.cotShorter20Ci)} ${mark(t.backtracking50, t.backtracking50Ci)}`;
+/**
+ * Fewer paired seeds than this and an interval does not count for a margin: two equal differences
+ * give a zero-width t interval (PPO's accuracy, −1/128 on both seeds, read [−0.008, −0.008]).
+ */
+export const MIN_SEEDS_FOR_INTERVAL = 3;
+
+/** The paper's margins of one comparison, as in the GRPO sweep table: "✓ (✓) ✗" for non-inferior, −20 % CoT, −50 % backtracking. */
+export function marginMarks(c: Comparison): string {
+  const t = c.target;
+  const enough = c.seeds.length >= MIN_SEEDS_FOR_INTERVAL;
+  const mark = (point: boolean, ci: boolean) => (ci && enough ? '✓' : point ? '(✓)' : '✗');
+  return `${mark(c.sampled('accuracy').diff.mean >= -NI_MARGIN, t.accuracyNonInferior)} ${mark(t.cotShorter20, t.cotShorter20Ci)} ${mark(t.backtracking50, t.backtracking50Ci)}`;
 }
-export const MARKS_NOTE = '✓ met by the whole 95 % interval, (✓) by the point estimate only, ✗ not met.';
+export const MARKS_NOTE = `✓ met by the whole 95 % interval (from ${MIN_SEEDS_FOR_INTERVAL} seeds or more), (✓) by the point estimate only (non-inferior: the mean difference ≥ −${NI_MARGIN}), ✗ not met.`;
 
 export function load(read: Read, path: string): ExperimentResults {
   const text = read(path);
@@ -34,6 +42,8 @@ export function json<T>(read: Read, path: string): T {
   if (text === null) throw new Error(`docFigures: ${path} is missing`);
   return JSON.parse(text) as T;
 }
+
+export type Comparison = ReturnType<typeof comparisonOf>;
 
 /** One estimator's runs of one regime, compared (sampled and greedy). */
 export function comparisonOf(r: ExperimentResults, regime: TaskRegime, est: AdvEstimator = 'grpo') {

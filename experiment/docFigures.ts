@@ -6,7 +6,7 @@ import type { AdvEstimator } from '../src/rl/config.ts';
 import type { TaskRegime } from '../src/task/regime.ts';
 import { byEstimator, estimatorsIn, METRIC_LABEL, NI_MARGIN, regimeOf, type Decoding } from './regimeReport.ts';
 import { combineResults } from './merge.ts';
-import { comparisonOf, diffCi, f, json, load, MARKS_NOTE, marginMarks, rel, s, type Read } from './docCommon.ts';
+import { comparisonOf, diffCi, f, json, load, MARKS_NOTE, marginMarks, MIN_SEEDS_FOR_INTERVAL, rel, s, type Read } from './docCommon.ts';
 import { estimatorRows, rowResults, type EstimatorRow } from './estimatorRows.ts';
 
 export type { Read };
@@ -35,8 +35,10 @@ export function comparisonTable(r: ExperimentResults, regime: TaskRegime, est: A
 export function targetLine(r: ExperimentResults, regime: TaskRegime, est: AdvEstimator = 'grpo'): string {
   const c = comparisonOf(r, regime, est);
   const acc = c.sampled('accuracy').diff;
-  const verdict = (point: boolean, ci: boolean) => (ci ? '**met** (whole interval)' : point ? '**met by the point estimate** (not by the whole interval)' : '**not met**');
-  return `accuracy non-inferior (paired lower bound ${s(acc.lo, 3)} ≥ −${NI_MARGIN}): ${c.target.accuracyNonInferior ? '**met**' : '**not shown**'}; ` +
+  const few = c.seeds.length < MIN_SEEDS_FOR_INTERVAL;
+  const verdict = (point: boolean, ci: boolean) => (ci && !few ? '**met** (whole interval)' : point ? '**met by the point estimate** (not by the whole interval)' : '**not met**');
+  const fewNote = few ? ` (${c.seeds.length} seeds: an interval from fewer than ${MIN_SEEDS_FOR_INTERVAL} does not count)` : '';
+  return `accuracy non-inferior (paired lower bound ${s(acc.lo, 3)} ≥ −${NI_MARGIN}): ${c.target.accuracyNonInferior && !few ? '**met**' : '**not shown**'}${fewNote}; ` +
     `CoT tokens ≥ 20 % below outcome-only (${rel(c.sampled('cot_tokens'))}): ${verdict(c.target.cotShorter20, c.target.cotShorter20Ci)}; ` +
     `backtracking ≥ 50 % below (${rel(c.sampled('backtracking'))}): ${verdict(c.target.backtracking50, c.target.backtracking50Ci)}`;
 }
@@ -49,7 +51,7 @@ export function sweepTable(rows: SweepRow[]): string {
   for (const row of rows) {
     const c = comparisonOf(row.results, row.regime, row.estimator ?? 'grpo');
     out.push(`| ${row.label} | ${c.alpha} | ${c.steps} | ${c.seeds.length} | ${diffCi(c.sampled('accuracy').diff, 3)} | ${rel(c.sampled('cot_tokens'))} | ${rel(c.sampled('backtracking'))} | ` +
-      `${rel(c.sampled('tokens_after_certainty'))} | ${marginMarks(c.target)} |`);
+      `${rel(c.sampled('tokens_after_certainty'))} | ${marginMarks(c)} |`);
   }
   out.push('', MARKS_NOTE);
   return out.join('\n');

@@ -45,7 +45,7 @@ export function estimatorRows(read: Read, rows: EstimatorRow[], ref: ExperimentR
     const start = startingCheckpoint(c.runs, ref, row.regime);
     const ckpt = `${start === 'earlier' ? 'earlier (superseded)' : start} · ${f(a.before.mean, 3)}`;
     out.push(`| ${ESTIMATOR_LABELS[row.estimator]} | ${c.alpha}${norm} | ${c.steps} | ${c.seeds.length} | ${ckpt} | ${f(a.outcome.mean, 3)} → ${f(a.repro.mean, 3)} (${diffCi(a.diff, 3)}) | ` +
-      `${lens('cot_tokens', 2)} | ${lens('backtracking', 2)} | ${lens('tokens_after_certainty', 2)} | ${marginMarks(c.target)} |`);
+      `${lens('cot_tokens', 2)} | ${lens('backtracking', 2)} | ${lens('tokens_after_certainty', 2)} | ${marginMarks(c)} |`);
   }
   out.push('', MARKS_NOTE);
   return out.join('\n');

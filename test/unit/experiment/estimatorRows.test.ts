@@ -51,10 +51,21 @@ describe('estimatorRows over seeds run in separate calls', () => {
 
   it('the margins column: non-inferiority on the paired lower bound, −20 % CoT and −50 % backtracking by interval or point', () => {
     const row = rows(['both.json']).split('\n')[2].split(' | ');
-    // accuracy lower bound −0.186 < −0.03: ✗; CoT 30.5 → 24.5 is −19.7 %: ✗; backtracking 0.4 → 0.2 is −50 % with both seeds equal: ✓
+    // 2 seeds: no interval counts. Accuracy +0.005 ≥ −0.03 by the point only: (✓); CoT 30.5 → 24.5 is −19.7 %: ✗;
+    // backtracking 0.4 → 0.2 is −50 % on both seeds (a zero-width interval): (✓), not ✓
     expect(row[6]).toMatch(/^30\.50 → 24\.50 \(−19\.7 %/);
-    expect(row[9]).toBe('✗ ✗ ✓ |');
-    expect(rows(['both.json'])).toContain('✓ met by the whole 95 % interval');
+    expect(row[9]).toBe('(✓) ✗ (✓) |');
+    expect(rows(['both.json'])).toContain('✓ met by the whole 95 % interval (from 3 seeds or more)');
+  });
+
+  it('from 3 seeds the whole interval counts: equal differences on 3 seeds are ✓, the same on 2 seeds (✓)', () => {
+    // every seed: accuracy 0.97 → 0.98 (+0.01 ≥ −0.03), CoT 30 → 23 (−23.3 %), backtracking 0.4 → 0.3 (−25 %)
+    const seed = (k: number) => [run('outcome', k, sft, e(0.97, 30, 0.4)), run('repro', k, sft, e(0.98, 23, 0.3))];
+    const three = results([0, 1, 2].flatMap(seed));
+    const two = results([0, 1].flatMap(seed));
+    const marks = (r: ExperimentResults) => estimatorRows(() => JSON.stringify(r), [{ paths: ['r.json'], estimator: 'reinforce_plus_plus', regime: 'verbose' }], ref).split('\n')[2].split(' | ')[9];
+    expect(marks(three)).toBe('✓ ✓ ✗ |');
+    expect(marks(two)).toBe('(✓) (✓) ✗ |');
   });
 
   it('refuses a seed that comes twice and a row without files', () => {
