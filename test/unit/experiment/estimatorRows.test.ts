@@ -7,6 +7,7 @@ import { presetConfig } from '../../../src/rl/config.ts';
 import type { ExperimentResults, ExperimentRun } from '../../../src/rl/report.ts';
 import { comparisonOf, load } from '../../../experiment/docCommon.ts';
 import { estimatorRows, startingCheckpoint } from '../../../experiment/estimatorRows.ts';
+import { targetLine } from '../../../experiment/docFigures.ts';
 
 const e = (accuracy: number, cot: number, bt: number) => ({ accuracy, cot_tokens: cot, backtracking: bt, tokens_after_certainty: 1, cot_tokens_correct: cot });
 const run = (method: 'outcome' | 'repro', seed: number, before: ReturnType<typeof e>, after: ReturnType<typeof e>): ExperimentRun => ({
@@ -66,6 +67,9 @@ describe('estimatorRows over seeds run in separate calls', () => {
     const marks = (r: ExperimentResults) => estimatorRows(() => JSON.stringify(r), [{ paths: ['r.json'], estimator: 'reinforce_plus_plus', regime: 'verbose' }], ref).split('\n')[2].split(' | ')[9];
     expect(marks(three)).toBe('✓ ✓ ✗ |');
     expect(marks(two)).toBe('(✓) (✓) ✗ |');
+    // the sentence under a table says the same
+    expect(targetLine(three, 'verbose', 'reinforce_plus_plus')).toMatch(/^accuracy non-inferior \(paired lower bound \+0\.010 ≥ −0\.03\): \*\*met\*\*; CoT tokens ≥ 20 % below outcome-only \(−23\.3 % \[−23\.3, −23\.3\]\): \*\*met\*\* \(whole interval\)/);
+    expect(targetLine(two, 'verbose', 'reinforce_plus_plus')).toMatch(/\*\*not shown\*\* \(2 seeds: an interval from fewer than 3 does not count\); CoT .*\*\*met by the point estimate\*\*/);
   });
 
   it('refuses a seed that comes twice and a row without files', () => {
