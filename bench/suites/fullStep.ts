@@ -25,7 +25,7 @@ import { median } from './median.ts';
 import { total } from './grpoStep.ts';
 
 const LORA: LoraConfig = { r: 16, lora_alpha: 32, lora_dropout: 0, target_modules: [...LORA_TARGETS] };
-const REPS = 2;
+const REPS = 3;
 const SIZES = { maxSeqLen: 128, maxBatchTokens: 8 * 128, maxInferenceRows: 512 };
 const RUN = {
   per_device_train_batch_size: 2, num_generations: 4, max_completion_length: 32,

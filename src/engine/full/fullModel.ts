@@ -11,7 +11,9 @@
 // - sample / probeLogProbs: the engine's cached inference on the trained weights.
 // getParams / setParams are the whole flat vector (a read-back of every weight: fine for the
 // small models this is for, and what the toy does). The flat vector is one binding, so the model
-// must fit maxStorageBufferBindingSize in f32 (refused with the sizes otherwise).
+// must fit maxStorageBufferBindingSize in f32 (refused with the sizes otherwise). The embedding's
+// gradient is the toy's gather kernel (one thread per table element over all B·T rows: O(V·C·B·T)),
+// cheap for the small vocabularies this is for; a 50k-token vocabulary would want a scatter.
 import type { GpuContext } from '../../gpu/device.ts';
 import { uploadBuffer, STORAGE, writeBuffer } from '../../gpu/buffers.ts';
 import type { LlamaConfig } from '../llamaConfig.ts';
