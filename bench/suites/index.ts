@@ -15,6 +15,7 @@ import { engineJTrajectory } from './engineJTrajectory.ts';
 import { engineBranch } from './engineBranch.ts';
 import { engineWeightBytes } from './engineWeightBytes.ts';
 import { loraTrain } from './loraTrain.ts';
+import { loraVsFullStep } from './fullStep.ts';
 import { preflightVsAllocated } from './preflightVsAllocated.ts';
 import { loraStepRunner } from './loraStepRunner.ts';
 import { LlamaLoraModel } from '../../src/engine/lora/loraModel.ts';
@@ -48,5 +49,6 @@ export const suites: BenchSuite[] = [
   engineBranch,
   engineWeightBytes,
   loraTrain,
+  loraVsFullStep,
   preflightVsAllocated(loraStepRunner((ctx, base, lora, o) => LlamaLoraModel.create(ctx, base, lora, o))),
 ];

@@ -4,7 +4,9 @@
 // into the flat gradient vector; activation gradients are written once per consumer, and the
 // residual stream's gradient `dres` is passed on through the residual adds (their backward is
 // the identity) while each norm reading the stream adds its share into it (the fan-out join).
-// The base weights are frozen: their gradient is never formed; the backward only reads them.
+// With LoRA the base weights are frozen: their gradient is never formed, the backward only reads
+// them. Full fine-tuning passes `dw` (CpuWeights-shaped gradient arrays, the head the embedding's
+// own array when tied): every weight's gradient accumulates (+=) there from the same walk.
 // The WebGPU pass (src/engine/gpu/llamaPass.ts) is checked against this, and this against
 // central finite differences and torch autograd (python/repro_rl/llama_ref).
 import { blockSteps, type BlockAct, type BlockParam } from '../block.ts';
@@ -24,6 +26,8 @@ import { logProbHeadBackward, logProbHeadForward } from './layers/logprobHead.ts
 export interface LlamaTrainRecord {
   B: number;
   T: number;
+  /** the input tokens [N] (the embedding's gradient gathers by them) */
+  tokens: Int32Array;
   positions: Int32Array;
   table: { values: Float32Array; P: number };
   layers: LayerRecord[];
@@ -63,7 +67,7 @@ export function llamaTrainForward(
   const logp = new Float64Array(N);
   const entropy = new Float64Array(N);
   logProbHeadForward(logp, entropy, probs, logits, targets, 1, N, V);
-  return { B, T, positions, table, layers, final: residual, lnf, lnfRstd, logits, probs, logp, entropy };
+  return { B, T, tokens: inputs.slice(), positions, table, layers, final: residual, lnf, lnfRstd, logits, probs, logp, entropy };
 }
 
 /** dinp [N, C] = dout [N, OC] · W [OC, C] (the frozen weight's input gradient only). */
@@ -77,16 +81,31 @@ function linearInputGrad(dinp: Float64Array, dout: Float64Array, W: Float64Array
   }
 }
 
+/** dW [OC, C] += doutᵀ · x and db [OC] += Σ_n dout (a trained weight's gradient; db null: no bias). */
+function linearWeightGrad(dW: Float64Array, db: Float64Array | null, dout: Float64Array, x: Float64Array, N: number, C: number, OC: number): void {
+  for (let n = 0; n < N; n++) {
+    for (let o = 0; o < OC; o++) {
+      const g = dout[n * OC + o];
+      if (g === 0) continue;
+      if (db) db[o] += g;
+      for (let i = 0; i < C; i++) dW[o * C + i] += g * x[n * C + i];
+    }
+  }
+}
+
 /**
  * Backward of layer l from dres = ∂L/∂(its output) [N, C]; on return dres holds ∂L/∂(its input).
- * Adapter gradients accumulate into dlora (the flat layout of `lora`).
+ * Adapter gradients accumulate into dlora (the flat layout of `lora`), weight gradients into dw.
  */
 export function cpuBlockBackward(
   c: LlamaConfig, w: CpuWeights, l: number, rec: LayerRecord, dres: Float64Array, B: number, T: number,
   positions: Int32Array, table: { values: Float32Array; P: number }, lora: CpuLora | null, dlora: Float64Array | null,
+  dw: CpuWeights | null = null,
 ): void {
   const N = B * T, C = c.nEmbd;
   const P = (p: BlockParam) => w.layer(l, p);
+  /** the weight's gradient array, or a scratch one nobody reads (frozen weights) */
+  const dP = (p: BlockParam, n: number) => (dw ? dw.layer(l, p) : new Float64Array(n));
   const a = rec.acts;
   // d[x]: the gradient of activation x; set by its first consumer met in reverse, added to by later ones
   const d: Partial<Record<BlockAct, Float64Array>> = { residual3: dres };
@@ -99,7 +118,7 @@ export function cpuBlockBackward(
       case 'rmsnorm': {
         const had = d[s.from] !== undefined;
         const dinp = new Float64Array(N * C);
-        rmsnormBackward(dinp, new Float64Array(C), d[s.to]!, a[s.from], P(s.w), rec.rstd.get(i)!, N, C);
+        rmsnormBackward(dinp, dP(s.w, C), d[s.to]!, a[s.from], P(s.w), rec.rstd.get(i)!, N, C);
         const dst = grad(s.from, C);
         for (let k = 0; k < N * C; k++) dst[k] = had ? dst[k] + dinp[k] : dinp[k];
         break;
@@ -109,6 +128,7 @@ export function cpuBlockBackward(
         const had = d[s.from] !== undefined;
         const dinp = grad(s.from, s.inW);
         linearInputGrad(dinp, dout, P(s.w), N, s.inW, s.outW, had);
+        if (dw) linearWeightGrad(dw.layer(l, s.w), s.b ? dw.layer(l, s.b) : null, dout, a[s.from], N, s.inW, s.outW);
         if (!lora || !dlora) break;
         const { r, scaling } = lora.layout;
         loraSlotsFor(lora.layout, l, s.w).forEach((slot, k) => {
@@ -123,7 +143,7 @@ export function cpuBlockBackward(
       case 'headnorm': {
         const g = d[s.view.act]!;
         const dx = new Float64Array(N * s.view.heads * s.view.headDim);
-        rmsnormBackward(dx, new Float64Array(s.view.headDim), readView(g, N, s.view), readView(rec.pre.get(s.view.act)!, N, s.view),
+        rmsnormBackward(dx, dP(s.w, s.view.headDim), readView(g, N, s.view), readView(rec.pre.get(s.view.act)!, N, s.view),
           P(s.w), rec.rstd.get(i)!, N * s.view.heads, s.view.headDim);
         writeView(g, N, s.view, dx);
         break;
@@ -163,12 +183,12 @@ export function cpuBlockBackward(
 }
 
 /**
- * Backward of the forward `rec` for dlogp [N] = ∂L/∂logp; adapter gradients accumulate into dlora.
- * Returns ∂L/∂(token embeddings) [N, C] (the frozen embedding's input gradient, for tests).
+ * Backward of the forward `rec` for dlogp [N] = ∂L/∂logp; adapter gradients accumulate into dlora,
+ * weight gradients (full fine-tuning) into dw. Returns ∂L/∂(token embeddings) [N, C].
  */
 export function llamaTrainBackward(
   c: LlamaConfig, w: CpuWeights, lora: CpuLora | null, rec: LlamaTrainRecord, targets: Int32Array,
-  dlogp: ArrayLike<number>, dlora: Float64Array | null,
+  dlogp: ArrayLike<number>, dlora: Float64Array | null, dw: CpuWeights | null = null,
 ): Float64Array {
   const { B, T } = rec;
   const N = B * T, C = c.nEmbd, V = c.vocabSize;
@@ -176,21 +196,30 @@ export function llamaTrainBackward(
   logProbHeadBackward(dlogits, dlogp, rec.probs, targets, 1, N, V);
   const dlnf = new Float64Array(N * C);
   linearInputGrad(dlnf, dlogits, w.head, N, C, V, false);
-  return llamaTrunkBackward(c, w, lora, rec, dlnf, dlora);
+  if (dw) linearWeightGrad(dw.head, null, dlogits, rec.lnf, N, C, V);
+  return llamaTrunkBackward(c, w, lora, rec, dlnf, dlora, dw);
 }
 
 /**
  * Backward of the trunk of `rec` (the final norm, then every layer) from dlnf [N, C] = ∂L/∂(final
  * norm output): the LM head's, or a value head's (the LoRA critic). Adapter gradients accumulate
- * into dlora; returns ∂L/∂(token embeddings) [N, C].
+ * into dlora, weight gradients into dw (the embedding's rows += their tokens' rows of the returned
+ * gradient); returns ∂L/∂(token embeddings) [N, C].
  */
 export function llamaTrunkBackward(
   c: LlamaConfig, w: CpuWeights, lora: CpuLora | null, rec: LlamaTrainRecord, dlnf: Float64Array, dlora: Float64Array | null,
+  dw: CpuWeights | null = null,
 ): Float64Array {
   const { B, T } = rec;
   const N = B * T, C = c.nEmbd;
   const dres = new Float64Array(N * C);
-  rmsnormBackward(dres, new Float64Array(C), dlnf, rec.final, w.finalNormW, rec.lnfRstd, N, C);
-  for (let l = c.nLayer - 1; l >= 0; l--) cpuBlockBackward(c, w, l, rec.layers[l], dres, B, T, rec.positions, rec.table, lora, dlora);
+  rmsnormBackward(dres, dw ? dw.finalNormW : new Float64Array(C), dlnf, rec.final, w.finalNormW, rec.lnfRstd, N, C);
+  for (let l = c.nLayer - 1; l >= 0; l--) cpuBlockBackward(c, w, l, rec.layers[l], dres, B, T, rec.positions, rec.table, lora, dlora, dw);
+  if (dw) {
+    for (let r = 0; r < N; r++) {
+      const e = rec.tokens[r] * C;
+      for (let i = 0; i < C; i++) dw.embed[e + i] += dres[r * C + i];
+    }
+  }
   return dres;
 }

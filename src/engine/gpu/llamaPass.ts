@@ -4,11 +4,15 @@
 //   final RMSNorm → the LM head in vocabulary chunks (log p(target), entropy, lse per row);
 // - backward: the head's chunks recomputed (dlnf), the final norm, then for l = L−1 … 0: layer l's
 //   forward recomputed from its checkpoint into one layer's scratch, then its steps in exact reverse.
-// llm.c conventions: ADAPTER GRADIENTS ACCUMULATE (+=); activation gradients are overwritten by their
-// first consumer met in reverse, except the residual stream's gradient `dres`, which the residual
-// adds pass on unchanged (their backward is the identity) and each RMSNorm reading the stream adds
-// into (the fan-out join). The base's weights are read at file precision (dinp = dout · W, half
-// weights decoded in the kernel) and never get a gradient.
+// llm.c conventions: ADAPTER AND WEIGHT GRADIENTS ACCUMULATE (+=); activation gradients are
+// overwritten by their first consumer met in reverse, except the residual stream's gradient `dres`,
+// which the residual adds pass on unchanged (their backward is the identity) and each RMSNorm
+// reading the stream adds into (the fan-out join). With LoRA the base's weights are read at file
+// precision (dinp = dout · W, half weights decoded in the kernel) and never get a gradient; with
+// full fine-tuning (`grads` given, f32 weights: src/engine/full/) every weight gets its gradient
+// from the same walk: dW += doutᵀ·x and db += Σ dout (the matmul's backward), norm weights (the
+// RMSNorm backward's dweight entry), the LM head per vocabulary chunk, the embedding's rows from
+// the residual stream's final gradient (the embedding backward's gather).
 // CPU reference: src/engine/cpu/llamaTrain.ts (llamaTrainForward / llamaTrainBackward).
 import type { Recorder } from './encoding.ts';
 import { at, type GpuTensor } from './tensor.ts';
@@ -17,7 +21,7 @@ import type { LlamaConfig } from '../llamaConfig.ts';
 import { loraSlotsFor, type LoraLayoutView } from '../loraView.ts';
 import type { EngineWeights } from './weights.ts';
 import type { LlamaTrainBuffers } from './llamaTrainBuffers.ts';
-import { embeddingForward } from './layers/encoder.ts';
+import { embeddingBackward, embeddingForward } from './layers/encoder.ts';
 import { rmsnormBackward, rmsnormForward } from './layers/rmsnorm.ts';
 import { matmulBackward, matmulForward } from './layers/matmul.ts';
 import { gqaAttentionBackward, gqaAttentionForward } from './layers/attention.ts';
@@ -36,6 +40,8 @@ export interface LlamaPass {
   bufs: LlamaTrainBuffers;
   /** adapters (flat, ../lora/loraLayout.ts) and their gradients; null: the base alone */
   lora: { layout: LoraLayoutView; params: GPUBuffer; grads: GPUBuffer } | null;
+  /** every weight's gradient (the layout of `weights`, f32): full fine-tuning; absent: the weights are frozen */
+  grads?: EngineWeights;
 }
 
 const heads = (q: HeadView, k: HeadView) => ({ NH: q.heads, NKV: k.heads, HD: q.headDim });
@@ -90,6 +96,7 @@ function layerBackward(rec: Recorder, m: LlamaPass, l: number, B: number, T: num
   const act = (x: BlockAct): GpuTensor => at(x === 'residual' ? b.checkpoints[l] : b.acts[x]!);
   const view = (v: HeadView, src: GPUBuffer): Rows => strided(at(src, v.off), v.stride);
   const W = (p: Parameters<EngineWeights['layer']>[1]) => m.weights.layer(l, p);
+  const G = (p: Parameters<EngineWeights['layer']>[1]) => (m.grads ? m.grads.layer(l, p) : null);
   // d[x]: the buffer holding ∂L/∂x; `orig`: an activation's gradient before its head norms' backward moved it to dpre
   const d: Partial<Record<BlockAct, GPUBuffer>> = { residual3: b.dres };
   const orig: Partial<Record<BlockAct, GPUBuffer>> = {};
@@ -101,14 +108,14 @@ function layerBackward(rec: Recorder, m: LlamaPass, l: number, B: number, T: num
       case 'rmsnorm': {
         const had = d[s.from] !== undefined;
         const dinp = (d[s.from] ??= b.grads[s.from]!);
-        rmsnormBackward(rec, at(dinp), null, at(d[s.to]!), act(s.from), W(s.w), at(b.rstd.get(i)!), N, C, had);
+        rmsnormBackward(rec, at(dinp), G(s.w), at(d[s.to]!), act(s.from), W(s.w), at(b.rstd.get(i)!), N, C, had);
         break;
       }
       case 'linear': {
         const had = d[s.from] !== undefined;
         const dinp = at((d[s.from] ??= b.grads[s.from]!));
         const dout = at(d[s.to]!);
-        matmulBackward(rec, dinp, null, null, dout, act(s.from), W(s.w), N, s.inW, s.outW, { accumulate: had });
+        matmulBackward(rec, dinp, G(s.w), s.b ? G(s.b) : null, dout, act(s.from), W(s.w), N, s.inW, s.outW, { accumulate: had });
         if (!m.lora) break;
         const { layout, params, grads } = m.lora;
         const first = layout.slots.findIndex((x) => x.layer === l);
@@ -127,7 +134,7 @@ function layerBackward(rec: Recorder, m: LlamaPass, l: number, B: number, T: num
           d[x] = to;
           rec.commands().copyBufferToBuffer(from, 0, to, 0, N * s.view.stride * 4);
         }
-        rmsnormBackward(rec, view(s.view, d[x]!), null, view(s.view, orig[x]!), view(s.view, b.pre[x]!), W(s.w), at(b.rstd.get(i)!),
+        rmsnormBackward(rec, view(s.view, d[x]!), G(s.w), view(s.view, orig[x]!), view(s.view, b.pre[x]!), W(s.w), at(b.rstd.get(i)!),
           N, s.view.headDim, false, s.view.heads);
         break;
       }
@@ -167,16 +174,18 @@ export function recordLlamaForward(rec: Recorder, m: LlamaPass, B: number, T: nu
 /** Backward of the trunk from bufs.dlnf = ∂L/∂(final norm output) (the LM head's, or a value head's). */
 export function recordLlamaTrunkBackward(rec: Recorder, m: LlamaPass, B: number, T: number): void {
   const c = m.config, b = m.bufs, N = B * T;
-  rmsnormBackward(rec, at(b.dres), null, at(b.dlnf), at(b.checkpoints[c.nLayer]), m.weights.finalNormW, at(b.lnfRstd), N, c.nEmbd, false);
+  rmsnormBackward(rec, at(b.dres), m.grads?.finalNormW ?? null, at(b.dlnf), at(b.checkpoints[c.nLayer]), m.weights.finalNormW, at(b.lnfRstd), N, c.nEmbd, false);
   for (let l = c.nLayer - 1; l >= 0; l--) {
     layerForward(rec, m, l, B, T, true);
     layerBackward(rec, m, l, B, T);
   }
+  // dres = ∂L/∂(token embeddings): each embedding row gathers the rows of its token
+  if (m.grads) embeddingBackward(rec, m.grads.embed.buf, m.grads.embed.off, at(b.dres), b.tokens, N, c.vocabSize, c.nEmbd);
 }
 
 /** Backward of the last recordLlamaForward for the same B, T, with dlogp [B·T] in bufs.dlogp. */
 export function recordLlamaBackward(rec: Recorder, m: LlamaPass, B: number, T: number): void {
   const c = m.config, b = m.bufs;
-  chunkedHeadBackward(rec, at(b.dlnf), b.head, at(b.lnf), m.weights.head, b.targets, b.dlogp, B * T, c.nEmbd, c.vocabSize, b.Vc);
+  chunkedHeadBackward(rec, at(b.dlnf), b.head, at(b.lnf), m.weights.head, b.targets, b.dlogp, B * T, c.nEmbd, c.vocabSize, b.Vc, m.grads?.head ?? null);
   recordLlamaTrunkBackward(rec, m, B, T);
 }

@@ -1,10 +1,10 @@
 // The trained part of a LoRA model on the GPU: the flat adapter vector (./loraLayout.ts; a critic
-// appends its value head), its gradient and AdamW's m and v — four f32 buffers of `total` elements
+// appends its value head; or every weight, src/engine/full/), its gradient and AdamW's m and v — four f32 buffers of `total` elements
 // — stepped by the engine's AdamW kernel (src/engine/gpu/layers/adamw.ts, global-norm clipping,
 // non-finite steps skipped). Reads back only what is asked for: the optimizer's 2-word state per
 // step, the adapters on getParams.
 import type { GpuContext } from '../../gpu/device.ts';
-import { readFloat32, STORAGE, uploadBuffer, writeBuffer } from '../../gpu/buffers.ts';
+import { createBuffer, readFloat32, STORAGE, uploadBuffer, writeBuffer } from '../../gpu/buffers.ts';
 import { validateAdamW } from '../adamwConfig.ts';
 import type { AdamWConfig, StepResult } from '../types.ts';
 import type { Recorder } from '../gpu/encoding.ts';
@@ -26,19 +26,20 @@ export class GpuAdapters {
   private readonly what: string;
   t = 0;
 
-  /** `decay`: element ranges [start, end) that get weight decay. */
-  constructor(ctx: GpuContext, initial: Float32Array, decay: [number, number][], what: string) {
-    validateParams(initial, initial.length, what);
+  /** `decay`: element ranges [start, end) that get weight decay; `initial` a count: zeros, filled on the GPU by the caller. */
+  constructor(ctx: GpuContext, initial: Float32Array | number, decay: [number, number][], what: string) {
+    if (typeof initial !== 'number') validateParams(initial, initial.length, what);
     if (decay.length > MAX_RANGES) throw new RangeError(`${what}: ${decay.length} weight-decay ranges, the AdamW kernel holds ${MAX_RANGES}`);
     this.ctx = ctx;
     this.what = what;
-    this.total = initial.length;
+    this.total = typeof initial === 'number' ? initial : initial.length;
     this.ranges = decay;
     const d = ctx.device;
-    this.params = uploadBuffer(d, initial, STORAGE, `${what} params`);
-    this.grads = uploadBuffer(d, new Float32Array(this.total), STORAGE, `${what} grads`);
-    this.m = uploadBuffer(d, new Float32Array(this.total), STORAGE, `${what} adam m`);
-    this.v = uploadBuffer(d, new Float32Array(this.total), STORAGE, `${what} adam v`);
+    const zeros = (label: string) => createBuffer(d, this.total * 4, STORAGE, `${what} ${label}`); // WebGPU zero-fills new buffers
+    this.params = typeof initial === 'number' ? zeros('params') : uploadBuffer(d, initial, STORAGE, `${what} params`);
+    this.grads = zeros('grads');
+    this.m = zeros('adam m');
+    this.v = zeros('adam v');
     this.state = uploadBuffer(d, new Uint32Array(2), STORAGE, `${what} opt state`);
   }
 

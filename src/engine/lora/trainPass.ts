@@ -1,5 +1,5 @@
 // What the LoRA policy (./loraModel.ts) and the LoRA critic (./loraCritic.ts) share to train on a
-// frozen Llama-family base: the training buffers sized for maxBatchTokens rows and maxSeqLen
+// frozen Llama-family base (and the full fine-tuning policy, src/engine/full/, on trained weights): the training buffers sized for maxBatchTokens rows and maxSeqLen
 // positions (src/engine/gpu/llamaTrainBuffers.ts), the rotary table, and the batch upload with its
 // checks (the toy's rules and messages, plus the sequence-length cap the buffers were sized for).
 import type { GpuContext } from '../../gpu/device.ts';
@@ -43,13 +43,17 @@ export class LoraTrainPass {
   private readonly ctx: GpuContext;
   private readonly table: GPUBuffer;
 
-  constructor(ctx: GpuContext, config: LlamaConfig, weights: EngineWeights, lora: { layout: LoraLayout; params: GPUBuffer; grads: GPUBuffer }, sizes: TrainSizes) {
+  /** lora null: no adapters; `grads` given: every weight trains (f32 weights, src/engine/full/). */
+  constructor(
+    ctx: GpuContext, config: LlamaConfig, weights: EngineWeights, lora: { layout: LoraLayout; params: GPUBuffer; grads: GPUBuffer } | null,
+    sizes: TrainSizes, grads?: EngineWeights,
+  ) {
     this.ctx = ctx;
     this.sizes = sizes;
-    const perLayer = config.nLayer > 0 ? lora.layout.slots.length / config.nLayer : 0;
-    const bufs: LlamaTrainBuffers = createLlamaTrainBuffers(ctx.device, config, sizes.maxBatchTokens, sizes.maxSeqLen, perLayer, lora.layout.r, sizes.vocabChunk);
+    const perLayer = lora && config.nLayer > 0 ? lora.layout.slots.length / config.nLayer : 0;
+    const bufs: LlamaTrainBuffers = createLlamaTrainBuffers(ctx.device, config, sizes.maxBatchTokens, sizes.maxSeqLen, perLayer, lora?.layout.r ?? 0, sizes.vocabChunk);
     this.table = uploadBuffer(ctx.device, ropeTableFor(config, sizes.maxSeqLen), STORAGE, 'engine train rope table');
-    this.pass = { config, weights, bufs, lora, rope: { table: at(this.table), positions: sizes.maxSeqLen } };
+    this.pass = { config, weights, bufs, lora, rope: { table: at(this.table), positions: sizes.maxSeqLen }, ...(grads ? { grads } : {}) };
   }
 
   /** Checks and uploads a [B, T] batch (targets null: a critic's, none scored). */

@@ -2,7 +2,8 @@
 // logits of Vc columns at a time (one matmul against rows [v0, v0 + Vc) of the head weight, kept at
 // file precision), folded into each row's online log-sum-exp; the backward recomputes each chunk's
 // logits, turns them into dlogits in place and adds dlogits · W_chunk into dlnf. A [N, V] logits
-// tensor is never held: only [N, Vc]. The head weight is frozen (no dW).
+// tensor is never held: only [N, Vc]. The head weight is frozen (no dW) unless its gradient is
+// given (full fine-tuning, an f32 head): then each chunk's dW rows += dlogitsᵀ · lnf.
 // CPU reference: src/engine/cpu/layers/logprobHead.ts (whole rows) after cpu/layers/matmul.ts.
 import { LOGPROB_CHUNKED_KERNEL } from '../../../gpu/kernels/engine.ts';
 import { grid, type Recorder } from '../encoding.ts';
@@ -40,10 +41,13 @@ export function chunkedHeadForward(
     { N, Vc, v0: 0, logitsOff: 0, first: 0 }, grid(N, WG));
 }
 
-/** dlnf [N, C] (overwritten) = Σ_chunks dlogits_chunk · head_chunk, dlogits = dlogp · (onehot − softmax) from the saved lse. */
+/**
+ * dlnf [N, C] (overwritten) = Σ_chunks dlogits_chunk · head_chunk, dlogits = dlogp · (onehot − softmax)
+ * from the saved lse; dhead [V, C] += dlogitsᵀ · lnf when given (null: a frozen head).
+ */
 export function chunkedHeadBackward(
   rec: Recorder, dlnf: GpuTensor, b: ChunkedHeadBuffers, lnf: GpuTensor, head: GpuTensor, targets: GPUBuffer, dlogp: GPUBuffer,
-  N: number, C: number, V: number, Vc: number,
+  N: number, C: number, V: number, Vc: number, dhead: GpuTensor | null = null,
 ): void {
   for (let v0 = 0; v0 < V; v0 += Vc) {
     const n = Math.min(Vc, V - v0);
@@ -51,6 +55,6 @@ export function chunkedHeadBackward(
     matmulForward(rec, at(b.logits), lnf, w, null, N, C, n);
     rec.dispatch(LOGPROB_CHUNKED_KERNEL, 'backward_main', { ...noBuffers, logits: b.logits, targets, lse: b.lse, dlogp },
       { N, Vc: n, v0, logitsOff: 0, first: 0 }, grid(N * n, WG));
-    matmulBackward(rec, dlnf, null, null, at(b.logits), lnf, w, N, C, n, { accumulate: v0 > 0 });
+    matmulBackward(rec, dlnf, dhead ? rowsOf(dhead, v0, C) : null, null, at(b.logits), lnf, w, N, C, n, { accumulate: v0 > 0 });
   }
 }
