@@ -151,6 +151,10 @@ describe('two-regime report', () => {
       lora: { r: 16, lora_alpha: 32, lora_dropout: 0, use_rslora: false, target_modules: ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'] },
     });
     expect(a.spec.overrides.learning_rate).toBe(1e-3);
+    // the batch shape: prompts per step and the GRPO group
+    const p = parseExperimentArgs(['--prompts', '2', '--group', '4']).spec.overrides;
+    expect([p.per_device_train_batch_size, p.num_generations]).toEqual([2, 4]);
+    expect(() => parseExperimentArgs(['--group', '0'])).toThrow(/num_generations/);
     // a folder path names the same model; targets in any order come back in PEFT's layer order
     const b = parseExperimentArgs(['--lora-targets', 'v_proj,q_proj', '--lora', '--lora-r', '4', '--lora-alpha', '8', '--model', 'public/models/toy-llama-verbose/']);
     expect(b.spec.model).toEqual({ name: 'toy-llama-verbose', lora: { r: 4, lora_alpha: 8, lora_dropout: 0, use_rslora: false, target_modules: ['q_proj', 'v_proj'] } });
