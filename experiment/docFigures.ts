@@ -290,17 +290,24 @@ function loraSetting(lora: ExperimentResults): string {
   const g = cfg.grpo.repro;
   return `${m.name}, LoRA r ${m.lora.r}, lora_alpha ${m.lora.lora_alpha} on ${m.lora.target_modules.length === 7 ? 'all seven linears' : m.lora.target_modules.join(', ')}; ` +
     `GRPO, α ${c.alpha}, ${c.steps} steps, lr ${g.learning_rate}, ${g.per_device_train_batch_size} prompts × ${g.num_generations} samples per step, ${c.seeds.length} seeds; ` +
-    `${cfg.eval_problems} held-out problems × ${cfg.eval_samples ?? 1} sampled responses`;
+    `${cfg.eval_problems} held-out problems × ${cfg.eval_samples ?? 1} sampled response${(cfg.eval_samples ?? 1) === 1 ? '' : 's'} (and a greedy one)`;
 }
 
 /** The README's verbose-regime table: the toy GPT-2 with full weights beside the toy Llama with LoRA (same columns). */
 function readmeLora(main: ExperimentResults, lora: ExperimentResults): string {
   const full = comparisonOf(main, 'verbose');
   const l = comparisonOf(lora, 'verbose');
-  const m = (lora.regime_configs?.verbose ?? lora.config).model!;
+  const cfgOf = (r: ExperimentResults) => r.regime_configs?.verbose ?? r.config;
+  const m = cfgOf(lora).model!;
+  // the training budget and the evaluation size of each row, from its own config
+  const budget = (r: ExperimentResults, c: ReturnType<typeof comparisonOf>) => {
+    const k = cfgOf(r);
+    const g = k.grpo.repro;
+    return `α ${c.alpha}, ${c.steps} steps × ${g.per_device_train_batch_size * g.num_generations} rollouts, lr ${g.learning_rate}, ${c.seeds.length} seeds, ${k.eval_problems} × ${k.eval_samples ?? 1} held-out responses`;
+  };
   const out = ['| verbose regime: model, training | | accuracy | CoT tokens | backtracking / response | tokens after certainty (fixed judge) |', '|---|---|---|---|---|---|',
-    ...readmeRows(full, `toy GPT-2, full weights (α ${full.alpha}, ${full.steps} steps, ${full.seeds.length} seeds)`, 'tokens_after_certainty'),
-    ...readmeRows(l, `${m.name}, LoRA r ${m.lora.r} (α ${l.alpha}, ${l.steps} steps, ${l.seeds.length} seeds)`, 'tokens_after_certainty')];
+    ...readmeRows(full, `toy GPT-2, full weights (${budget(main, full)})`, 'tokens_after_certainty'),
+    ...readmeRows(l, `${m.name}, LoRA r ${m.lora.r} (${budget(lora, l)})`, 'tokens_after_certainty')];
   out.push('', `Non-inferiority of accuracy (paired 95 % lower bound ≥ −${NI_MARGIN}): full weights ${full.target.accuracyNonInferior ? 'shown' : 'not shown'} ` +
     `(${s(full.sampled('accuracy').diff.lo, 3)}), LoRA ${l.target.accuracyNonInferior ? 'shown' : 'not shown'} (${s(l.sampled('accuracy').diff.lo, 3)}). ` +
     'Sampled view after training; tokens after certainty by each comparison\'s fixed judge (its starting model\'s J).');
