@@ -249,6 +249,8 @@ function loraFigures(main: ExperimentResults, lora: ExperimentResults): Record<s
     'l-setting': loraSetting(lora),
     'l-table': comparisonTable(lora, 'verbose'),
     'l-target': targetLine(lora, 'verbose'),
+    'l-effect': ((c) => `CoT tokens ${rel(c.sampled('cot_tokens'))}, tokens after certainty ${rel(c.sampled('tokens_after_certainty'))}, ` +
+      `backtracking ${rel(c.sampled('backtracking'))}, accuracy ${diffCi(c.sampled('accuracy').diff, 3)}`)(comparisonOf(lora, 'verbose')),
   };
 }
 
