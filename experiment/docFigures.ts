@@ -167,6 +167,8 @@ function sftBreakdownTable(b: SftBreakdown): string {
 }
 
 const MAIN = 'experiment/results.json';
+/** `npm run experiment -- --model toy-llama-verbose --lora … --out experiment/lora` (issue #22 §6) */
+const LORA = 'experiment/lora/results.json';
 const ESTIMATORS = 'experiment/estimators/results.json';
 const sweep = (name: string) => `experiment/sweep/${name}/results.json`;
 /** PPO / REINFORCE++ settings on the current verbose checkpoint (experiment/sweep/verbose-{ppo,rpp}-SETTING), in table order */
@@ -247,6 +249,19 @@ export function docFigures(read: Read): Record<string, string> {
     'r-verbose-sft-gap': ((b) => f(b.restates.concise.accuracy - b.restates.overthinking.accuracy, 3))(json<SftBreakdown>(read, 'experiment/analysis/sft-breakdown-verbose.json')),
     'r-verbose-target': targetLine(main, 'verbose'),
     'r-verbose-setting': `α = ${v.alpha}, ${v.steps} steps`,
+    ...(has(LORA) ? loraFigures(main, load(read, LORA)) : {}),
+  };
+}
+
+/** The LoRA comparison's figures (README and docs/experiment.md). */
+function loraFigures(main: ExperimentResults, lora: ExperimentResults): Record<string, string> {
+  return {
+    'r-lora': readmeLora(main, lora),
+    'l-setting': loraSetting(lora),
+    'l-table': comparisonTable(lora, 'verbose'),
+    'l-target': targetLine(lora, 'verbose'),
+    'l-effect': ((c) => `CoT tokens ${rel(c.sampled('cot_tokens'))}, tokens after certainty ${rel(c.sampled('tokens_after_certainty'))}, ` +
+      `backtracking ${rel(c.sampled('backtracking'))}, accuracy ${diffCi(c.sampled('accuracy').diff, 3)}`)(comparisonOf(lora, 'verbose')),
   };
 }
 
@@ -271,18 +286,57 @@ function freshSeeds(main: ExperimentResults): string {
   return `seeds ${c.seeds.join(', ')} alone: CoT tokens ${rel(c.sampled('cot_tokens'))}, backtracking ${rel(c.sampled('backtracking'))}, accuracy ${diffCi(c.sampled('accuracy').diff, 3)}`;
 }
 
+/** One comparison's three README rows (sampled view): outcome → RePro, the paired difference, the relative change. */
+function readmeRows(c: ReturnType<typeof comparisonOf>, name: string, tac: keyof EvalSummary): string[] {
+  const keys: [keyof EvalSummary, number][] = [['accuracy', 3], ['cot_tokens', 1], ['backtracking', 2], [tac, 2]];
+  return [
+    `| ${name} | outcome → RePro | ${keys.map(([k, d]) => `${f(c.sampled(k).outcome.mean, d)} → ${f(c.sampled(k).repro.mean, d)}`).join(' | ')} |`,
+    `| | RePro − outcome [95 % CI] | ${keys.map(([k, d]) => diffCi(c.sampled(k).diff, d)).join(' | ')} |`,
+    `| | relative [95 % CI] | ${keys.map(([k]) => rel(c.sampled(k))).join(' | ')} |`,
+  ];
+}
+
 /** The README's two-regime table: outcome → RePro, then the paired difference and the relative change. */
 function readmeRegimes(main: ExperimentResults): string {
   const out = ['| regime | | accuracy | CoT tokens | backtracking / response | tokens after certainty |', '|---|---|---|---|---|---|'];
   for (const regime of ['verbose', 'mixed'] as const) {
     const c = comparisonOf(main, regime);
     const tac: keyof EvalSummary = regime === 'verbose' ? 'tokens_after_certainty' : 'tokens_after_certainty_self';
-    const keys: [keyof EvalSummary, number][] = [['accuracy', 3], ['cot_tokens', 1], ['backtracking', 2], [tac, 2]];
-    const name = `${regime} (α ${c.alpha}, ${c.steps} steps, ${c.seeds.length} seeds)`;
-    out.push(`| ${name} | outcome → RePro | ${keys.map(([k, d]) => `${f(c.sampled(k).outcome.mean, d)} → ${f(c.sampled(k).repro.mean, d)}`).join(' | ')} |`);
-    out.push(`| | RePro − outcome [95 % CI] | ${keys.map(([k, d]) => diffCi(c.sampled(k).diff, d)).join(' | ')} |`);
-    out.push(`| | relative [95 % CI] | ${keys.map(([k]) => rel(c.sampled(k))).join(' | ')} |`);
+    out.push(...readmeRows(c, `${regime} (α ${c.alpha}, ${c.steps} steps, ${c.seeds.length} seeds)`, tac));
   }
   out.push('', 'Sampled view (32 held-out problems × 4 responses at T = 1), after training; tokens after certainty by the fixed judge (the SFT checkpoint\'s J) in the verbose rows, self-judged in the mixed rows (those runs predate the judge).');
+  return out.join('\n');
+}
+
+/** The LoRA comparison's settings in words, from its results. */
+function loraSetting(lora: ExperimentResults): string {
+  const c = comparisonOf(lora, 'verbose');
+  const cfg = lora.regime_configs?.verbose ?? lora.config;
+  const m = cfg.model;
+  if (!m) throw new Error(`docFigures: ${LORA} holds no LoRA runs (config.model is absent)`);
+  const g = cfg.grpo.repro;
+  return `${m.name}, LoRA r ${m.lora.r}, lora_alpha ${m.lora.lora_alpha} on ${m.lora.target_modules.length === 7 ? 'all seven linears' : m.lora.target_modules.join(', ')}; ` +
+    `GRPO, α ${c.alpha}, ${c.steps} steps, lr ${g.learning_rate}, ${g.per_device_train_batch_size} prompts × ${g.num_generations} samples per step, ${c.seeds.length} seeds; ` +
+    `${cfg.eval_problems} held-out problems × ${cfg.eval_samples ?? 1} sampled response${(cfg.eval_samples ?? 1) === 1 ? '' : 's'} (and a greedy one)`;
+}
+
+/** The README's verbose-regime table: the toy GPT-2 with full weights beside the toy Llama with LoRA (same columns). */
+function readmeLora(main: ExperimentResults, lora: ExperimentResults): string {
+  const full = comparisonOf(main, 'verbose');
+  const l = comparisonOf(lora, 'verbose');
+  const cfgOf = (r: ExperimentResults) => r.regime_configs?.verbose ?? r.config;
+  const m = cfgOf(lora).model!;
+  // the training budget and the evaluation size of each row, from its own config
+  const budget = (r: ExperimentResults, c: ReturnType<typeof comparisonOf>) => {
+    const k = cfgOf(r);
+    const g = k.grpo.repro;
+    return `α ${c.alpha}, ${c.steps} steps × ${g.per_device_train_batch_size * g.num_generations} rollouts, lr ${g.learning_rate}, ${c.seeds.length} seeds, ${k.eval_problems} × ${k.eval_samples ?? 1} held-out responses`;
+  };
+  const out = ['| verbose regime: model, training | | accuracy | CoT tokens | backtracking / response | tokens after certainty (fixed judge) |', '|---|---|---|---|---|---|',
+    ...readmeRows(full, `toy GPT-2, full weights (${budget(main, full)})`, 'tokens_after_certainty'),
+    ...readmeRows(l, `${m.name}, LoRA r ${m.lora.r} (${budget(lora, l)})`, 'tokens_after_certainty')];
+  out.push('', `Non-inferiority of accuracy (paired 95 % lower bound ≥ −${NI_MARGIN}): full weights ${full.target.accuracyNonInferior ? 'shown' : 'not shown'} ` +
+    `(${s(full.sampled('accuracy').diff.lo, 3)}), LoRA ${l.target.accuracyNonInferior ? 'shown' : 'not shown'} (${s(l.sampled('accuracy').diff.lo, 3)}). ` +
+    'Sampled view after training; tokens after certainty by each comparison\'s fixed judge (its starting model\'s J).');
   return out.join('\n');
 }

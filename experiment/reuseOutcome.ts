@@ -17,6 +17,8 @@ export function outcomeSettings(c: ExperimentConfig): string {
     grpo: rest, task: task ?? DEFAULT_TOY_TASK, eval_problems: c.eval_problems, eval_samples: c.eval_samples, adapter: c.adapter, checkpoint: c.checkpoint, full: c.full,
     // the same measurement too: who judges tokens after certainty, and the length curves' spacing
     tac_judge: c.tac_judge, eval_every: c.eval_every ?? 0,
+    // the same model and adapter (LoRA on an engine model; absent: the toy with full weights)
+    ...(c.model ? { model: c.model } : {}),
   });
 }
 

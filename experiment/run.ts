@@ -1,5 +1,6 @@
 // `npm run experiment [-- --regime verbose|mixed] [--estimator grpo,gae,reinforce_plus_plus] [--full] [--seeds 0,1,2,3,4] [--steps N] [--eval-samples K] [--lr X]
-// [--alpha A] [--top-k K] [--w W] [--process-norm none|group] [--eval-every N] [--out DIR] [--timeout-min M] [--methods repro --outcome-from FILE]` (experiment/cli.ts), or `npm run experiment --
+// [--alpha A] [--top-k K] [--w W] [--process-norm none|group] [--eval-every N] [--out DIR] [--timeout-min M] [--methods repro --outcome-from FILE]
+// [--model toy-llama-verbose --lora [--lora-r R] [--lora-alpha A] [--lora-targets q_proj,…]]` (experiment/cli.ts), or `npm run experiment --
 // --report DIR` to re-render DIR/results.{md,svg} from DIR/results.json: outcome-only vs RePro GRPO from
 // the regime's bundled SFT checkpoint, same seeds, in headless Chromium on WebGPU (experiment/page.ts
 // through scripts/lib/headless.ts). results.json holds both regimes' runs: a run replaces the
@@ -48,7 +49,8 @@ function writeReport(results: ExperimentResults, outDir: string): string {
     // each run records its own α (a combined file holds several); older runs: the file's
     const alphas = [...new Set(runs.filter((r) => r.method === 'repro').map((r) => r.process_reward_coef ?? g.process_reward_coef))].join(', ');
     const norm = est !== 'grpo' && runs.some((r) => r.process_reward_norm === 'group') ? ' on process rewards normalised per group (process_reward_norm group)' : '';
-    parts.push(`#### ${regime}${ests.length > 1 ? ` · ${ESTIMATOR_LABELS[est]}` : ''}: settings and the before/after table\n\nCheckpoint ${c.checkpoint ?? '/models/toy-reasoner/model.safetensors'}; ` +
+    const lora = c.model ? ` (${c.model.name}: LoRA r ${c.model.lora.r}, lora_alpha ${c.model.lora.lora_alpha}, target_modules ${c.model.lora.target_modules.join(', ')}; base frozen)` : ' (full weights)';
+    parts.push(`#### ${regime}${ests.length > 1 ? ` · ${ESTIMATOR_LABELS[est]}` : ''}: settings and the before/after table\n\nCheckpoint ${c.checkpoint ?? '/models/toy-reasoner/model.safetensors'}${lora}; ` +
       `learning_rate ${g.learning_rate}, α (process_reward_coef) ${alphas || '—'}${norm}, w ${g.process_weight_w}, topK ${g.entropy_top_k}, steps ${[...new Set(runs.map((r) => r.steps))].join('/')}, ` +
       `${g.per_device_train_batch_size} prompts × ${g.num_generations} samples per step; ${c.eval_problems} held-out problems, ` +
       `${c.eval_samples ?? 1} sampled responses each.\n\n${markdownTable({ ...results, runs })}`);

@@ -1,6 +1,15 @@
 // The experiment's settings: CI-sized defaults for SwiftShader, and --full for a real GPU.
 import type { AdvEstimator, GrpoConfig } from '../src/rl/config.ts';
 import { REGIME_MODEL_DIR, type TaskRegime } from '../src/task/regime.ts';
+import type { LoraConfig } from '../src/engine/lora/loraConfig.ts';
+import type { BundledEngineModel } from '../src/worker/runModel.ts';
+
+/** --model/--lora: LoRA adapters on a bundled engine (Llama-family) model, through the training worker's run builder */
+export interface ExperimentModel {
+  /** the folder under public/models/ (src/worker/runModel.ts BUNDLED_ENGINE_MODELS) */
+  name: BundledEngineModel;
+  lora: LoraConfig;
+}
 
 export interface ExperimentSpec {
   /** which bundled SFT checkpoint the runs start from (src/task/regime.ts) */
@@ -22,6 +31,8 @@ export interface ExperimentSpec {
   methods?: ('outcome' | 'repro')[];
   /** a held-out sampled evaluation every this many steps (the length curves); 0 = before and after only */
   evalEvery?: number;
+  /** absent: the toy GPT-2 of the regime, full weights; else LoRA on this engine model (checkpointUrl is its folder) */
+  model?: ExperimentModel;
 }
 
 /** Where the page fetches a regime's SFT checkpoint. */

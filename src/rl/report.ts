@@ -1,5 +1,6 @@
 // The experiment's results.json shape and its before/after markdown table (mean ± std over
 // seeds). Pure. The paired comparisons, intervals and plots live in experiment/.
+import type { LoraConfig } from '../engine/lora/loraConfig.ts';
 import type { AdvEstimator, GrpoConfig } from './config.ts';
 import type { TaskRegime } from '../task/regime.ts';
 
@@ -63,6 +64,11 @@ export interface ExperimentConfig {
   tac_judge?: 'start' | 'self';
   /** held-out evaluation every this many steps during a run (eval_curve); 0 or absent = before and after only */
   eval_every?: number;
+  /**
+   * the model trained: absent = the regime's toy GPT-2, full weights; else the engine model (a
+   * bundled folder) with the LoRA adapters trained on it (PEFT's names), its base frozen
+   */
+  model?: { name: string; lora: LoraConfig };
 }
 
 export interface ExperimentResults {

@@ -140,6 +140,34 @@ describe('two-regime report', () => {
     expect(parseExperimentArgs(['--eval-every', '10']).spec.evalEvery).toBe(10);
     expect(() => parseExperimentArgs(['--eval-every', '-1'])).toThrow(/--eval-every/);
   });
+
+  it('CLI: --model NAME --lora trains LoRA on a bundled engine model, checked up front', () => {
+    const a = parseExperimentArgs(['--model', 'toy-llama-verbose', '--lora', '--lr', '1e-3']);
+    // the model's own regime and folder; the experiment's LoRA defaults, PEFT names and target order
+    expect(a.spec.regime).toBe('verbose');
+    expect(a.spec.checkpointUrl).toBe('/models/toy-llama-verbose/');
+    expect(a.spec.model).toEqual({
+      name: 'toy-llama-verbose',
+      lora: { r: 16, lora_alpha: 32, lora_dropout: 0, use_rslora: false, target_modules: ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'] },
+    });
+    expect(a.spec.overrides.learning_rate).toBe(1e-3);
+    // the batch shape: prompts per step and the GRPO group
+    const p = parseExperimentArgs(['--prompts', '2', '--group', '4']).spec.overrides;
+    expect([p.per_device_train_batch_size, p.num_generations]).toEqual([2, 4]);
+    expect(() => parseExperimentArgs(['--group', '0'])).toThrow(/num_generations/);
+    // a folder path names the same model; targets in any order come back in PEFT's layer order
+    const b = parseExperimentArgs(['--lora-targets', 'v_proj,q_proj', '--lora', '--lora-r', '4', '--lora-alpha', '8', '--model', 'public/models/toy-llama-verbose/']);
+    expect(b.spec.model).toEqual({ name: 'toy-llama-verbose', lora: { r: 4, lora_alpha: 8, lora_dropout: 0, use_rslora: false, target_modules: ['q_proj', 'v_proj'] } });
+    expect(parseExperimentArgs([]).spec.model).toBeUndefined();
+    expect(() => parseExperimentArgs(['--model', 'toy-llama-verbose'])).toThrow(/--model toy-llama-verbose needs --lora/);
+    expect(() => parseExperimentArgs(['--lora'])).toThrow(/--lora and --lora-\* need --model/);
+    expect(() => parseExperimentArgs(['--lora-r', '8'])).toThrow(/need --model/);
+    expect(() => parseExperimentArgs(['--model', 'toy-reasoner', '--lora'])).toThrow(/--model: no bundled engine model "toy-reasoner" \(bundled under public\/models\/: toy-llama-verbose\)/);
+    expect(() => parseExperimentArgs(['--model', 'toy-llama-verbose', '--lora', '--regime', 'mixed'])).toThrow(/SFT'd on the verbose regime, not mixed/);
+    expect(() => parseExperimentArgs(['--model', 'toy-llama-verbose', '--lora', '--lora-targets', 'qkv'])).toThrow(/--lora-targets: must be PEFT module names .* got "qkv"/);
+    expect(() => parseExperimentArgs(['--model', 'toy-llama-verbose', '--lora', '--lora-r', '2.5'])).toThrow(/--lora-\*: LoRA r must be a positive integer, got 2.5/);
+    expect(() => parseExperimentArgs(['--model', 'toy-llama-verbose', '--lora', '--lora-alpha', '0'])).toThrow(/--lora-alpha: lora_alpha must be a positive number/);
+  });
 });
 
 describe('several estimators in one results file', () => {
