@@ -1,10 +1,9 @@
 // The training screen's state: every run the worker reports on (spec, status, metric history,
 // held-out evals, latest samples, log), which runs the charts show, and the RPC actions.
-import { REGIME_LABEL, type TaskRegime } from '../task/regime.ts';
 import { create } from 'zustand';
 import { proxy } from 'comlink';
 import type { EvalMetrics, RolloutSample, StepMetrics } from '../rl/metrics.ts';
-import { ESTIMATOR_LABELS, presetConfig, type AdvEstimator, type GrpoConfig } from '../rl/config.ts';
+import { comparisonSpecs, type ComparisonRequest } from './comparisonSpecs.ts';
 import type { RunSpec, RunStatus, SavedRunInfo, TrainingEvents } from '../worker/trainingApi.ts';
 import { trainingApi } from '../worker/trainingClient.ts';
 import { useModel } from './modelStore.ts';
@@ -44,8 +43,8 @@ interface TrainingState {
   error: string | null;
   subscribed: boolean;
   connect(): Promise<void>;
-  /** outcome-only vs RePro for each estimator (default GRPO only), all side by side, from the regime's SFT checkpoint */
-  startComparison(opts: { steps: number; seed: number; overrides?: Partial<GrpoConfig>; estimators?: AdvEstimator[]; regime?: TaskRegime }): Promise<void>;
+  /** outcome-only vs RePro for each estimator (default GRPO only), all side by side, on the request's model and task (default the toy from the regime's SFT checkpoint) */
+  startComparison(req: ComparisonRequest): Promise<void>;
   pause(runId: string): Promise<void>;
   resume(runId: string): Promise<void>;
   stop(runId: string): Promise<void>;
@@ -149,21 +148,11 @@ export const useTraining = create<TrainingState>((set, get) => {
         set({ saved: await trainingApi().listSaved() });
       });
     },
-    async startComparison({ steps, seed, overrides = {}, estimators = ['grpo'], regime = 'mixed' }) {
+    async startComparison(req) {
       await get().connect();
-      const stamp = Date.now().toString(36);
-      for (const est of estimators) {
-        const name = ESTIMATOR_LABELS[est];
-        for (const method of ['outcome', 'repro'] as const) {
-          const config = presetConfig(method, { ...overrides, adv_estimator: est, seed });
-          const spec: RunSpec = {
-            runId: `${est === 'grpo' ? '' : `${est}-`}${method}-s${seed}-${stamp}`,
-            label: `${method === 'outcome' ? `Outcome only (${name})` : `RePro (${name} + process reward)`} · seed ${seed}${regime === 'mixed' ? '' : ` · ${REGIME_LABEL[regime]}`}`,
-            method, config, steps, regime, comparisonId: `s${seed}-${stamp}`,
-          };
-          set((s) => ({ runs: { ...s.runs, [spec.runId]: emptyView(spec) } }));
-          await guard(() => trainingApi().start(spec));
-        }
+      for (const spec of comparisonSpecs(req, Date.now().toString(36))) {
+        set((s) => ({ runs: { ...s.runs, [spec.runId]: emptyView(spec) } }));
+        await guard(() => trainingApi().start(spec));
       }
     },
     pause: (id) => withPending(id, 'pausing', () => trainingApi().pause(id)),

@@ -5,8 +5,10 @@ import type { EvalMetrics, RolloutSample, StepMetrics } from '../rl/metrics.ts';
 import type { TaskItem, TaskSettings } from '../rl/task/types.ts';
 import type { TaskRegime } from '../task/regime.ts';
 import type { RunModel } from './runModel.ts';
+import type { PreflightReport } from './preflightReport.ts';
 
 export type { RunModel, RunModelSource, EngineRunModel } from './runModel.ts';
+export type { PreflightReport, PreflightFits, PreflightRefused, PreflightPartRow } from './preflightReport.ts';
 
 export interface RunSpec {
   /** unique id (also the IndexedDB key of the run's checkpoint) */
@@ -66,6 +68,12 @@ export interface CheckpointExport {
 export interface TrainingApi {
   /** Attach the UI's event sink (one per page). */
   subscribe(events: TrainingEvents): Promise<void>;
+  /**
+   * The memory pre-flight of a LoRA run on an engine model, before Start: reads the model's
+   * config.json, tokenizer and weight header only (cached per source), plans and checks the run
+   * against this GPU's limits and the budget. Never rejects for a bad model or settings: says why.
+   */
+  preflight(spec: RunSpec): Promise<PreflightReport>;
   /** Start a fresh run from the bundled SFT checkpoint. Resolves once it is running. */
   start(spec: RunSpec): Promise<void>;
   pause(runId: string): Promise<void>;
