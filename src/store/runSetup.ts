@@ -120,3 +120,8 @@ export function setupProblem(m: ModelChoice, lora: LoraForm, t: TaskChoice): str
   }
   return null;
 }
+
+/** A stable key of the specs a pre-flight answers (picked files by name, size and date; prompt items by the task's fingerprint). */
+export function preflightKey(specs: readonly RunSpec[]): string {
+  return JSON.stringify(specs.map(({ runId: _r, label: _l, comparisonId: _c, promptSet: _p, ...rest }) => rest), (_, v: unknown) => (typeof File !== 'undefined' && v instanceof File ? `${v.name}/${v.size}/${v.lastModified}` : v));
+}

@@ -20,6 +20,8 @@ export interface PreflightFits {
   arch: { family: string; layers: number; hidden: number; vocab: number };
   parts: PreflightPartRow[];
   totalBytes: number;
+  /** the frozen base's share of totalBytes: runs on one source share it */
+  weightsBytes: number;
   budgetBytes: number;
   /** the budget is the default (no WebGPU API reports a GPU's memory), not the user's */
   assumedBudget: boolean;
@@ -48,4 +50,32 @@ export function preflightBlocker(r: PreflightReport): string | null {
   if (!r.ok) return r.kind === 'model' ? `The model cannot be opened: ${r.error}` : r.error;
   if (r.fits) return null;
   return `This run does not fit on the GPU. ${r.problems.join(' ')}${r.advice.length > 0 ? ` Lower one of: ${r.advice.join(' ')}` : ' Pick a smaller model.'}`;
+}
+
+/**
+ * Runs started together train side by side on one device, sharing the frozen base: the bytes they
+ * hold together (each run's own buffers plus one base).
+ */
+export function togetherBytes(reports: readonly PreflightFits[]): number {
+  if (reports.length === 0) return 0;
+  return Math.max(...reports.map((r) => r.weightsBytes)) + reports.reduce((s, r) => s + r.totalBytes - r.weightsBytes, 0);
+}
+
+const gib = (n: number) => `${(n / 2 ** 30).toFixed(2)} GiB`;
+
+/**
+ * Why the runs of one Start cannot start (null: they fit): the first run's refusal, or — each run
+ * fitting alone — the runs together over the budget (they train side by side on one device).
+ */
+export function comparisonBlocker(reports: readonly PreflightReport[]): string | null {
+  for (const r of reports) {
+    const b = preflightBlocker(r);
+    if (b) return b;
+  }
+  const fits = reports as readonly PreflightFits[];
+  if (fits.length < 2) return null;
+  const together = togetherBytes(fits);
+  const budget = Math.min(...fits.map((r) => r.budgetBytes));
+  if (together <= budget) return null;
+  return `The ${fits.length} runs train side by side: together they need ${gib(together)} (one shared base), more than the ${gib(budget)} budget. Start fewer estimators, or lower the group size or response length.`;
 }

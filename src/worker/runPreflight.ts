@@ -114,7 +114,7 @@ export async function preflightRun(spec: RunSpec, limits: AdapterLimits, sizingO
       ok: true, fits: check.fits, model: sourceLabel(model.source), weightDtype: sizing.weightDtype,
       arch: { family: c.family, layers: c.nLayer, hidden: c.nEmbd, vocab: c.vocabSize },
       parts: check.parts.map((p) => ({ label: PART_LABEL[p.part], bytes: p.bytes })),
-      totalBytes: check.totalBytes, budgetBytes: model.budgetBytes ?? DEFAULT_TRAINING_BUDGET_BYTES, assumedBudget: model.budgetBytes === undefined,
+      totalBytes: check.totalBytes, weightsBytes: check.parts.find((p) => p.part === 'weights')?.bytes ?? 0, budgetBytes: model.budgetBytes ?? DEFAULT_TRAINING_BUDGET_BYTES, assumedBudget: model.budgetBytes === undefined,
       largestBuffer: { name: largest.name, bytes: largest.bytes }, limits: { maxBufferSize: limits.maxBufferSize, maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize },
       maxPromptTokens: plan.preflight.train.maxPromptTokens, maxSeqLen: plan.sizes.maxSeqLen,
       problems: check.problems, advice: check.advice.map((a) => a.message),

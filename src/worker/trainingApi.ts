@@ -9,6 +9,7 @@ import type { PreflightReport } from './preflightReport.ts';
 
 export type { RunModel, RunModelSource, EngineRunModel } from './runModel.ts';
 export type { PreflightReport, PreflightFits, PreflightRefused, PreflightPartRow } from './preflightReport.ts';
+export { comparisonBlocker, preflightBlocker, togetherBytes } from './preflightReport.ts';
 
 export interface RunSpec {
   /** unique id (also the IndexedDB key of the run's checkpoint) */

@@ -109,7 +109,7 @@ describe('the live pre-flight', () => {
     expect(!mistral.ok && mistral.error).toMatch(/model_type "mistral".*the engine runs llama/);
     expect(preflightBlocker(mistral)).toMatch(/^The model cannot be opened: test\/mistral: /);
     const s = spec();
-    const bad = await preflightRun({ ...s, model: { ...(s.model as object), kind: "engine", source: { kind: "hub", id: "test/tiny" }, lora: { r: 0, lora_alpha: 8, lora_dropout: 0, target_modules: ['q_proj'] } } }, LIMITS, sizing);
+    const bad = await preflightRun({ ...s, model: { ...(s.model as object), kind: 'engine', source: { kind: 'hub', id: 'test/tiny' }, lora: { r: 0, lora_alpha: 8, lora_dropout: 0, target_modules: ['q_proj'] } } }, LIMITS, sizing);
     expect(!bad.ok && bad.kind).toBe('settings');
     expect(!bad.ok && bad.error).toMatch(/LoRA r must be a positive integer/);
     const toy = await preflightRun({ ...s, model: { kind: 'toy' } }, LIMITS, sizing);
