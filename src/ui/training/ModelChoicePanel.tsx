@@ -90,7 +90,7 @@ export function ModelChoicePanel({ disabled }: { disabled: boolean }) {
           </div>
           <div className="row">
             <NumberField
-              group="training" label="GPU budget (GiB)" value={lora.budgetGiB ?? ASSUMED_BUDGET_GIB} min={0.001} max={1024} step={0.001}
+              group="training" label="GPU budget (GiB)" value={lora.budgetGiB ?? ASSUMED_BUDGET_GIB} min={0.000001} max={1024} step={0.000001}
               onChange={(g) => setLora({ budgetGiB: g })} testId="lora-budget"
             />
             <span className="muted" data-testid="budget-note">
