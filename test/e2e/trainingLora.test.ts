@@ -47,6 +47,9 @@ const runs = (page: Page) => page.evaluate(() => Object.values((window as unknow
   id: r.spec.runId, status: r.status, steps: r.metrics.map((m) => m.step), engine: r.spec.model?.kind === 'engine',
 })));
 
+/** The sticky header would sit over the middle of a tall element's screenshot. */
+const unstickHeader = (page: Page) => page.addStyleTag({ content: '.app-header { position: static !important; }' });
+
 async function tinySettings(page: Page, steps: number): Promise<void> {
   await page.getByTestId('train-steps').fill(String(steps));
   for (const [id, v] of [['grpo-prompts', '1'], ['grpo-generations', '2'], ['grpo-max-tokens', '12']]) await page.getByTestId(id).fill(v);
@@ -100,6 +103,7 @@ test('setup: a missing hub repo and a budget too small disable Start with the re
   expect(await page.getByTestId('task-split').textContent()).toBe('2 training, 1 held-out items');
   // the prompt set's longest prompt sizes the run
   await page.getByTestId('preflight-ok').waitFor({ timeout: 60_000 });
+  await unstickHeader(page);
   await page.getByTestId('training-screen').screenshot({ path: resolve(SHOTS, 'training-lora-setup.png') });
   expect(errors).toEqual([]);
   await page.close();
@@ -117,6 +121,7 @@ test('the bundled Llama toy reasoner: every estimator 2 steps with throughput an
   expect(await page.getByTestId('preflight-together').textContent()).toMatch(/all 6 runs side by side/);
   await page.getByTestId('start-comparison').click();
   await expect.poll(async () => (await runs(page)).filter((r) => r.steps.length > 0).length, { timeout: 280_000, interval: 1000 }).toBe(6);
+  await unstickHeader(page);
   await page.getByTestId('dashboard').screenshot({ path: resolve(SHOTS, 'training-lora-dashboard.png'), timeout: 120_000 });
   await expect.poll(async () => (await runs(page)).map((r) => r.status).join(','), { timeout: 280_000, interval: 1000 }).toBe(Array(6).fill('finished').join(','));
   const rs = await runs(page);
@@ -152,11 +157,11 @@ test('a tiny hub Llama: paused after a step, reloaded, resumed from its checkpoi
   await page.getByTestId('training-screen').waitFor({ timeout: 120_000 });
   await page.getByTestId('train-model-hub').check();
   await page.getByTestId('train-hub-id').fill(REPO);
-  await tinySettings(page, 3);
+  await tinySettings(page, 6);
   await page.getByTestId('preflight-ok').waitFor({ timeout: 120_000 });
   await page.getByTestId('start-comparison').click();
-  await expect.poll(async () => (await runs(page)).filter((r) => r.steps.length > 0).length, { timeout: 280_000, interval: 500 }).toBe(2);
-  // paused after the step in flight: a step or two of three done, the checkpoint written
+  await expect.poll(async () => (await runs(page)).filter((r) => r.steps.length > 0).length, { timeout: 280_000, interval: 200 }).toBe(2);
+  // paused after the step in flight: a step or two of six done, the checkpoint written
   for (const m of ['outcome', 'repro']) await page.getByTestId(`run-${m}`).getByRole('button', { name: 'Pause' }).click();
   await expect.poll(async () => (await runs(page)).map((r) => r.status).join(','), { timeout: 120_000, interval: 500 }).toBe('paused,paused');
   const before = await runs(page);
@@ -167,8 +172,9 @@ test('a tiny hub Llama: paused after a step, reloaded, resumed from its checkpoi
   for (const t of await page.getByTestId('saved-model').allTextContents()) expect(t).toBe('test-org/tiny-llama, LoRA r 8 on q, k, v, o');
   const savedSteps = await saved.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-step'))));
   expect(savedSteps.sort()).toEqual(before.map((r) => r.steps.at(-1)!).sort());
+  expect(Math.max(...savedSteps)).toBeLessThan(6);
   await page.getByTestId('resume-comparison').click();
   await expect.poll(async () => (await runs(page)).map((r) => r.status).join(','), { timeout: 280_000, interval: 1000 }).toBe('finished,finished');
-  for (const r of await runs(page)) expect(r.steps).toEqual([1, 2, 3]);
+  for (const r of await runs(page)) expect(r.steps).toEqual([1, 2, 3, 4, 5, 6]);
   await page.close();
 });

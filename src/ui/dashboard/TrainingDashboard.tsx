@@ -36,7 +36,7 @@ export function TrainingDashboard({ runs }: { runs: RunView[] }) {
   const [log, setLog] = useState(false);
   const running = runs.some((r) => r.status === 'running');
   const shownRuns = useThrottledValue(runs, running, REDRAW_MS);
-  const palette = [c.c1, c.c2, c.c3, c.c4];
+  const palette = [c.c1, c.c2, c.c3, c.c4, c.c5, c.c6];
   const colorOf = (id: string) => palette[Math.max(0, runs.findIndex((r) => r.spec.runId === id)) % palette.length];
   const visible = useChartedRuns(shownRuns);
 

@@ -23,7 +23,7 @@ export function PreflightPanel({ reports, checking }: { reports: PreflightReport
             prompts up to {big.maxPromptTokens} tokens, rows of {big.maxSeqLen}.
           </p>
           <table className="data-table">
-            <caption className="muted">The largest of the {reports.length} runs{reports.length > 1 ? ' (RePro probes and PPO\'s critic included)' : ''}</caption>
+            <caption className="muted">{reports.length > 1 ? `The largest of the ${reports.length} runs (each run is checked alone, then all together)` : 'The run'}</caption>
             <tbody>
               {big.parts.map((p) => (
                 <tr key={p.label}><th scope="row">{p.label}</th><td className="num">{fmtBytes(p.bytes)}</td></tr>
