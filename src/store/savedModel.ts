@@ -22,6 +22,6 @@ export async function pickedFilesProblem(spec: RunSpec): Promise<string | null> 
     for (const f of files) if (f.size > 0) await f.slice(0, 1).arrayBuffer();
     return null;
   } catch (e) {
-    return `The picked folder "${m.source.name}" could not be read back from this browser's storage (${e instanceof Error ? e.message : String(e)}): start a new run with the folder picked again.`;
+    return `The picked folder "${m.source.name}" could not be read back from this browser's storage (${e instanceof Error ? e.message : String(e)}): pick the folder again to resume.`;
   }
 }

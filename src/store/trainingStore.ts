@@ -48,7 +48,8 @@ interface TrainingState {
   pause(runId: string): Promise<void>;
   resume(runId: string): Promise<void>;
   stop(runId: string): Promise<void>;
-  resumeSaved(runId: string): Promise<void>;
+  /** `repicked`: the model folder picked again (a picked folder's files the browser did not keep). */
+  resumeSaved(runId: string, repicked?: { files: File[]; name: string }): Promise<void>;
   /** Resume every saved run of a comparison together (outcome-only and RePro as a pair). */
   resumeComparison(comparisonId: string): Promise<void>;
   /** Save every run's last completed step now (called when the page is hidden or unloaded). */
@@ -158,7 +159,7 @@ export const useTraining = create<TrainingState>((set, get) => {
     pause: (id) => withPending(id, 'pausing', () => trainingApi().pause(id)),
     resume: (id) => guard(() => trainingApi().resume(id)),
     stop: (id) => withPending(id, 'stopping', () => trainingApi().stop(id)),
-    async resumeSaved(id) {
+    async resumeSaved(id, repicked) {
       const info = get().saved.find((r) => r.spec.runId === id);
       if (!info) return;
       // Leave the saved list at once, so a second click cannot resume the same run twice.
@@ -168,7 +169,7 @@ export const useTraining = create<TrainingState>((set, get) => {
         runs: { ...s.runs, [id]: { ...emptyView(info.spec), metrics: info.history, evals: info.evalHistory, rate: startRate(info.step, Date.now()) } },
       }));
       await guard(async () => {
-        await trainingApi().resumeSaved(id);
+        await trainingApi().resumeSaved(id, repicked);
       });
     },
     async resumeComparison(comparisonId) {

@@ -36,7 +36,7 @@ const api: TrainingApi = {
   resume: (id) => host.resume(id),
   stop: (id) => host.stop(id),
   listSaved: () => host.listSaved(),
-  resumeSaved: (id) => host.resumeSaved(id),
+  resumeSaved: (id, repicked) => host.resumeSaved(id, repicked),
   deleteSaved: (id) => host.deleteSaved(id),
   saveAll: () => host.saveAll(),
   async exportCheckpoint(id) {

@@ -82,8 +82,11 @@ export interface TrainingApi {
   stop(runId: string): Promise<void>;
   /** Runs saved in IndexedDB (checkpoints at pause, every checkpoint_every steps, at the end). */
   listSaved(): Promise<SavedRunInfo[]>;
-  /** Continue a saved run exactly where its checkpoint left it (after a reload). */
-  resumeSaved(runId: string): Promise<void>;
+  /**
+   * Continue a saved run exactly where its checkpoint left it (after a reload). `repicked`: the
+   * model folder picked again, for a run on a picked folder whose files the browser did not keep.
+   */
+  resumeSaved(runId: string, repicked?: { files: File[]; name: string }): Promise<void>;
   deleteSaved(runId: string): Promise<void>;
   /** Save every run's last completed step now (page hidden or unloading). */
   saveAll(): Promise<void>;

@@ -3,8 +3,8 @@
 // does not exist and a budget the run does not fit disable Start with the reason, a prompt set
 // with bad lines shows the batch screen's per-line report. Runs: the toy reasoner with every
 // estimator (GRPO, PPO, REINFORCE++; outcome-only and RePro) for 2 steps, throughput and memory
-// on screen, the PEFT export; the hub Llama paused after a step, the page reloaded, the pair
-// resumed from its checkpoint and finished. Screenshots: docs/screenshots/training-lora-setup.png,
+// on screen, the PEFT export; the hub Llama paused (after the step in flight), the page reloaded,
+// the saved pair named by its model and resumed from its checkpoint, finished. Screenshots: docs/screenshots/training-lora-setup.png,
 // training-lora-dashboard.png.
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -150,20 +150,20 @@ test('the bundled Llama toy reasoner: every estimator 2 steps with throughput an
   await page.close();
 });
 
-test('a tiny hub Llama: paused after a step, reloaded, resumed from its checkpoint as a pair, finished', { timeout: 900_000 }, async () => {
+test('a tiny hub Llama: paused, reloaded, resumed from its checkpoint as a pair, finished', { timeout: 900_000 }, async () => {
   const page = await e2e.browser.newPage({ viewport: { width: 1280, height: 900 } });
   await routeHub(page.context());
   await page.goto(`${e2e.baseUrl}/?tab=training`, { timeout: 180_000 });
   await page.getByTestId('training-screen').waitFor({ timeout: 120_000 });
   await page.getByTestId('train-model-hub').check();
   await page.getByTestId('train-hub-id').fill(REPO);
-  await tinySettings(page, 6);
+  await tinySettings(page, 3);
   await page.getByTestId('preflight-ok').waitFor({ timeout: 120_000 });
   await page.getByTestId('start-comparison').click();
-  await expect.poll(async () => (await runs(page)).filter((r) => r.steps.length > 0).length, { timeout: 280_000, interval: 200 }).toBe(2);
-  // paused after the step in flight: a step or two of six done, the checkpoint written
-  for (const m of ['outcome', 'repro']) await page.getByTestId(`run-${m}`).getByRole('button', { name: 'Pause' }).click();
-  await expect.poll(async () => (await runs(page)).map((r) => r.status).join(','), { timeout: 120_000, interval: 500 }).toBe('paused,paused');
+  await expect.poll(async () => (await runs(page)).map((r) => r.status).join(','), { timeout: 280_000, interval: 200 }).toBe('running,running');
+  // paused at once: each run finishes the step in flight (if any) and writes its checkpoint
+  for (const m of ['outcome', 'repro']) await page.getByTestId(`run-${m}`).getByRole('button', { name: 'Pause' }).click({ force: true }); // the table re-renders every second
+  await expect.poll(async () => (await runs(page)).map((r) => r.status).join(','), { timeout: 280_000, interval: 500 }).toBe('paused,paused');
   const before = await runs(page);
   await page.reload({ timeout: 180_000 });
   await page.getByTestId('training-screen').waitFor({ timeout: 120_000 });
@@ -171,10 +171,10 @@ test('a tiny hub Llama: paused after a step, reloaded, resumed from its checkpoi
   await expect.poll(() => saved.count(), { timeout: 60_000 }).toBe(2);
   for (const t of await page.getByTestId('saved-model').allTextContents()) expect(t).toBe('test-org/tiny-llama, LoRA r 8 on q, k, v, o');
   const savedSteps = await saved.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-step'))));
-  expect(savedSteps.sort()).toEqual(before.map((r) => r.steps.at(-1)!).sort());
-  expect(Math.max(...savedSteps)).toBeLessThan(6);
+  expect(savedSteps.sort()).toEqual(before.map((r) => r.steps.at(-1) ?? 0).sort());
+  expect(Math.max(...savedSteps)).toBeLessThan(3);
   await page.getByTestId('resume-comparison').click();
   await expect.poll(async () => (await runs(page)).map((r) => r.status).join(','), { timeout: 280_000, interval: 1000 }).toBe('finished,finished');
-  for (const r of await runs(page)) expect(r.steps).toEqual([1, 2, 3, 4, 5, 6]);
+  for (const r of await runs(page)) expect(r.steps).toEqual([1, 2, 3]);
   await page.close();
 });

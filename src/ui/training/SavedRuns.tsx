@@ -41,7 +41,22 @@ export function SavedRuns({ saved }: { saved: SavedRunInfo[] }) {
             <div key={s.spec.runId} className="row" data-testid="saved-run" data-run-id={s.spec.runId} data-step={s.step}>
               <span>{s.spec.label} — step {s.step} / {s.spec.steps}, saved {new Date(s.savedAt).toLocaleString()}</span>
               <span className="muted" data-testid="saved-model">{savedModelLabel(s.spec)}</span>
-              {unreadable[s.spec.runId] && <span className="error" role="alert" data-testid="saved-unreadable">{unreadable[s.spec.runId]}</span>}
+              {unreadable[s.spec.runId] && (
+                <>
+                  <span className="error" role="alert" data-testid="saved-unreadable">{unreadable[s.spec.runId]}</span>
+                  <label className="file-button">
+                    Re-pick the folder and resume…
+                    <input
+                      type="file" multiple aria-label={`Re-pick the model folder of ${s.spec.label}`}
+                      ref={(el) => el?.setAttribute('webkitdirectory', '')}
+                      onChange={(e) => {
+                        const files = [...(e.target.files ?? [])];
+                        if (files.length > 0) void resumeSaved(s.spec.runId, { files, name: files[0].webkitRelativePath.split('/')[0] || files[0].name });
+                      }}
+                    />
+                  </label>
+                </>
+              )}
               <button type="button" disabled={unreadable[s.spec.runId] !== undefined} onClick={() => void resumeSaved(s.spec.runId)} data-testid="resume-saved">Resume</button>
               <button type="button" onClick={() => void openInInspector(s.spec.runId)} title="Load this checkpoint's weights as the inspector's model">Inspect</button>
               <button type="button" onClick={() => void deleteSaved(s.spec.runId)}>Delete</button>
