@@ -41,7 +41,7 @@ function spec(over: Partial<RunSpec> = {}, id = 'test/tiny', budgetBytes?: numbe
   };
 }
 
-describe('the live pre-flight', () => {
+describe('the live pre-flight', { timeout: 30_000 }, () => {
   const sizing = cachedSizing({ fetchImpl: HUB.fetchImpl, useCache: false });
 
   it('sizes a hub repo from config, tokenizer and weight header: the pre-flight of a plan built from the repo itself', async () => {
@@ -60,9 +60,9 @@ describe('the live pre-flight', () => {
     expect(r.parts.reduce((a, p) => a + p.bytes, 0)).toBe(r.totalBytes);
     expect(r.fits).toBe(true);
     expect(preflightBlocker(r)).toBeNull();
-    // the longest toy prompt (99+99) through the llama-3 chat template, tokenised here
+    // the longest toy prompts (two-digit operands) through the llama-3 chat template, tokenised here
     let most = 0;
-    for (let a = 0; a < 100; a++) most = Math.max(most, tok.encode(tok.formatPrompt(`${a}+99=?`)).length);
+    for (const q of ['99+99=?', '98+97=?', '10+10=?', '9+9=?']) most = Math.max(most, tok.encode(tok.formatPrompt(q)).length);
     expect(r.maxPromptTokens).toBeGreaterThanOrEqual(most);
     expect(r.maxSeqLen).toBe(r.maxPromptTokens + 24);
     expect(r.assumedBudget).toBe(true);
