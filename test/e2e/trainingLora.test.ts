@@ -121,6 +121,8 @@ test('the bundled Llama toy reasoner: every estimator 2 steps with throughput an
   expect(await page.getByTestId('preflight-together').textContent()).toMatch(/all 6 runs side by side/);
   await page.getByTestId('start-comparison').click();
   await expect.poll(async () => (await runs(page)).filter((r) => r.steps.length > 0).length, { timeout: 280_000, interval: 1000 }).toBe(6);
+  // the charts redraw at most every 1.5 s while runs go: every run's lines (raw + smoothed) drawn first
+  await expect.poll(() => page.getByTestId('chart-entropy').locator('.recharts-line').count(), { timeout: 120_000 }).toBe(12);
   await unstickHeader(page);
   await page.getByTestId('dashboard').screenshot({ path: resolve(SHOTS, 'training-lora-dashboard.png'), timeout: 120_000 });
   await expect.poll(async () => (await runs(page)).map((r) => r.status).join(','), { timeout: 280_000, interval: 1000 }).toBe(Array(6).fill('finished').join(','));
@@ -173,7 +175,8 @@ test('a tiny hub Llama: paused, reloaded, resumed from its checkpoint as a pair,
   const savedSteps = await saved.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-step'))));
   expect(savedSteps.sort()).toEqual(before.map((r) => r.steps.at(-1) ?? 0).sort());
   expect(Math.max(...savedSteps)).toBeLessThan(3);
-  await page.getByTestId('resume-comparison').click();
+  // clicked in the page: the resume replays the saved history while the page is busy, longer than Playwright's post-click wait
+  await page.getByTestId('resume-comparison').evaluate((b) => (b as HTMLButtonElement).click());
   await expect.poll(async () => (await runs(page)).map((r) => r.status).join(','), { timeout: 280_000, interval: 1000 }).toBe('finished,finished');
   for (const r of await runs(page)) expect(r.steps).toEqual([1, 2, 3]);
   await page.close();
