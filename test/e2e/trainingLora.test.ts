@@ -121,11 +121,16 @@ test('the bundled Llama toy reasoner: every estimator 2 steps with throughput an
   expect(await page.getByTestId('preflight-together').textContent()).toMatch(/all 6 runs side by side/);
   await page.getByTestId('start-comparison').click();
   await expect.poll(async () => (await runs(page)).filter((r) => r.steps.length > 0).length, { timeout: 280_000, interval: 1000 }).toBe(6);
-  // the charts redraw at most every 1.5 s while runs go: every run's lines (raw + smoothed) drawn first
-  await expect.poll(() => page.getByTestId('chart-entropy').locator('.recharts-line').count(), { timeout: 120_000 }).toBe(12);
-  await unstickHeader(page);
-  await page.getByTestId('dashboard').screenshot({ path: resolve(SHOTS, 'training-lora-dashboard.png'), timeout: 120_000 });
   await expect.poll(async () => (await runs(page)).map((r) => r.status).join(','), { timeout: 280_000, interval: 1000 }).toBe(Array(6).fill('finished').join(','));
+  // the dashboard once the charts stop redrawing (every 1.5 s while runs go): every run's raw and smoothed lines
+  // (a viewport as tall as the dashboard: a capture beyond the viewport resizes the charts, which then redraw blank)
+  await unstickHeader(page);
+  await page.setViewportSize({ width: 1280, height: 2100 });
+  await page.getByTestId('dashboard').scrollIntoViewIfNeeded();
+  const drawn = () => page.getByTestId('chart-entropy').locator('.recharts-line path').evaluateAll((ps) => ps.filter((p) => (p.getAttribute('d') ?? '').length > 10).length);
+  await expect.poll(drawn, { timeout: 120_000 }).toBe(12);
+  await page.getByTestId('dashboard').screenshot({ path: resolve(SHOTS, 'training-lora-dashboard.png'), timeout: 120_000 });
+  await page.setViewportSize({ width: 1280, height: 900 });
   const rs = await runs(page);
   expect(rs.every((r) => r.engine && r.steps.join() === '1,2')).toBe(true);
   expect(rs.map((r) => r.id.replace(/-s0-.*/, '')).sort()).toEqual(['gae-outcome', 'gae-repro', 'outcome', 'reinforce_plus_plus-outcome', 'reinforce_plus_plus-repro', 'repro']);
