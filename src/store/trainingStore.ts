@@ -1,10 +1,9 @@
 // The training screen's state: every run the worker reports on (spec, status, metric history,
 // held-out evals, latest samples, log), which runs the charts show, and the RPC actions.
-import { REGIME_LABEL, type TaskRegime } from '../task/regime.ts';
 import { create } from 'zustand';
 import { proxy } from 'comlink';
 import type { EvalMetrics, RolloutSample, StepMetrics } from '../rl/metrics.ts';
-import { ESTIMATOR_LABELS, presetConfig, type AdvEstimator, type GrpoConfig } from '../rl/config.ts';
+import { comparisonSpecs, type ComparisonRequest } from './comparisonSpecs.ts';
 import type { RunSpec, RunStatus, SavedRunInfo, TrainingEvents } from '../worker/trainingApi.ts';
 import { trainingApi } from '../worker/trainingClient.ts';
 import { useModel } from './modelStore.ts';
@@ -44,12 +43,13 @@ interface TrainingState {
   error: string | null;
   subscribed: boolean;
   connect(): Promise<void>;
-  /** outcome-only vs RePro for each estimator (default GRPO only), all side by side, from the regime's SFT checkpoint */
-  startComparison(opts: { steps: number; seed: number; overrides?: Partial<GrpoConfig>; estimators?: AdvEstimator[]; regime?: TaskRegime }): Promise<void>;
+  /** outcome-only vs RePro for each estimator (default GRPO only), all side by side, on the request's model and task (default the toy from the regime's SFT checkpoint) */
+  startComparison(req: ComparisonRequest): Promise<void>;
   pause(runId: string): Promise<void>;
   resume(runId: string): Promise<void>;
   stop(runId: string): Promise<void>;
-  resumeSaved(runId: string): Promise<void>;
+  /** `repicked`: the model folder picked again (a picked folder's files the browser did not keep). */
+  resumeSaved(runId: string, repicked?: { files: File[]; name: string }): Promise<void>;
   /** Resume every saved run of a comparison together (outcome-only and RePro as a pair). */
   resumeComparison(comparisonId: string): Promise<void>;
   /** Save every run's last completed step now (called when the page is hidden or unloaded). */
@@ -149,27 +149,17 @@ export const useTraining = create<TrainingState>((set, get) => {
         set({ saved: await trainingApi().listSaved() });
       });
     },
-    async startComparison({ steps, seed, overrides = {}, estimators = ['grpo'], regime = 'mixed' }) {
+    async startComparison(req) {
       await get().connect();
-      const stamp = Date.now().toString(36);
-      for (const est of estimators) {
-        const name = ESTIMATOR_LABELS[est];
-        for (const method of ['outcome', 'repro'] as const) {
-          const config = presetConfig(method, { ...overrides, adv_estimator: est, seed });
-          const spec: RunSpec = {
-            runId: `${est === 'grpo' ? '' : `${est}-`}${method}-s${seed}-${stamp}`,
-            label: `${method === 'outcome' ? `Outcome only (${name})` : `RePro (${name} + process reward)`} · seed ${seed}${regime === 'mixed' ? '' : ` · ${REGIME_LABEL[regime]}`}`,
-            method, config, steps, regime, comparisonId: `s${seed}-${stamp}`,
-          };
-          set((s) => ({ runs: { ...s.runs, [spec.runId]: emptyView(spec) } }));
-          await guard(() => trainingApi().start(spec));
-        }
+      for (const spec of comparisonSpecs(req, Date.now().toString(36))) {
+        set((s) => ({ runs: { ...s.runs, [spec.runId]: emptyView(spec) } }));
+        await guard(() => trainingApi().start(spec));
       }
     },
     pause: (id) => withPending(id, 'pausing', () => trainingApi().pause(id)),
     resume: (id) => guard(() => trainingApi().resume(id)),
     stop: (id) => withPending(id, 'stopping', () => trainingApi().stop(id)),
-    async resumeSaved(id) {
+    async resumeSaved(id, repicked) {
       const info = get().saved.find((r) => r.spec.runId === id);
       if (!info) return;
       // Leave the saved list at once, so a second click cannot resume the same run twice.
@@ -179,7 +169,7 @@ export const useTraining = create<TrainingState>((set, get) => {
         runs: { ...s.runs, [id]: { ...emptyView(info.spec), metrics: info.history, evals: info.evalHistory, rate: startRate(info.step, Date.now()) } },
       }));
       await guard(async () => {
-        await trainingApi().resumeSaved(id);
+        await trainingApi().resumeSaved(id, repicked);
       });
     },
     async resumeComparison(comparisonId) {

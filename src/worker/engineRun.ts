@@ -15,14 +15,12 @@ import { LlamaLoraCritic } from '../engine/lora/loraCritic.ts';
 import { preflight } from '../engine/lora/preflight.ts';
 import type { ValueModel } from '../engine/critic.ts';
 import type { SourceOptions } from '../llm/hub/modelSource.ts';
-import type { ModelSource } from '../llm/hub/modelFiles.ts';
 import { chatFormat } from '../rl/task/chatFormat.ts';
 import { TOY_FORMAT } from '../rl/task/toyFormat.ts';
 import type { ModelFormat, TaskEnv } from '../rl/task/types.ts';
-import { VOCAB } from '../task/vocab.ts';
-import { siteUrl } from '../site/siteUrl.ts';
 import { engineRunPlan } from './engineRunPlan.ts';
-import { BUNDLED_ENGINE_MODELS, sourceKey, sourceLabel, type EngineRunModel, type RunModelSource } from './runModel.ts';
+import { isToyVocabulary, modelSourceOf } from './engineSource.ts';
+import { sourceKey, sourceLabel, type EngineRunModel, type RunModelSource } from './runModel.ts';
 import type { RunSpec } from './trainingApi.ts';
 import { PreflightError } from './preflightError.ts';
 
@@ -33,26 +31,7 @@ export interface EngineRunParts {
   format: ModelFormat;
 }
 
-/** The source as the loaders read it (the bundled folders are served from public/models/). */
-export function modelSourceOf(s: RunModelSource, fetchImpl: typeof fetch = fetch): ModelSource {
-  if (s.kind === 'hub') return { kind: 'hub', id: s.id, revision: s.revision };
-  if (s.kind === 'files') return { kind: 'files', files: s.files, name: s.name };
-  const dir = siteUrl(`models/${s.name}/`);
-  return {
-    kind: 'fetch', id: s.name, files: [...BUNDLED_ENGINE_MODELS[s.name]],
-    async fetchFile(path) {
-      const r = await fetchImpl(new URL(path, dir));
-      if (!r.ok) throw new Error(`the bundled model file models/${s.name}/${path} could not be loaded (HTTP ${r.status})`);
-      return new Uint8Array(await r.arrayBuffer());
-    },
-  };
-}
-
-/** The toy task's tokenizer: a model whose every id decodes to the toy vocabulary's token is read with the toy format. */
-export function isToyVocabulary(m: EngineLanguageModel): boolean {
-  const tok = m.tokenizer;
-  return tok.vocabSize === VOCAB.length && VOCAB.every((t, i) => tok.decode([i], { skipSpecialTokens: false }) === t);
-}
+export { isToyVocabulary, modelSourceOf } from './engineSource.ts';
 
 export function formatOf(m: EngineLanguageModel): ModelFormat {
   if (isToyVocabulary(m)) return TOY_FORMAT;

@@ -7,17 +7,36 @@ import type { TrainingApi } from './trainingApi.ts';
 import { TrainingHost } from './trainingHost.ts';
 import { gpuTrainingDeps } from './trainingGpu.ts';
 import { mergedFolderOf, peftFilesOf } from './runExport.ts';
+import { cachedSizing, preflightRun, type AdapterLimits } from './runPreflight.ts';
+import { requestGpuAdapter } from '../gpu/device.ts';
 
 const host = new TrainingHost(gpuTrainingDeps());
+const sizing = cachedSizing();
+let limits: Promise<AdapterLimits> | null = null;
+/** The adapter's buffer limits (what acquireGpu asks the device for): the pre-flight needs no device. */
+function adapterLimits(): Promise<AdapterLimits> {
+  limits ??= requestGpuAdapter().then((a) => ({ maxBufferSize: a.limits.maxBufferSize, maxStorageBufferBindingSize: a.limits.maxStorageBufferBindingSize }));
+  limits.catch(() => { limits = null; });
+  return limits;
+}
 
 const api: TrainingApi = {
   async subscribe(events) { host.subscribe(events); },
+  async preflight(spec) {
+    let l: AdapterLimits;
+    try {
+      l = await adapterLimits();
+    } catch (e) {
+      return { ok: false, kind: 'settings', error: `no WebGPU adapter: ${(e as Error).message}` };
+    }
+    return preflightRun(spec, l, sizing);
+  },
   start: (spec) => host.start(spec),
   pause: (id) => host.pause(id),
   resume: (id) => host.resume(id),
   stop: (id) => host.stop(id),
   listSaved: () => host.listSaved(),
-  resumeSaved: (id) => host.resumeSaved(id),
+  resumeSaved: (id, repicked) => host.resumeSaved(id, repicked),
   deleteSaved: (id) => host.deleteSaved(id),
   saveAll: () => host.saveAll(),
   async exportCheckpoint(id) {

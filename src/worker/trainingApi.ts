@@ -5,8 +5,11 @@ import type { EvalMetrics, RolloutSample, StepMetrics } from '../rl/metrics.ts';
 import type { TaskItem, TaskSettings } from '../rl/task/types.ts';
 import type { TaskRegime } from '../task/regime.ts';
 import type { RunModel } from './runModel.ts';
+import type { PreflightReport } from './preflightReport.ts';
 
 export type { RunModel, RunModelSource, EngineRunModel } from './runModel.ts';
+export type { PreflightReport, PreflightFits, PreflightRefused, PreflightPartRow } from './preflightReport.ts';
+export { comparisonBlocker, preflightBlocker, togetherBytes } from './preflightReport.ts';
 
 export interface RunSpec {
   /** unique id (also the IndexedDB key of the run's checkpoint) */
@@ -66,6 +69,12 @@ export interface CheckpointExport {
 export interface TrainingApi {
   /** Attach the UI's event sink (one per page). */
   subscribe(events: TrainingEvents): Promise<void>;
+  /**
+   * The memory pre-flight of a LoRA run on an engine model, before Start: reads the model's
+   * config.json, tokenizer and weight header only (cached per source), plans and checks the run
+   * against this GPU's limits and the budget. Never rejects for a bad model or settings: says why.
+   */
+  preflight(spec: RunSpec): Promise<PreflightReport>;
   /** Start a fresh run from the bundled SFT checkpoint. Resolves once it is running. */
   start(spec: RunSpec): Promise<void>;
   pause(runId: string): Promise<void>;
@@ -73,8 +82,11 @@ export interface TrainingApi {
   stop(runId: string): Promise<void>;
   /** Runs saved in IndexedDB (checkpoints at pause, every checkpoint_every steps, at the end). */
   listSaved(): Promise<SavedRunInfo[]>;
-  /** Continue a saved run exactly where its checkpoint left it (after a reload). */
-  resumeSaved(runId: string): Promise<void>;
+  /**
+   * Continue a saved run exactly where its checkpoint left it (after a reload). `repicked`: the
+   * model folder picked again, for a run on a picked folder whose files the browser did not keep.
+   */
+  resumeSaved(runId: string, repicked?: { files: File[]; name: string }): Promise<void>;
   deleteSaved(runId: string): Promise<void>;
   /** Save every run's last completed step now (page hidden or unloading). */
   saveAll(): Promise<void>;

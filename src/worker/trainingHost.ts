@@ -73,11 +73,16 @@ export class TrainingHost {
     void this.loop();
   }
 
-  async resumeSaved(runId: string): Promise<void> {
+  async resumeSaved(runId: string, repicked?: { files: File[]; name: string }): Promise<void> {
     if (this.runs.has(runId)) return this.resume(runId);
     const stored = await this.deps.load(runId);
     if (!stored) throw new Error(`no saved run "${runId}"`);
-    const spec = migrateRunSpec(stored.spec);
+    let spec = migrateRunSpec(stored.spec);
+    if (repicked) {
+      const m = spec.model;
+      if (!isEngineModel(m) || m.source.kind !== 'files') throw new Error(`run "${runId}" does not train a picked folder: nothing to re-pick`);
+      spec = { ...spec, model: { ...m, source: { kind: 'files', files: repicked.files, name: repicked.name } } };
+    }
     const snap = decodeTrainerCheckpoint(stored.checkpoint);
     const trainer = await this.rebuild(spec, snap);
     const done = trainer.step >= spec.steps;

@@ -39,7 +39,7 @@ test.skipIf(!HAS_CHECKPOINT)('dashboard at 1400 and 800 px with two runs: shared
 
   // invalid training settings: inline error, Start disabled, never applied
   await page.getByTestId('grpo-generations').fill('1');
-  expect(await page.getByTestId('grpo-generations-error').textContent()).toMatch(/^Samples \/ prompt \(G\): 1 is outside the allowed range; enter an integer from 2 to 32\. Not applied — still using \d+\.$/);
+  expect(await page.getByTestId('grpo-generations-error').textContent()).toMatch(/^Samples \/ prompt G \(rollout\.n, num_generations\): 1 is outside the allowed range; enter an integer from 2 to 32\. Not applied — still using \d+\.$/);
   expect(await page.getByTestId('start-comparison').isDisabled()).toBe(true);
   await page.getByTestId('train-steps').fill('0');
   expect(await page.getByTestId('train-steps-error').textContent()).toMatch(/^Steps: 0 is outside the allowed range/);

@@ -1,7 +1,7 @@
 // Upload a prompt set (drag-drop or picker, or an example in one click) and its per-line report.
 import { useState, type DragEvent } from 'react';
 import { useBatch } from '../../store/batchStore.ts';
-import { FieldMappingPanel } from './FieldMappingPanel.tsx';
+import { ParseReport } from './ParseReport.tsx';
 import { siteUrl } from '../../site/siteUrl.ts';
 import { DelimiterProposal } from './DelimiterProposal.tsx';
 
@@ -9,8 +9,6 @@ export const EXAMPLES = [
   { url: siteUrl('examples/toy-addition.jsonl'), name: 'toy-addition.jsonl', label: 'Toy addition (the toy model’s task)' },
   { url: siteUrl('examples/short-math.jsonl'), name: 'short-math.jsonl', label: 'Short math set' },
 ];
-/** Per-line errors listed at most; the count says how many there were. */
-const MAX_ERRORS_SHOWN = 200;
 
 export function UploadPanel() {
   const { parsed, parsing, loadFile, loadExample, remap, running } = useBatch();
@@ -61,35 +59,9 @@ export function UploadPanel() {
       </div>
       {parsing && <p aria-live="polite">Reading…</p>}
       {parsed && (
-        <div data-testid="parse-report" aria-live="polite">
-          <p>
-            <strong>{parsed.name}</strong> ({parsed.format.toUpperCase()}, {(parsed.bytes / 1024).toFixed(1)} KB):{' '}
-            <span data-testid="parsed-count">{parsed.items.length}</span> of {parsed.total} records usable
-            {parsed.errors.length > 0 && `, ${parsed.errors.length} with errors (the good ones still run)`}.
-          </p>
+        <ParseReport parsed={parsed} busy={parsing || running !== null} onRemap={(m) => void remap(m)}>
           <DelimiterProposal items={parsed.items} />
-          {parsed.total > 0 && (
-            <FieldMappingPanel key={`${parsed.name}:${JSON.stringify(parsed.mapping.applied)}`} mapping={parsed.mapping} busy={parsing || running !== null} onApply={(m) => void remap(m)} />
-          )}
-          {parsed.fatal && (
-            <p className="error" role="alert" data-testid="parse-fatal">
-              {parsed.fatal}
-            </p>
-          )}
-          {parsed.errors.length > 0 && (
-            <details open={parsed.errors.length <= 10}>
-              <summary>Per-line errors ({parsed.errors.length})</summary>
-              <ul className="error-list" data-testid="parse-errors">
-                {parsed.errors.slice(0, MAX_ERRORS_SHOWN).map((e, i) => (
-                  <li key={i}>
-                    {parsed.unit} {e.line}: {e.reason}
-                  </li>
-                ))}
-              </ul>
-              {parsed.errors.length > MAX_ERRORS_SHOWN && <p className="muted">… and {parsed.errors.length - MAX_ERRORS_SHOWN} more.</p>}
-            </details>
-          )}
-        </div>
+        </ParseReport>
       )}
     </div>
   );

@@ -7,7 +7,7 @@ import type { RunView } from '../../store/trainingStore.ts';
 import { useTraining } from '../../store/trainingStore.ts';
 import { useChartColors } from '../chartTheme.ts';
 import { useThrottledValue } from '../useThrottledValue.ts';
-import { chartRows, evalRows, type ChartRow, type RunSeries } from './chartData.ts';
+import { chartRows, chartRowsWith, evalRows, type ChartRow, type RunSeries } from './chartData.ts';
 import { DashboardChart, type DashSeries } from './DashboardChart.tsx';
 import { flatRuns, heldOutNote, STEP_CHARTS } from './trainingCharts.ts';
 import { RunConfigPanel } from './RunConfigPanel.tsx';
@@ -36,7 +36,7 @@ export function TrainingDashboard({ runs }: { runs: RunView[] }) {
   const [log, setLog] = useState(false);
   const running = runs.some((r) => r.status === 'running');
   const shownRuns = useThrottledValue(runs, running, REDRAW_MS);
-  const palette = [c.c1, c.c2, c.c3, c.c4];
+  const palette = [c.c1, c.c2, c.c3, c.c4, c.c5, c.c6];
   const colorOf = (id: string) => palette[Math.max(0, runs.findIndex((r) => r.spec.runId === id)) % palette.length];
   const visible = useChartedRuns(shownRuns);
 
@@ -60,9 +60,19 @@ export function TrainingDashboard({ runs }: { runs: RunView[] }) {
         ? 'S(M) is measured only for runs with a process reward (α > 0, RePro); no shown run has one.'
         : flat.empty;
       const note = spec.processOnly && measured.length > 0 && measured.length < visible.length ? 'RePro runs only: outcome-only runs (α = 0) measure no S(M).' : flat.note;
-      return { spec, rows: chartRows(series(rs), spec.value), series: lines(rs), empty, note };
+      return { spec, rows: chartRowsWith(rs.map((r) => ({ id: r.spec.runId, metrics: r.metrics, evals: r.evals, ctx: r.spec.config })), spec.value), series: lines(rs), empty, note };
     });
-    return { reward, step };
+    // Tokens after certainty is measured on held-out evaluations only (repro-method.md §10).
+    const withEvals = visible.filter((r) => r.evals.length > 0);
+    const every = visible.map((r) => r.spec.config.eval_every).filter((e) => e > 0);
+    const tac = {
+      rows: evalRows(series(withEvals), (e) => e.tokensAfterCertainty),
+      series: lines(withEvals),
+      empty: withEvals.length > 0 ? null : every.length === 0
+        ? 'Not measured: tokens after certainty is measured on held-out evaluations, and these runs have none (eval_every = 0).'
+        : `Not measured yet: the first held-out evaluation comes after step ${Math.min(...every)} (eval_every).`,
+    };
+    return { reward, step, tac };
   }, [visible, c]); // eslint-disable-line react-hooks/exhaustive-deps
 
   if (runs.length === 0) return null;
@@ -94,6 +104,7 @@ export function TrainingDashboard({ runs }: { runs: RunView[] }) {
           id="reward" title="Reward (train) and held-out accuracy" def="reward" rows={charts.reward.rows} series={charts.reward.series}
           smoothing={smoothing} log={log} note={charts.reward.note} domain={[0, 1]}
         />
+        <DashboardChart id="tokens-after-certainty" title="Tokens after certainty (held-out)" def="tokensAfterCertainty" rows={charts.tac.rows} series={charts.tac.series} smoothing={0} log={log} empty={charts.tac.empty} />
         {charts.step.map(({ spec, rows, series, empty, note }) => (
           <DashboardChart key={spec.id} id={spec.id} title={spec.title} def={spec.def} rows={rows} series={series} smoothing={smoothing} log={log} domain={spec.domain} empty={empty} note={note} />
         ))}

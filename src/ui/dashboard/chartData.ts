@@ -19,6 +19,11 @@ export function chartRows(runs: RunSeries[], value: (m: StepMetrics) => number |
   return mergeRows(runs.map((r) => ({ id: r.id, points: r.metrics.map((m) => [m.step, value(m)] as const) })));
 }
 
+/** chartRows with each run's own context (its config) passed to `value`. */
+export function chartRowsWith<C>(runs: (RunSeries & { ctx: C })[], value: (m: StepMetrics, ctx: C) => number | null): ChartRow[] {
+  return mergeRows(runs.map((r) => ({ id: r.id, points: r.metrics.map((m) => [m.step, value(m, r.ctx)] as const) })));
+}
+
 /** The same over held-out evaluations. */
 export function evalRows(runs: RunSeries[], value: (e: EvalMetrics) => number): ChartRow[] {
   return mergeRows(runs.map((r) => ({ id: r.id, points: r.evals.map((e) => [e.step, value(e)] as const) })));

@@ -19,6 +19,8 @@ export const METRIC_DEFS = {
   entropy: { title: 'Entropy', text: 'Mean sampling entropy (nats) of the policy over completion tokens.', section: null },
   loss: { title: 'Loss', text: 'Clipped policy loss (with the KL term), averaged over the step\'s updates; a gap is a rejected (non-finite) update.', section: '§9' },
   gradNorm: { title: 'Grad norm', text: 'Global L2 norm of the gradient before clipping, last update of the step.', section: null },
+  stepTime: { title: 'Step time', text: 'Wall time of one training step: sampling the rollouts, RePro scoring (probes), forwards and backwards, the optimizer step, and PPO\'s critic. The run table\'s throughput card splits it by phase.', section: null },
+  tokensPerS: { title: 'Throughput', text: 'Completion tokens generated per second of step time: prompts × samples × mean response tokens ÷ step time.', section: null },
   cotTokens: { title: 'CoT tokens', text: 'Tokens of the chain of thought (before the answer marker).', section: '§10' },
   segments: { title: 'Segments K', text: 'Number of CoT segments (logical paragraphs split at blank lines, or the configured delimiter).', section: '§2' },
   certaintySegment: { title: 'Certain at k', text: 'The first boundary k where J_k ≥ log 0.9, i.e. the model already gives the answer ≥ 90 % probability; "never" if it does not get there.', section: '§10' },

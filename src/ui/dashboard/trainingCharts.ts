@@ -8,7 +8,8 @@ export interface TrainingChartSpec {
   id: string;
   title: string;
   def: MetricId;
-  value: (m: StepMetrics) => number | null;
+  /** the run's value at a step (its config: what a step holds, e.g. P·G rollouts for tokens/s) */
+  value: (m: StepMetrics, c: GrpoConfig) => number | null;
   /** fixed y range on a linear axis */
   domain?: [number, number];
   /** measured only by runs with a process reward (α > 0): others are left out, not drawn empty */
@@ -30,13 +31,22 @@ export function clipFlatWhy(c: GrpoConfig): string | null {
   return c.num_iterations > 1 ? null : 'One policy update per batch of rollouts (μ = num_iterations = 1): the ratio π/π_old is exactly 1, so nothing is clipped and it would read 0.';
 }
 
+/** A step's wall time from its phases (sampling, scoring, forward/backward, optimizer, critic). */
+export function stepSeconds(m: StepMetrics): number {
+  const t = m.timings;
+  return (t.sampling + t.scoring + t.forwardBackward + t.optimizer + (t.critic ?? 0)) / 1000;
+}
+
 export const STEP_CHARTS: TrainingChartSpec[] = [
   { title: 'Response tokens', id: 'response-tokens', def: 'responseTokens', value: (m) => m.responseTokens },
+  { title: 'CoT tokens', id: 'cot-tokens', def: 'cotTokens', value: (m) => m.cotTokens },
   { title: 'Backtracking segments per response', id: 'backtracking', def: 'backtracking', value: (m) => m.backtracking },
   { title: 'Process reward S(M)', id: 'process-reward', def: 'processReward', value: (m) => m.processReward, processOnly: true },
   { title: 'KL to reference', id: 'kl', def: 'kl', value: (m) => m.kl, flatWhy: klFlatWhy },
   { title: 'Clip fraction', id: 'clip-frac', def: 'clipFrac', value: (m) => m.clipFrac, domain: [0, 1], flatWhy: clipFlatWhy },
   { title: 'Entropy (nats)', id: 'entropy', def: 'entropy', value: (m) => m.entropy },
+  { title: 'Step time (s)', id: 'step-time', def: 'stepTime', value: (m) => stepSeconds(m) },
+  { title: 'Throughput (generated tokens/s)', id: 'tokens-per-s', def: 'tokensPerS', value: (m, c) => { const s = stepSeconds(m); return s > 0 ? (c.per_device_train_batch_size * c.num_generations * m.responseTokens) / s : null; } },
   { title: 'Loss', id: 'loss', def: 'loss', value: (m) => m.loss },
   { title: 'Grad norm', id: 'grad-norm', def: 'gradNorm', value: (m) => m.gradNorm },
 ];

@@ -19,7 +19,14 @@ import { PpoCharts } from './PpoCharts.tsx';
 import { useChartedRuns } from '../dashboard/chartedRuns.ts';
 import type { AdvEstimator } from '../../rl/config.ts';
 import { RunSummaryCard } from './RunSummaryCard.tsx';
-import { DEFAULT_PRESET, TRAINING_PRESETS } from './presets.ts';
+import { DEFAULT_PRESET, TRAINING_PRESETS, type TrainingPreset } from './presets.ts';
+import { useRunSetup } from '../../store/runSetupStore.ts';
+import { siteUrl } from '../../site/siteUrl.ts';
+import { ModelChoicePanel } from './ModelChoicePanel.tsx';
+import { TaskChoicePanel } from './TaskChoicePanel.tsx';
+import { PreflightPanel } from './PreflightPanel.tsx';
+import { RunResources } from './RunResources.tsx';
+import { useComparisonRequest } from './useComparisonRequest.ts';
 import { RegimeSelect } from '../RegimeSelect.tsx';
 import { REGIME_LABEL, REGIME_LESSON, type TaskRegime } from '../../task/regime.ts';
 
@@ -47,6 +54,23 @@ export function TrainingScreen() {
   useEffect(() => {
     void connect();
   }, [connect]);
+  const setup = useRunSetup();
+  const plan = useComparisonRequest({ steps, seed, settings, estimators, regime });
+  const applyPreset = (p: TrainingPreset) => {
+    setRegime(p.regime);
+    setSteps(p.steps);
+    setSettings(p.settings);
+    const e = p.engine;
+    setup.setModel(e?.model ?? { kind: 'toy' });
+    if (e) setup.setLora({ ...e.lora, target_modules: [...e.lora.target_modules] });
+    if (!e || e.task === 'toy') {
+      setup.setTask({ taskKind: 'toy' });
+    } else {
+      setup.setTask({ taskKind: 'prompt-set', heldout: 'random', heldoutFraction: e.task.heldoutFraction });
+      void setup.loadPromptUrl('train', siteUrl(e.task.path), e.task.name);
+    }
+  };
+  const blocked = invalid ?? plan.blocker;
 
   // One array per store change (the dashboard throttles on its identity).
   const all = useMemo(() => Object.values(runs), [runs]);
@@ -57,29 +81,30 @@ export function TrainingScreen() {
 
   return (
     <section className="screen" data-testid="training-screen">
-      <h2>Training: GRPO vs GRPO + RePro</h2>
+      <h2>Training: outcome-only vs RePro (GRPO, PPO, REINFORCE++)</h2>
       <div className="row" data-testid="training-presets">
         <span>Presets:</span>
         {TRAINING_PRESETS.map((p) => (
           <button key={p.id} type="button" disabled={busy} data-testid={`preset-${p.id}`}
-            onClick={() => { setRegime(p.regime); setSteps(p.steps); setSettings(p.settings); }}>
+            onClick={() => applyPreset(p)}>
             {p.label}
           </button>
         ))}
       </div>
       <div className="row">
-        <RegimeSelect value={regime} onChange={setRegime} disabled={busy} testId="train-regime" label="Start from (SFT checkpoint)" />
+        {!plan.engine && <RegimeSelect value={regime} onChange={setRegime} disabled={busy} testId="train-regime" label="Start from (SFT checkpoint)" />}
         <NumberField group="training" label="Steps" value={steps} min={1} max={100_000} step={1} onChange={setSteps} testId="train-steps" inline />
         <NumberField group="training" label="Seed" value={seed} min={0} max={2 ** 31 - 1} step={1} onChange={setSeed} testId="train-seed" inline />
         <button
-          disabled={busy || invalid !== null}
-          onClick={() => void startComparison({ steps, seed, overrides: settings, estimators, regime })}
+          disabled={busy || blocked !== null || plan.request === null}
+          onClick={() => plan.request && void startComparison(plan.request)}
           data-testid="start-comparison"
-          title={invalid ?? undefined}
+          title={blocked ?? undefined}
         >
           Start outcome-only vs RePro
         </button>
         {invalid && <span className="error" data-testid="training-invalid">Fix the settings first: {invalid}</span>}
+        {!invalid && plan.blocker && !busy && <span className="error" data-testid="training-blocked">{plan.blocker}</span>}
       </div>
       {!busy && all.length === 0 && (
         <p className="muted" data-testid="training-expect">
@@ -87,19 +112,23 @@ export function TrainingScreen() {
           what to expect on which hardware).
         </p>
       )}
-      <ul className="regime-lessons" data-testid="regime-lessons">
+      <ModelChoicePanel disabled={busy} />
+      <TaskChoicePanel disabled={busy} toyOnly={!plan.engine} />
+      {plan.engine && <PreflightPanel reports={setup.preflight.reports} checking={setup.preflight.checking} />}
+      {!plan.engine && <ul className="regime-lessons" data-testid="regime-lessons">
         {LESSON_ORDER.map((r) => (
           <li key={r} className={r === regime ? 'chosen' : 'muted'} data-testid={`regime-lesson-${r}`}>
             <strong>{REGIME_LABEL[r]}</strong>: {REGIME_LESSON[r]}
           </li>
         ))}
-      </ul>
-      <RunSettings value={settings} onChange={setSettings} disabled={busy} />
+      </ul>}
+      <RunSettings value={settings} onChange={setSettings} disabled={busy} maxCompletion={plan.engine ? 4096 : undefined} />
       <EstimatorPicker value={estimators} onChange={setEstimators} disabled={busy} />
       {error && <p className="error" role="alert">{error}</p>}
       <SavedRuns saved={saved} />
       <ComparisonFileCard />
       <RunTable runs={all} />
+      <RunResources runs={visible} />
       {visible.length > 0 && (
         <div className="run-summary-grid" data-testid="run-summaries">
           {visible.map((r) => <RunSummaryCard key={r.spec.runId} run={r} />)}

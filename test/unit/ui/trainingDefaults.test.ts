@@ -14,7 +14,7 @@ test('the screen opens on the verbose preset: regime, steps and every run settin
   expect(DEFAULT_PRESET.regime).toBe('verbose');
   expect(DEFAULT_STEPS).toBe(DEFAULT_PRESET.steps);
   expect(runSettingsOf({})).toEqual(DEFAULT_PRESET.settings);
-  expect(DEFAULT_RUN_SETTINGS).toEqual({ per_device_train_batch_size: 4, num_generations: 6, max_completion_length: 96, learning_rate: 1e-4, process_reward_coef: 0.1, checkpoint_every: 0 });
+  expect(DEFAULT_RUN_SETTINGS).toEqual({ per_device_train_batch_size: 4, num_generations: 6, max_completion_length: 96, learning_rate: 1e-4, beta: 0, process_reward_coef: 0.1, checkpoint_every: 0 });
   for (const r of TASK_REGIMES) expect(REGIME_LESSON[r].length).toBeGreaterThan(40);
 });
 
@@ -46,4 +46,27 @@ test('identical rollout samples are grouped, in order of first appearance, with 
     { item: 'c', count: 1, indices: [3] },
   ]);
   expect(groupIdentical([], (x: string) => x)).toEqual([]);
+});
+
+test('the LoRA presets: the bundled Llama toy reasoner on the toy task, SmolLM2-135M on the bundled GSM8K-style set (parsed as an upload is, answers after ####)', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { parsePromptBytes } = await import('../../../src/data/parsePromptBytes.ts');
+  const { heldOutCount, setupProblem } = await import('../../../src/store/runSetup.ts');
+  const toy = TRAINING_PRESETS.find((p) => p.id === 'toy-llama-verbose')!;
+  expect(toy.engine).toMatchObject({ model: { kind: 'bundled', name: 'toy-llama-verbose' }, task: 'toy' });
+  expect(toy.regime).toBe('verbose');
+  const smol = TRAINING_PRESETS.find((p) => p.id === 'smollm2-gsm8k')!;
+  expect(smol.engine!.model).toEqual({ kind: 'hub', id: 'HuggingFaceTB/SmolLM2-135M-Instruct' });
+  const task = smol.engine!.task as { path: string; heldoutFraction: number };
+  const parsed = await parsePromptBytes(new Uint8Array(readFileSync(`public/${task.path}`)), { filename: 'gsm8k-style.jsonl' });
+  expect(parsed.errors).toEqual([]);
+  expect(parsed.items).toHaveLength(24);
+  expect(parsed.items[0]).toMatchObject({ answer: '10' });
+  expect(heldOutCount(parsed.items.length, task.heldoutFraction)).toBe(4);
+  for (const p of [toy, smol]) {
+    const t = p.engine!.task === 'toy' ? { kind: 'toy' as const } : { kind: 'prompt-set' as const, set: { name: 's', items: parsed.items }, heldout: 'random' as const, heldoutFraction: task.heldoutFraction, heldOutSet: null, instruction: '' };
+    expect(setupProblem(p.engine!.model, p.engine!.lora, t)).toBeNull();
+  }
+  // the toy presets stay on the toy GPT-2
+  expect(TRAINING_PRESETS.filter((p) => !p.engine).map((p) => p.id)).toEqual(['verbose', 'mixed']);
 });
