@@ -12,7 +12,7 @@ import { generateWithCache } from '../../src/llm/generate.ts';
 import type { GenerateCallbacks, LanguageModel, SamplingOptions } from '../../src/llm/types.ts';
 import { asPickedFiles, type ModelFolder } from '../../test/fixtures/onnx/modelFolder.ts';
 import { tinyLlama, type HfConfig, type TinyLlamaSpec } from '../../test/util/tinyLlama.ts';
-import { tokenizerWithProbeWords } from './jTrajectory.ts';
+import { tokenizerWithProbeWords } from './jTrajectoryInput.ts';
 
 /** Text in one line for a detail: "4 layers × 256, 4/2 heads, I 704, V 32000, tied, F32". */
 export function describeConfig(c: HfConfig, dtype = 'F32'): string {

@@ -114,6 +114,12 @@ export interface LanguageModel {
   /** Most probes one forwardProbes call takes when its longest prefix is this long (memory bound). */
   maxProbeRows?(cacheLength: number): number;
   /**
+   * Optional: true when forwardProbes reads each probe's prefix of the cache in place (no copy of
+   * the cache per probe; a row attends to its own prefix only), so splitting the probes over
+   * several calls saves no work and the scorer makes as few calls as memory allows.
+   */
+  readonly probesReadCacheInPlace?: boolean;
+  /**
    * Optional: a new state holding the first `length` positions of `cache` (causal attention: a
    * cache's prefix is the cache of that prefix), owned by the caller; `cache` stays usable. Lets a
    * branch continue at any position of a kept cache without re-encoding the prefix; checked once

@@ -64,8 +64,14 @@ function view(s: StepScratch, v: HeadView): Rows {
   return strided(at(s.acts[v.act], v.off), v.stride);
 }
 
+/**
+ * One step over rows 0 … N − 1. `attendRows` (attention steps; default N): all N rows write their
+ * k/v, only rows 0 … attendRows − 1 attend (the last layer's rows whose output nobody reads need
+ * their keys and values only: ./inference.ts).
+ */
 export function recordBlockStep(
   rec: Recorder, step: BlockStep, l: number, s: StepScratch, w: EngineWeights, c: EngineConfig, N: number, ctx: StepContext,
+  attendRows = N,
 ): void {
   const buf = (a: BlockAct): GpuTensor => at(s.acts[a]);
   const P = (p: Parameters<EngineWeights['layer']>[1]) => w.layer(l, p);
@@ -103,7 +109,7 @@ export function recordBlockStep(
       const heads = { NH: step.q.heads, NKV: step.k.heads, HD: step.q.headDim };
       const shape = { R: ctx.kv.capacity };
       kvWrite(rec, kvl, view(s, step.k), view(s, step.v), s.rows, N, heads, shape);
-      attentionCached(rec, buf(step.to), view(s, step.q), kvl, s.rows, N, heads, shape);
+      if (attendRows > 0) attentionCached(rec, buf(step.to), view(s, step.q), kvl, s.rows, attendRows, heads, shape);
       break;
     }
     case 'gelu': geluForward(rec, buf(step.to), buf(step.from), N * step.width); break;

@@ -137,7 +137,6 @@ export class CachedInference {
     const N = rows.length;
     const d = this.ctx.device;
     const C = config.nEmbd, V = config.vocabSize;
-    const info = new Int32Array(4 * N);
     const cap = this.kv.capacity;
     rows.forEach((r, i) => {
       const own = r.ownBase + r.pos - r.prefixLen;
@@ -145,8 +144,15 @@ export class CachedInference {
       if (r.pos < r.prefixLen || own >= cap || r.prefixBase + r.prefixLen > cap) {
         throw new RangeError(`row ${i} (position ${r.pos}) addresses cache rows outside the store's ${cap}`);
       }
-      info.set([r.pos, r.ownBase, r.prefixBase, r.prefixLen], 4 * i);
     });
+    // Rows whose output is read: 'select' the selected ones (moved to the front, in their order),
+    // 'none' no row. The others need only their keys and values in the cache, so the last layer
+    // stops for them after its k/v write. (A row's numbers do not depend on the rows beside it:
+    // every kernel computes a row on its own, in the same order.)
+    if (head.kind === 'select') rows = [...rows.filter((r) => r.select), ...rows.filter((r) => !r.select)];
+    const outRows = head.kind === 'none' ? 0 : head.kind === 'select' ? rows.filter((r) => r.select).length : N;
+    const info = new Int32Array(4 * N);
+    rows.forEach((r, i) => info.set([r.pos, r.ownBase, r.prefixBase, r.prefixLen], 4 * i));
     writeBuffer(d, this.s.tokens, Int32Array.from(rows, (r) => r.token));
     writeBuffer(d, this.s.positions, Int32Array.from(rows, (r) => r.pos));
     writeBuffer(d, this.s.rows, info);
@@ -155,9 +161,15 @@ export class CachedInference {
     rec.begin();
     recordEmbedding(rec, this.s, this.weights, config, N);
     for (let l = 0; l < config.nLayer; l++) {
-      for (const step of blockSteps(config)) recordBlockStep(rec, step, l, this.s, this.weights, config, N, this.step);
+      const last = l === config.nLayer - 1;
+      let n = N;
+      for (const step of blockSteps(config)) {
+        if (n === 0) break;
+        recordBlockStep(rec, step, l, this.s, this.weights, config, n, this.step, last ? outRows : n);
+        if (last && step.op === 'attention') n = outRows;
+      }
     }
-    recordFinalNorm(rec, this.s, this.weights, config, N);
+    if (outRows > 0) recordFinalNorm(rec, this.s, this.weights, config, outRows);
     const lnf = at(this.s.lnf);
 
     if (head.kind === 'none') { rec.submit(); return { logp: new Float32Array(0), entropy: new Float32Array(0) }; }
@@ -167,13 +179,8 @@ export class CachedInference {
       return { logp: new Float32Array(0), entropy: new Float32Array(0) };
     }
     if (head.kind === 'select') {
-      // gather the wanted rows of the final norm, then the LM head on them alone
-      const enc = rec.commands();
-      let k = 0;
-      rows.forEach((r, i) => {
-        if (r.select) enc.copyBufferToBuffer(this.s.lnf, i * C * 4, this.s.acts.ln1, k++ * C * 4, C * 4);
-      });
-      if (k > 0) matmulForward(rec, at(head.out, selectedBefore * V), at(this.s.acts.ln1), this.weights.head, null, k, C, V);
+      // the selected rows are rows 0 … outRows − 1 of the final norm: the LM head on them alone
+      if (outRows > 0) matmulForward(rec, at(head.out, selectedBefore * V), lnf, this.weights.head, null, outRows, C, V);
       rec.submit();
       return { logp: new Float32Array(0), entropy: new Float32Array(0) };
     }

@@ -167,6 +167,9 @@ export class EngineLanguageModel implements LanguageModel {
     return { logits: handle, cache: plan.next, dispose: () => this.freeLogits(buf) };
   }
 
+  /** forwardProbes' rows read their prefixes of the cache in place: one call for all probes costs no extra work. */
+  readonly probesReadCacheInPlace = true;
+
   /** Probes per call: their logits ([B·F, V]) stay under the logits budget (F unknown here: 32 assumed). */
   maxProbeRows(): number {
     return Math.max(1, Math.floor(LOGITS_BUDGET_BYTES / (32 * this.config.vocabSize * 4)));

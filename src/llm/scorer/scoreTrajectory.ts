@@ -40,7 +40,8 @@ export interface ScoreOptions {
   onProgress?(done: number, total: number): void;
   /**
    * Batched probes (once the model passed the first-use check): at most this many calls, probes of
-   * similar prefix length grouped so each call's cache is cut short (probeChunks.ts). Default 4.
+   * similar prefix length grouped so each call's cache is cut short (probeChunks.ts). Default 4;
+   * 1 for a model whose probes read the cache in place (LanguageModel.probesReadCacheInPlace).
    */
   probeChunks?: number;
   /**
@@ -57,6 +58,11 @@ export interface ScoreOptions {
 }
 
 export const DEFAULT_PROBE_CHUNKS = 4;
+
+/** The batched path's most calls: opts.probeChunks, else one call when cutting the cache saves nothing. */
+function probeChunksFor(model: LanguageModel, opts: ScoreOptions): number {
+  return opts.probeChunks ?? (model.probesReadCacheInPlace ? 1 : DEFAULT_PROBE_CHUNKS);
+}
 
 /** The scorer's tokenization of an input for this model (what ScoreOptions.tokens takes). */
 export function tokenizeForScoring(model: LanguageModel, input: ScoreInput): ScorerTokens {
@@ -101,7 +107,7 @@ export async function scoreTrajectory(model: LanguageModel, input: ScoreInput, o
   const verdict = probeBatchVerdict.get(model);
   const scoring = plan(model, input, opts.tokens); // tokenized once, whichever path runs
   if (!model.forwardProbes || !model.maxProbeRows || verdict === false) return sequentialPath(model, input, scoring, opts);
-  if (verdict === true) return (await batchedPath(model, input, scoring, opts, opts.probeChunks ?? DEFAULT_PROBE_CHUNKS)).trajectory;
+  if (verdict === true) return (await batchedPath(model, input, scoring, opts, probeChunksFor(model, opts))).trajectory;
   // First use: progress may restart if the check fails; report it without going backwards.
   let shown = 0;
   const report = opts.onProgress;
@@ -133,7 +139,7 @@ export async function scoreTrajectory(model: LanguageModel, input: ScoreInput, o
 
 /** The batched path alone (at most opts.probeChunks calls), without the first-use check. */
 export async function scoreTrajectoryBatched(model: LanguageModel, input: ScoreInput, opts: ScoreOptions): Promise<Trajectory> {
-  return (await batchedPath(model, input, plan(model, input, opts.tokens), opts, opts.probeChunks ?? DEFAULT_PROBE_CHUNKS)).trajectory;
+  return (await batchedPath(model, input, plan(model, input, opts.tokens), opts, probeChunksFor(model, opts))).trajectory;
 }
 
 /** One branch per boundary: the path for models without forwardProbes. */

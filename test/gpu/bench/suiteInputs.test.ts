@@ -3,7 +3,7 @@
 // and the batch suite's timers (outermost calls only, so generate → forward is not counted twice).
 // The train-step suite trains with src/engine/sft.ts's loss and gradient (tested in sft.test.ts).
 import { expect, test } from 'vitest';
-import { syntheticCot, tokenizerWithProbeWords } from '../../../bench/suites/jTrajectory.ts';
+import { syntheticCot, tokenizerWithProbeWords } from '../../../bench/suites/jTrajectoryInput.ts';
 import { timeMethods } from '../../../bench/suites/batchThroughput.ts';
 import { HfTokenizer } from '../../../src/llm/hub/hfTokenizer.ts';
 import { scorerTokens } from '../../../src/llm/scorer/scorerTokens.ts';

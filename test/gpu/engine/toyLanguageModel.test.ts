@@ -2,16 +2,19 @@
 // float64 CPU reference; forwarding in pieces, cutting a cache, batched probes and branching from
 // a shared state all equal re-encoding; its J trajectory equals per-prefix re-encoding and the
 // ONNX Runtime backend's trajectory of the same weights (its ONNX export); nothing leaks.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ModelConfig } from '../../../src/engine/config.ts';
 import { initParams } from '../../../src/engine/init.ts';
 import { CpuModel } from '../../../src/engine/cpu/cpuModel.ts';
 import { toyEngineModel } from '../../../src/engine/lm/toyEngineModel.ts';
-import type { EngineLanguageModel } from '../../../src/engine/lm/engineLanguageModel.ts';
+import { EngineLanguageModel } from '../../../src/engine/lm/engineLanguageModel.ts';
+import { KvStore } from '../../../src/engine/gpu/kvStore.ts';
+import { toyWeights } from '../../../src/engine/gpu/weights.ts';
+import { STORAGE, uploadBuffer } from '../../../src/gpu/buffers.ts';
 import { HfTokenizer } from '../../../src/llm/hub/hfTokenizer.ts';
 import { readLogitsRow } from '../../../src/llm/logitsRow.ts';
 import { generateWithCache } from '../../../src/llm/generate.ts';
-import { scoreTrajectory, scoreTrajectoryNaive } from '../../../src/llm/scorer/scoreTrajectory.ts';
+import { scoreTrajectory, scoreTrajectoryBatched, scoreTrajectoryNaive, scoreTrajectorySequential } from '../../../src/llm/scorer/scoreTrajectory.ts';
 import { logitsKernelFor, logitsTopKFor } from '../../../src/gpu/logitsKernel.ts';
 import { OrtLanguageModel } from '../../../src/llm/ort/ortLanguageModel.ts';
 import { toyModelFolder } from '../../../src/engine/onnx/toyModelFolder.ts';
@@ -123,6 +126,33 @@ describe('the toy model on our engine as a LanguageModel', () => {
       expect(t.tokenLens!.ids).toEqual(tOrt.tokenLens!.ids);
     } finally {
       await ort.dispose();
+    }
+    expect(model.liveCacheStates).toBe(0);
+  });
+
+  it('J from one batched probe call (the head on the answer rows only) equals one branch per boundary, also over inference chunks', async () => {
+    const input = { question: '47+38', cot: '7+8=15\n\n4+3+1=8\n\nso 85', answer: '85' };
+    const kernels = { kernel: logitsKernelFor(model) };
+    const perBoundary = await scoreTrajectorySequential(model, input, kernels);
+    expect(perBoundary.J.length).toBe(4);
+    // the same weights with 5 rows per inference chunk: probes split across chunks
+    const ctx = await gpu();
+    const small = new EngineLanguageModel({
+      ctx, config, tokenizer: model.tokenizer, info: { id: 'toy (engine, 5 rows)', dtype: 'fp32', thinking: false, eosIds: [EOS_ID] }, probe: ANSWER_MARKER,
+      weights: toyWeights(config, uploadBuffer(ctx.device, params, STORAGE, 'toy params'), true), kv: new KvStore(ctx, config.nLayer, config.nEmbd), maxRows: 5,
+    });
+    try {
+      for (const m of [model, small]) {
+        const calls = vi.spyOn(m, 'forwardProbes');
+        const t = await scoreTrajectoryBatched(m, input, kernels);
+        expect(calls).toHaveBeenCalledTimes(1); // the probes read the cache in place: one call
+        calls.mockRestore();
+        expectAllclose(t.J, perBoundary.J, { rtol: 1e-5, atol: 1e-5 });
+        expectAllclose(t.answerLogProbs.flat(), perBoundary.answerLogProbs.flat(), { rtol: 1e-5, atol: 1e-5 });
+        expectAllclose(t.tokenEntropy, perBoundary.tokenEntropy, { rtol: 1e-5, atol: 1e-5 });
+      }
+    } finally {
+      await small.dispose();
     }
     expect(model.liveCacheStates).toBe(0);
   });
