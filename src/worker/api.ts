@@ -22,6 +22,8 @@ export type GpuStatus =
       limits: { name: string; device: number; adapter: number }[];
       adapterFeatures: string[];
       deviceFeatures: string[];
+      /** whether our engine's kernels use shader-f16, and why (src/engine/gpu/shaderF16.ts) */
+      engineShaderF16?: { used: boolean; note: string };
     }
   | { available: false; reason: string; message: string };
 
@@ -205,15 +207,17 @@ export interface ModelApi {
   ): Promise<{ done: number; cancelled: boolean }>;
   /**
    * runBatch on `source` loaded as a second, temporary model (the loaded one stays untouched) and
-   * freed after: the same items under a base and under base + adapter, before → after.
+   * freed after: the same items under a base and under base + adapter, before → after. probe null =
+   * that model's default probe. `results`: every finished item (onResult is for progress: its calls
+   * travel on their own port and may arrive after the promise settles).
    */
   runBatchWith(
     jobId: string,
     source: ModelSourceSpec,
     items: BatchItemInput[],
-    opts: BatchOptions,
+    opts: Omit<BatchOptions, 'probe'> & { probe: string | null },
     onResult: (r: BatchItemResult, done: number, total: number) => void,
-  ): Promise<{ done: number; cancelled: boolean; modelLabel: string }>;
+  ): Promise<{ done: number; cancelled: boolean; modelLabel: string; results: BatchItemResult[] }>;
   cancel(jobId: string): void;
   /**
    * Branch the scored CoT at a token (issue #17 §2): continue from the kept KV cache at the fork,

@@ -206,7 +206,10 @@ export const modelApi: ModelApi = {
       const temp = await llm.loadLanguageModel(source, () => {}, signal);
       try {
         signal.throwIfAborted();
-        return { ...(await runItems(temp, items, opts, signal, onResult)), modelLabel: labelOf(source) };
+        const o = { ...opts, probe: opts.probe ?? temp.defaultProbe };
+        const results: BatchItemResult[] = [];
+        const r = await runItems(temp, items, o, signal, (x, d, t) => { results.push(x); onResult(x, d, t); });
+        return { ...r, modelLabel: labelOf(source), results };
       } finally {
         await temp.dispose();
       }
