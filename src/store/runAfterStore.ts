@@ -17,6 +17,7 @@ import { useModel, errorText } from './modelStore.ts';
 import { useSettings } from './settingsStore.ts';
 import { useInspector } from './inspectorStore.ts';
 import { useCompare } from './compareStore.ts';
+import { startRate } from './eta.ts';
 import { adaptedSpecOf, adapterNameOf, heldOutItemsOf, runBaseSpec } from './runAfter.ts';
 
 export interface BeforeAfterState {
@@ -143,5 +144,14 @@ export const useRunAfter = create<RunAfterState>((set, get) => {
     exportMerged: (runId) => act(runId, 'exporting the merged model', () => trainingApi().exportMerged(runId)),
   };
 });
+
+/** Start a run from a whole spec (a LoRA run on an engine model), shown on the training screen with its card. */
+export async function startRunWithCard(spec: RunSpec): Promise<void> {
+  await useTraining.getState().connect();
+  useTraining.setState((s) => ({ runs: { ...s.runs, [spec.runId]: {
+    spec, status: 'starting', message: null, metrics: [], evals: [], samples: [], log: [], hidden: false, runningSince: null, stepAtRunningSince: 0, pending: null, rate: startRate(0, Date.now()),
+  } } }));
+  await trainingApi().start(spec);
+}
 
 const EMPTY_BA: BeforeAfterState = { phase: '', done: 0, total: 0, before: null, after: null, step: 0, items: 0, error: null, running: false };
