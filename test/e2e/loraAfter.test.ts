@@ -1,11 +1,12 @@
 // A LoRA run on the bundled toy Llama (1 step) and its card's "look at what changed" actions: compare
 // base vs adapted (both J curves, screenshot), open base + adapter in the inspector, export the
-// adapter in PEFT's format (a zip holding adapter_config.json + adapter_model.safetensors).
+// adapter in PEFT's format (a zip holding adapter_config.json + adapter_model.safetensors), and that
+// folder picked as a PEFT adapter on the inspector's model.
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { unzipSync } from 'fflate';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { startE2E, type E2E } from './harness.ts';
+import { ARTIFACTS, startE2E, type E2E } from './harness.ts';
 import { DEFAULT_GRPO_CONFIG } from '../../src/rl/config.ts';
 
 let e2e: E2E;
@@ -63,5 +64,12 @@ test('LoRA run card: compare base vs adapted, open in inspector, export PEFT', a
   await card.getByTestId('run-open-inspector').click();
   await page.getByTestId('model-loaded').waitFor({ timeout: 300_000 });
   expect(await page.getByTestId('model-loaded').textContent()).toMatch(/\+ adapter \(run toy Llama LoRA, step 1\)/);
+
+  // the exported adapter folder picked in the model panel, on the same base
+  const dir = resolve(ARTIFACTS, 'peft-adapter');
+  mkdirSync(dir, { recursive: true });
+  for (const [n, bytes] of Object.entries(zip)) if (!n.endsWith('/')) writeFileSync(resolve(dir, n.split('/').at(-1)!), bytes);
+  await page.getByTestId('adapter-folder').setInputFiles(dir);
+  await page.waitForFunction(() => /\+ adapter \(peft-adapter\)/.test(document.querySelector('[data-testid="model-loaded"]')?.textContent ?? ''), null, { timeout: 300_000 });
   expect(errors).toEqual([]);
 }, 900_000);
