@@ -1,5 +1,5 @@
 // A LoRA run on the bundled toy Llama (1 step) and its card's "look at what changed" actions: compare
-// base vs adapted (both J curves, screenshot), open base + adapter in the inspector, export the
+// base vs adapted (both J curves, screenshot), batch before → after, open base + adapter in the inspector, export the
 // adapter in PEFT's format (a zip holding adapter_config.json + adapter_model.safetensors), and that
 // folder picked as a PEFT adapter on the inspector's model.
 import { afterAll, beforeAll, expect, test } from 'vitest';
@@ -59,6 +59,17 @@ test('LoRA run card: compare base vs adapted, open in inspector, export PEFT', a
   // the comparison's head (question, A and B) at the top of the shot, the J curves below it
   await page.getByTestId('compare-panel').evaluate((el) => el.scrollIntoView({ block: 'start' }));
   await page.screenshot({ path: resolve(import.meta.dirname, '../../docs/screenshots/lora-before-after-compare.png'), fullPage: false });
+
+  // batch before → after on the run's held-out problems: every metric row, both sides scored
+  await card.getByTestId('run-before-after').click();
+  await card.getByTestId('before-after').waitFor({ timeout: 300_000 });
+  for (const k of ['accuracy', 'cotTokens', 'backtracking', 'tokensAfterCertainty', 'jGain']) {
+    const cells = await card.getByTestId(`before-after-${k}`).locator('td').allTextContents();
+    expect(cells[0], k).toMatch(/^-?\d+\.\d+$/);
+    expect(cells[1], k).toMatch(/^-?\d+\.\d+$/);
+  }
+
+  await card.screenshot({ path: resolve(import.meta.dirname, '../../docs/screenshots/lora-run-card.png') });
 
   // open in inspector: base + adapter loaded, labelled with the run and step
   await card.getByTestId('run-open-inspector').click();
