@@ -26,10 +26,10 @@ export interface SideAggregate {
 export const BEFORE_AFTER_METRICS = [
   { key: 'accuracy', label: 'Accuracy', digits: 3, better: 'up' },
   { key: 'cotTokens', label: 'CoT tokens', digits: 1, better: 'down' },
-  { key: 'backtracking', label: 'Backtracking segments', digits: 2, better: 'down' },
-  { key: 'tokensAfterCertainty', label: 'Tokens after certainty (TAC)', digits: 1, better: 'down' },
+  { key: 'backtracking', label: 'Backtracking', digits: 2, better: 'down' },
+  { key: 'tokensAfterCertainty', label: 'Tokens after certainty', digits: 1, better: 'down' },
   { key: 'plateaus', label: 'Plateaus', digits: 2, better: 'down' },
-  { key: 'finalScore', label: 'Process score S(K)', digits: 3, better: 'up' },
+  { key: 'finalScore', label: 'S(K)', digits: 3, better: 'up' },
   { key: 'jGain', label: 'J gain (J_K − J_0)', digits: 3, better: 'up' },
 ] as const satisfies readonly { key: keyof SideAggregate; label: string; digits: number; better: 'up' | 'down' }[];
 

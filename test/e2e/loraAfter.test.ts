@@ -69,7 +69,10 @@ test('LoRA run card: compare base vs adapted, open in inspector, export PEFT', a
     expect(cells[1], k).toMatch(/^-?\d+\.\d+$/);
   }
 
+  // the sticky header would cover part of an element shot
+  await page.evaluate(() => document.querySelectorAll<HTMLElement>('header').forEach((h) => (h.style.position = 'static')));
   await card.screenshot({ path: resolve(import.meta.dirname, '../../docs/screenshots/lora-run-card.png') });
+  await page.evaluate(() => document.querySelectorAll<HTMLElement>('header').forEach((h) => (h.style.position = '')));
 
   // open in inspector: base + adapter loaded, labelled with the run and step
   await card.getByTestId('run-open-inspector').click();

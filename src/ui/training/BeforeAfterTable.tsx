@@ -9,22 +9,27 @@ export function BeforeAfterTable({ before, after, step, items }: { before: SideA
   const leftOut = before.leftOut + after.leftOut;
   return (
     <div data-testid="before-after">
+      <p className="muted">{items} held-out item{items === 1 ? '' : 's'}, greedy: base → base + adapter (step {step}).</p>
       <table className="data-table">
-        <caption className="muted">{items} held-out item{items === 1 ? '' : 's'}, greedy: base → base + adapter (step {step})</caption>
         <thead>
-          <tr><th scope="col">Metric</th><th scope="col" className="num">Base</th><th scope="col" className="num">+ adapter</th><th scope="col" className="num">Δ</th></tr>
+          <tr><th scope="col">Metric</th><th scope="col" className="num">Base</th><th scope="col" className="num">Adapted</th><th scope="col" className="num">Δ</th></tr>
         </thead>
         <tbody>
-          {rows.map((r) => (
+          {rows.map((r) => {
+            // a change that rounds to zero at the shown digits is shown as none, uncoloured
+            const zero = r.delta !== null && Number(r.delta.toFixed(r.digits)) === 0;
+            const improved = zero ? null : r.improved;
+            return (
             <tr key={r.key} data-testid={`before-after-${r.key}`}>
               <th scope="row">{r.label}</th>
               <td className="num">{fmt(r.before, r.digits)}</td>
               <td className="num">{fmt(r.after, r.digits)}</td>
-              <td className={`num ${r.improved === true ? 'good' : r.improved === false ? 'bad' : ''}`}>
-                {r.delta === null ? '' : `${r.delta > 0 ? '+' : ''}${r.delta.toFixed(r.digits)}`}
+              <td className={`num ${improved === true ? 'good' : improved === false ? 'bad' : ''}`}>
+                {r.delta === null ? '' : zero ? (0).toFixed(r.digits) : `${r.delta > 0 ? '+' : ''}${r.delta.toFixed(r.digits)}`}
               </td>
             </tr>
-          ))}
+            );
+          })}
         </tbody>
       </table>
       {leftOut > 0 && (
