@@ -78,6 +78,16 @@ def test_verl_keys_carry_the_tab_settings(cfg, tab):
             assert not v.replace(".", "").replace("e-", "").replace("e+", "").isdigit(), f"{path} = {v!r} reads as a string"
 
 
+def test_lora_settings_reach_verls_keys(cfg, tab):
+    """A LoRA run's adapter settings under verl 0.5's names (docs/advance/ppo_lora.rst)."""
+    m = cfg.actor_rollout_ref.model
+    assert m.lora_rank == tab["lora"]["lora_rank"] == 16 and isinstance(m.lora_rank, int)
+    assert m.lora_alpha == tab["lora"]["lora_alpha"] == 32 and isinstance(m.lora_alpha, float)
+    assert list(m.target_modules) == tab["lora"]["target_modules"] == ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
+    assert cfg.actor_rollout_ref.rollout.load_format == "safetensors"  # vLLM loads the base so the adapter can be synced
+    assert m.path == tab["model"]
+
+
 def test_run_script_calls_verl_with_the_plugin():
     sh = (DIR / "run.sh").read_text()
     assert "python3 -m verl.trainer.main_ppo" in sh and "--config-name=repro_verl" in sh

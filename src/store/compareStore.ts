@@ -6,7 +6,8 @@ import { proxy } from 'comlink';
 import type { CompareItem } from '../analysis/compareCots.ts';
 import type { RolloutSample } from '../rl/metrics.ts';
 import type { Trajectory } from '../repro/types.ts';
-import type { ModelSourceSpec } from '../worker/api.ts';
+import type { BatchItemResult, ModelSourceSpec } from '../worker/api.ts';
+import type { SamplingOptions } from '../llm/types.ts';
 import { workerApi } from '../worker/client.ts';
 import { trainingApi } from '../worker/trainingClient.ts';
 import { serializeInspectionRecord } from '../data/index.ts';
@@ -41,8 +42,15 @@ interface CompareState {
   sampleTwo(): Promise<void>;
   /** A rollout sample's CoT scored under the run's starting checkpoint (A) and its current weights (B). */
   compareWithStart(runId: string, runLabel: string, sample: RolloutSample): Promise<void>;
+  /**
+   * One question under two models (e.g. a base and base + adapter): each side generates its own CoT
+   * (the given sampling) and scores it with its own weights, both loaded as temporary models.
+   */
+  compareModels(origin: CompareOrigin, item: { question: string; answer: string }, sides: CompareModelSide[], sampling: SamplingOptions): Promise<void>;
   cancel(): void;
 }
+
+export interface CompareModelSide { label: string; weights: string; source: ModelSourceSpec }
 
 let jobCounter = 0;
 let currentJob: string | null = null;
@@ -141,6 +149,22 @@ export const useCompare = create<CompareState>((set, get) => {
         items.push(itemOf(side.label, r.trajectory, analysisSettingsOf(s), side.weights));
       }
       get().openCompare(items[0], items[1], 'training');
+    }),
+    compareModels: (origin, item, sides, sampling) => run(origin, async () => {
+      const s = useSettings.getState().settings;
+      const opts = { probe: s.probe ?? null, delimiter: s.delimiter, delimiterIsRegex: s.delimiterIsRegex, sampling };
+      const items: CompareItem[] = [];
+      for (const [i, side] of sides.entries()) {
+        const what = `${i + 1} of ${sides.length}: generating and scoring under ${side.label}`;
+        progress(origin, `${what} (loading)`);
+        const out = await workerApi().runBatchWith(nextJob('models'), side.source, [{ id: `side-${i}`, line: 1, ...item }], opts,
+          proxy(() => progress(origin, what)));
+        checkCancel();
+        const r: BatchItemResult | undefined = out.results[0];
+        if (!r?.trajectory) throw new Error(`${side.label}: ${r?.error ?? (r?.representability && !r.representability.ok ? `cannot represent the input (${r.representability.problems.join('; ')})` : 'nothing was scored')}`);
+        items.push(itemOf(side.label, r.trajectory, analysisSettingsOf(s), side.weights));
+      }
+      get().openCompare(items[0], items[1], origin);
     }),
   };
 });

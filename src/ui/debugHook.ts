@@ -7,6 +7,9 @@ import { useBatch } from '../store/batchStore.ts';
 import { useCompare } from '../store/compareStore.ts';
 import { analyseTrajectory } from '../analysis/inspectionAnalysis.ts';
 import type { LanguageModel } from '../llm/types.ts';
+import { useTraining } from '../store/trainingStore.ts';
+import { startRunWithCard, useRunAfter } from '../store/runAfterStore.ts';
+import type { RunSpec } from '../worker/trainingApi.ts';
 
 let pageModel: Promise<LanguageModel> | null = null;
 
@@ -16,6 +19,10 @@ export function installDebugHook(): void {
     settings: useSettings,
     batch: useBatch,
     compare: useCompare,
+    training: useTraining,
+    runAfter: useRunAfter,
+    /** Start a run from a spec (e.g. a LoRA run on an engine model) as the training screen would, shown on its card. */
+    startRun: (spec: RunSpec) => startRunWithCard(spec),
     analyse: analyseTrajectory,
     /** Score with the bundled model loaded in the page itself (not the worker's instance). */
     async scoreInPage(input: { question: string; cot: string; answer: string; probe?: string }) {

@@ -22,6 +22,8 @@ export type GpuStatus =
       limits: { name: string; device: number; adapter: number }[];
       adapterFeatures: string[];
       deviceFeatures: string[];
+      /** whether our engine's kernels use shader-f16, and why (src/engine/gpu/shaderF16.ts) */
+      engineShaderF16?: { used: boolean; note: string };
     }
   | { available: false; reason: string; message: string };
 
@@ -47,6 +49,17 @@ export type ModelBackendChoice = 'auto' | 'engine' | 'ort';
 
 /** Where a model comes from (and, optionally, which backend runs it). Local files carry their folder-relative paths. */
 export type ModelSourceSpec = (
+  | BaseModelSourceSpec
+  /**
+   * a base with a PEFT adapter applied, on our engine only (src/worker/peftHost.ts openAdapted):
+   * `adapter` = the adapter folder's files (adapter_config.json + adapter_model.safetensors), path → bytes;
+   * `adapterName` names it in labels ("run X, step N", a picked folder's name)
+   */
+  | { kind: 'adapted'; base: BaseModelSourceSpec; adapter: Record<string, Uint8Array>; adapterName: string }
+) & { backend?: ModelBackendChoice };
+
+/** A model source without an adapter. */
+export type BaseModelSourceSpec = (
   /**
    * a bundled toy model; regime (src/task/regime.ts) picks its folder, absent = mixed; arch 'llama':
    * the regime's toy Llama in the Hugging Face layout (REGIME_LLAMA_MODEL_DIR), absent = the GPT-2
@@ -192,6 +205,19 @@ export interface ModelApi {
     opts: BatchOptions,
     onResult: (r: BatchItemResult, done: number, total: number) => void,
   ): Promise<{ done: number; cancelled: boolean }>;
+  /**
+   * runBatch on `source` loaded as a second, temporary model (the loaded one stays untouched) and
+   * freed after: the same items under a base and under base + adapter, before → after. probe null =
+   * that model's default probe. `results`: every finished item (onResult is for progress: its calls
+   * travel on their own port and may arrive after the promise settles).
+   */
+  runBatchWith(
+    jobId: string,
+    source: ModelSourceSpec,
+    items: BatchItemInput[],
+    opts: Omit<BatchOptions, 'probe'> & { probe: string | null },
+    onResult: (r: BatchItemResult, done: number, total: number) => void,
+  ): Promise<{ done: number; cancelled: boolean; modelLabel: string; results: BatchItemResult[] }>;
   cancel(jobId: string): void;
   /**
    * Branch the scored CoT at a token (issue #17 §2): continue from the kept KV cache at the fork,

@@ -3,6 +3,7 @@
 // "not available" while src/gpu/selfTest.ts does not exist yet.
 import { acquireGpu, GpuUnavailableError, requestGpuAdapter, type GpuContext } from '../gpu/device.ts';
 import type { GpuStatus, SelfTestReport } from './api.ts';
+import { ENGINE_SHADER_F16_NOTE, ENGINE_USES_SHADER_F16 } from '../engine/gpu/shaderF16.ts';
 
 /** Limits worth showing: the ones our kernels and ORT size their buffers and dispatches by. */
 const KEY_LIMITS = [
@@ -51,6 +52,7 @@ export async function gpuStatus(): Promise<GpuStatus> {
     limits,
     adapterFeatures: adapter ? [...adapter.features].map(String).sort() : [],
     deviceFeatures: [...ctx.features].sort(),
+    engineShaderF16: { used: ENGINE_USES_SHADER_F16, note: ENGINE_SHADER_F16_NOTE },
   };
 }
 

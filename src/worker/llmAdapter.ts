@@ -12,7 +12,9 @@ import { toyConfigFiles, toyModelFolder, toyTokenizerFiles } from '../engine/onn
 import { exportOnnx } from '../engine/onnx/export.ts';
 import { VOCAB } from '../task/vocab.ts';
 import { openModel, type OpenedModel } from './openModel.ts';
-import type { LoadProgress, ModelSourceSpec } from './api.ts';
+import type { BaseModelSourceSpec, LoadProgress, ModelSourceSpec } from './api.ts';
+import { openAdapted } from './peftHost.ts';
+import { gpuContext } from './gpuStatus.ts';
 import { REGIME_LLAMA_MODEL_DIR, REGIME_MODEL_DIR, type TaskRegime } from '../task/regime.ts';
 import { siteUrl } from '../site/siteUrl.ts';
 
@@ -98,6 +100,7 @@ export async function openLanguageModel(spec: ModelSourceSpec, onProgress: (p: L
   const progress = (p: FileProgress) =>
     onProgress({ file: p.file, loaded: p.loaded, total: p.total ?? 0, phase: p.fromCache ? 'from cache' : 'download' });
   try {
+    if (spec.kind === 'adapted') return await openAdaptedSpec(spec, progress, onProgress, signal);
     const source = sourceOf(spec, progress, onProgress, signal);
     // the bundled toy Llama is a Llama-family folder: opened like a hub repository
     const toy = (spec.kind === 'bundled' && spec.arch !== 'llama') || spec.kind === 'checkpoint';
@@ -117,7 +120,24 @@ export async function loadLanguageModel(spec: ModelSourceSpec, onProgress: (p: L
   return (await openLanguageModel(spec, onProgress, signal)).model;
 }
 
-function sourceOf(spec: ModelSourceSpec, progress: (p: FileProgress) => void, onProgress: (p: LoadProgress) => void, signal: AbortSignal): ModelSource {
+/** A base + PEFT adapter on our engine (the adapter merged in memory); the adapter's notes go beside the model. */
+async function openAdaptedSpec(
+  spec: Extract<ModelSourceSpec, { kind: 'adapted' }>, progress: (p: FileProgress) => void, onProgress: (p: LoadProgress) => void, signal: AbortSignal,
+): Promise<OpenedModel> {
+  if (spec.backend === 'ort') throw new ModelLoadError('unsupported-architecture', 'A PEFT adapter is applied by our engine only: ONNX Runtime cannot open base + adapter.');
+  if (spec.base.kind === 'bundled' && spec.base.arch !== 'llama') throw new ModelLoadError('unsupported-architecture', 'A PEFT adapter needs a Llama-family base: the bundled toy GPT-2 takes none (pick the bundled toy Llama, a hub model or a folder).');
+  if (spec.base.kind === 'checkpoint') throw new ModelLoadError('unsupported-architecture', 'A PEFT adapter needs a Llama-family base, not a toy-reasoner checkpoint.');
+  const base = sourceOf(spec.base, progress, onProgress, signal);
+  const ctx = await gpuContext();
+  const token = spec.base.kind === 'hub' ? spec.base.token : undefined;
+  const a = await openAdapted(ctx, base, new Map(Object.entries(spec.adapter)), spec.adapterName, { onProgress: progress, signal, token });
+  const info = a.model.info as { backendNote?: string };
+  const note = `Base + PEFT adapter ${spec.adapterName} (r ${a.adapter.layout.config.r}, lora_alpha ${a.adapter.layout.config.lora_alpha}, ${a.adapter.layout.config.target_modules.join(', ')}), merged on our engine.${a.notes.length ? ` ${a.notes.join(' ')}` : ''}`;
+  info.backendNote = info.backendNote ? `${note} ${info.backendNote}` : note;
+  return { model: a.model, backends: { engine: null, ort: 'a PEFT adapter is applied by our engine only' } };
+}
+
+function sourceOf(spec: BaseModelSourceSpec, progress: (p: FileProgress) => void, onProgress: (p: LoadProgress) => void, signal: AbortSignal): ModelSource {
   switch (spec.kind) {
     case 'bundled': return {
       kind: 'fetch', id: bundledModelPath(spec.regime, spec.arch).split('/').filter(Boolean).at(-1)!, fetchFile: bundledFetcher(progress, signal, spec.regime, spec.arch),

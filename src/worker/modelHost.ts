@@ -39,6 +39,7 @@ function requireModel(): LanguageModel {
 }
 
 function labelOf(spec: ModelSourceSpec): string {
+  if (spec.kind === 'adapted') return `${labelOf(spec.base)} + adapter (${spec.adapterName})`;
   if (spec.kind === 'bundled' && spec.arch === 'llama') return `bundled toy Llama (toy-llama-${spec.regime ?? 'mixed'}, ${REGIME_LABEL[spec.regime ?? 'mixed']})`;
   if (spec.kind === 'bundled') return spec.regime && spec.regime !== 'mixed' ? `bundled toy model (toy-reasoner-${spec.regime}, ${REGIME_LABEL[spec.regime]})` : 'bundled toy model (toy-reasoner)';
   if (spec.kind === 'hub') return spec.id;
@@ -198,20 +199,38 @@ export const modelApi: ModelApi = {
   },
   runBatch(jobId, items, opts, onResult) {
     const m = requireModel();
+    return withJob(jobId, (signal) => runItems(m, items, opts, signal, onResult));
+  },
+  runBatchWith(jobId, source, items, opts, onResult) {
     return withJob(jobId, async (signal) => {
-      let done = 0;
-      for (const item of items) {
-        if (signal.aborted) break;
-        const r = await runItem(m, item, opts, signal);
-        if (r === null) break; // cancelled mid-item: drop the half-finished one
-        done++;
-        onResult(r, done, items.length);
+      const temp = await llm.loadLanguageModel(source, () => {}, signal);
+      try {
+        signal.throwIfAborted();
+        const o = { ...opts, probe: opts.probe ?? temp.defaultProbe };
+        const results: BatchItemResult[] = [];
+        const r = await runItems(temp, items, o, signal, (x, d, t) => { results.push(x); onResult(x, d, t); });
+        return { ...r, modelLabel: labelOf(source), results };
+      } finally {
+        await temp.dispose();
       }
-      return { done, cancelled: signal.aborted };
     });
   },
   cancel: cancelJob,
 };
+
+async function runItems(
+  m: LanguageModel, items: BatchItemInput[], opts: BatchOptions, signal: AbortSignal, onResult: (r: BatchItemResult, done: number, total: number) => void,
+): Promise<{ done: number; cancelled: boolean }> {
+  let done = 0;
+  for (const item of items) {
+    if (signal.aborted) break;
+    const r = await runItem(m, item, opts, signal);
+    if (r === null) break; // cancelled mid-item: drop the half-finished one
+    done++;
+    onResult(r, done, items.length);
+  }
+  return { done, cancelled: signal.aborted };
+}
 
 async function runItem(m: LanguageModel, item: BatchItemInput, opts: BatchOptions, signal: AbortSignal): Promise<BatchItemResult | null> {
   const t0 = performance.now();

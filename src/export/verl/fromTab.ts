@@ -41,9 +41,13 @@ export function batchPrompts(items: PromptItem[]): VerlPrompt[] {
   return items.map((i) => ({ id: i.id, question: i.question, answer: i.answer }));
 }
 
-/** A training run's GRPO config at verl's names; `model` is the cluster checkpoint to train. */
-export function trainingExportSettings(c: GrpoConfig, steps: number, model: string, estimator: Estimator = 'grpo'): VerlRunSettings {
+/**
+ * A training run's GRPO config at verl's names; `model` is the cluster checkpoint to train; `lora`: a
+ * LoRA run's adapter settings (PEFT names) → verl's lora_rank / lora_alpha / target_modules.
+ */
+export function trainingExportSettings(c: GrpoConfig, steps: number, model: string, estimator: Estimator = 'grpo', lora?: { r: number; lora_alpha: number; target_modules: readonly string[] }): VerlRunSettings {
   const v = defaultVerlSettings(model);
+  if (lora) v.lora = { lora_rank: lora.r, lora_alpha: lora.lora_alpha, target_modules: [...lora.target_modules] };
   Object.assign(v, {
     estimator,
     num_generations: c.num_generations, learning_rate: c.learning_rate, beta: c.beta, epsilon: c.epsilon,

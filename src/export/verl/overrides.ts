@@ -6,7 +6,7 @@ import { toYaml, type YamlValue } from './yaml.ts';
 
 /** verl keys that hold floats (written 1.0, never 1). */
 const FLOAT_KEYS = new Set([
-  'lr', 'clip_ratio', 'kl_loss_coef', 'kl_coef', 'temperature', 'grad_clip', 'weight_decay', 'gamma', 'lam',
+  'lr', 'lora_alpha', 'clip_ratio', 'kl_loss_coef', 'kl_coef', 'temperature', 'grad_clip', 'weight_decay', 'gamma', 'lam',
   'cliprange_value', 'entropy_coeff', 'top_p', 'process_reward_coef', 'process_weight_w', 'score_eps', 'advantage_eps', 'gpu_memory_utilization',
 ]);
 
@@ -81,6 +81,13 @@ export function overridesObject(s: VerlRunSettings, paths: { train: string; val:
     },
     repro: reproBlock(s.repro),
   };
+  if (s.lora) {
+    // verl 0.5 (docs/advance/ppo_lora.rst): LoRA through PEFT on the FSDP actor; vLLM must load the
+    // base from safetensors to take the adapter updates.
+    const a = out.actor_rollout_ref as Record<string, Record<string, YamlValue>>;
+    Object.assign(a.model, { lora_rank: s.lora.lora_rank, lora_alpha: s.lora.lora_alpha, target_modules: s.lora.target_modules });
+    a.rollout.load_format = 'safetensors';
+  }
   if (s.estimator === 'gae') {
     out.critic = {
       enable: true, optim: { lr: s.critic_lr }, model: { path: s.model, use_remove_padding: true },

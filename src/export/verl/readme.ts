@@ -41,6 +41,7 @@ filesystem mount, or the same \`git clone\` + \`pip install -e\` on each node, d
 ## Model and GPUs
 - Policy: \`${s.model}\`${params === null ? ' (size not recognised from the id; set model_params_b)' : ` (${params} B parameters)`}.
 - Expected: **${plan.gpus} GPUs (80 GB)** — ${plan.why}. Configured: ${s.nnodes} node(s) × ${s.n_gpus_per_node} GPUs.
+- ${s.lora ? `LoRA (as trained in the tab): \`actor_rollout_ref.model.lora_rank=${s.lora.lora_rank}\`, \`lora_alpha=${s.lora.lora_alpha}\`, \`target_modules=${Array.isArray(s.lora.target_modules) ? `[${s.lora.target_modules.join(',')}]` : s.lora.target_modules}\`, \`rollout.load_format=safetensors\` (verl's docs/advance/ppo_lora.rst: FSDP + vLLM; its advice is a learning rate about 10× full fine-tuning's and a rank ≥ 32 at scale).` : 'Full fine-tuning (no LoRA).'}
 - Estimator \`${s.estimator}\`${s.estimator === 'gae' ? ' trains a critic from the same checkpoint (critic.* in the config)' : ''}; G = ${s.num_generations} samples per prompt, ${s.per_device_train_batch_size} prompts per step, responses up to ${s.max_completion_length} tokens.
 
 ## RePro settings (\`repro:\` in repro_verl.yaml)

@@ -36,6 +36,17 @@ export const reproBlockSchema = z.object({
 }).strict();
 export type ReproBlock = z.infer<typeof reproBlockSchema>;
 
+/**
+ * LoRA for the cluster run (docs/advance/ppo_lora.rst of verl 0.5): actor_rollout_ref.model.lora_rank,
+ * lora_alpha, target_modules (PEFT module names, or "all-linear"); null = full fine-tuning.
+ */
+export const verlLoraSchema = z.object({
+  lora_rank: positiveInt,
+  lora_alpha: finite.gt(0),
+  target_modules: z.union([z.array(z.string().min(1)).min(1), z.literal('all-linear')]),
+}).strict();
+export type VerlLora = z.infer<typeof verlLoraSchema>;
+
 export const verlRunSettingsSchema = z.object({
   /** HF hub id or path of the policy model on the cluster */
   model: z.string().min(1),
@@ -65,6 +76,8 @@ export const verlRunSettingsSchema = z.object({
   use_kl_in_reward: z.boolean(),
   n_gpus_per_node: positiveInt,
   nnodes: positiveInt,
+  /** LoRA adapters instead of full fine-tuning (absent / null = full) */
+  lora: verlLoraSchema.nullable().optional(),
   repro: reproBlockSchema,
 }).strict();
 export type VerlRunSettings = z.infer<typeof verlRunSettingsSchema>;

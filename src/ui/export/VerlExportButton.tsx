@@ -36,11 +36,14 @@ function useSource(source: 'batch' | 'training') {
   const specs: RunSpec[] = [...Object.values(runs).map((r) => r.spec), ...saved.map((s) => s.spec)];
   const spec = specs.find((s) => s.method === 'repro') ?? specs[0];
   if (!spec) return { ready: false as const, why: 'start or resume a training run first' };
+  // a LoRA run on a hub model: verl trains the same checkpoint with the same adapter settings
+  const engine = spec.model?.kind === 'engine' ? spec.model : null;
+  const hubId = engine?.source.kind === 'hub' ? engine.source.id : null;
   return {
-    ready: true as const, name: spec.runId, suggestedModel: DEFAULT_CLUSTER_MODEL,
+    ready: true as const, name: spec.runId, suggestedModel: hubId ?? DEFAULT_CLUSTER_MODEL,
     build: (model: string, estimator: Estimator) => {
       const { train, val } = trainingPrompts(spec.config, spec.steps, spec.task);
-      return buildVerlExport({ name: spec.runId, source: `training run ${spec.label}`, train, val, settings: trainingExportSettings(spec.config, spec.steps, model, estimator) });
+      return buildVerlExport({ name: spec.runId, source: `training run ${spec.label}`, train, val, settings: trainingExportSettings(spec.config, spec.steps, model, estimator, engine?.lora) });
     },
   };
 }

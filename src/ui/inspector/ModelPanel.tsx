@@ -11,6 +11,7 @@ import { BackendBadge } from '../BackendBadge.tsx';
 import { formatBytes } from '../download.ts';
 import { RegimeSelect } from '../RegimeSelect.tsx';
 import { REGIME_LLAMA_MODEL_DIR, type TaskRegime } from '../../task/regime.ts';
+import { AdapterPick } from './AdapterPick.tsx';
 
 /** Models the engine runs, offered in the hub field (any other Llama-family or onnx-community id works too). */
 const HUB_SUGGESTIONS = [
@@ -178,6 +179,7 @@ export function ModelPanel() {
           <span className="muted">{loading ? 'Loading…' : 'No model loaded.'}</span>
         )}
         <BackendBadge backend={loaded?.info.backend ?? null} />
+        {loaded?.info.runtime === 'engine' && <AdapterPick />}
         {loaded?.info.wasmThreads !== undefined && (
           <span className={loaded.info.wasmThreads > 1 ? 'muted' : 'warning'} data-testid="wasm-threads"
             title="ONNX Runtime's WASM threads need a cross-origin isolated page (COOP/COEP headers or the site's service worker)">

@@ -65,6 +65,11 @@ export function StatusScreen() {
             <br />
             Requested for our device: {status.deviceFeatures.length ? status.deviceFeatures.join(', ') : 'none'}
           </p>
+          {status.engineShaderF16 && (
+            <p data-testid="gpu-shader-f16">
+              shader-f16: {status.adapterFeatures.includes('shader-f16') ? 'offered by this adapter' : 'not offered by this adapter'}; {status.engineShaderF16.note}.
+            </p>
+          )}
         </div>
       )}
       <SelfTestCard />

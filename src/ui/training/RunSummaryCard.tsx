@@ -1,7 +1,9 @@
 // One card per run: accuracy, CoT tokens, backtracking and tokens after certainty, before → now,
-// so the outcome-vs-RePro difference shows without reading the charts (numbers: ./runSummary.ts).
+// so the outcome-vs-RePro difference shows without reading the charts (numbers: ./runSummary.ts);
+// for a LoRA run on an engine model, its adapter, GPU, step time and "what changed" actions (./EngineRunPanel.tsx).
 import type { RunView } from '../../store/trainingStore.ts';
 import { summarizeRun, type BeforeNow } from './runSummary.ts';
+import { EngineRunPanel } from './EngineRunPanel.tsx';
 
 const fmt = (x: number | null, d: number) => (x === null || Number.isNaN(x) ? '—' : x.toFixed(d));
 
@@ -36,6 +38,7 @@ export function RunSummaryCard({ run }: { run: RunView }) {
       <p className="muted">
         Tokens after certainty: held-out greedy evaluation, {t.fromStep === null ? 'none yet' : `step ${t.fromStep} → ${t.toStep === null ? 'next evaluation' : `step ${t.toStep}`}`}.
       </p>
+      {run.spec.model?.kind === 'engine' && <EngineRunPanel run={run} model={run.spec.model} />}
     </div>
   );
 }

@@ -126,6 +126,21 @@ describe('verl export', () => {
     expect(p.train[0].question).toMatch(/^\d+\+\d+=\?$/);
   });
 
+  it('carries a LoRA run\'s r, lora_alpha and target_modules to verl\'s actor_rollout_ref.model keys', () => {
+    const lora = { r: 8, lora_alpha: 16, target_modules: ['q_proj', 'v_proj'] as const };
+    const t = trainingExportSettings(DEFAULT_GRPO_CONFIG, 5, 'HuggingFaceTB/SmolLM2-135M-Instruct', 'grpo', lora);
+    expect(parseVerlSettings(t).lora).toEqual({ lora_rank: 8, lora_alpha: 16, target_modules: ['q_proj', 'v_proj'] });
+    const files = buildVerlExport({ name: 'l', source: 'test', train: PROMPTS, val: [], settings: t, createdAt: 'T' });
+    const yaml = new TextDecoder().decode(files.find((f) => f.path === 'repro_verl.yaml')!.bytes);
+    expect(yaml).toMatch(/model:\n\s+path: "HuggingFaceTB\/SmolLM2-135M-Instruct"\n(?:.*\n)*?\s+lora_rank: 8\n\s+lora_alpha: 16\.0\n\s+target_modules:\n\s+- "q_proj"\n\s+- "v_proj"\n/);
+    expect(yaml).toContain('load_format: "safetensors"');
+    // a full fine-tuning run writes no LoRA key
+    const full = new TextDecoder().decode(buildVerlExport({ name: 'f', source: 'test', train: PROMPTS, val: [], settings: trainingExportSettings(DEFAULT_GRPO_CONFIG, 5, 'm/x'), createdAt: 'T' })
+      .find((f) => f.path === 'repro_verl.yaml')!.bytes);
+    expect(full).not.toMatch(/lora_rank|load_format/);
+    expect(() => parseVerlSettings({ ...t, lora: { lora_rank: 0, lora_alpha: 16, target_modules: ['q_proj'] } })).toThrow(/lora\.lora_rank/);
+  });
+
   it('matches the committed fixture python/tests read (run `npm run fixtures:python` after changing the export)', () => {
     for (const f of verlFixtureExport()) {
       if (f.path.endsWith('.parquet')) continue; // checked above by reading; bytes are not compared

@@ -117,3 +117,15 @@ export const QWEN3_0_6B = {
   use_sliding_window: false,
   vocab_size: 151936,
 };
+
+// SmolLM2-360M's config.json (HuggingFaceTB/SmolLM2-360M-Instruct) as published: hidden 960, 32
+// layers, 15 heads / 5 KV heads, intermediate 2560, vocab 49 152, 8192 positions, rope_theta 1e5, tied.
+export const SMOLLM2_360M = {
+  ...SMOLLM2_135M,
+  hidden_size: 960,
+  intermediate_size: 2560,
+  num_attention_heads: 15,
+  num_hidden_layers: 32,
+  num_key_value_heads: 5,
+  initializer_range: 0.02,
+};
