@@ -22,6 +22,10 @@ import { tinyLlama } from '../../test/util/tinyLlama.ts';
 import { toyVocabLlama } from '../../test/util/tinyLlamaLora.ts';
 import type { BenchEntry, BenchSuite } from './index.ts';
 import { median } from './median.ts';
+import { estimateStep, rowsToTime, type StepEstimate } from '../../src/engine/lora/stepEstimate.ts';
+import { timeStepKernels } from '../../src/engine/lora/timeStepKernels.ts';
+import { TOY_ENV } from '../../src/rl/task/env.ts';
+import { maxPromptTokens, probeTokensPerSample } from '../../src/worker/engineRunPlan.ts';
 import { total } from './grpoStep.ts';
 
 const LORA: LoraConfig = { r: 16, lora_alpha: 32, lora_dropout: 0, target_modules: [...LORA_TARGETS] };
@@ -68,7 +72,7 @@ async function tokensPerSecond(ctx: GpuContext, log: (l: string) => void): Promi
   }
 }
 
-async function grpoReproStep(ctx: GpuContext, log: (l: string) => void): Promise<BenchEntry> {
+async function grpoReproStep(ctx: GpuContext, log: (l: string) => void): Promise<BenchEntry[]> {
   const base = gpuBaseOf(ctx, toyVocabLlama(VOCAB.length, { name: 'bench', seed: 1, dtype: 'BF16', positions: 128 }));
   const model = await LlamaLoraModel.create(ctx, base, LORA, { maxSeqLen: 128, maxBatchTokens: 8 * 128, maxInferenceRows: 512, seed: 1 });
   const start = await model.getParams();
@@ -79,7 +83,17 @@ async function grpoReproStep(ctx: GpuContext, log: (l: string) => void): Promise
   };
   const timings: StepTimings[] = [];
   const tokens: number[] = [];
+  let estimate: StepEstimate;
   try {
+    // issue #23 §4: the estimate the setup screen shows before Start, from kernels timed here
+    const cfg = presetConfig('repro', run);
+    const shape = {
+      nLayer: base.config.nLayer, prompts: run.per_device_train_batch_size, group: run.num_generations,
+      promptTokens: maxPromptTokens(TOY_ENV, cfg), completionTokens: run.max_completion_length,
+      probeRowsPerResponse: probeTokensPerSample(TOY_ENV, cfg), reference: cfg.beta > 0, critic: false,
+    };
+    estimate = estimateStep(shape, await timeStepKernels(ctx, base.config, 'bf16', rowsToTime(shape)));
+    log(`estimate before the step: ${estimate.totalMs.toFixed(0)} ms (sampling ${estimate.samplingMs.toFixed(0)}, scoring ${estimate.scoringMs.toFixed(0)}, training ${estimate.trainingMs.toFixed(0)})`);
     for (let rep = 0; rep <= REPS; rep++) {
       await model.setParams(start);
       await model.setOptimizerState({ m: zero, v: zero.slice(), t: 0 });
@@ -92,9 +106,10 @@ async function grpoReproStep(ctx: GpuContext, log: (l: string) => void): Promise
     model.dispose();
     base.weights.destroy();
   }
-  return {
+  const measured = median(timings.map(total));
+  const step: BenchEntry = {
     name: 'lora-grpo-repro-step',
-    value: median(timings.map(total)),
+    value: measured,
     unit: 'ms',
     goal: 'report',
     detail: {
@@ -104,11 +119,22 @@ async function grpoReproStep(ctx: GpuContext, log: (l: string) => void): Promise
       r: LORA.r, model: '4 layers × 256, toy vocabulary (50), BF16',
     },
   };
+  return [step, {
+    name: 'step-estimate-vs-measured',
+    value: estimate.totalMs / measured,
+    unit: '×',
+    goal: 'report',
+    detail: {
+      meaning: 'the step-time estimate before Start (kernels timed at the model\'s shapes, src/engine/lora/stepEstimate.ts) ÷ the measured lora-grpo-repro-step',
+      estimateMs: estimate, measuredMs: measured,
+      measuredPhasesMs: { sampling: median(timings.map((t) => t.sampling)), scoring: median(timings.map((t) => t.scoring)), training: median(timings.map((t) => t.forwardBackward + t.optimizer)) },
+    },
+  }];
 }
 
 export const loraTrain: BenchSuite = {
   name: 'lora-train',
   async run(ctx, log) {
-    return [await tokensPerSecond(ctx, log), await grpoReproStep(ctx, log)];
+    return [await tokensPerSecond(ctx, log), ...(await grpoReproStep(ctx, log))];
   },
 };

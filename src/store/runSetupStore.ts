@@ -7,7 +7,7 @@ import { create } from 'zustand';
 import type { FieldMapping } from '../data/promptItem.ts';
 import type { ParsedPromptFile } from '../worker/api.ts';
 import { workerApi } from '../worker/client.ts';
-import type { PreflightReport, RunSpec } from '../worker/trainingApi.ts';
+import type { PreflightReport, RunSpec, StepTimeReport } from '../worker/trainingApi.ts';
 import { trainingApi } from '../worker/trainingClient.ts';
 import { DEFAULT_HELDOUT_FRACTION, DEFAULT_LORA_FORM, type LoraForm, type ModelChoice, type PromptSetFile, type TaskChoice } from './runSetup.ts';
 
@@ -55,6 +55,9 @@ interface RunSetupState {
   requestPreflight(specs: RunSpec[], key: string): void;
   /** Engine runs' GPU memory as the pre-flight plans it (what the worker allocated for them), by run id. */
   runMemory: Record<string, PreflightReport>;
+  /** the step-time estimate of the runs Start would build (`key`: the specs it was made for) */
+  stepTime: { checking: boolean; key: string | null; reports: { label: string; report: StepTimeReport }[] | null };
+  estimateStepTime(specs: RunSpec[], key: string): Promise<void>;
   measureRun(spec: RunSpec): Promise<void>;
   /** A LoRA run's adapter in PEFT's format (path → bytes); null with `exportError` set when it failed. */
   exportPeft(runId: string): Promise<Record<string, Uint8Array> | null>;
@@ -117,6 +120,21 @@ export const useRunSetup = create<RunSetupState>((set, get) => {
       if (src) await get().loadPromptFile(slot, src.file, src.name, mapping);
     },
     runMemory: {},
+    stepTime: { checking: false, key: null, reports: null },
+    async estimateStepTime(specs, key) {
+      set({ stepTime: { checking: true, key, reports: null } });
+      const reports: { label: string; report: StepTimeReport }[] = [];
+      for (const spec of specs) {
+        let report: StepTimeReport;
+        try {
+          report = await trainingApi().estimateStep(spec);
+        } catch (e) {
+          report = { ok: false, error: message(e) };
+        }
+        reports.push({ label: spec.label, report });
+      }
+      if (get().stepTime.key === key) set({ stepTime: { checking: false, key, reports } });
+    },
     exportError: null,
     async measureRun(spec) {
       if (get().runMemory[spec.runId]) return;

@@ -8,7 +8,8 @@ import { TrainingHost } from './trainingHost.ts';
 import { gpuTrainingDeps } from './trainingGpu.ts';
 import { mergedFolderOf, peftFilesOf } from './runExport.ts';
 import { cachedSizing, preflightRun, type AdapterLimits } from './runPreflight.ts';
-import { requestGpuAdapter } from '../gpu/device.ts';
+import { acquireGpu, requestGpuAdapter, type GpuContext } from '../gpu/device.ts';
+import { StepTimer } from './stepTimeRun.ts';
 
 const host = new TrainingHost(gpuTrainingDeps());
 const sizing = cachedSizing();
@@ -19,6 +20,16 @@ function adapterLimits(): Promise<AdapterLimits> {
   limits.catch(() => { limits = null; });
   return limits;
 }
+
+let timingCtx: Promise<GpuContext> | null = null;
+/** A device of its own for timing kernels (the runs' device may be busy training). */
+function timingDevice(): Promise<GpuContext> {
+  if (timingCtx) void timingCtx.then((c) => { if (c.isLost()) timingCtx = null; }).catch(() => {});
+  timingCtx ??= acquireGpu();
+  timingCtx.catch(() => { timingCtx = null; });
+  return timingCtx;
+}
+const stepTimer = new StepTimer(timingDevice, adapterLimits, sizing);
 
 const api: TrainingApi = {
   async subscribe(events) { host.subscribe(events); },
@@ -31,6 +42,7 @@ const api: TrainingApi = {
     }
     return preflightRun(spec, l, sizing);
   },
+  estimateStep: (spec) => stepTimer.estimate(spec),
   start: (spec) => host.start(spec),
   pause: (id) => host.pause(id),
   resume: (id) => host.resume(id),

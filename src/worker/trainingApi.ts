@@ -5,6 +5,9 @@ import type { EvalMetrics, RolloutSample, StepMetrics } from '../rl/metrics.ts';
 import type { TaskItem, TaskSettings } from '../rl/task/types.ts';
 import type { TaskRegime } from '../task/regime.ts';
 import type { RunModel } from './runModel.ts';
+import type { StepTimeReport } from './stepTimeReport.ts';
+
+export type { StepTimeReport } from './stepTimeReport.ts';
 import type { PreflightReport } from './preflightReport.ts';
 
 export type { RunModel, RunModelSource, EngineRunModel } from './runModel.ts';
@@ -75,6 +78,8 @@ export interface TrainingApi {
    * against this GPU's limits and the budget. Never rejects for a bad model or settings: says why.
    */
   preflight(spec: RunSpec): Promise<PreflightReport>;
+  /** The time one step of a LoRA run would take on this GPU, from kernels timed at its model's shapes (before Start). */
+  estimateStep(spec: RunSpec): Promise<StepTimeReport>;
   /** Start a fresh run from the bundled SFT checkpoint. Resolves once it is running. */
   start(spec: RunSpec): Promise<void>;
   pause(runId: string): Promise<void>;

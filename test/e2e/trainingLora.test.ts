@@ -74,7 +74,17 @@ test('setup: a missing hub repo and a budget too small disable Start with the re
   expect(await page.getByTestId('preflight-total').textContent()).toMatch(/of 4\.00 GiB budget \(assumed\)/);
   expect(await start.isDisabled()).toBe(false);
 
+  // the step-time estimate before Start: kernels timed on this adapter, one row per run
+  await page.getByTestId('step-estimate-run').click();
+  await page.getByTestId('step-estimate-table').waitFor({ timeout: 120_000 });
+  const estimates = await page.getByTestId('step-estimate-row').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-total-ms'))));
+  expect(estimates).toHaveLength(2);
+  for (const ms of estimates) expect(ms).toBeGreaterThan(0);
+  expect(await page.getByTestId('step-estimate-table').locator('caption').textContent()).toMatch(/^timed on /);
+
   await page.getByTestId('lora-budget').fill('0.02');
+  // settings changed after the estimate: it is marked stale
+  await page.getByTestId('step-estimate-stale').waitFor({ timeout: 30_000 });
   await expect.poll(() => page.getByTestId('preflight-blocker').textContent().catch(() => ''), { timeout: 60_000 }).toMatch(/^This run does not fit on the GPU\. The run needs [\d.]+ MiB on the GPU, more than the 20\.5 MiB budget; the largest parts: .* Lower one of: .*group size/);
   expect(await start.isDisabled()).toBe(true);
   expect(await start.getAttribute('title')).toMatch(/does not fit on the GPU/);

@@ -25,6 +25,7 @@ import { siteUrl } from '../../site/siteUrl.ts';
 import { ModelChoicePanel } from './ModelChoicePanel.tsx';
 import { TaskChoicePanel } from './TaskChoicePanel.tsx';
 import { PreflightPanel } from './PreflightPanel.tsx';
+import { StepTimeEstimate } from './StepTimeEstimate.tsx';
 import { RunResources } from './RunResources.tsx';
 import { useComparisonRequest } from './useComparisonRequest.ts';
 import { RegimeSelect } from '../RegimeSelect.tsx';
@@ -115,6 +116,7 @@ export function TrainingScreen() {
       <ModelChoicePanel disabled={busy} />
       <TaskChoicePanel disabled={busy} toyOnly={!plan.engine} />
       {plan.engine && <PreflightPanel reports={setup.preflight.reports} checking={setup.preflight.checking} />}
+      {plan.engine && <StepTimeEstimate specs={plan.specs} specKey={plan.key} disabled={busy} />}
       {!plan.engine && <ul className="regime-lessons" data-testid="regime-lessons">
         {LESSON_ORDER.map((r) => (
           <li key={r} className={r === regime ? 'chosen' : 'muted'} data-testid={`regime-lesson-${r}`}>

@@ -6,7 +6,7 @@ import type { TaskRegime } from '../../task/regime.ts';
 import { comparisonSpecs, type ComparisonRequest } from '../../store/comparisonSpecs.ts';
 import { isEngineChoice, modelName, preflightKey, runModelOf, setupProblem, taskOf } from '../../store/runSetup.ts';
 import { taskChoiceOf, useRunSetup } from '../../store/runSetupStore.ts';
-import { comparisonBlocker } from '../../worker/trainingApi.ts';
+import { comparisonBlocker, type RunSpec } from '../../worker/trainingApi.ts';
 import type { RunSettingsValue } from './RunSettings.tsx';
 
 export interface ComparisonPlan {
@@ -14,6 +14,9 @@ export interface ComparisonPlan {
   /** why Start is disabled (setup, pre-flight), null when it may start */
   blocker: string | null;
   engine: boolean;
+  /** the engine runs Start would build (empty for the toy), and the key naming them */
+  specs: RunSpec[];
+  key: string;
 }
 
 export function useComparisonRequest(form: { steps: number; seed: number; settings: RunSettingsValue; estimators: AdvEstimator[]; regime: TaskRegime }): ComparisonPlan {
@@ -47,5 +50,5 @@ export function useComparisonRequest(form: { steps: number; seed: number; settin
     if (pf.checking || pf.key !== key || !pf.reports) blocker = 'Checking whether the run fits on the GPU…';
     else blocker = comparisonBlocker(pf.reports);
   }
-  return { request, blocker, engine };
+  return { request, blocker, engine, specs, key };
 }
