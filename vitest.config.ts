@@ -64,6 +64,8 @@ export default mergeConfig(
             name: 'e2e',
             include: ['test/e2e/**/*.test.ts'],
             environment: 'node',
+            // One dev server for all files (test/e2e/harness.ts reads its URL).
+            globalSetup: ['test/globalSetup/e2eDevServer.ts'],
             testTimeout: 300_000,
             hookTimeout: 120_000,
             fileParallelism: false,

@@ -1,7 +1,9 @@
-// Shared e2e setup: a Vite dev server on a free port (started programmatically) and headless
+// Shared e2e setup: the Vite dev server (one for the whole e2e project, started by
+// test/globalSetup/e2eDevServer.ts; a file run under another config starts its own) and headless
 // Chromium with a real WebGPU adapter (SwiftShader here), driven by playwright-core.
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { inject } from 'vitest';
 import { createServer, type ViteDevServer } from 'vite';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { chromiumArgs, chromiumPath } from '../chromium.ts';
@@ -9,7 +11,6 @@ import { chromiumArgs, chromiumPath } from '../chromium.ts';
 export const ARTIFACTS = resolve(import.meta.dirname, '../../artifacts');
 
 export interface E2E {
-  server: ViteDevServer;
   browser: Browser;
   baseUrl: string;
   /** A fresh page with console errors and page errors collected. */
@@ -17,8 +18,7 @@ export interface E2E {
   close(): Promise<void>;
 }
 
-export async function startE2E(): Promise<E2E> {
-  mkdirSync(ARTIFACTS, { recursive: true });
+async function ownServer(): Promise<{ server: ViteDevServer; baseUrl: string }> {
   const server = await createServer({
     configFile: resolve(import.meta.dirname, '../../vite.config.ts'),
     root: resolve(import.meta.dirname, '../..'),
@@ -29,10 +29,16 @@ export async function startE2E(): Promise<E2E> {
   await server.listen();
   const addr = server.httpServer?.address();
   if (!addr || typeof addr === 'string') throw new Error('Vite dev server has no TCP address');
-  const baseUrl = `http://127.0.0.1:${addr.port}`;
+  return { server, baseUrl: `http://127.0.0.1:${addr.port}` };
+}
+
+export async function startE2E(): Promise<E2E> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const shared = inject('e2eBaseUrl');
+  const own = shared ? null : await ownServer();
+  const baseUrl = shared ?? own!.baseUrl;
   const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs, headless: true });
   return {
-    server,
     browser,
     baseUrl,
     async newPage() {
@@ -52,7 +58,7 @@ export async function startE2E(): Promise<E2E> {
     },
     async close() {
       await browser.close();
-      await server.close();
+      await own?.server.close();
     },
   };
 }

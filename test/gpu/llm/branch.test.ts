@@ -83,11 +83,14 @@ test('a branch continued from the kept KV cache equals a fresh generation + scor
       [{ text: ' maybe' }, model.tokenizer.encode(' maybe', { addSpecialTokens: false })],
       [{ text: '' }, []],
     ];
+    let tokenRef: Awaited<ReturnType<typeof reference>> | null = null; // the same fork again below, without a kept cache
     for (const [replacement, forced] of cases) {
       const r = await branch(model, t, pos, replacement);
       expect(r.path).toBe('cached');
       expect(r.prefixEncoded).toBe(false);
-      expectSame(r, await reference(model, ids.promptIds, t.cotTokens, pos, forced));
+      const ref = await reference(model, ids.promptIds, t.cotTokens, pos, forced);
+      tokenRef ??= ref;
+      expectSame(r, ref);
     }
     // A fork after the last CoT token (the CoT continued).
     for (const p of [N]) expectSame(await branch(model, t, p, { tokenId: tok }), await reference(model, ids.promptIds, t.cotTokens, p, [tok]));
@@ -97,7 +100,7 @@ test('a branch continued from the kept KV cache equals a fresh generation + scor
     const r = await branch(model, t, pos, { tokenId: tok });
     expect(r.prefixEncoded).toBe(true);
     expect(keptCacheLength()).toBe(P + N);
-    expectSame(r, await reference(model, ids.promptIds, t.cotTokens, pos, [tok]));
+    expectSame(r, tokenRef!);
     releaseInspectionCache();
     expect(liveGpuTensorCount()).toBe(before);
   } finally {
@@ -117,8 +120,11 @@ test('fallbacks: one token per call after a cache, and re-encoding where the cac
     const noPrefix = Object.create(model) as LanguageModel;
     Object.defineProperty(noPrefix, 'cachePrefix', { value: undefined });
     noPrefix.forward = (tokens, cache) => model.forward(tokens, cache);
+    // The reference runs on the model itself: computed once for both fallbacks (same prompt and CoT ids).
+    let ref: { ids: number[]; cotTokens: number[]; result: Awaited<ReturnType<typeof reference>> } | null = null;
     for (const [m, path] of [[oneToken, 'one-token'], [noPrefix, 're-encode']] as const) {
       const { t, ids } = await scoreKeeping(m);
+      if (ref) expect([ids.promptIds, t.cotTokens]).toEqual([ref.ids, ref.cotTokens]);
       const info = await branchPath(m);
       expect(info.path).toBe(path);
       if (path === 're-encode') expect(info.reason).toMatch(/cachePrefix/);
@@ -126,7 +132,8 @@ test('fallbacks: one token per call after a cache, and re-encoding where the cac
       const r = await branch(m, t, pos, { text: ' or' });
       expect(r.path).toBe(path);
       expect(r.note).toBe(info.note);
-      expectSame(r, await reference(model, ids.promptIds, t.cotTokens, pos, model.tokenizer.encode(' or', { addSpecialTokens: false })));
+      ref ??= { ids: ids.promptIds, cotTokens: t.cotTokens, result: await reference(model, ids.promptIds, t.cotTokens, pos, model.tokenizer.encode(' or', { addSpecialTokens: false })) };
+      expectSame(r, ref.result);
       releaseInspectionCache();
     }
   } finally {

@@ -26,7 +26,7 @@ import { tinyLlama } from '../../util/tinyLlama.ts';
 import { gpu } from '../engine/helpers.ts';
 
 const LORA = { r: 2, lora_alpha: 4, lora_dropout: 0, target_modules: [...LORA_TARGETS] };
-const STEPS = 3;
+const STEPS = 2; // one step before the device loss, one after: the recovery and the AdamW count across it
 
 function recorder() {
   const r = { metrics: [] as StepMetrics[], statuses: [] as { status: RunStatus; message?: string }[], logs: [] as string[] };
@@ -86,7 +86,7 @@ describe('LoRA runs on the bundled toy Llama through the training host', () => {
       const paused = rec.statuses.find((s) => s.status === 'paused');
       expect(paused?.message).toMatch(/device lost/i);
       // at step 0 when the loss came while step 1's checkpoint was being read back (the run starts over)
-      expect(rec.logs.some((l) => /rebuilt on a new device at step [0-3]/.test(l)), rec.logs.join('\n')).toBe(true);
+      expect(rec.logs.some((l) => /rebuilt on a new device at step [0-2]/.test(l)), rec.logs.join('\n')).toBe(true);
 
       const stored = await loadRun(runId);
       expect(stored?.step).toBe(STEPS);
@@ -97,7 +97,7 @@ describe('LoRA runs on the bundled toy Llama through the training host', () => {
       expect(snap.critic!.params.length).toBe(loraCriticParamCount(layout, mc));
       expect(snap.critic!.t).toBe(STEPS);
       expect(snap.state.optimizerT).toBe(STEPS);
-      expect(stored!.history.map((m) => m.step)).toEqual([1, 2, 3]);
+      expect(stored!.history.map((m) => m.step)).toEqual([1, 2]);
       for (const m of stored!.history) {
         expect(Number.isFinite(m.loss) && Number.isFinite(m.valueLoss!), JSON.stringify(m)).toBe(true);
         expect(m.skipped).toBe(false);
