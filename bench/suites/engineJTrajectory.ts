@@ -14,7 +14,7 @@ import type { BenchEntry, BenchSuite } from './index.ts';
 import { measureJTrajectory } from './jTrajectoryRunner.ts';
 import { benchLlamaFolder, describeConfig, openEngine } from './engineModels.ts';
 
-const REPS = 3;
+const REPS = 5;
 
 export const engineJTrajectory: BenchSuite = {
   name: 'engine-j-trajectory',

@@ -167,7 +167,7 @@ test('the bundled Llama toy reasoner: every estimator 2 steps with throughput an
   await page.close();
 });
 
-test('a tiny hub Llama: paused, reloaded, resumed from its checkpoint as a pair, finished', { timeout: 900_000 }, async () => {
+test('a tiny hub Llama, every estimator: paused, reloaded, resumed from its checkpoints together, finished', { timeout: 900_000 }, async () => {
   const page = await e2e.browser.newPage({ viewport: { width: 1280, height: 900 } });
   await routeHub(page.context());
   await page.goto(`${e2e.baseUrl}/?tab=training`, { timeout: 180_000 });
@@ -175,24 +175,29 @@ test('a tiny hub Llama: paused, reloaded, resumed from its checkpoint as a pair,
   await page.getByTestId('train-model-hub').check();
   await page.getByTestId('train-hub-id').fill(REPO);
   await tinySettings(page, 3);
+  for (const e of ['gae', 'reinforce_plus_plus']) await page.getByTestId(`estimator-${e}`).check();
   await page.getByTestId('preflight-ok').waitFor({ timeout: 120_000 });
   await page.getByTestId('start-comparison').click();
-  await expect.poll(async () => (await runs(page)).map((r) => r.status).join(','), { timeout: 280_000, interval: 200 }).toBe('running,running');
+  const all = (status: string) => Array(6).fill(status).join(',');
+  await expect.poll(async () => (await runs(page)).map((r) => r.status).join(','), { timeout: 280_000, interval: 200 }).toBe(all('running'));
   // paused at once: each run finishes the step in flight (if any) and writes its checkpoint
-  for (const m of ['outcome', 'repro']) await page.getByTestId(`run-${m}`).getByRole('button', { name: 'Pause' }).click({ force: true }); // the table re-renders every second
-  await expect.poll(async () => (await runs(page)).map((r) => r.status).join(','), { timeout: 280_000, interval: 500 }).toBe('paused,paused');
+  const pauses = page.getByTestId('run-table').getByRole('button', { name: 'Pause' });
+  while (await pauses.count() > 0) await pauses.first().click({ force: true }); // the table re-renders every second
+  await expect.poll(async () => (await runs(page)).map((r) => r.status).join(','), { timeout: 280_000, interval: 500 }).toBe(all('paused'));
   const before = await runs(page);
   await page.reload({ timeout: 180_000 });
   await page.getByTestId('training-screen').waitFor({ timeout: 120_000 });
   const saved = page.getByTestId('saved-run');
-  await expect.poll(() => saved.count(), { timeout: 60_000 }).toBe(2);
+  await expect.poll(() => saved.count(), { timeout: 60_000 }).toBe(6);
   for (const t of await page.getByTestId('saved-model').allTextContents()) expect(t).toBe('test-org/tiny-llama, LoRA r 8 on q, k, v, o');
   const savedSteps = await saved.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-step'))));
   expect(savedSteps.sort()).toEqual(before.map((r) => r.steps.at(-1) ?? 0).sort());
   expect(Math.max(...savedSteps)).toBeLessThan(3);
   // clicked in the page: the resume replays the saved history while the page is busy, longer than Playwright's post-click wait
   await page.getByTestId('resume-comparison').evaluate((b) => (b as HTMLButtonElement).click());
-  await expect.poll(async () => (await runs(page)).map((r) => r.status).join(','), { timeout: 280_000, interval: 1000 }).toBe('finished,finished');
-  for (const r of await runs(page)) expect(r.steps).toEqual([1, 2, 3]);
+  await expect.poll(async () => (await runs(page)).map((r) => r.status).join(','), { timeout: 400_000, interval: 1000 }).toBe(all('finished'));
+  const done = await runs(page);
+  expect(done).toHaveLength(6);
+  for (const r of done) expect(r.steps).toEqual([1, 2, 3]);
   await page.close();
 });
