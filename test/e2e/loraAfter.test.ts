@@ -40,7 +40,7 @@ test('LoRA run card: compare base vs adapted, open in inspector, export PEFT', a
   const card = page.locator(`[data-testid="run-summary"][data-run-id="${runId}"]`);
   await card.getByTestId('engine-run-panel').waitFor();
   expect(await card.getByTestId('run-adapter').textContent()).toBe('LoRA r 4, lora_alpha 8 on q_proj, v_proj');
-  expect(await card.getByTestId('run-step-time').textContent()).toMatch(/s per step \(measured, mean of 1 step\)/);
+  expect(await card.getByTestId('card-step-time').textContent()).toMatch(/s per step \(measured, mean of 1 step\)/);
 
   // export PEFT: the zip holds PEFT's two files
   const [download] = await Promise.all([page.waitForEvent('download', { timeout: 120_000 }), card.getByTestId('run-export-peft').click()]);

@@ -181,8 +181,13 @@ test('a tiny hub Llama, every estimator: paused, reloaded, resumed from its chec
   const all = (status: string) => Array(6).fill(status).join(',');
   await expect.poll(async () => (await runs(page)).map((r) => r.status).join(','), { timeout: 280_000, interval: 200 }).toBe(all('running'));
   // paused at once: each run finishes the step in flight (if any) and writes its checkpoint
-  const pauses = page.getByTestId('run-table').getByRole('button', { name: 'Pause' });
-  while (await pauses.count() > 0) await pauses.first().click({ force: true }); // the table re-renders every second
+  // clicked in the page, all in one task: the table re-renders every second and detaches its buttons
+  const paused = await page.getByTestId('run-table').evaluate((t) => {
+    const buttons = [...t.querySelectorAll('button')].filter((b) => b.textContent === 'Pause');
+    for (const b of buttons) b.click();
+    return buttons.length;
+  });
+  expect(paused).toBe(6);
   await expect.poll(async () => (await runs(page)).map((r) => r.status).join(','), { timeout: 280_000, interval: 500 }).toBe(all('paused'));
   const before = await runs(page);
   await page.reload({ timeout: 180_000 });

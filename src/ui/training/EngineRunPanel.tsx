@@ -46,7 +46,7 @@ export function EngineRunPanel({ run, model }: { run: RunView; model: EngineRunM
             : 'see the Status screen'}
         </dd>
         <dt>Step time</dt>
-        <dd data-testid="run-step-time">
+        <dd data-testid="card-step-time">
           {m === null ? 'no step finished yet' : (
             <>
               {secs(m.ms)} per step (measured, mean of {m.steps} step{m.steps === 1 ? '' : 's'}{run.metrics.length > 1 ? ', the first left out' : ''}):{' '}
