@@ -28,12 +28,14 @@ function linearShapes(c: LlamaConfig): [number, number][] {
 
 const bytesOf = (elements: number, dtype: WeightDType) => Math.ceil((dtype === 'f32' ? 4 : 2) * elements / 4) * 4;
 
-export async function timeStepKernels(ctx: GpuContext, c: LlamaConfig, dtype: WeightDType, rows: readonly number[], reps = 2): Promise<StepKernelTimings> {
+export async function timeStepKernels(
+  ctx: GpuContext, c: LlamaConfig, dtype: WeightDType, rows: readonly number[], reps = 2, maxActivationBytes = MAX_ACTIVATION_BYTES,
+): Promise<StepKernelTimings> {
   const { device } = ctx;
   const shapes = linearShapes(c);
   const width = Math.max(...shapes.flat());
   const chunk = Math.min(HEAD_CHUNK, c.vocabSize);
-  const cap = Math.max(1, Math.floor(MAX_ACTIVATION_BYTES / (4 * Math.max(width, chunk))));
+  const cap = Math.max(1, Math.floor(maxActivationBytes / (4 * Math.max(width, chunk))));
   const timedRows = [...new Set(rows.map((r) => Math.min(Math.max(1, Math.round(r)), cap)))].sort((a, b) => a - b);
   const maxRows = timedRows.at(-1)!;
   const weights = shapes.map(([i, o], n) => createBuffer(device, bytesOf(i * o, dtype), undefined, `timing weight ${n}`));
