@@ -6,6 +6,7 @@
 // Passes: src/engine/gpu/llamaPass.ts's trunk forward (gradient checkpointing) + one matmul (OC = 1)
 // for the head; the backward is the head's matmulBackward into bufs.dlnf, then the trunk's.
 // CPU reference: src/engine/cpu/llamaTrain.ts (llamaTrainForward's lnf, llamaTrunkBackward).
+// Stepping, params and optimizer state are ./trainedModel.ts's, as the policies'.
 import type { GpuContext } from '../../gpu/device.ts';
 import { createBuffer, writeBuffer } from '../../gpu/buffers.ts';
 import type { ValueModel } from '../critic.ts';
