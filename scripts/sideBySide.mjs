@@ -1,10 +1,16 @@
-// npm test's first step: `npm run typecheck` and `npm run lint` side by side. Each is one
-// single-threaded process (tsc, eslint), so on a 2-core machine the pair takes about as long as the
-// slower one instead of their sum. Output is printed per check when it ends (not interleaved);
-// exits non-zero if either fails, so npm test stops as it did when they ran in a row.
+// npm test's first step: `node scripts/sideBySide.mjs typecheck lint` runs those npm scripts at the
+// same time. tsc and eslint are one single-threaded process each, so on a 2-core machine the pair
+// takes about as long as the slower one instead of their sum. (test:python stays npm test's last
+// step: pytest's summary is the log's last line.) Output is printed per script when it ends (not
+// interleaved); exits non-zero if any fails, so npm test stops as it did when they ran in a row.
 import { spawn } from 'node:child_process';
 
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+const scripts = process.argv.slice(2);
+if (scripts.length === 0) {
+  console.error('usage: node scripts/sideBySide.mjs <npm script>…');
+  process.exit(2);
+}
 
 function run(script) {
   return new Promise((done) => {
@@ -26,5 +32,5 @@ function run(script) {
   });
 }
 
-const results = await Promise.all(['typecheck', 'lint'].map(run));
+const results = await Promise.all(scripts.map(run));
 process.exit(results.every(Boolean) ? 0 : 1);
