@@ -2,35 +2,23 @@
 // example, click a CoT token, write another token there, branch; the branch is listed and drawn
 // over the original's J (two lines, a fork marker); after a reload the saved inspection still has
 // it. Screenshots: artifacts/inspector-branch.png (page), docs/screenshots/inspector-branch.png (panel).
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { existsSync, mkdirSync } from 'node:fs';
+import { expect, test } from 'vitest';
+import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ARTIFACTS, startE2E, type E2E } from './harness.ts';
+import { ARTIFACTS } from './harness.ts';
+import { HAS_TOY_MODEL, inspectorState, scoredTryThis, toyInspectorE2E } from './toyInspector.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const MODEL = resolve(ROOT, 'public/models/toy-reasoner/onnx/model.onnx');
 
 interface Branch { fork: { position: number; tokenId?: number }; trajectory: { J: number[]; cot: string; cotTokens: number[] }; continuation?: { path: string; prefixEncoded: boolean } }
-interface Dbg {
-  __reproDebug: { inspector: { getState(): { trajectory: { J: number[]; cot: string; cotTokens: number[]; tokenOffsets: number[] } | null; branches: Branch[] } } };
-}
+interface InspectorState { trajectory: { J: number[]; cot: string; cotTokens: number[]; tokenOffsets: number[] } | null; branches: Branch[] }
 
-let e2e: E2E;
-beforeAll(async () => {
-  if (existsSync(MODEL)) e2e = await startE2E();
-});
-afterAll(async () => {
-  await e2e?.close();
-});
+const e2e = toyInspectorE2E();
 
-test.skipIf(!existsSync(MODEL))('inspector: branch from a token, drawn over the original, kept across a reload', async () => {
-  const { page, errors } = await e2e.newPage();
-  const state = () => page.evaluate(() => JSON.parse(JSON.stringify((window as unknown as Dbg).__reproDebug.inspector.getState())) as ReturnType<Dbg['__reproDebug']['inspector']['getState']>);
+test.skipIf(!HAS_TOY_MODEL)('inspector: branch from a token, drawn over the original, kept across a reload', async () => {
+  const { page, errors } = await scoredTryThis(e2e());
+  const state = () => inspectorState<InspectorState>(page);
 
-  await page.goto(`${e2e.baseUrl}/`);
-  await page.getByTestId('try-this').waitFor({ timeout: 30_000 });
-  await page.getByTestId('try-concise').click();
-  await page.getByTestId('inspection').waitFor({ timeout: 180_000 });
   await page.getByTestId('branch-panel').waitFor();
   const original = (await state()).trajectory!;
   const N = original.cotTokens.length;

@@ -4,9 +4,9 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { inject } from 'vitest';
-import { createServer, type ViteDevServer } from 'vite';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { chromiumArgs, chromiumPath } from '../chromium.ts';
+import { startDevServer } from '../globalSetup/e2eDevServer.ts';
 
 export const ARTIFACTS = resolve(import.meta.dirname, '../../artifacts');
 
@@ -18,24 +18,10 @@ export interface E2E {
   close(): Promise<void>;
 }
 
-async function ownServer(): Promise<{ server: ViteDevServer; baseUrl: string }> {
-  const server = await createServer({
-    configFile: resolve(import.meta.dirname, '../../vite.config.ts'),
-    root: resolve(import.meta.dirname, '../..'),
-    server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false },
-    logLevel: 'warn',
-    clearScreen: false,
-  });
-  await server.listen();
-  const addr = server.httpServer?.address();
-  if (!addr || typeof addr === 'string') throw new Error('Vite dev server has no TCP address');
-  return { server, baseUrl: `http://127.0.0.1:${addr.port}` };
-}
-
 export async function startE2E(): Promise<E2E> {
   mkdirSync(ARTIFACTS, { recursive: true });
   const shared = inject('e2eBaseUrl');
-  const own = shared ? null : await ownServer();
+  const own = shared ? null : await startDevServer();
   const baseUrl = shared ?? own!.baseUrl;
   const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs, headless: true });
   return {

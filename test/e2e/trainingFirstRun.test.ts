@@ -2,7 +2,9 @@
 // screen opens on the verbose preset with one line per regime; the default comparison starts as is;
 // KL and clip fraction say why they are flat instead of drawing zeros; identical rollout samples
 // are grouped with a count; after "Stop run" the row says "stopping…" until the worker has stopped.
-// Logs the ETA the screen computes (the README's "what to expect"; not asserted).
+// Logs the ETA the screen computes (the README's "what to expect"; not asserted). The screen's
+// defaults are the verbose preset (test/unit/ui/trainingDefaults.test.ts), so this run is also the
+// verbose preset's training run from its own checkpoint (trainingPresets.test.ts runs the mixed one).
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -32,6 +34,8 @@ function runs(page: Page): Promise<Run[]> {
 
 test.skipIf(!HAS_CHECKPOINT)('training: opens on the verbose preset, explains flat charts, groups samples, says "stopping…"', async () => {
   const { page, errors } = await e2e.newPage();
+  const fetched: string[] = [];
+  page.context().on('request', (r) => { if (r.url().endsWith('model.safetensors')) fetched.push(new URL(r.url()).pathname); });
   await page.goto(`${e2e.baseUrl}/?tab=training`, { timeout: 180_000 });
   await page.getByTestId('training-screen').waitFor({ timeout: 120_000 });
 
@@ -50,6 +54,9 @@ test.skipIf(!HAS_CHECKPOINT)('training: opens on the verbose preset, explains fl
   const started = await runs(page);
   expect(started.map((r) => r.method).sort()).toEqual(['outcome', 'repro']);
   for (const r of started) expect([r.regime, r.steps, r.config.per_device_train_batch_size, r.config.num_generations]).toEqual(['verbose', 20, 4, 6]);
+  // both start from the verbose regime's SFT checkpoint (the worker fetches it), not the mixed one
+  expect(fetched).toContain('/models/toy-reasoner-verbose/model.safetensors');
+  expect(fetched).not.toContain('/models/toy-reasoner/model.safetensors');
   // the ETA and speed the screen shows (smoothed; SwiftShader on this machine, shared): for the README
   for (const m of ['outcome', 'repro']) {
     const cells = await page.getByTestId(`run-${m}`).locator('td').allTextContents();

@@ -3,35 +3,19 @@
 // kept out of the CoT in its own field with a verdict (2) and the real stop reason (3), an invalid
 // w flagged inline and never applied (4), a failed hub load keeping the model (5), saved
 // inspections told apart (8), metric definitions linking to the Method page.
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { existsSync } from 'node:fs';
+import { expect, test } from 'vitest';
 import { resolve } from 'node:path';
-import { ARTIFACTS, startE2E, type E2E } from './harness.ts';
+import { ARTIFACTS } from './harness.ts';
+import { HAS_TOY_MODEL, inspectorState, scoredTryThis, toyInspectorE2E } from './toyInspector.ts';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-const MODEL = resolve(ROOT, 'public/models/toy-reasoner/onnx/model.onnx');
+interface InspectorState { trajectory: { J: number[]; question: string } | null; cot: string; generating: string | null; scoring: string | null; generation: { stopped: string; tokens: number; modelAnswer: string; maxTokens: number } | null }
 
-interface Dbg {
-  __reproDebug: { inspector: { getState(): { trajectory: { J: number[]; question: string } | null; cot: string; generating: string | null; scoring: string | null; generation: { stopped: string; tokens: number; modelAnswer: string; maxTokens: number } | null } } };
-}
+const e2e = toyInspectorE2E();
 
-let e2e: E2E;
-beforeAll(async () => {
-  if (existsSync(MODEL)) e2e = await startE2E();
-});
-afterAll(async () => {
-  await e2e?.close();
-});
-
-test.skipIf(!existsSync(MODEL))('inspector: try-this, representability, answer field, stop reason, invalid w, failed load, saved list', async () => {
-  const { page, errors } = await e2e.newPage();
-  const state = () => page.evaluate(() => JSON.parse(JSON.stringify((window as unknown as Dbg).__reproDebug.inspector.getState())) as ReturnType<Dbg['__reproDebug']['inspector']['getState']>);
-
+test.skipIf(!HAS_TOY_MODEL)('inspector: try-this, representability, answer field, stop reason, invalid w, failed load, saved list', async () => {
   // 8: the first screen offers example problems; one click loads the toy model and scores.
-  await page.goto(`${e2e.baseUrl}/`);
-  await page.getByTestId('try-this').waitFor({ timeout: 30_000 });
-  await page.getByTestId('try-concise').click();
-  await page.getByTestId('inspection').waitFor({ timeout: 180_000 });
+  const { page, errors } = await scoredTryThis(e2e());
+  const state = () => inspectorState<InspectorState>(page);
   expect((await state()).trajectory!.question).toBe('37+65=?');
   expect(await page.getByTestId('model-loaded').textContent()).toContain('toy-reasoner');
   // metric definitions on hover, and the Method link opens the rendered repro-method.md at §10
@@ -51,8 +35,10 @@ test.skipIf(!existsSync(MODEL))('inspector: try-this, representability, answer f
     expect(s.generation!.stopped).toBe('eos');
     expect(await page.getByTestId('generation-info').textContent()).toBe(`Stopped: end of sequence at ${s.generation!.tokens} of ${s.generation!.maxTokens} tokens, answer complete`);
     expect(s.generation!.tokens).toBeLessThan(s.generation!.maxTokens);
+    // the click sets `scoring` at once; waiting for it to clear waits for this round's score (the
+    // previous trajectory already has J values, so polling those alone would not wait)
     await page.getByTestId('score').click();
-    await expect.poll(async () => (await state()).trajectory?.J.length ?? 0, { timeout: 120_000 }).toBeGreaterThan(1);
+    await expect.poll(async () => { const s = await state(); return s.scoring === null && (s.trajectory?.J.length ?? 0) > 1; }, { timeout: 120_000 }).toBe(true);
   }
   // a pasted CoT that ends in the answer line is flagged, and one click removes it
   await page.getByTestId('cot').fill('7+5=12\n\n3+6+1=10\n\nAnswer: 102');
@@ -75,19 +61,19 @@ test.skipIf(!existsSync(MODEL))('inspector: try-this, representability, answer f
   await page.getByTestId('w').fill('0.3');
   await expect.poll(() => page.getByTestId('w-error').count()).toBe(0);
   await expect.poll(() => page.url()).toContain('w=0.3');
-  expect(await S()).not.toBe(before);
+  await expect.poll(S).not.toBe(before);
 
   // 1: a natural-language question and CoT: flagged, Score disabled, Generate refuses with the reason.
   await page.getByTestId('question').fill('What is 37 plus 48? Please explain.');
   await page.getByTestId('answer').fill('85');
   await page.getByTestId('cot').fill('First, add the ones: 7 plus 8 is 15, so write 5 and carry 1.\n\nThen the tens: 3 plus 4 plus 1 is 8.\n\nSo the total is 85, which I double-checked carefully by counting up again from 37.');
-  await page.getByTestId('unrepresentable').waitFor({ timeout: 30_000 });
+  await page.getByTestId('unrepresentable').waitFor({ timeout: 120_000 });
   const flag = (await page.getByTestId('unrepresentable').textContent())!;
   expect(flag).toMatch(/unknown tokens: the model's vocabulary has no "W"/);
   expect(flag).toMatch(/tokens \(prompt \+ CoT \+ probe \+ answer\) is longer than the model's 128-token context/);
   expect(await page.getByTestId('score').isDisabled()).toBe(true);
   await page.getByTestId('generate').click();
-  await expect.poll(() => page.getByTestId('inspector-error').textContent(), { timeout: 30_000 }).toMatch(/The prompt cannot be represented by toy-reasoner: \d+ unknown token.*Generation refused\./);
+  await expect.poll(() => page.getByTestId('inspector-error').textContent(), { timeout: 120_000 }).toMatch(/The prompt cannot be represented by toy-reasoner: \d+ unknown token.*Generation refused\./);
   await page.screenshot({ path: resolve(ARTIFACTS, 'inspector-unrepresentable.png'), fullPage: true });
 
   // 5: a hub load that cannot succeed (no network here) keeps the working model.

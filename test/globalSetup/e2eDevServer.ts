@@ -2,8 +2,9 @@
 // reads its URL with inject('e2eBaseUrl')). A server per file transformed the whole app again for
 // each file's first page; the app is the same for all of them, and each file still gets its own
 // browser and fresh pages (own storage). Files run one at a time (fileParallelism: false).
+// `startDevServer` is also what the harness starts when a file runs under another config.
 import { resolve } from 'node:path';
-import { createServer } from 'vite';
+import { createServer, type ViteDevServer } from 'vite';
 import type { TestProject } from 'vitest/node';
 
 declare module 'vitest' {
@@ -15,7 +16,8 @@ declare module 'vitest' {
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
-export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+/** The app's Vite dev server on 127.0.0.1 (a free port; WebGPU needs a secure context). */
+export async function startDevServer(): Promise<{ server: ViteDevServer; baseUrl: string }> {
   const server = await createServer({
     configFile: resolve(ROOT, 'vite.config.ts'),
     root: ROOT,
@@ -26,6 +28,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
   await server.listen();
   const addr = server.httpServer?.address();
   if (!addr || typeof addr === 'string') throw new Error('Vite dev server has no TCP address');
-  project.provide('e2eBaseUrl', `http://127.0.0.1:${addr.port}`);
+  return { server, baseUrl: `http://127.0.0.1:${addr.port}` };
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const { server, baseUrl } = await startDevServer();
+  project.provide('e2eBaseUrl', baseUrl);
   return () => server.close();
 }
