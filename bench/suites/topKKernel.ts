@@ -1,6 +1,6 @@
 // topk-kernel-speedup: per row the k = 20 best ids with log-probs, the chosen token's rank and a
 // status, of logits a model left in a GPU buffer, (a) with the top-k kernel (dispatch + reading
-// back T × (4 + 2k) words) versus (b) reading the whole [T, V] buffer back and selecting in a tight
+// back T × (5 + 2k) words) versus (b) reading the whole [T, V] buffer back and selecting in a tight
 // JS pass (bench/suites/topKJs.ts). Side by side, interleaved, in one run on one adapter;
 // value = median(b) / median(a).
 import { createBuffer, STORAGE, writeBuffer } from '../../src/gpu/buffers.ts';
