@@ -6,12 +6,12 @@
 // Passes: src/engine/gpu/llamaPass.ts's trunk forward (gradient checkpointing) + one matmul (OC = 1)
 // for the head; the backward is the head's matmulBackward into bufs.dlnf, then the trunk's.
 // CPU reference: src/engine/cpu/llamaTrain.ts (llamaTrainForward's lnf, llamaTrunkBackward).
+// Stepping, params and optimizer state are ./trainedModel.ts's, as the policies'.
 import type { GpuContext } from '../../gpu/device.ts';
 import { createBuffer, writeBuffer } from '../../gpu/buffers.ts';
 import type { ValueModel } from '../critic.ts';
 import { INIT_STD } from '../init.ts';
 import type { LlamaConfig } from '../llamaConfig.ts';
-import type { AdamWConfig, StepResult } from '../types.ts';
 import { Recorder } from '../gpu/encoding.ts';
 import { recordLlamaTrunkBackward, recordLlamaTrunkForward } from '../gpu/llamaPass.ts';
 import { matmulBackward, matmulForward } from '../gpu/layers/matmul.ts';
@@ -20,8 +20,8 @@ import { at } from '../gpu/tensor.ts';
 import { Rng } from '../../sampling/rng.ts';
 import type { LoraConfig } from './loraConfig.ts';
 import { initLoraParams, loraLayout, type LoraLayout } from './loraLayout.ts';
-import { GpuAdapters, type OptimizerState } from './gpuAdapters.ts';
-import type { LoraBase } from './loraModel.ts';
+import { GpuAdapters } from './gpuAdapters.ts';
+import { GpuTrainedModel, type LoraBase } from './trainedModel.ts';
 import { LoraTrainPass, trainSizes, type TrainSizes } from './trainPass.ts';
 
 export interface LoraCriticOptions extends Partial<Omit<TrainSizes, 'vocabChunk'>> {
@@ -45,16 +45,10 @@ export function initLoraCriticParams(layout: LoraLayout, config: LlamaConfig, se
   return out;
 }
 
-export class LlamaLoraCritic implements ValueModel {
-  readonly config: LlamaConfig;
+export class LlamaLoraCritic extends GpuTrainedModel implements ValueModel {
   readonly layout: LoraLayout;
-  private readonly ctx: GpuContext;
-  private readonly rec: Recorder;
-  private readonly trained: GpuAdapters;
-  private readonly train: LoraTrainPass;
   private readonly vals: GPUBuffer;
   private readonly dvals: GPUBuffer;
-  private last: { B: number; T: number } | null = null;
 
   static async create(ctx: GpuContext, base: LoraBase, lora: LoraConfig, opts: LoraCriticOptions = {}): Promise<LlamaLoraCritic> {
     const c = new LlamaLoraCritic(ctx, base, lora, opts);
@@ -63,15 +57,15 @@ export class LlamaLoraCritic implements ValueModel {
   }
 
   private constructor(ctx: GpuContext, base: LoraBase, lora: LoraConfig, opts: LoraCriticOptions) {
-    this.ctx = ctx;
-    this.config = base.config;
-    this.layout = loraLayout(base.config, lora);
+    const layout = loraLayout(base.config, lora);
     // no LM head runs here: a one-column head chunk keeps its buffers at maxBatchTokens floats
     const sizes = trainSizes(base.config, { ...opts, vocabChunk: 1 });
-    const initial = opts.params ?? initLoraCriticParams(this.layout, base.config, opts.seed ?? 0);
-    this.rec = new Recorder(ctx);
-    this.trained = new GpuAdapters(ctx, initial, [[0, this.layout.total]], 'lora critic');
-    this.train = new LoraTrainPass(ctx, base.config, base.weights, { layout: this.layout, params: this.trained.params, grads: this.trained.grads }, sizes);
+    const initial = opts.params ?? initLoraCriticParams(layout, base.config, opts.seed ?? 0);
+    const rec = new Recorder(ctx);
+    const trained = new GpuAdapters(ctx, initial, [[0, layout.total]], 'lora critic');
+    const train = new LoraTrainPass(ctx, base.config, base.weights, { layout, params: trained.params, grads: trained.grads }, sizes);
+    super(ctx, base.config, rec, trained, train);
+    this.layout = layout;
     this.vals = createBuffer(ctx.device, sizes.maxBatchTokens * 4, undefined, 'lora critic values');
     this.dvals = createBuffer(ctx.device, sizes.maxBatchTokens * 4, undefined, 'lora critic dvalues');
   }
@@ -104,51 +98,15 @@ export class LlamaLoraCritic implements ValueModel {
     this.rec.submit();
   }
 
-  zeroGrad(): void {
-    this.trained.zeroGrad();
-  }
-
-  step(opt: AdamWConfig): Promise<StepResult> {
-    return this.trained.step(this.rec, opt);
-  }
-
-  sync(): Promise<void> {
-    return this.ctx.device.queue.onSubmittedWorkDone();
-  }
-
-  getParams(): Promise<Float32Array> {
-    return this.trained.getParams();
-  }
-
-  async setParams(p: Float32Array): Promise<void> {
-    this.trained.setParams(p);
-  }
-
-  /** The accumulated gradients (tests). */
-  getGrads(): Promise<Float32Array> {
-    return this.trained.getGrads();
-  }
-
-  getOptimizerState(): Promise<OptimizerState> {
-    return this.trained.getOptimizerState();
-  }
-
-  async setOptimizerState(s: OptimizerState): Promise<void> {
-    this.trained.setOptimizerState(s);
-  }
-
   /** GPU bytes this critic holds (the shared base not counted). */
   get bytes(): number {
-    const a = this.trained.bytes, t = this.train.bytes;
-    return a.adapters + a.optimizer + t.checkpoints + t.activations + t.head + this.vals.size + this.dvals.size;
+    const t = this.trainBytes();
+    return this.trained.bytes.adapters + t.optimizer + t.checkpoints + t.activations + t.headChunks + this.vals.size + this.dvals.size;
   }
 
-  dispose(): void {
-    this.trained.destroy();
-    this.train.destroy();
+  override dispose(): void {
+    super.dispose();
     this.vals.destroy();
     this.dvals.destroy();
-    this.rec.destroy();
-    this.last = null;
   }
 }
