@@ -1,14 +1,17 @@
 // logits_topk.wgsl — per-row top-k of a logits matrix, with log-probs and the chosen token's rank,
-// in ONE read of each row; only k ids + k log-probs + a 4-word header per row are written.
+// and its entropy, in ONE read of each row; only k ids + k log-probs + a 5-word header per row are
+// written (the entropy here spares a scorer that reads the top-k a second pass for it).
 //
 // For every row r of logits [T, V] (x = the row, c = chosen[r], k ≤ MAX_K):
 //   order:    token a precedes token b  ⇔  x_a > x_b, or x_a = x_b and a < b (ties → lower id)
 //   top-k:    the first k tokens of that order, their log p = x − lse, lse = log Σ_j exp(x_j)
 //   rank(c):  #{j : x_j > x_c} + #{j < c : x_j = x_c} — c's 0-based position in the order, so
 //             rank 0 is the argmax and rank(c) < k ⇔ ids[rank(c)] = c
-// Each thread streams its columns keeping an online softmax pair (m, s = Σ exp(x − m)), a count of
-// columns ahead of c in the order, NaN / +inf flags and a sorted private list of its k best; the
-// workgroup merges (m, s, count, flags), then extracts the k winners in k rounds of a workgroup
+//   entropy:  H = −Σ_j p_j log p_j (nats) = log s − t/s with the online triple below
+// Each thread streams its columns keeping an online softmax triple (m, s = Σ exp(x − m),
+// t = Σ exp(x − m)·(x − m), as logits_stats.wgsl), a count of columns ahead of c in the order,
+// NaN / +inf flags and a sorted private list of its k best; the workgroup merges (m, s, t, count,
+// flags), then extracts the k winners in k rounds of a workgroup
 // argmax over the heads of the threads' lists (the global top-k lies in their union).
 //
 // The per-thread streaming pass (private state, loads, list insertion) is logits_topk_stream.wgsl,
@@ -26,8 +29,9 @@
 //       [1] rank     i32 rank(c); −1 when c is none / out of range or the row is invalid (status ≠ 0)
 //       [2] logp_c   f32 log p(c); NaN when rank is −1; −inf when x_c is −inf
 //       [3] lse      f32 log Σ exp(x); −inf for an all −inf row (status 4); NaN for status 1 / 2
-//       [4 .. 4+k)   i32 top-k ids in order; −1 in every slot of an invalid row
-//       [4+k .. 4+2k) f32 their log p; −inf for −inf entries (a row with < k finite entries lists
+//       [4] entropy  f32 H ≥ 0 (nats); NaN for an invalid row (status ≠ 0)
+//       [5 .. 5+k)   i32 top-k ids in order; −1 in every slot of an invalid row
+//       [5+k .. 5+2k) f32 their log p; −inf for −inf entries (a row with < k finite entries lists
 //                    its −inf tokens, lowest ids first); NaN in an invalid row
 // Workgroup size: override WG (a power of two, default 256); one workgroup per row.
 // Dispatch: dispatchWorkgroups(rows_in_chunk) per chunk of rows; entry main_f32 or main_f16.
@@ -35,7 +39,7 @@
 // Special values: entries ≤ −1e30 (NEG_BIG) count as −inf (p = 0; they tie with each other);
 //   NaN and +inf entries (an f16 overflow, say) leave no distribution: the row is flagged and reports
 //   nothing else. NaN is detected on the bits, so a compiler's no-NaN assumptions cannot hide it.
-// CPU reference: logitsTopKCpu in src/gpu/logitsTopKCpu.ts (float64, full sort + two-pass lse).
+// CPU reference: logitsTopKCpu in src/gpu/logitsTopKCpu.ts (float64, full sort + two-pass lse, −Σ p log p).
 
 struct U {
   elem_offset: u32, // first element of row 0 inside the bound window (f32 or f16 elements)
@@ -56,7 +60,7 @@ struct U {
 override WG: u32 = 256u;
 
 const MAX_K: u32 = 20u;
-const HEADER_WORDS: u32 = 4u; // status, rank, logp_c, lse
+const HEADER_WORDS: u32 = 5u; // status, rank, logp_c, lse, entropy
 // −inf (and anything ≤ −1e30) is clamped to NEG_BIG on load, so exp(x − m) underflows to 0 instead
 // of meeting −inf − (−inf) = NaN; the same convention as logits_stats.wgsl.
 const NEG_BIG: f32 = -1.0e30;
@@ -71,6 +75,7 @@ const NEG_INF_BITS: u32 = 0xff800000u;
 
 var<workgroup> red_m: array<f32, WG>;
 var<workgroup> red_s: array<f32, WG>;
+var<workgroup> red_t: array<f32, WG>;
 var<workgroup> red_c: array<u32, WG>;
 var<workgroup> red_f: array<u32, WG>;
 var<workgroup> red_v: array<f32, WG>;
@@ -82,15 +87,20 @@ var<workgroup> win_i: u32;
 // theirs — two barriers per merge instead of log2(WG), which matters over k rounds.
 const SCAN: u32 = 16u;
 
-struct Stats { m: f32, s: f32, c: u32, f: u32 }
+struct Stats { m: f32, s: f32, t: f32, c: u32, f: u32 }
 
-// Fold the (m, s, ahead, flags) slots lo, lo + inc, … < hi.
+// Fold the (m, s, t, ahead, flags) slots lo, lo + inc, … < hi.
 fn fold_stats(lo: u32, hi: u32, inc: u32) -> Stats {
-  var a = Stats(red_m[lo], red_s[lo], red_c[lo], red_f[lo]);
+  var a = Stats(red_m[lo], red_s[lo], red_t[lo], red_c[lo], red_f[lo]);
   for (var q = lo + inc; q < hi; q = q + inc) {
     let mq = red_m[q];
     let mn = max(a.m, mq);
-    a = Stats(mn, a.s * exp(a.m - mn) + red_s[q] * exp(mq - mn), a.c + red_c[q], a.f | red_f[q]);
+    let da = a.m - mn;
+    let dq = mq - mn;
+    let ka = exp(da);
+    let kq = exp(dq);
+    // t is relative to m: moving it to mn adds s·(m − mn) before the rescale (logits_stats.wgsl's merge)
+    a = Stats(mn, a.s * ka + red_s[q] * kq, (a.t + a.s * da) * ka + (red_t[q] + red_s[q] * dq) * kq, a.c + red_c[q], a.f | red_f[q]);
   }
   return a;
 }
@@ -98,6 +108,7 @@ fn fold_stats(lo: u32, hi: u32, inc: u32) -> Stats {
 fn put_stats(q: u32, a: Stats) {
   red_m[q] = a.m;
   red_s[q] = a.s;
+  red_t[q] = a.t;
   red_c[q] = a.c;
   red_f[q] = a.f;
 }
@@ -116,7 +127,7 @@ fn best_of(lo: u32, hi: u32, inc: u32) -> Best {
 fn finish(row: u32, lid: u32) {
   let lanes = min(SCAN, WG);
   let per = WG / lanes;
-  put_stats(lid, Stats(acc_m, acc_s, ahead, flags));
+  put_stats(lid, Stats(acc_m, acc_s, acc_t, ahead, flags));
   workgroupBarrier();
   // Stage 1: thread q < lanes folds slots [q·per, (q+1)·per) into slot q·per.
   if (lid < lanes) {
@@ -137,6 +148,7 @@ fn finish(row: u32, lid: u32) {
     var lse = bitcast<u32>(m + log_s);
     if ((status & (ST_NAN | ST_POS_INF)) != 0u) { lse = NAN_BITS; } else if (invalid) { lse = NEG_INF_BITS; }
     out[o + 3u] = lse;
+    out[o + 4u] = select(bitcast<u32>(max(log_s - t.t / t.s, 0.0)), NAN_BITS, invalid); // H ≥ 0; rounding can give −1e-7
     if (invalid || chosen_i == NONE_I) {
       out[o + 1u] = NONE_I; // −1 as i32
       out[o + 2u] = NAN_BITS;

@@ -3,12 +3,13 @@
 // workgroup memory or barriers, which SwiftShader runs very slowly (logits_topk.wgsl spends
 // 2 + 3k barriers per row merging 256 threads). The invocation streams its whole row once through
 // the per-thread pass of logits_topk_stream.wgsl (concatenated after this file at load), so its
-// private list already is the row's top-k and its online pair the row's lse.
+// private list already is the row's top-k and its online triple the row's lse and entropy.
 //
 // For every row r of logits [T, V] (x = the row, c = chosen[r], k ≤ MAX_K): as logits_topk.wgsl —
 //   order:    token a precedes token b  ⇔  x_a > x_b, or x_a = x_b and a < b (ties → lower id)
 //   top-k:    the first k tokens of that order, their log p = x − lse, lse = log Σ_j exp(x_j)
 //   rank(c):  #{j : x_j > x_c} + #{j < c : x_j = x_c}
+//   entropy:  H = −Σ_j p_j log p_j (nats)
 //
 // Bindings (the engine kernels' convention; declared in src/gpu/kernels/logits.ts):
 //   @group(0) @binding(0) read        logits  array<u32>: [T, V] f32 bit patterns, or f16 pairs packed
@@ -17,12 +18,12 @@
 //                                             elem_offset + r·V of the window
 //   @group(0) @binding(1) read        chosen  array<i32> [T_total]; −1 = none (ignored unless has_chosen)
 //   @group(0) @binding(2) read_write  out     array<u32> [T_total, HEADER_WORDS + 2k]: the records of
-//                                             logits_topk.wgsl (status, rank, logp_c, lse, ids[k], logp[k])
+//                                             logits_topk.wgsl (status, rank, logp_c, lse, entropy, ids[k], logp[k])
 //   @group(1) @binding(0) uniform     u       element offset, sizes, k, flags
 // Workgroup size: override WG (default 16 rows per workgroup; no shared state between them).
 // Dispatch: dispatchWorkgroups(ceil(rows_in_chunk / WG)) per chunk of rows; entry main_f32 or main_f16.
 // Special values: as logits_topk.wgsl (≤ −1e30 counts as −inf; NaN / +inf flag the row).
-// CPU reference: logitsTopKCpu in src/gpu/logitsTopKCpu.ts (float64, full sort + two-pass lse).
+// CPU reference: logitsTopKCpu in src/gpu/logitsTopKCpu.ts (float64, full sort + two-pass lse, −Σ p log p).
 
 struct U {
   elem_offset: u32, // first element of row 0 inside the bound window (f32 or f16 elements)
@@ -43,7 +44,7 @@ struct U {
 override WG: u32 = 16u;
 
 const MAX_K: u32 = 20u;
-const HEADER_WORDS: u32 = 4u; // status, rank, logp_c, lse
+const HEADER_WORDS: u32 = 5u; // status, rank, logp_c, lse, entropy
 const NEG_BIG: f32 = -1.0e30;
 const NONE_V: f32 = -3.0e38;
 const NONE_I: u32 = 0xffffffffu;
@@ -65,6 +66,7 @@ fn write_record(row: u32) {
   var lse = bitcast<u32>(m + log_s);
   if ((status & (ST_NAN | ST_POS_INF)) != 0u) { lse = NAN_BITS; } else if (invalid) { lse = NEG_INF_BITS; }
   out[o + 3u] = lse;
+  out[o + 4u] = select(bitcast<u32>(max(log_s - acc_t / acc_s, 0.0)), NAN_BITS, invalid); // H ≥ 0; rounding can give −1e-7
   if (invalid || chosen_i == NONE_I) {
     out[o + 1u] = NONE_I; // −1 as i32
     out[o + 2u] = NAN_BITS;

@@ -1,6 +1,6 @@
 // logits_topk_stream.wgsl — the per-thread streaming pass of logits_topk.wgsl (concatenated after
 // it at load; the bindings, constants and workgroup arrays are declared there): each thread reads
-// its columns once, keeping an online softmax pair, the count of columns ahead of the chosen
+// its columns once, keeping an online softmax triple (m, s, t: logits_topk.wgsl), the count of columns ahead of the chosen
 // token, NaN / +inf flags and a sorted private list of its k best.
 
 // Per-invocation state of the streaming pass.
@@ -10,6 +10,7 @@ var<private> thr_v: f32; // = top_v[k − 1], top_i[k − 1]: the bar to enter t
 var<private> thr_i: u32;
 var<private> acc_m: f32;
 var<private> acc_s: f32;
+var<private> acc_t: f32; // Σ exp(x − m)·(x − m): the entropy's sum, relative to m
 var<private> ahead: u32; // columns ahead of the chosen token in the order
 var<private> flags: u32;
 var<private> kk: u32;
@@ -76,10 +77,17 @@ fn insert(x: f32, j: u32) {
 
 fn push(x: f32, j: u32) {
   if (x > acc_m) {
-    acc_s = acc_s * exp(acc_m - x) + 1.0;
+    // re-centre on x: t moves by s·(m − x), then both rescale; x itself adds 1 to s and 0 to t
+    let d = acc_m - x;
+    let k = exp(d);
+    acc_t = (acc_t + acc_s * d) * k;
+    acc_s = acc_s * k + 1.0;
     acc_m = x;
   } else {
-    acc_s = acc_s + exp(x - acc_m);
+    let d = x - acc_m;
+    let e = exp(d);
+    acc_s = acc_s + e;
+    acc_t = acc_t + e * d;
   }
   ahead = ahead + select(0u, 1u, before(x, j, chosen_v, chosen_i));
   insert(x, j);
@@ -90,10 +98,16 @@ fn push(x: f32, j: u32) {
 fn push4(v: vec4<f32>, ids: vec4<u32>) {
   let mx = max(max(v.x, v.y), max(v.z, v.w));
   if (mx > acc_m) {
-    acc_s = acc_s * exp(acc_m - mx);
+    let d = acc_m - mx;
+    let k = exp(d);
+    acc_t = (acc_t + acc_s * d) * k;
+    acc_s = acc_s * k;
     acc_m = mx;
   }
-  acc_s = acc_s + dot(exp(v - vec4<f32>(acc_m)), vec4<f32>(1.0));
+  let d4 = v - vec4<f32>(acc_m);
+  let e4 = exp(d4);
+  acc_s = acc_s + dot(e4, vec4<f32>(1.0));
+  acc_t = acc_t + dot(e4, d4);
   ahead = ahead + dot(select(vec4<u32>(0u), vec4<u32>(1u), before4(v, ids, chosen_v, chosen_i)), vec4<u32>(1u));
   if (any(before4(v, ids, thr_v, thr_i))) {
     insert(v.x, ids.x);
@@ -114,6 +128,7 @@ fn begin(row: u32, is_f16: bool) {
   thr_i = NONE_I;
   acc_m = NEG_BIG;
   acc_s = 0.0;
+  acc_t = 0.0;
   ahead = 0u;
   flags = 0u;
   chosen_v = NONE_V;

@@ -1,6 +1,7 @@
 // engine-j-trajectory-vs-forward (issue #21 §5): the j-trajectory suite's measurement on our own
 // engine — a whole J trajectory (src/llm/scorer/scoreTrajectory.ts: one KV-cached pass over
-// prompt + CoT with the token lens's top-k, k = 10, then the K + 1 probes reading prefixes of that
+// prompt + CoT with the token lens's top-k, k = 10, whose records also carry each row's entropy,
+// the LM head skipped for prompt rows nobody reads, then the K + 1 probes reading prefixes of that
 // cache in place, in one batched call) against one plain forward over prompt + CoT from an empty cache with
 // the per-token entropy from the fused logits kernel. The ORT entry (j-trajectory-vs-forward)
 // stays beside it. Same input as that suite: its synthetic CoT (K = 16 segments, ~500 tokens) and
@@ -32,7 +33,7 @@ export const engineJTrajectory: BenchSuite = {
         tokenLensOverhead: trajectoryMs / noLensMs, lensK: 10, batchedProbes: m.batched, probeCalls: model.probesReadCacheInPlace ? 1 : 'chunked', reps: REPS,
         promptTokens: m.promptTokens, cotTokens: m.cotTokens, plainTokens: m.plainTokens, segments: m.segments, probeTokens: m.probeTokens, answerTokens: m.answerTokens,
         maxJAbsDiffVsNaive: m.jDiff, plainRunsMs: m.runs.plain, trajectoryRunsMs: m.runs.trajectory, noLensRunsMs: m.runs.noLens,
-        note: 'entropies/log-probs by the fused logits kernel, the token lens (top-k, k = 10) by the top-k kernel on the CoT pass rows; the ORT entry j-trajectory-vs-forward uses a smaller test-built decoder',
+        note: 'plain: every row\'s logits, entropies by the fused logits kernel; trajectory: the LM head skips the prompt\'s rows before its last (forward logitsFrom), the CoT rows\' entropies come with the token lens\'s top-k records (k = 10, one read of each row), answer log-probs by the fused logits kernel; the ORT entry j-trajectory-vs-forward uses a smaller test-built decoder',
       };
       return [{ name: 'engine-j-trajectory-vs-forward', value: trajectoryMs / plainMs, unit: '×', goal: '≤ 1.2', detail }];
     } finally {

@@ -1,5 +1,6 @@
 // The topk-kernel suite's JS baseline: what a page does with logits it has read back — one tight
-// pass per row keeping a sorted list of the k best (ties → lower id), an online max / Σ exp, the
+// pass per row keeping a sorted list of the k best (ties → lower id), an online max / Σ exp /
+// Σ exp·(x − max) (the entropy, as the kernel now reports it), the
 // count of ids ahead of the chosen one and a NaN / +inf check. Float32 outputs, the kernel's
 // definitions (src/gpu/logitsTopKCpu.ts). Pure, so its agreement with the reference runs in Node.
 import { emptyTopK, TOPK_NEG_BIG, TOPK_STATUS, type LogitsTopK } from '../../src/gpu/logitsTopKCpu.ts';
@@ -17,13 +18,25 @@ export function topKJs(x: Float32Array, rows: number, vocab: number, k: number, 
     const xc = c >= 0 ? Math.max(x[base + c], TOPK_NEG_BIG) : Infinity;
     let m = TOPK_NEG_BIG;
     let s = 0;
+    let t = 0;
     let ahead = 0;
     let status = 0;
     for (let j = 0; j < vocab; j++) {
       let v = x[base + j];
       if (!(v < Infinity)) { status |= v === Infinity ? TOPK_STATUS.posInf : TOPK_STATUS.nan; continue; }
       if (v < TOPK_NEG_BIG) v = TOPK_NEG_BIG;
-      if (v > m) { s = s * Math.exp(m - v) + 1; m = v; } else s += Math.exp(v - m);
+      if (v > m) {
+        const d = m - v;
+        const e = Math.exp(d);
+        t = (t + s * d) * e;
+        s = s * e + 1;
+        m = v;
+      } else {
+        const d = v - m;
+        const e = Math.exp(d);
+        s += e;
+        t += e * d;
+      }
       if (v > xc || (v === xc && j < c)) ahead++;
       // Columns arrive in id order, so a tie never displaces an earlier (lower) id.
       if (filled < k || v > vals[k - 1]) {
@@ -42,9 +55,11 @@ export function topKJs(x: Float32Array, rows: number, vocab: number, k: number, 
       out.rank[r] = -1;
       out.chosenLogProb[r] = NaN;
       out.logSumExp[r] = status === TOPK_STATUS.noFinite ? -Infinity : NaN;
+      out.entropy[r] = NaN;
       continue;
     }
     out.logSumExp[r] = m + logS;
+    out.entropy[r] = Math.max(0, logS - t / s);
     for (let i = 0; i < k; i++) {
       out.ids[r * k + i] = ids[i];
       out.logProbs[r * k + i] = vals[i] <= TOPK_NEG_BIG ? -Infinity : vals[i] - m - logS;

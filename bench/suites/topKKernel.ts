@@ -1,6 +1,6 @@
 // topk-kernel-speedup: per row the k = 20 best ids with log-probs, the chosen token's rank and a
 // status, of logits a model left in a GPU buffer, (a) with the top-k kernel (dispatch + reading
-// back T × (4 + 2k) words) versus (b) reading the whole [T, V] buffer back and selecting in a tight
+// back T × (5 + 2k) words) versus (b) reading the whole [T, V] buffer back and selecting in a tight
 // JS pass (bench/suites/topKJs.ts). Side by side, interleaved, in one run on one adapter
 // (./kernelVsReadback.ts); value = median(b) / median(a).
 import type { GpuContext } from '../../src/gpu/device.ts';
@@ -21,7 +21,7 @@ function checkAgree(a: LogitsTopK, b: LogitsTopK): void {
   for (const key of ['ids', 'rank', 'status'] as const) {
     a[key].forEach((v, i) => { if (v !== b[key][i]) throw new Error(`kernel and JS disagree at ${key}[${i}]: ${v} vs ${b[key][i]}`); });
   }
-  for (const key of ['logProbs', 'chosenLogProb', 'logSumExp'] as const) {
+  for (const key of ['logProbs', 'chosenLogProb', 'logSumExp', 'entropy'] as const) {
     a[key].forEach((v, i) => { if (!withinTolerance(v, b[key][i])) throw new Error(`kernel and JS disagree at ${key}[${i}]: ${v} vs ${b[key][i]}`); });
   }
 }

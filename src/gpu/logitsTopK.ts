@@ -1,6 +1,6 @@
 // Runner for shaders/logits_topk.wgsl: per row the k best token ids, their log-probs, the chosen
-// token's rank and log p, and a status, of a logits buffer that stays on the GPU; only
-// rows × (4 + 2k) words are read back. Rows are dispatched in chunks as for the stats (logitsRows.ts).
+// token's rank and log p, the row's entropy and a status, of a logits buffer that stays on the GPU;
+// only rows × (5 + 2k) words are read back. Rows are dispatched in chunks as for the stats (logitsRows.ts).
 // Two variants with one record format, chosen per adapter (src/gpu/adapterProfile.ts): 'hardware'
 // merges a workgroup per row in workgroup memory; 'software' (SwiftShader, where barriers are slow)
 // streams each row in one invocation (shaders/logits_topk_rows.wgsl).
@@ -36,7 +36,7 @@ export class LogitsTopKKernel {
 
   /**
    * Record the dispatches. `chosen`: Int32 [rows] in a GPU buffer or null; `out`: records of
-   * 4 + 2k words written from record outOffsetRows on. A chosen id outside [0, vocab) in a GPU
+   * 5 + 2k words written from record outOffsetRows on. A chosen id outside [0, vocab) in a GPU
    * buffer cannot be validated here and is treated as −1 (none).
    */
   encode(encoder: GPUCommandEncoder, logits: GpuLogits, k: number, chosen: GPUBuffer | null, out: GPUBuffer, outOffsetRows = 0): void {
@@ -44,7 +44,7 @@ export class LogitsTopKKernel {
     checkTopK(k, logits.vocab);
     if (!Number.isInteger(outOffsetRows) || outOffsetRows < 0) throw new RangeError(`outOffsetRows must be an integer ≥ 0, got ${outOffsetRows}`);
     const need = (outOffsetRows + logits.rows) * topKRecordWords(k) * 4;
-    if (out.size < need) throw new RangeError(`out.size = ${out.size} bytes, but (outOffsetRows + rows) × (4 + 2k) × 4 = ${need} are needed`);
+    if (out.size < need) throw new RangeError(`out.size = ${out.size} bytes, but (outOffsetRows + rows) × (5 + 2k) × 4 = ${need} are needed`);
     if (chosen && chosen.size < logits.rows * 4) throw new RangeError(`chosen.size = ${chosen.size} bytes, but rows × 4 = ${logits.rows * 4} are needed`);
     if (logits.rows === 0) return;
     const perChunk = (c: Chunk, window: GPUBufferBinding) => ({
@@ -61,7 +61,7 @@ export class LogitsTopKKernel {
     }
   }
 
-  /** Dispatch, then read back only rows × (4 + 2k) words. */
+  /** Dispatch, then read back only rows × (5 + 2k) words. */
   async run(logits: GpuLogits, k: number, opts: TopKOptions = {}): Promise<LogitsTopK> {
     checkLogits(logits);
     checkTopK(k, logits.vocab);
@@ -84,7 +84,7 @@ export class LogitsTopKKernel {
   }
 }
 
-/** Split the kernel's [rows, 4 + 2k] records into named arrays. */
+/** Split the kernel's [rows, 5 + 2k] records into named arrays. */
 export function decodeTopK(bytes: ArrayBuffer, rows: number, k: number): LogitsTopK {
   const u = new Uint32Array(bytes);
   const i = new Int32Array(bytes);
@@ -97,6 +97,7 @@ export function decodeTopK(bytes: ArrayBuffer, rows: number, k: number): LogitsT
     t.rank[r] = i[o + 1];
     t.chosenLogProb[r] = f[o + 2];
     t.logSumExp[r] = f[o + 3];
+    t.entropy[r] = f[o + 4];
     t.ids.set(i.subarray(o + HEADER_WORDS, o + HEADER_WORDS + k), r * k);
     t.logProbs.set(f.subarray(o + HEADER_WORDS + k, o + rec), r * k);
   }
@@ -122,6 +123,7 @@ export async function logitsTopKFromHandle(
       logProbs: Float32Array.from(r.logProbs),
       chosenLogProb: Float32Array.from(r.chosenLogProb),
       logSumExp: Float32Array.from(r.logSumExp),
+      entropy: Float32Array.from(r.entropy),
     };
   }
   if (!ctx) throw new TypeError('logitsTopKFromHandle: ctx is required for GPU logits (handle.kind = "gpu")');

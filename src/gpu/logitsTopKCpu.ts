@@ -1,7 +1,7 @@
 // Float64 CPU reference for the top-k kernel (shaders/logits_topk.wgsl) and the WASM fallback's
 // CPU logits. Deliberately the textbook form — a full stable sort of the row for the top-k, a
-// count straight from the rank's definition, max then log-sum-exp in two passes — so it shares
-// nothing with the kernel's streaming lists. Pure: no GPU imports.
+// count straight from the rank's definition, max then log-sum-exp in two passes, the entropy as
+// −Σ p·log p — so it shares nothing with the kernel's streaming lists. Pure: no GPU imports.
 import { checkTargets } from './logitsStatsCpu.ts';
 
 /** The largest k the kernel supports (its private lists have this many slots). */
@@ -36,6 +36,11 @@ export interface LogitsTopK<F extends Float32Array | Float64Array = Float32Array
   chosenLogProb: F;
   /** [rows] log Σ exp(x); −Infinity for status noFinite, NaN for nan / posInf. */
   logSumExp: F;
+  /**
+   * [rows] entropy −Σ p·log p (nats) of the whole row, so a scorer reading the top-k needs no
+   * second pass over the row for it (repro-method.md §7's segment entropies); NaN where status ≠ 0.
+   */
+  entropy: F;
   /** [rows] TOPK_STATUS bits. */
   status: Uint8Array;
 }
@@ -56,6 +61,7 @@ export function emptyTopK<F extends Float32Array | Float64Array>(rows: number, k
     rank: new Int32Array(rows),
     chosenLogProb: new Float(rows),
     logSumExp: new Float(rows),
+    entropy: new Float(rows),
     status: new Uint8Array(rows),
   };
 }
@@ -98,12 +104,19 @@ export function logitsTopKCpu(
       out.rank[r] = -1;
       out.chosenLogProb[r] = NaN;
       out.logSumExp[r] = status === TOPK_STATUS.noFinite ? -Infinity : NaN;
+      out.entropy[r] = NaN;
       continue;
     }
     let s = 0;
     for (let j = 0; j < vocab; j++) s += Math.exp(x[j] - m);
     const lse = m + Math.log(s);
     out.logSumExp[r] = lse;
+    let h = 0;
+    for (let j = 0; j < vocab; j++) {
+      const p = Math.exp(x[j] - lse);
+      if (p > 0) h -= p * (x[j] - lse);
+    }
+    out.entropy[r] = h;
     const order = Array.from({ length: vocab }, (_, j) => j).sort((a, b) => (x[b] - x[a]) || a - b);
     for (let i = 0; i < k; i++) {
       slots[i] = order[i];

@@ -48,7 +48,8 @@ export async function decodeFrom(model: Decoder, start: CacheState, feed: number
   try {
     while (out.length < opts.maxNewTokens) {
       if (cb.signal?.aborted) throw abortError();
-      const step = await model.forward(feed, cache);
+      // Only the last row is drawn from: a prompt's other rows may skip the LM head.
+      const step = await model.forward(feed, cache, feed.length - 1);
       if (cache !== start) cache.dispose();
       cache = step.cache;
       let id: number;

@@ -22,8 +22,13 @@ export interface CacheState {
 }
 
 export interface ForwardResult {
-  /** Logits for every fed token, [tokens.length, vocab]; owned by the caller until dispose(). */
+  /**
+   * Logits of the fed tokens from firstRow on, [tokens.length − firstRow, vocab]; owned by the
+   * caller until dispose().
+   */
   logits: LogitsHandle;
+  /** The fed token of logits row 0: the logitsFrom the model honoured (absent = 0, every row). */
+  firstRow?: number;
   cache: CacheState;
   dispose(): void; // frees logits only; the cache is disposed separately
 }
@@ -99,7 +104,11 @@ export interface LanguageModel {
   /** The prompt text up to where the CoT begins (chat template applied, thinking opened). */
   formatPrompt(question: string): string;
   emptyCache(): CacheState;
-  forward(tokens: number[], cache: CacheState): Promise<ForwardResult>;
+  /**
+   * logitsFrom: the caller reads only rows j ≥ logitsFrom (e.g. a scorer skipping the prompt's
+   * rows), so a model may skip the LM head before them (ForwardResult.firstRow says if it did).
+   */
+  forward(tokens: number[], cache: CacheState, logitsFrom?: number): Promise<ForwardResult>;
   generate(promptIds: number[], opts: SamplingOptions, cb?: GenerateCallbacks): Promise<number[]>;
   /**
    * Optional batched branching: probe b feeds `tokens` after the first prefixLengths[b] positions
@@ -149,4 +158,6 @@ export type LogitsStatsFn = (logits: LogitsHandle, targets: Int32Array | null) =
  */
 export type LogitsTopKFn = (logits: LogitsHandle, k: number, chosen: Int32Array | null) => Promise<{
   ids: ArrayLike<number>; logProbs: ArrayLike<number>; rank: ArrayLike<number>; chosenLogProb: ArrayLike<number>; status: ArrayLike<number>;
+  /** Each row's entropy (nats), from the same read of the row; NaN where status ≠ 0. */
+  entropy: ArrayLike<number>;
 }>;

@@ -1,7 +1,7 @@
 // The top-k kernel against the float64 CPU reference, on a real WebGPU adapter — both variants
 // (src/gpu/adapterProfile.ts: 'software' one invocation per row, 'hardware' a workgroup per row).
 // Ids, ranks and status must match exactly (the inputs are exact in f64 and comparisons are exact);
-// log-probs within the logits kernel's tolerance |gpu − cpu| ≤ 1e-4 · max(1, |cpu|), NaN/±inf exactly.
+// log-probs and entropies within the logits kernel's tolerance |gpu − cpu| ≤ 1e-4 · max(1, |cpu|), NaN/±inf exactly.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { acquireGpu, type GpuContext } from '../../src/gpu/device.ts';
 import { forceKernelProfile, type KernelProfile } from '../../src/gpu/adapterProfile.ts';
@@ -35,6 +35,7 @@ function expectTopKMatch(gpu: LogitsTopK, cpu: LogitsTopK<Float64Array>, rowOffs
     const pairs: [string, number, number][] = [
       ['chosenLogProb', gpu.chosenLogProb[g], cpu.chosenLogProb[r]],
       ['logSumExp', gpu.logSumExp[g], cpu.logSumExp[r]],
+      ['entropy', gpu.entropy[g], cpu.entropy[r]],
       ...Array.from({ length: k }, (_, i): [string, number, number] => [`logProbs[${i}]`, gpu.logProbs[g * k + i], cpu.logProbs[r * k + i]]),
     ];
     for (const [name, a, b] of pairs) if (!withinTolerance(a, b)) throw new Error(`${where} ${name}: gpu ${a} vs cpu ${b}`);

@@ -139,14 +139,16 @@ export class EngineLanguageModel implements LanguageModel {
     if (this.liveLogits.delete(buf)) buf.destroy();
   }
 
-  async forward(tokens: number[], cache: CacheState): Promise<ForwardResult> {
+  /** Logits of rows j ≥ logitsFrom only: the LM head (most of a row's cost at a big vocabulary) skips the rest. */
+  async forward(tokens: number[], cache: CacheState, logitsFrom = 0): Promise<ForwardResult> {
     const state = this.checkState(cache, 'forward');
     if (tokens.length === 0) throw new RangeError('tokens must hold at least one token id');
     checkTokenIds(tokens, this.config.vocabSize, 'tokens');
     const n = state.length;
     const T = tokens.length;
+    if (!Number.isInteger(logitsFrom) || logitsFrom < 0 || logitsFrom >= T) throw new RangeError(`logitsFrom ${logitsFrom} outside 0…${T - 1}`);
     this.checkPositions(n + T);
-    const { buf, handle } = this.logitsBuffer(T);
+    const { buf, handle } = this.logitsBuffer(T - logitsFrom);
     let plan;
     try {
       plan = planAppend(state, T, this.kv, Math.max(64, 2 * (state.ownLength + T)), this.track);
@@ -157,14 +159,14 @@ export class EngineLanguageModel implements LanguageModel {
     this.live.add(plan.next);
     try {
       if (plan.copy) this.kv.copyRows(plan.copy.from, plan.copy.to, plan.copy.rows);
-      const rows: InferenceRow[] = tokens.map((token, j) => ({ token, pos: n + j, ownBase: plan.ownBase, prefixBase: plan.prefixBase, prefixLen: plan.prefixLen }));
-      await this.inference.run(rows, { kind: 'logits', out: buf, outRow: 0 });
+      const rows: InferenceRow[] = tokens.map((token, j) => ({ token, pos: n + j, ownBase: plan.ownBase, prefixBase: plan.prefixBase, prefixLen: plan.prefixLen, select: j >= logitsFrom }));
+      await this.inference.run(rows, logitsFrom > 0 ? { kind: 'select', out: buf } : { kind: 'logits', out: buf, outRow: 0 });
     } catch (e) {
       plan.next.dispose();
       this.freeLogits(buf);
       throw e;
     }
-    return { logits: handle, cache: plan.next, dispose: () => this.freeLogits(buf) };
+    return { logits: handle, firstRow: logitsFrom, cache: plan.next, dispose: () => this.freeLogits(buf) };
   }
 
   /** forwardProbes' rows read their prefixes of the cache in place: one call for all probes costs no extra work. */

@@ -32,7 +32,7 @@ export const LOGITS_TOPK_KERNEL = kernel({
   workgroupSize: ['WG'],
   constants: {
     MAX_K: TOPK_MAX_K,
-    HEADER_WORDS: 4,
+    HEADER_WORDS: 5,
     NEG_BIG: TOPK_NEG_BIG,
     ST_NAN: TOPK_STATUS.nan,
     ST_POS_INF: TOPK_STATUS.posInf,
@@ -54,5 +54,5 @@ export const LOGITS_TOPK_ROWS_KERNEL = kernel({
   constants: LOGITS_TOPK_KERNEL.constants,
 });
 
-/** Words per top-k output record: [status, rank, logp_chosen, lse, ids[k], logp[k]]. */
+/** Words per top-k output record: [status, rank, logp_chosen, lse, entropy, ids[k], logp[k]]. */
 export const topKRecordWords = (k: number): number => LOGITS_TOPK_KERNEL.constants.HEADER_WORDS + 2 * k;

@@ -8,6 +8,7 @@ import { planProbeChunks } from './probeChunks.ts';
 import type { ScorerTokens } from './scorerTokens.ts';
 import type { LogitsStatsFn, ScoreInput, ScoreOptions } from './scoreTrajectory.ts';
 import { decodeLensTokens, DEFAULT_LENS_K, LensCollector } from './tokenLens.ts';
+import { sliceRows } from '../logitsRow.ts';
 
 /**
  * What one trajectory is scored from: the probe text, the tokenization (done once per call) and
@@ -69,7 +70,8 @@ function assemble(
 export async function branchedJ0(model: LanguageModel, plan: ScoringPlan, stats: LogitsStatsFn): Promise<number[]> {
   const t = plan.tokens;
   const { feed, firstAnswerRow } = probeFeed(plan.request);
-  const prompt = await model.forward(t.promptIds, model.emptyCache());
+  // only the cache is used: one row of logits at most
+  const prompt = await model.forward(t.promptIds, model.emptyCache(), t.promptIds.length - 1);
   prompt.dispose();
   try {
     const probe = await model.forward(feed, prompt.cache);
@@ -92,12 +94,21 @@ async function cotPass(
   const P = t.promptIds.length;
   const N = t.cotTokens.length;
   const entropyAt = new Float64Array(N + 1).fill(NaN);
-  const full = await model.forward(t.promptIds.concat(t.cotTokens), model.emptyCache());
+  // The prompt's rows before P − 1 predict nothing the scorer reads: a model may skip their LM head.
+  const full = await model.forward(t.promptIds.concat(t.cotTokens), model.emptyCache(), Math.max(0, P - 1));
   try {
-    // Both kernels read the same rows, submitted before either read-back is awaited.
-    const [s] = await Promise.all([stats(full.logits, null), lens && P > 0 ? lens.collect(opts.topK!, full.logits, P - 1, 0, N) : null]);
-    // Row P − 1 + i predicts CoT token i.
-    for (let i = 0; i <= N; i++) entropyAt[i] = s.entropy[P - 1 + i];
+    // Fed token P − 1 + i predicts CoT token i; its logits row is that minus the rows skipped.
+    const r0 = P - 1 - (full.firstRow ?? 0);
+    if (lens && P > 0) {
+      // The lens's top-k records carry each row's entropy (one read of the CoT's rows): the stats
+      // kernel only for the row after the CoT, submitted before either read-back is awaited.
+      const [, after] = await Promise.all([lens.collect(opts.topK!, full.logits, r0, 0, N), stats(sliceRows(full.logits, r0 + N, 1), null)]);
+      entropyAt.set(lens.entropyAt);
+      entropyAt[N] = after.entropy[0];
+    } else {
+      const s = await stats(full.logits, null);
+      for (let i = 0; i <= N; i++) entropyAt[i] = s.entropy[r0 + i];
+    }
   } catch (e) {
     full.cache.dispose();
     throw e;

@@ -25,12 +25,15 @@ export class LensCollector {
   readonly k: number;
   private readonly cot: number[];
   private readonly lens: TokenLens;
+  /** Entropy of the row that predicted CoT token i, from the same top-k records (NaN until read). */
+  readonly entropyAt: Float64Array;
 
   constructor(cotTokens: number[], k: number) {
     this.k = checkLensK(k);
     this.cot = cotTokens;
     const N = cotTokens.length;
     this.lens = { k, ids: new Array(N).fill(null), logProbs: new Array(N).fill(null), chosenLogProb: new Array(N).fill(NaN), chosenRank: new Array(N).fill(-1) };
+    this.entropyAt = new Float64Array(N).fill(NaN);
   }
 
   /**
@@ -61,6 +64,7 @@ export class LensCollector {
       this.lens.logProbs[i] = lps;
       this.lens.chosenRank[i] = r.rank[j];
       this.lens.chosenLogProb[i] = Math.min(0, r.chosenLogProb[j]);
+      this.entropyAt[i] = r.entropy[j];
     }
   }
 

@@ -72,7 +72,16 @@ describe('the toy model on our engine as a LanguageModel', () => {
     const cut = model.cachePrefix(c2.cache, 7);
     const d = await model.forward(ids.slice(7, 10), cut);
     (await rows(model, d.logits, 3)).forEach((row, j) => expectAllclose(row, ref[7 + j], { rtol: 1e-5, atol: 1e-5 }));
-    for (const x of [a, b, c, b2, c2, d]) { x.dispose(); x.cache.dispose(); }
+    // logitsFrom = 2: the LM head only for the last two rows (compact), the same numbers, and the
+    // skipped rows' keys and values still in the cache (the next piece reads them)
+    const e = await model.forward(ids.slice(5, 9), a.cache, 2);
+    expect(e.firstRow).toBe(2);
+    expect(e.logits.rows).toBe(2);
+    (await rows(model, e.logits, 2)).forEach((row, j) => expectAllclose(row, ref[7 + j], { rtol: 1e-5, atol: 1e-5 }));
+    const f = await model.forward(ids.slice(9), e.cache, 2);
+    expectAllclose((await rows(model, f.logits, 1))[0], ref[11], { rtol: 1e-5, atol: 1e-5 });
+    await expect(model.forward(ids.slice(9), e.cache, 3)).rejects.toThrow(/logitsFrom 3 outside 0…2/);
+    for (const x of [a, b, c, b2, c2, d, e, f]) { x.dispose(); x.cache.dispose(); }
     whole.cache.dispose();
     cut.dispose();
     expect(model.liveCacheStates).toBe(0);

@@ -24,7 +24,7 @@ test('topKJs equals logitsTopKCpu on random, tied and special rows', () => {
   expect([...js.ids]).toEqual([...ref.ids]);
   expect([...js.rank]).toEqual([...ref.rank]);
   expect([...js.status]).toEqual([...ref.status]);
-  for (const key of ['logProbs', 'chosenLogProb', 'logSumExp'] as const) {
+  for (const key of ['logProbs', 'chosenLogProb', 'logSumExp', 'entropy'] as const) {
     ref[key].forEach((v, i) => {
       if (Number.isFinite(v)) expect(js[key][i]).toBeCloseTo(v, 4);
       else expect(js[key][i]).toBe(v);

@@ -26,6 +26,7 @@ describe('logitsTopKCpu against hand-computed rows', () => {
     expect([...t.ids]).toEqual([0, 1]);
     for (const lp of t.logProbs) expect(lp).toBeCloseTo(-Math.log(5), 14);
     expect(t.rank[0]).toBe(4);
+    expect(t.entropy[0]).toBeCloseTo(Math.log(5), 14); // the uniform distribution's
   });
 
   test('k = 1 is the argmax; k = V lists the whole row in order', () => {
@@ -42,6 +43,7 @@ describe('logitsTopKCpu against hand-computed rows', () => {
     expect(t.logSumExp[0]).toBe(5);
     expect(t.rank[0]).toBe(1); // one finite entry ahead, no lower-id tie
     expect(t.chosenLogProb[0]).toBe(-Infinity);
+    expect(t.entropy[0]).toBe(0); // one token has all the mass; −inf entries add nothing (0·log 0 = 0)
     expect(logitsTopKCpu(row, 1, 4, 3, [3]).rank[0]).toBe(3); // 5, then ids 0 and 2 (same value, lower id)
   });
 
@@ -60,12 +62,14 @@ describe('logitsTopKCpu against hand-computed rows', () => {
     for (const lp of t.logProbs.subarray(0, 8)) expect(lp).toBeNaN();
     expect([...t.rank.subarray(0, 4)]).toEqual([-1, -1, -1, -1]);
     for (const lp of t.chosenLogProb.subarray(0, 4)) expect(lp).toBeNaN();
+    for (const h of t.entropy.subarray(0, 4)) expect(h).toBeNaN();
     // p = (1/4, 1/2, 1/4)
     expect([...t.ids.subarray(8)]).toEqual([1, 0]);
     expect(t.logProbs[8]).toBeCloseTo(Math.log(0.5), 14);
     expect(t.logProbs[9]).toBeCloseTo(Math.log(0.25), 14);
     expect(t.rank[4]).toBe(0);
     expect(t.logSumExp[4]).toBeCloseTo(Math.log(4), 14);
+    expect(t.entropy[4]).toBeCloseTo(1.5 * Math.log(2), 14); // ½·ln 2 + 2·¼·ln 4
   });
 
   test('large logits do not overflow: [1000, 1000 + ln 3] gives p = (1/4, 3/4)', () => {
@@ -74,6 +78,7 @@ describe('logitsTopKCpu against hand-computed rows', () => {
     expect(t.logProbs[0]).toBeCloseTo(Math.log(0.75), 12);
     expect(t.logProbs[1]).toBeCloseTo(Math.log(0.25), 12);
     expect(t.rank[0]).toBe(1);
+    expect(t.entropy[0]).toBeCloseTo(-(0.25 * Math.log(0.25) + 0.75 * Math.log(0.75)), 12);
   });
 
   test('without chosen tokens (or −1) the rank is −1 and log p(c) NaN', () => {

@@ -35,6 +35,9 @@ describe('LensCollector', () => {
     expect(l.chosenRank).toEqual([2, 3]);
     expect(l.chosenLogProb[0]).toBeCloseTo(Math.log(1 / 6), 6);
     expect(l.chosenLogProb[1]).toBeCloseTo(-Math.log(4), 6);
+    // each row's entropy from the same records: ½·ln 2 + 3·⅙·ln 6 = ½·ln 12, then ln 4
+    expect(c.entropyAt[0]).toBeCloseTo(0.5 * Math.log(12), 6);
+    expect(c.entropyAt[1]).toBeCloseTo(Math.log(4), 6);
   });
 
   test('a step of the prompt: only its last row counts (i0 < 0 clipped); tokens seen in two calls', async () => {
