@@ -205,13 +205,22 @@ export function docFigures(read: Read): Record<string, string> {
   // per estimator and setting: its folder and the folders of seeds run in separate calls (…-s2, …-s3), combined
   const estSweep: EstimatorRow[] = (['reinforce_plus_plus', 'gae'] as const).flatMap((e) => {
     const short = e === 'gae' ? 'ppo' : 'rpp';
-    return EST_SETTINGS.map((a) => `verbose-${short}-${a}`)
-      .map((dir) => ({ paths: [dir, ...SEED_PARTS.map((k) => `${dir}-s${k}`)].map(sweep).filter(has), estimator: e as AdvEstimator, regime: 'verbose' as const }))
-      .filter((r) => r.paths.length > 0);
+    const row = (dir: string, seeds: number[]) =>
+      ({ paths: [dir, ...seeds.map((k) => `${dir}-s${k}`)].map(sweep).filter(has), estimator: e as AdvEstimator, regime: 'verbose' as const });
+    const sweepRan = has(sweep(`verbose-${short}-alpha-3-norm`)) || has(sweep(`verbose-${short}-alpha-3-norm-s0`));
+    return EST_SETTINGS.flatMap((a) => {
+      const dir = `verbose-${short}-${a}`;
+      // α 1 with r̃ per group also on the α sweep's seeds alone (0 and 1: the folder that holds both,
+      // or its -s0 and -s1), so the sweep's 2-seed rows have a same-seed α 1 row beside them
+      return a === 'alpha-1-norm' && sweepRan ? [row(dir, [0, 1]), row(dir, SEED_PARTS)] : [row(dir, SEED_PARTS)];
+    }).filter((r) => r.paths.length > 0);
   });
   // the README's table: GRPO's main runs, the current checkpoint's PPO / REINFORCE++ runs with r̃ per group (α 1), and the
   // earlier checkpoint's runs of an estimator only while the current checkpoint has fewer than 5 seeds of it
-  const current = estSweep.filter((r) => r.paths[0].includes('-alpha-1-norm'));
+  // every seed of α 1 with r̃ per group: the last -alpha-1-norm row of each estimator (the first may be seeds 0 and 1 alone)
+  const current = (['reinforce_plus_plus', 'gae'] as const)
+    .map((e) => estSweep.filter((r) => r.estimator === e && r.paths[0].includes('-alpha-1-norm')).at(-1))
+    .filter((r): r is EstimatorRow => r !== undefined);
   const fiveSeeds = (r: EstimatorRow) => comparisonOf(rowResults(read, r), 'verbose', r.estimator).seeds.length >= 5;
   const done = new Set(current.filter(fiveSeeds).map((r) => r.estimator));
   const finalRows: EstimatorRow[] = [{ paths: [MAIN], estimator: 'grpo', regime: 'verbose' }, ...current,
