@@ -181,13 +181,14 @@ test('a tiny hub Llama, every estimator: paused, reloaded, resumed from its chec
   const all = (status: string) => Array(6).fill(status).join(',');
   await expect.poll(async () => (await runs(page)).map((r) => r.status).join(','), { timeout: 280_000, interval: 200 }).toBe(all('running'));
   // paused at once: each run finishes the step in flight (if any) and writes its checkpoint
-  // clicked in the page, all in one task: the table re-renders every second and detaches its buttons
-  const paused = await page.getByTestId('run-table').evaluate((t) => {
+  // clicked in the page, all in one task: the table re-renders every second and detaches its buttons.
+  // A run shows no Pause button while an action of its own is pending, so the six are clicked only
+  // once all six show one (a failed full run saw 5 right after every status read 'running').
+  await expect.poll(() => page.getByTestId('run-table').evaluate((t) => {
     const buttons = [...t.querySelectorAll('button')].filter((b) => b.textContent === 'Pause');
-    for (const b of buttons) b.click();
+    if (buttons.length === 6) for (const b of buttons) b.click();
     return buttons.length;
-  });
-  expect(paused).toBe(6);
+  }), { timeout: 120_000, interval: 200 }).toBe(6);
   await expect.poll(async () => (await runs(page)).map((r) => r.status).join(','), { timeout: 280_000, interval: 500 }).toBe(all('paused'));
   const before = await runs(page);
   await page.reload({ timeout: 180_000 });
