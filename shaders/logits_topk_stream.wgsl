@@ -1,7 +1,7 @@
 // logits_topk_stream.wgsl — the per-thread streaming pass of logits_topk.wgsl (concatenated after
 // it at load; the bindings, constants and workgroup arrays are declared there): each thread reads
-// its columns once, keeping an online softmax triple (m, s, t: logits_topk.wgsl), the count of columns ahead of the chosen
-// token, NaN / +inf flags and a sorted private list of its k best.
+// its columns once, keeping an online softmax triple (m, s, t: logits_topk.wgsl), the count of
+// columns ahead of the chosen token, NaN / +inf flags and a sorted private list of its k best.
 
 // Per-invocation state of the streaming pass.
 var<private> top_v: array<f32, MAX_K>; // this thread's k best, in order

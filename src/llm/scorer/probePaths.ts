@@ -8,7 +8,6 @@ import { planProbeChunks } from './probeChunks.ts';
 import type { ScorerTokens } from './scorerTokens.ts';
 import type { LogitsStatsFn, ScoreInput, ScoreOptions } from './scoreTrajectory.ts';
 import { decodeLensTokens, DEFAULT_LENS_K, LensCollector } from './tokenLens.ts';
-import { sliceRows } from '../logitsRow.ts';
 
 /**
  * What one trajectory is scored from: the probe text, the tokenization (done once per call) and
@@ -100,11 +99,9 @@ async function cotPass(
     // Fed token P − 1 + i predicts CoT token i; its logits row is that minus the rows skipped.
     const r0 = P - 1 - (full.firstRow ?? 0);
     if (lens && P > 0) {
-      // The lens's top-k records carry each row's entropy (one read of the CoT's rows): the stats
-      // kernel only for the row after the CoT, submitted before either read-back is awaited.
-      const [, after] = await Promise.all([lens.collect(opts.topK!, full.logits, r0, 0, N), stats(sliceRows(full.logits, r0 + N, 1), null)]);
+      // The lens's top-k records carry each row's entropy: one kernel, one read of the CoT's rows.
+      await lens.collect(opts.topK!, full.logits, r0, 0, N + 1);
       entropyAt.set(lens.entropyAt);
-      entropyAt[N] = after.entropy[0];
     } else {
       const s = await stats(full.logits, null);
       for (let i = 0; i <= N; i++) entropyAt[i] = s.entropy[r0 + i];

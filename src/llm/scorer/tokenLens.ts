@@ -25,7 +25,10 @@ export class LensCollector {
   readonly k: number;
   private readonly cot: number[];
   private readonly lens: TokenLens;
-  /** Entropy of the row that predicted CoT token i, from the same top-k records (NaN until read). */
+  /**
+   * Entropy of the row that predicted CoT token i, i = N the row after the CoT, from the same top-k
+   * records (NaN until read): a scorer with the lens on needs no second pass for entropies.
+   */
   readonly entropyAt: Float64Array;
 
   constructor(cotTokens: number[], k: number) {
@@ -33,22 +36,25 @@ export class LensCollector {
     this.cot = cotTokens;
     const N = cotTokens.length;
     this.lens = { k, ids: new Array(N).fill(null), logProbs: new Array(N).fill(null), chosenLogProb: new Array(N).fill(NaN), chosenRank: new Array(N).fill(-1) };
-    this.entropyAt = new Float64Array(N).fill(NaN);
+    this.entropyAt = new Float64Array(N + 1).fill(NaN);
   }
 
   /**
-   * Handle rows row0 … row0 + n − 1 predict CoT tokens i0 … i0 + n − 1 (clipped to the CoT).
-   * Runs beside the stats kernel on the same handle (call before the handle is disposed).
+   * Handle rows row0 … row0 + n − 1 predict CoT tokens i0 … i0 + n − 1 (clipped to the CoT and
+   * the one row after it, whose entropy alone is kept). Call before the handle is disposed.
    */
   async collect(topK: LogitsTopKFn, logits: LogitsHandle, row0: number, i0: number, n: number): Promise<void> {
+    const N = this.cot.length;
     const skip = Math.max(0, -i0);
-    const count = Math.min(n, this.cot.length - i0) - skip;
+    const count = Math.min(n, N + 1 - i0) - skip;
     if (count <= 0) return;
     const k = Math.min(this.k, logits.vocab);
-    const chosen = Int32Array.from(this.cot.slice(i0 + skip, i0 + skip + count));
+    const chosen = Int32Array.from({ length: count }, (_, j) => this.cot[i0 + skip + j] ?? -1); // −1: the row after the CoT
     const r = await topK(sliceRows(logits, row0 + skip, count), k, chosen);
     for (let j = 0; j < count; j++) {
       const i = i0 + skip + j;
+      this.entropyAt[i] = r.entropy[j];
+      if (i === N) continue;
       const ids: number[] = [];
       const lps: number[] = [];
       if (r.status[j] === 0) {
@@ -64,7 +70,6 @@ export class LensCollector {
       this.lens.logProbs[i] = lps;
       this.lens.chosenRank[i] = r.rank[j];
       this.lens.chosenLogProb[i] = Math.min(0, r.chosenLogProb[j]);
-      this.entropyAt[i] = r.entropy[j];
     }
   }
 

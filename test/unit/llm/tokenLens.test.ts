@@ -38,6 +38,7 @@ describe('LensCollector', () => {
     // each row's entropy from the same records: ½·ln 2 + 3·⅙·ln 6 = ½·ln 12, then ln 4
     expect(c.entropyAt[0]).toBeCloseTo(0.5 * Math.log(12), 6);
     expect(c.entropyAt[1]).toBeCloseTo(Math.log(4), 6);
+    expect(c.entropyAt[2]).toBeCloseTo(Math.log(4), 6); // the row after the CoT: its entropy, no lens entry
   });
 
   test('a step of the prompt: only its last row counts (i0 < 0 clipped); tokens seen in two calls', async () => {
