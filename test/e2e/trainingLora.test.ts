@@ -179,16 +179,15 @@ test('a tiny hub Llama, every estimator: paused, reloaded, resumed from its chec
   await page.getByTestId('preflight-ok').waitFor({ timeout: 120_000 });
   await page.getByTestId('start-comparison').click();
   const all = (status: string) => Array(6).fill(status).join(',');
-  await expect.poll(async () => (await runs(page)).map((r) => r.status).join(','), { timeout: 280_000, interval: 200 }).toBe(all('running'));
-  // paused at once: each run finishes the step in flight (if any) and writes its checkpoint
-  // clicked in the page, all in one task: the table re-renders every second and detaches its buttons.
-  // A run shows no Pause button while an action of its own is pending, so the six are clicked only
-  // once all six show one (a failed full run saw 5 right after every status read 'running').
+  // Each run is paused as soon as it shows a Pause button (it finishes the step in flight, if any, and
+  // writes its checkpoint). The runs start one after another, and the first can be steps ahead by the
+  // time the last starts (CI saw one finish before all six were running), so no run waits for the others.
+  // Clicked in the page, all in one task: the table re-renders every second and detaches its buttons;
+  // a run whose pause is pending shows no Pause button and reads 'pausing…'.
   await expect.poll(() => page.getByTestId('run-table').evaluate((t) => {
-    const buttons = [...t.querySelectorAll('button')].filter((b) => b.textContent === 'Pause');
-    if (buttons.length === 6) for (const b of buttons) b.click();
-    return buttons.length;
-  }), { timeout: 120_000, interval: 200 }).toBe(6);
+    for (const b of t.querySelectorAll('button')) if (b.textContent === 'Pause') b.click();
+    return [...t.querySelectorAll('[data-testid=run-status]')].filter((s) => /^(paused|pausing…)/.test(s.textContent ?? '')).length;
+  }), { timeout: 280_000, interval: 100 }).toBe(6);
   await expect.poll(async () => (await runs(page)).map((r) => r.status).join(','), { timeout: 280_000, interval: 500 }).toBe(all('paused'));
   const before = await runs(page);
   await page.reload({ timeout: 180_000 });
