@@ -126,7 +126,9 @@ describe('the toy model on our engine as a LanguageModel', () => {
     expectAllclose(t.tokenEntropy, naive.tokenEntropy, { rtol: 1e-5, atol: 1e-5 });
 
     const folder = toyModelFolder(config, params);
-    const ort = await OrtLanguageModel.load({ kind: 'fetch', id: 'toy (ort)', fetchFile: async (p) => folder[p], files: Object.keys(folder) });
+    // ORT's WASM backend: the same graph as its WebGPU one (tested in test/gpu/llm/), an independent
+    // implementation, and on SwiftShader ~10× faster (WebGPU compiles shaders per input shape).
+    const ort = await OrtLanguageModel.load({ kind: 'fetch', id: 'toy (ort)', fetchFile: async (p) => folder[p], files: Object.keys(folder) }, { backend: 'wasm' });
     try {
       const tOrt = await scoreTrajectory(ort, input, { kernel: logitsKernelFor(ort), topK: logitsTopKFor(ort) });
       expect(tOrt.cotTokens).toEqual(t.cotTokens);

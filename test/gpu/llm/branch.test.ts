@@ -3,6 +3,9 @@
 // split off the answer marker the same way, and scored by re-encoding every prefix. On test-built
 // decoders: the cached path (cut the kept cache to prompt + t), the one-token path (a graph that
 // takes one token after a cache) and the fallback (a model that cannot cut a cache: re-encoded).
+// The reference runs on the same graph and weights on ORT's WASM backend: an independent
+// implementation, and on SwiftShader far faster than WebGPU, which compiles shaders for every new
+// sequence length (the reference re-encodes every prefix).
 import { afterEach, expect, test } from 'vitest';
 import type { CacheState, LanguageModel, SamplingOptions } from '../../../src/llm/types.ts';
 import { scoreTrajectory, scoreTrajectoryNaive } from '../../../src/llm/scorer/scoreTrajectory.ts';
@@ -67,6 +70,7 @@ async function branch(m: LanguageModel, t: { cotTokens: number[]; probe: string 
 
 test('a branch continued from the kept KV cache equals a fresh generation + scoring of the forced prefix (token, text, resample)', async () => {
   const model = await loadTiny({ numKvHeads: 2, positionIds: true, seed: 3 }, { tokenizer: 'bytes' });
+  const twin = await loadTiny({ numKvHeads: 2, positionIds: true, seed: 3 }, { tokenizer: 'bytes', backend: 'wasm' });
   try {
     const before = liveGpuTensorCount();
     const { t, ids } = await scoreKeeping(model);
@@ -88,12 +92,12 @@ test('a branch continued from the kept KV cache equals a fresh generation + scor
       const r = await branch(model, t, pos, replacement);
       expect(r.path).toBe('cached');
       expect(r.prefixEncoded).toBe(false);
-      const ref = await reference(model, ids.promptIds, t.cotTokens, pos, forced);
+      const ref = await reference(twin, ids.promptIds, t.cotTokens, pos, forced);
       tokenRef ??= ref;
       expectSame(r, ref);
     }
     // A fork after the last CoT token (the CoT continued).
-    for (const p of [N]) expectSame(await branch(model, t, p, { tokenId: tok }), await reference(model, ids.promptIds, t.cotTokens, p, [tok]));
+    for (const p of [N]) expectSame(await branch(model, t, p, { tokenId: tok }), await reference(twin, ids.promptIds, t.cotTokens, p, [tok]));
     expect(keptCacheLength()).toBe(P + N); // the kept cache is only read
     // No cache kept (an inspection opened from the saved list): encoded once, then kept.
     releaseInspectionCache();
@@ -105,11 +109,13 @@ test('a branch continued from the kept KV cache equals a fresh generation + scor
     expect(liveGpuTensorCount()).toBe(before);
   } finally {
     await model.dispose();
+    await twin.dispose();
   }
 }, 480_000);
 
 test('fallbacks: one token per call after a cache, and re-encoding where the cache cannot be cut — same tokens and J', async () => {
   const model = await loadTiny({ numKvHeads: 4, positionIds: true, seed: 9 }, { tokenizer: 'bytes' });
+  const twin = await loadTiny({ numKvHeads: 4, positionIds: true, seed: 9 }, { tokenizer: 'bytes', backend: 'wasm' });
   try {
     // A graph that refuses several tokens after a cache (as the model builder's mask subgraph does).
     const oneToken = Object.create(model) as LanguageModel;
@@ -120,7 +126,7 @@ test('fallbacks: one token per call after a cache, and re-encoding where the cac
     const noPrefix = Object.create(model) as LanguageModel;
     Object.defineProperty(noPrefix, 'cachePrefix', { value: undefined });
     noPrefix.forward = (tokens, cache) => model.forward(tokens, cache);
-    // The reference runs on the model itself: computed once for both fallbacks (same prompt and CoT ids).
+    // The reference (on the WASM twin): computed once for both fallbacks (same prompt and CoT ids).
     let ref: { ids: number[]; cotTokens: number[]; result: Awaited<ReturnType<typeof reference>> } | null = null;
     for (const [m, path] of [[oneToken, 'one-token'], [noPrefix, 're-encode']] as const) {
       const { t, ids } = await scoreKeeping(m);
@@ -132,12 +138,13 @@ test('fallbacks: one token per call after a cache, and re-encoding where the cac
       const r = await branch(m, t, pos, { text: ' or' });
       expect(r.path).toBe(path);
       expect(r.note).toBe(info.note);
-      ref ??= { ids: ids.promptIds, cotTokens: t.cotTokens, result: await reference(model, ids.promptIds, t.cotTokens, pos, model.tokenizer.encode(' or', { addSpecialTokens: false })) };
+      ref ??= { ids: ids.promptIds, cotTokens: t.cotTokens, result: await reference(twin, ids.promptIds, t.cotTokens, pos, model.tokenizer.encode(' or', { addSpecialTokens: false })) };
       expectSame(r, ref.result);
       releaseInspectionCache();
     }
   } finally {
     await model.dispose();
+    await twin.dispose();
   }
 });
 

@@ -14,9 +14,11 @@ import { logitsKernelFor, logitsTopKFor } from '../../../src/gpu/logitsKernel.ts
 import type { TinyDecoderOptions } from '../../fixtures/onnx/tinyDecoder.ts';
 import { loadTiny } from './loadTiny.ts';
 
+// Three segments, short: on ORT WebGPU (SwiftShader) every new sequence length compiles shaders, and
+// the re-encoding and one-token paths make one call per CoT token.
 const input = {
   question: 'What is 6 × 7?',
-  cot: 'Six sevens.\n\nThat is 42.\n\nWait, check: 7 × 6 = 42.',
+  cot: 'Six 7s.\n\nIt is 42.\n\nCheck: 42.',
   answer: '42}',
 };
 
