@@ -49,13 +49,36 @@ export default mergeConfig(
           optimizeDeps: { include: ['react', 'react-dom', 'react-dom/client'] },
           test: {
             name: 'browser',
+            // All files in one page: the WebGPU device (test/gpu/engine/helpers.ts), ONNX Runtime's
+            // compiled shaders and the modules load once (the GPU files took ~30 % less time; ORT's
+            // per-shape shader compiles on SwiftShader were most of several files' time). Tests that
+            // destroy a device destroy their own; gpu() replaces a lost shared one.
+            isolate: false,
             include: ['test/gpu/**/*.test.ts'],
+            // UI hooks and the chart warm-up want a page of their own (idle callbacks, timers, DOM).
+            exclude: ['test/gpu/ui/**'],
             // Tiny Llama-family models + the torch reference's expectations, fetched through this
             // server from test/.generated/llama/ (test/util/llamaFixtures.ts).
             // and the torch reference's outputs for the bundled toy Llama (test/util/toyLlamaFixture.ts).
             globalSetup: ['test/globalSetup/llamaReference.ts', 'test/globalSetup/toyLlamaReference.ts'],
             testTimeout: 180_000,
             hookTimeout: 180_000,
+            fileParallelism: false,
+            browser: {
+              enabled: true,
+              headless: true,
+              screenshotFailures: false,
+              provider: playwright({ launchOptions: { executablePath: chromiumPath, args: chromiumArgs } }),
+              instances: [{ browser: 'chromium' }],
+            },
+          },
+        },
+        {
+          extends: true,
+          optimizeDeps: { include: ['react', 'react-dom', 'react-dom/client'] },
+          test: {
+            name: 'browser-ui',
+            include: ['test/gpu/ui/**/*.test.ts'],
             fileParallelism: false,
             browser: {
               enabled: true,

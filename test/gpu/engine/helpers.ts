@@ -1,4 +1,5 @@
-// Shared setup for the GPU engine tests: one device per test file, tiny configs, seeded data.
+// Shared setup for the GPU engine tests: one device for every file (the browser project runs its
+// files in one page, isolate: false), tiny configs, seeded data.
 import { acquireGpu, type GpuContext } from '../../../src/gpu/device.ts';
 import type { ModelConfig } from '../../../src/engine/config.ts';
 
@@ -8,8 +9,17 @@ export { randomArray, randomIds, randomParams } from '../../unit/engine/fixtures
 export const SMALL: ModelConfig = { vocabSize: 13, blockSize: 8, nLayer: 2, nHead: 2, nEmbd: 12 };
 
 let ctx: Promise<GpuContext> | null = null;
+let lost = false;
+/** The shared device; a new one once it was lost (device-loss tests destroy theirs). */
 export function gpu(): Promise<GpuContext> {
-  ctx ??= acquireGpu();
+  if (ctx === null || lost) {
+    lost = false;
+    const next = acquireGpu();
+    ctx = next;
+    void next.then((c) => c.lost.then(() => {
+      if (ctx === next) lost = true;
+    }));
+  }
   return ctx;
 }
 

@@ -3,7 +3,7 @@
 // in order, rows past the activation cap clamped to it, and the estimate built from them adds up
 // to its parts. (How close the estimate comes to a measured step is the bench's
 // step-estimate-vs-measured, not a test.)
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { estimateStep, rowsToTime } from '../../../src/engine/lora/stepEstimate.ts';
 import { timeStepKernels } from '../../../src/engine/lora/timeStepKernels.ts';
 import type { GpuContext } from '../../../src/gpu/device.ts';
@@ -12,7 +12,6 @@ import { engineViewOf, toyVocabLlama } from '../../util/tinyLlamaLora.ts';
 
 describe('timeStepKernels', () => {
   let ctx: GpuContext | null = null;
-  afterAll(() => ctx?.device.destroy());
 
   it('times one layer\'s linears and the head at the asked rows, in every weight precision', async () => {
     ctx = await gpu();
