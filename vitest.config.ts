@@ -95,6 +95,10 @@ export default mergeConfig(
             name: 'e2e',
             include: ['test/e2e/**/*.test.ts'],
             environment: 'node',
+            // Not isolated: Vitest puts isolated single-worker projects in a group that runs after
+            // every other, so an isolated e2e project would wait for the browser project; this way
+            // the two run side by side. Each file still starts its own browser and fresh pages.
+            isolate: false,
             // One dev server for all files (test/e2e/harness.ts reads its URL).
             globalSetup: ['test/globalSetup/e2eDevServer.ts'],
             testTimeout: 300_000,
