@@ -154,6 +154,9 @@ export const useTraining = create<TrainingState>((set, get) => {
       for (const spec of comparisonSpecs(req, Date.now().toString(36))) {
         set((s) => ({ runs: { ...s.runs, [spec.runId]: emptyView(spec) } }));
         await guard(() => trainingApi().start(spec));
+        // A start the worker refused never sends a status: the row says so instead of 'starting' for ever.
+        const refused = get().error;
+        if (refused !== null && get().runs[spec.runId]?.status === 'starting') patch(spec.runId, () => ({ status: 'error', message: `did not start: ${refused}` }));
       }
     },
     pause: (id) => withPending(id, 'pausing', () => trainingApi().pause(id)),

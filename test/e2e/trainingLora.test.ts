@@ -184,10 +184,11 @@ test('a tiny hub Llama, every estimator: paused, reloaded, resumed from its chec
   // time the last starts (CI saw one finish before all six were running), so no run waits for the others.
   // Clicked in the page, all in one task: the table re-renders every second and detaches its buttons;
   // a run whose pause is pending shows no Pause button and reads 'pausing…'.
+  // (The statuses are returned whole, so a failure shows what the other rows say.)
   await expect.poll(() => page.getByTestId('run-table').evaluate((t) => {
     for (const b of t.querySelectorAll('button')) if (b.textContent === 'Pause') b.click();
-    return [...t.querySelectorAll('[data-testid=run-status]')].filter((s) => /^(paused|pausing…)/.test(s.textContent ?? '')).length;
-  }), { timeout: 280_000, interval: 100 }).toBe(6);
+    return [...t.querySelectorAll('[data-testid=run-status]')].map((s) => (/^(paused|pausing…)/.test(s.textContent ?? '') ? 'paused' : s.textContent)).join(',');
+  }), { timeout: 280_000, interval: 100 }).toBe(all('paused'));
   await expect.poll(async () => (await runs(page)).map((r) => r.status).join(','), { timeout: 280_000, interval: 500 }).toBe(all('paused'));
   const before = await runs(page);
   await page.reload({ timeout: 180_000 });
