@@ -168,13 +168,14 @@ test('the bundled Llama toy reasoner: every estimator 2 steps with throughput an
 });
 
 test('a tiny hub Llama, every estimator: paused, reloaded, resumed from its checkpoints together, finished', { timeout: 900_000 }, async () => {
+  const STEPS = 4;
   const page = await e2e.browser.newPage({ viewport: { width: 1280, height: 900 } });
   await routeHub(page.context());
   await page.goto(`${e2e.baseUrl}/?tab=training`, { timeout: 180_000 });
   await page.getByTestId('training-screen').waitFor({ timeout: 120_000 });
   await page.getByTestId('train-model-hub').check();
   await page.getByTestId('train-hub-id').fill(REPO);
-  await tinySettings(page, 3);
+  await tinySettings(page, STEPS);
   for (const e of ['gae', 'reinforce_plus_plus']) await page.getByTestId(`estimator-${e}`).check();
   await page.getByTestId('preflight-ok').waitFor({ timeout: 120_000 });
   await page.getByTestId('start-comparison').click();
@@ -183,13 +184,16 @@ test('a tiny hub Llama, every estimator: paused, reloaded, resumed from its chec
   // writes its checkpoint). The runs start one after another, and the first can be steps ahead by the
   // time the last starts (CI saw one finish before all six were running), so no run waits for the others.
   // Clicked in the page, all in one task: the table re-renders every second and detaches its buttons;
-  // a run whose pause is pending shows no Pause button and reads 'pausing…'.
-  // (The statuses are returned whole, so a failure shows what the other rows say.)
+  // a run whose pause is pending shows no Pause button and reads 'pausing…'. A tiny run can still
+  // finish before its click lands (CI, under load: the last run to start, alone on the worker once the
+  // other five had paused, ran its steps in the second the click took): finished runs are saved too
+  // and resume as finished, so the test needs most, not all, to pause part-way.
+  const settled = (s: string) => s.split(',').length === 6 && s.split(',').every((x) => x === 'paused' || x === 'finished');
   await expect.poll(() => page.getByTestId('run-table').evaluate((t) => {
     for (const b of t.querySelectorAll('button')) if (b.textContent === 'Pause') b.click();
     return [...t.querySelectorAll('[data-testid=run-status]')].map((s) => (/^(paused|pausing…)/.test(s.textContent ?? '') ? 'paused' : s.textContent)).join(',');
-  }), { timeout: 280_000, interval: 100 }).toBe(all('paused'));
-  await expect.poll(async () => (await runs(page)).map((r) => r.status).join(','), { timeout: 280_000, interval: 500 }).toBe(all('paused'));
+  }).then((s) => (settled(s) ? 'settled' : s)), { timeout: 280_000, interval: 100 }).toBe('settled');
+  await expect.poll(async () => (await runs(page)).map((r) => r.status).join(','), { timeout: 280_000, interval: 500 }).toSatisfy((s: string) => settled(s) && s.split(',').filter((x) => x === 'paused').length >= 4);
   const before = await runs(page);
   await page.reload({ timeout: 180_000 });
   await page.getByTestId('training-screen').waitFor({ timeout: 120_000 });
@@ -198,12 +202,12 @@ test('a tiny hub Llama, every estimator: paused, reloaded, resumed from its chec
   for (const t of await page.getByTestId('saved-model').allTextContents()) expect(t).toBe('test-org/tiny-llama, LoRA r 8 on q, k, v, o');
   const savedSteps = await saved.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-step'))));
   expect(savedSteps.sort()).toEqual(before.map((r) => r.steps.at(-1) ?? 0).sort());
-  expect(Math.max(...savedSteps)).toBeLessThan(3);
+  expect(savedSteps.filter((n) => n < STEPS).length).toBeGreaterThanOrEqual(4);
   // clicked in the page: the resume replays the saved history while the page is busy, longer than Playwright's post-click wait
   await page.getByTestId('resume-comparison').evaluate((b) => (b as HTMLButtonElement).click());
   await expect.poll(async () => (await runs(page)).map((r) => r.status).join(','), { timeout: 400_000, interval: 1000 }).toBe(all('finished'));
   const done = await runs(page);
   expect(done).toHaveLength(6);
-  for (const r of done) expect(r.steps).toEqual([1, 2, 3]);
+  for (const r of done) expect(r.steps).toEqual(Array.from({ length: STEPS }, (_, i) => i + 1));
   await page.close();
 });
