@@ -22,6 +22,15 @@ if (!('groupBy' in Map)) {
   });
 }
 
+/** Vitest browser mode on headless Chromium (real WebGPU: SwiftShader without a GPU). */
+const headlessChromium = {
+  enabled: true,
+  headless: true,
+  screenshotFailures: false,
+  provider: playwright({ launchOptions: { executablePath: chromiumPath, args: chromiumArgs } }),
+  instances: [{ browser: 'chromium' as const }],
+};
+
 // Three worlds: pure modules in Node, GPU code in headless Chromium (real WebGPU adapter),
 // end-to-end flows driven by Playwright against the dev server.
 export default mergeConfig(
@@ -64,13 +73,7 @@ export default mergeConfig(
             testTimeout: 180_000,
             hookTimeout: 180_000,
             fileParallelism: false,
-            browser: {
-              enabled: true,
-              headless: true,
-              screenshotFailures: false,
-              provider: playwright({ launchOptions: { executablePath: chromiumPath, args: chromiumArgs } }),
-              instances: [{ browser: 'chromium' }],
-            },
+            browser: headlessChromium,
           },
         },
         {
@@ -80,13 +83,7 @@ export default mergeConfig(
             name: 'browser-ui',
             include: ['test/gpu/ui/**/*.test.ts'],
             fileParallelism: false,
-            browser: {
-              enabled: true,
-              headless: true,
-              screenshotFailures: false,
-              provider: playwright({ launchOptions: { executablePath: chromiumPath, args: chromiumArgs } }),
-              instances: [{ browser: 'chromium' }],
-            },
+            browser: headlessChromium,
           },
         },
         {
