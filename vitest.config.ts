@@ -22,14 +22,15 @@ if (!('groupBy' in Map)) {
   });
 }
 
-/** Vitest browser mode on headless Chromium (real WebGPU: SwiftShader without a GPU). */
-const headlessChromium = {
+/** Vitest browser mode on headless Chromium (real WebGPU: SwiftShader without a GPU); a fresh
+ * object per project, since Vitest names each project's browser instance in place. */
+const headlessChromium = () => ({
   enabled: true,
   headless: true,
   screenshotFailures: false,
   provider: playwright({ launchOptions: { executablePath: chromiumPath, args: chromiumArgs } }),
   instances: [{ browser: 'chromium' as const }],
-};
+});
 
 // Three worlds: pure modules in Node, GPU code in headless Chromium (real WebGPU adapter),
 // end-to-end flows driven by Playwright against the dev server.
@@ -73,7 +74,7 @@ export default mergeConfig(
             testTimeout: 180_000,
             hookTimeout: 180_000,
             fileParallelism: false,
-            browser: headlessChromium,
+            browser: headlessChromium(),
           },
         },
         {
@@ -83,7 +84,7 @@ export default mergeConfig(
             name: 'browser-ui',
             include: ['test/gpu/ui/**/*.test.ts'],
             fileParallelism: false,
-            browser: headlessChromium,
+            browser: headlessChromium(),
           },
         },
         {
