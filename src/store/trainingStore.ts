@@ -35,6 +35,13 @@ export interface RunView {
    * first (which is still recorded), so the screen says "stopping…" until the status changes.
    */
   pending: 'stopping' | 'pausing' | null;
+  /** The worker refused to start it: there is no run there to inspect or export. */
+  refused?: boolean;
+}
+
+/** Whether the worker holds this run (so its weights can be inspected or exported). */
+export function hasWorkerRun(r: RunView): boolean {
+  return r.status !== 'starting' && !r.refused;
 }
 
 interface TrainingState {
@@ -156,7 +163,7 @@ export const useTraining = create<TrainingState>((set, get) => {
         await guard(() => trainingApi().start(spec));
         // A start the worker refused never sends a status: the row says so instead of 'starting' for ever.
         const refused = get().error;
-        if (refused !== null && get().runs[spec.runId]?.status === 'starting') patch(spec.runId, () => ({ status: 'error', message: `did not start: ${refused}` }));
+        if (refused !== null && get().runs[spec.runId]?.status === 'starting') patch(spec.runId, () => ({ status: 'error', message: `did not start: ${refused}`, refused: true }));
       }
     },
     pause: (id) => withPending(id, 'pausing', () => trainingApi().pause(id)),

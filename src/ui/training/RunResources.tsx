@@ -3,7 +3,7 @@
 // allocated for it; the toy GPT-2's buffers are not counted, said so) — with a PEFT download of a
 // LoRA run's adapter (a plain button: it can move to the run's card).
 import { useEffect } from 'react';
-import type { RunView } from '../../store/trainingStore.ts';
+import { hasWorkerRun, type RunView } from '../../store/trainingStore.ts';
 import { useRunSetup } from '../../store/runSetupStore.ts';
 import { downloadBlob } from '../download.ts';
 import { fmtBytes } from './PreflightPanel.tsx';
@@ -15,7 +15,7 @@ export function PeftDownloadButton({ run }: { run: RunView }) {
   const exportPeft = useRunSetup((s) => s.exportPeft);
   return (
     <button
-      type="button" disabled={run.status === 'starting'} data-testid="download-peft"
+      type="button" disabled={!hasWorkerRun(run)} data-testid="download-peft"
       title="The run's current adapter in PEFT's format: adapter_config.json + adapter_model.safetensors (PeftModel.from_pretrained loads them)"
       onClick={() => void exportPeft(run.spec.runId).then((files) => {
         if (files) for (const [path, bytes] of Object.entries(files)) downloadBlob(`${run.spec.runId}-${path}`, new Blob([bytes as BlobPart]));

@@ -1,6 +1,6 @@
 // The runs: status, step counter, speed, ETA, controls, legend visibility and downloads.
 import { useEffect, useState } from 'react';
-import { useTraining, type RunView } from '../../store/trainingStore.ts';
+import { hasWorkerRun, useTraining, type RunView } from '../../store/trainingStore.ts';
 import { downloadBlob, downloadText } from '../download.ts';
 import { metricsToCsv, metricsToJson } from '../../data/metricsHistory.ts';
 import { formatDuration, stepsPerSecond } from '../dashboard/chartData.ts';
@@ -76,7 +76,7 @@ export function RunTable({ runs }: { runs: RunView[] }) {
                     </span>
                   )}
                   <button
-                    disabled={r.status === 'starting'}
+                    disabled={!hasWorkerRun(r)}
                     onClick={() => void openInInspector(r.spec.runId)}
                     title="Load this run's current weights as the inspector's model"
                     data-testid="open-run-in-inspector"
@@ -85,8 +85,8 @@ export function RunTable({ runs }: { runs: RunView[] }) {
                   </button>
                 </td>
                 <td>
-                  <button disabled={r.status === 'starting'} onClick={() => void downloadCheckpoint(r)}>checkpoint</button>
-                  <button disabled={r.status === 'starting'} onClick={() => void downloadOnnx(r)}>ONNX</button>
+                  <button disabled={!hasWorkerRun(r)} onClick={() => void downloadCheckpoint(r)}>checkpoint</button>
+                  <button disabled={!hasWorkerRun(r)} onClick={() => void downloadOnnx(r)}>ONNX</button>
                   <button disabled={r.metrics.length === 0} onClick={() => downloadMetrics(r, 'csv')} data-testid="export-metrics-csv">metrics CSV</button>
                   <button disabled={r.metrics.length === 0} onClick={() => downloadMetrics(r, 'json')} data-testid="export-metrics-json">metrics JSON</button>
                 </td>
