@@ -129,19 +129,22 @@ export const useTraining = create<TrainingState>((set, get) => {
       rate: status === 'running' ? startRate(r.metrics.at(-1)?.step ?? 0, Date.now()) : r.rate,
     })),
   };
-  const guard = async (f: () => Promise<void>) => {
+  /** Runs f; a failure goes to the screen's error line. Returns that message, or null when f succeeded. */
+  const guard = async (f: () => Promise<void>): Promise<string | null> => {
     try {
       set({ error: null });
       await f();
+      return null;
     } catch (e) {
-      set({ error: e instanceof Error ? e.message : String(e) });
+      const message = e instanceof Error ? e.message : String(e);
+      set({ error: message });
+      return message;
     }
   };
   /** Shows `pending` at once; the worker's status event clears it (a failed request clears it too). */
   const withPending = async (id: string, pending: 'stopping' | 'pausing', f: () => Promise<void>) => {
     patch(id, () => ({ pending }));
-    await guard(f);
-    if (get().error !== null) patch(id, () => ({ pending: null }));
+    if ((await guard(f)) !== null) patch(id, () => ({ pending: null }));
   };
   return {
     runs: {},
@@ -160,14 +163,15 @@ export const useTraining = create<TrainingState>((set, get) => {
       await get().connect();
       for (const spec of comparisonSpecs(req, Date.now().toString(36))) {
         set((s) => ({ runs: { ...s.runs, [spec.runId]: emptyView(spec) } }));
-        await guard(() => trainingApi().start(spec));
         // A start the worker refused never sends a status: the row says so instead of 'starting' for ever.
-        const refused = get().error;
-        if (refused !== null && get().runs[spec.runId]?.status === 'starting') patch(spec.runId, () => ({ status: 'error', message: `did not start: ${refused}`, refused: true }));
+        const refused = await guard(() => trainingApi().start(spec));
+        if (refused !== null) patch(spec.runId, () => ({ status: 'error', message: `did not start: ${refused}`, refused: true }));
       }
     },
     pause: (id) => withPending(id, 'pausing', () => trainingApi().pause(id)),
-    resume: (id) => guard(() => trainingApi().resume(id)),
+    resume: async (id) => {
+      await guard(() => trainingApi().resume(id));
+    },
     stop: (id) => withPending(id, 'stopping', () => trainingApi().stop(id)),
     async resumeSaved(id, repicked) {
       const info = get().saved.find((r) => r.spec.runId === id);
